@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+using MudBlazor.Services;
+using SecurityConsole.Client.Layout;
+using SecurityConsole.Client.Realtime;
+using SecurityConsole.Client.Services;
+
+var builder = WebAssemblyHostBuilder.CreateDefault(args);
+
+builder.Services.AddAuthorizationCore(o => o.AddPermissionPolicies());
+builder.Services.AddCascadingAuthenticationState();
+builder.Services.AddAuthenticationStateDeserialization();
+builder.Services.AddMudServices();
+builder.Services.AddScoped(_ => new ConsoleApi(new HttpClient(new ConsoleRequestHandler { InnerHandler = new HttpClientHandler() })
+{
+    BaseAddress = new Uri(builder.HostEnvironment.BaseAddress),
+}));
+builder.Services.AddSingleton<LiveConnection>();
+builder.Services.AddSingleton<ThemeState>();
+
+await builder.Build().RunAsync();

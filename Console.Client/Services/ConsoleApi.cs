@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SecurityConsole.Shared.Dashboard;
+using SecurityConsole.Shared.Users;
+
+namespace SecurityConsole.Client.Services;
+
+/// <summary>
+/// The typed client for the console's REST API: the UI uses the same API as automation.
+/// Failures become <see cref="ApiException"/> with a message a person can read.
+/// </summary>
+public class ConsoleApi(HttpClient http)
+{
+    public virtual Task<CurrentUser> GetMeAsync(CancellationToken ct = default) => GetAsync<CurrentUser>("api/v1/me", ct);
+
+    public virtual Task<DashboardSummary> GetDashboardAsync(CancellationToken ct = default) =>
+        GetAsync<DashboardSummary>("api/v1/dashboard/summary", ct);
+
+    public virtual Task<List<UserSummary>> GetUsersAsync(CancellationToken ct = default) => GetAsync<List<UserSummary>>("api/v1/users", ct);
+
+    public virtual Task<List<RoleInfo>> GetRolesAsync(CancellationToken ct = default) => GetAsync<List<RoleInfo>>("api/v1/users/roles", ct);
+
+    public virtual Task<List<InvitationSummary>> GetInvitationsAsync(CancellationToken ct = default) =>
+        GetAsync<List<InvitationSummary>>("api/v1/users/invitations", ct);
+
+    public virtual Task<InvitationCreated> InviteAsync(InviteUserRequest request, CancellationToken ct = default) =>
+        SendAsync<InvitationCreated>(HttpMethod.Post, "api/v1/users/invitations", request, ct);
+
+    public virtual Task RevokeInvitationAsync(string id, CancellationToken ct = default) =>
+        SendAsync<object>(HttpMethod.Delete, $"api/v1/users/invitations/{Uri.EscapeDataString(id)}", null, ct);
+
+    public virtual Task<UserSummary> SetRolesAsync(string userId, SetRolesRequest request, CancellationToken ct = default) =>
+        SendAsync<UserSummary>(HttpMethod.Put, $"api/v1/users/{Uri.EscapeDataString(userId)}/roles", request, ct);
+
+    public virtual Task<UserSummary> SetLockedAsync(string userId, bool locked, CancellationToken ct = default) =>
+        SendAsync<UserSummary>(HttpMethod.Post, $"api/v1/users/{Uri.EscapeDataString(userId)}/{(locked ? "lock" : "unlock")}", null, ct);
+
+    protected async Task<T> GetAsync<T>(string url, CancellationToken ct)
+    {
+        using var response = await http.GetAsync(url, ct);
+        await EnsureSuccessAsync(response, ct);
+        return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct))!;
+    }
+
+    protected async Task<T> SendAsync<T>(HttpMethod method, string url, object? body, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: JsonSerializerOptions.Web);
+        }
+        using var response = await http.SendAsync(request, ct);
+        await EnsureSuccessAsync(response, ct);
+        if (response.StatusCode == HttpStatusCode.NoContent || typeof(T) == typeof(object))
+        {
+            return default!;
+        }
+        return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct))!;
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.IsSuccessStatusCode)
+        {
+            return;
+        }
+        ProblemBody? problem = null;
+        try
+        {
+            problem = await response.Content.ReadFromJsonAsync<ProblemBody>(JsonSerializerOptions.Web, ct);
+        }
+        catch (JsonException)
+        {
+        }
+        catch (NotSupportedException)
+        {
+        }
+        throw new ApiException(response.StatusCode, problem?.Title, problem?.Detail, problem?.Errors);
+    }
+
+    private sealed record ProblemBody(string? Title, string? Detail, Dictionary<string, string[]>? Errors);
+}
+
+public sealed class ApiException(HttpStatusCode status, string? title, string? detail, IReadOnlyDictionary<string, string[]>? errors)
+    : Exception(Describe(status, title, detail, errors))
+{
+    public HttpStatusCode Status { get; } = status;
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors ?? new Dictionary<string, string[]>();
+
+    private static string Describe(HttpStatusCode status, string? title, string? detail, IReadOnlyDictionary<string, string[]>? errors)
+    {
+        if (errors is { Count: > 0 })
+        {
+            return string.Join(" ", errors.SelectMany(e => e.Value));
+        }
+        return status switch
+        {
+            HttpStatusCode.Unauthorized => "Your session has ended. Sign in again.",
+            HttpStatusCode.Forbidden => detail ?? "Your roles do not allow this.",
+            HttpStatusCode.NotFound => detail ?? "It no longer exists.",
+            HttpStatusCode.TooManyRequests => "Too many requests; wait a moment and try again.",
+            >= HttpStatusCode.InternalServerError => "The console had a problem. Try again; if it persists, tell your admin.",
+            _ => detail ?? title ?? $"The request failed ({(int)status}).",
+        };
+    }
+}

@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Authorization;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Client.Services;
+
+public static class PermissionPolicies
+{
+    /// <summary>The same "perm:{name}" policies the server enforces, for pages and menus.</summary>
+    public static void AddPermissionPolicies(this AuthorizationOptions options)
+    {
+        foreach (var permission in Permissions.All)
+        {
+            options.AddPolicy(Permissions.Policy(permission), p => p.RequireClaim(Permissions.ClaimType, permission));
+        }
+        options.AddPolicy("signed-in", p => p.RequireAuthenticatedUser());
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Users;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Hosting;
+
+/// <summary>
+/// `--demo`: fills the database with a small, believable organisation so that a newcomer sees a
+/// living console. Idempotent: a second start with --demo adds nothing. Each feature adds its own part.
+/// Demo people cannot sign in (no password); the first admin is still created through the setup link.
+/// </summary>
+public static class DemoData
+{
+    public const string Marker = "demo.example";
+
+    private static readonly (string Email, string Role)[] People =
+    [
+        ("ana.analyst@demo.example", Roles.SecurityAnalyst),
+        ("sam.soc@demo.example", Roles.SecurityAnalyst),
+        ("ada.auditor@demo.example", Roles.Auditor),
+        ("paul.approver@demo.example", Roles.Approver),
+        ("dev.payments@demo.example", Roles.Developer),
+        ("dev.search@demo.example", Roles.Developer),
+    ];
+
+    public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var sp = scope.ServiceProvider;
+        var db = sp.GetRequiredService<ConsoleDbContext>();
+        if (await db.Users.AnyAsync(u => u.Email!.EndsWith("@" + Marker), ct))
+        {
+            return;
+        }
+        sp.GetRequiredService<HttpActorAccessor>().Set(Actor.System("demo"));
+        var users = sp.GetRequiredService<UserManager<ConsoleUser>>();
+        var audit = sp.GetRequiredService<AuditTrail>();
+        var clock = sp.GetRequiredService<TimeProvider>();
+        var random = new Random(20261123);
+        var now = clock.GetUtcNow();
+        var created = new List<ConsoleUser>();
+        foreach (var (email, role) in People)
+        {
+            var user = new ConsoleUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now.AddDays(-random.Next(20, 90)) };
+            await users.CreateAsync(user);
+            await users.AddToRoleAsync(user, role);
+            created.Add(user);
+        }
+        var issuer = sp.GetRequiredService<ApiKeyIssuer>();
+        string[] services_ = ["payments-api", "search-indexer", "billing-worker", "mobile-gateway"];
+        foreach (var (service, i) in services_.Select((s, i) => (s, i)))
+        {
+            var owner = created[4 + i % 2];
+            await issuer.IssueAsync(owner.Id, $"{service} ({(i % 2 == 0 ? "prod" : "staging")})",
+                i % 2 == 0 ? "production" : "staging", [Permissions.KeysVerify, Permissions.EventsWrite], TimeSpan.FromDays(90), service, ct);
+        }
+        // Two weeks of sign-ins, failed sign-ins and admin changes, so the trail and the dashboard chart have a shape.
+        var entries = new List<(DateTimeOffset At, AuditEvent Event)>();
+        for (var day = 13; day >= 0; day--)
+        {
+            var weekday = now.AddDays(-day).DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday;
+            var count = weekday ? random.Next(12, 30) : random.Next(2, 8);
+            for (var n = 0; n < count; n++)
+            {
+                var at = now.AddDays(-day).Date.AddHours(random.Next(7, 19)).AddMinutes(random.Next(60));
+                var who = created[random.Next(created.Count)];
+                var failed = random.NextDouble() < 0.12;
+                entries.Add((new DateTimeOffset(at, TimeSpan.Zero), new AuditEvent(AuditCategories.Access,
+                    failed ? "signin.failed" : "signin.succeeded", "user", who.Id, failed ? AuditOutcomes.Failure : AuditOutcomes.Success,
+                    new { email = who.Email, ip = $"10.20.{random.Next(1, 40)}.{random.Next(2, 250)}" })));
+            }
+        }
+        foreach (var (at, e) in entries.Where(e => e.At < now).OrderBy(e => e.At))
+        {
+            audit.Record(e, at);
+        }
+        audit.Record(new AuditEvent(AuditCategories.Admin, "demo.seeded", Data: new { users = created.Count, keys = services_.Length }));
+        await db.SaveChangesAsync(ct);
+    }
+}

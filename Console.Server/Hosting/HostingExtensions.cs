@@ -1,0 +1,33 @@
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Setup;
+
+namespace SecurityConsole.Server.Hosting;
+
+public static class HostingExtensions
+{
+    /// <summary>Validated settings, clock, problem details, API docs, telemetry: what every feature leans on.</summary>
+    public static WebApplicationBuilder AddConsoleHosting(this WebApplicationBuilder builder, ConsoleSettings settings)
+    {
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddConsoleProblemDetails();
+        builder.Services.AddConsoleApiDocs();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.AddConsoleTelemetry();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<AuditTrail>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddKeys(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<ApiKeyIssuer>();
+        builder.Services.AddScoped<CleanupJob>();
+        return builder;
+    }
+}

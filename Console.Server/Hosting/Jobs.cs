@@ -1,0 +1,79 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Hosting;
+
+/// <summary>Hangfire runs every scheduled job: in memory on the embedded defaults, in PostgreSQL in production.</summary>
+public static class Jobs
+{
+    public static WebApplicationBuilder AddConsoleJobs(this WebApplicationBuilder builder, ConsoleSettings settings)
+    {
+        builder.Services.AddHangfire(config =>
+        {
+            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            switch (settings.Provider)
+            {
+                case DatabaseProvider.Postgres:
+                    config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(settings.ConnectionString),
+                        new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
+                    break;
+                case DatabaseProvider.Sqlite:
+                    config.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(1) });
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown provider {settings.Provider}.");
+            }
+        });
+        if (builder.Configuration.GetValue("Jobs:RunServer", true))
+        {
+            builder.Services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = builder.Configuration.GetValue("Jobs:Workers", Math.Max(2, Environment.ProcessorCount));
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
+            });
+        }
+        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>The dashboard at /jobs: Admin only, checked by the endpoint policy and again by Hangfire's own filter.</summary>
+    public static void MapConsoleJobs(this WebApplication app)
+    {
+        app.MapHangfireDashboard("/jobs", new DashboardOptions
+        {
+            Authorization = [new PermissionDashboardFilter()],
+            DisplayStorageConnectionString = false,
+            DashboardTitle = "Security Console jobs",
+            AppPath = "/",
+        }).RequireAuthorization(Permissions.Policy(Permissions.JobsManage));
+    }
+
+    private sealed class PermissionDashboardFilter : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) =>
+            context.GetHttpContext().User.HasClaim(Permissions.ClaimType, Permissions.JobsManage);
+    }
+}
+
+internal sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        try
+        {
+            using var connection = storage.GetConnection();
+            connection.GetAllItemsFromSet("recurring-jobs");
+            return Task.FromResult(HealthCheckResult.Healthy("Job storage answers."));
+        }
+        catch (Exception ex)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"Job storage unreachable ({ex.GetType().Name})."));
+        }
+    }
+}

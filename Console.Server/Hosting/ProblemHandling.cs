@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using SecurityConsole.Shared.Validation;
+
+namespace SecurityConsole.Server.Hosting;
+
+/// <summary>
+/// Turns every failure of an API call into RFC 7807 problem details: a malformed body names the
+/// problem; anything unexpected is a 500 that says nothing about the internals (the trace id links it to the logs).
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException bad => (bad.StatusCode, "The request could not be read", Describe(bad)),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Request cancelled", null),
+            _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side",
+                "The error has been recorded. Quote the trace id when you report it."),
+        };
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+
+    private static string Describe(BadHttpRequestException bad)
+    {
+        // System.Text.Json's message names the JSON path at fault ("Path: $.email"); keep it, drop internals.
+        var json = bad.InnerException as System.Text.Json.JsonException;
+        return json is not null
+            ? $"The body is not valid JSON for this request at {json.Path ?? "$"}."
+            : bad.Message;
+    }
+}
+
+public static class ProblemHandlingExtensions
+{
+    public static IServiceCollection AddConsoleProblemDetails(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            ctx.ProblemDetails.Instance ??= ctx.HttpContext.Request.Path;
+            var trace = ctx.HttpContext.Features.Get<IHttpActivityFeature>()?.Activity.TraceId.ToString()
+                ?? ctx.HttpContext.TraceIdentifier;
+            ctx.ProblemDetails.Extensions["traceId"] = trace;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        return services;
+    }
+
+    /// <summary>Validates every <see cref="IValidatable"/> argument; answers 400 with the fields at fault.</summary>
+    public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            foreach (var argument in context.Arguments)
+            {
+                if (argument is IValidatable validatable)
+                {
+                    var v = Validator.Run(validatable);
+                    if (!v.IsValid)
+                    {
+                        return TypedResults.ValidationProblem(v.Errors, title: "Some fields need attention");
+                    }
+                }
+            }
+            return await next(context);
+        });
+}

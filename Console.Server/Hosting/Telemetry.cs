@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace SecurityConsole.Server.Hosting;
+
+public static class Telemetry
+{
+    public const string ServiceName = "security-console";
+    public static readonly ActivitySource Source = new("SecurityConsole");
+    public static readonly Meter Meter = new("SecurityConsole");
+
+    public static WebApplicationBuilder AddConsoleTelemetry(this WebApplicationBuilder builder)
+    {
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(ServiceName, serviceInstanceId: Environment.MachineName))
+            .WithTracing(t => t
+                .AddSource(Source.Name)
+                .AddSource("Hangfire")
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    // Health probes would drown the traces.
+                    o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health");
+                })
+                .AddHttpClientInstrumentation()
+                .AddNpgsql())
+            .WithMetrics(m => m
+                .AddMeter(Meter.Name)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation());
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeScopes = true;
+            o.IncludeFormattedMessage = true;
+        });
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+        return builder;
+    }
+}

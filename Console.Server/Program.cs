@@ -1,0 +1,56 @@
+using SecurityConsole.Server.Dashboard;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Users;
+
+var cmd = CommandLine.Parse(args);
+var builder = WebApplication.CreateBuilder(cmd.HostArgs);
+
+var settings = ConsoleSettings.Read(builder.Configuration, out var configError);
+if (settings is null)
+{
+    Console.Error.WriteLine(configError);
+    return 2;
+}
+
+builder.AddConsoleHosting(settings);
+builder.AddConsoleData(settings);
+builder.AddConsoleSecurity();
+builder.AddConsoleJobs(settings);
+builder.AddConsoleRealtime(settings);
+builder.AddConsoleUi();
+builder.AddAudit();
+builder.AddUsers();
+builder.AddKeys();
+
+var app = builder.Build();
+
+app.UseConsolePipeline();
+app.MapConsoleApiDocs();
+app.MapConsoleHealth();
+app.MapConsoleJobs();
+app.MapConsoleRealtime();
+app.MapUsers();
+app.MapDashboard();
+app.MapConsoleUi();
+
+try
+{
+    if (cmd.Command is not null)
+    {
+        return await AdminCommands.RunAsync(app, cmd, Console.In, Console.Out, Console.Error);
+    }
+    await ConsoleHost.PrepareAsync(app.Services);
+    ConsoleHost.PrintSetupLinkWhenStarted(app);
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException ex)
+{
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
+/// <summary>The entry point; public so that tests can host it with WebApplicationFactory.</summary>
+public partial class Program;

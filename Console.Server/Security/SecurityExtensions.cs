@@ -1,0 +1,124 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Users;
+using SecurityConsole.Shared.Hosting;
+
+namespace SecurityConsole.Server.Security;
+
+public static class Policies
+{
+    /// <summary>Any signed-in person or key, no particular permission (the shell, "who am I").</summary>
+    public const string SignedIn = "signed-in";
+}
+
+public static class SecurityExtensions
+{
+    public static WebApplicationBuilder AddConsoleSecurity(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddHttpContextAccessor();
+        services.AddScoped<HttpActorAccessor>();
+        services.AddScoped<IActorAccessor>(sp => sp.GetRequiredService<HttpActorAccessor>());
+        services.AddSingleton<ApiKeyVerifier>();
+
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = ConsoleClaims.ConsoleScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddPolicyScheme(ConsoleClaims.ConsoleScheme, "Cookie or API key", o =>
+                o.ForwardDefaultSelector = ctx => ApiKeyAuthenticationHandler.BearerToken(ctx.Request) is not null
+                    ? ConsoleClaims.ApiKeyScheme
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ConsoleClaims.ApiKeyScheme, null)
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "console.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.LoginPath = "/Account/Login";
+            o.AccessDeniedPath = "/Account/AccessDenied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+            // The API answers 401/403; only pages redirect to the sign-in form.
+            o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
+        });
+        // Role changes and lock-outs reach signed-in sessions within a minute.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+
+        services.AddIdentityCore<ConsoleUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<ConsoleDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<ConsoleClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
+        services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.SignedIn, p => p.AddAuthenticationSchemes(ConsoleClaims.ConsoleScheme).RequireAuthenticatedUser())
+            // Nothing fails open: an endpoint that forgot to say what it needs still needs a signed-in caller.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ConsoleClaims.ConsoleScheme).RequireAuthenticatedUser().Build());
+
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
+                IsSignInAttempt(ctx.Request)
+                    ? RateLimitPartition.GetFixedWindowLimiter(
+                        "signin:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                    : RateLimitPartition.GetNoLimiter("none"));
+            o.OnRejected = (ctx, _) =>
+            {
+                ctx.HttpContext.Response.Headers.RetryAfter = "60";
+                return ValueTask.CompletedTask;
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>Sign-in and first-run forms are limited per client IP.</summary>
+    private static bool IsSignInAttempt(HttpRequest request) =>
+        HttpMethods.IsPost(request.Method) &&
+        (request.Path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase) ||
+         request.Path.StartsWithSegments("/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase) ||
+         request.Path.StartsWithSegments("/Account/LoginWithRecoveryCode", StringComparison.OrdinalIgnoreCase) ||
+         request.Path.StartsWithSegments("/Account/PasskeyRequestOptions", StringComparison.OrdinalIgnoreCase) ||
+         request.Path.StartsWithSegments("/setup", StringComparison.OrdinalIgnoreCase) ||
+         request.Path.StartsWithSegments("/Account/AcceptInvite", StringComparison.OrdinalIgnoreCase));
+
+    private static Task ApiAware(HttpContext context, string redirectUri, int status)
+    {
+        if (IsApiOrHub(context.Request))
+        {
+            context.Response.StatusCode = status;
+        }
+        else
+        {
+            context.Response.Redirect(redirectUri);
+        }
+        return Task.CompletedTask;
+    }
+
+    internal static bool IsApiOrHub(HttpRequest request) =>
+        request.Path.StartsWithSegments(ApiConventions.Prefix) || request.Path.StartsWithSegments("/hubs");
+}

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Setup;
+using SecurityConsole.Shared.Security;
+using SecurityConsole.Shared.Users;
+
+namespace SecurityConsole.Server.Users;
+
+/// <summary>User administration: invitations, roles and lock-outs, each audited in the same transaction.</summary>
+public sealed class UserAdmin(
+    ConsoleDbContext db,
+    UserManager<ConsoleUser> users,
+    AuditTrail audit,
+    IActorAccessor actors,
+    TimeProvider clock)
+{
+    public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(3);
+
+    public async Task<Results<Created<InvitationCreated>, ValidationProblem>> InviteAsync(
+        InviteUserRequest request, string baseUrl, CancellationToken ct)
+    {
+        var email = request.Email.Trim();
+        var normalized = users.NormalizeEmail(email);
+        if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct))
+        {
+            return Invalid("email", "A user with this email address already exists.");
+        }
+        var now = clock.GetUtcNow();
+        var token = SetupService.Base64Url(RandomNumberGenerator.GetBytes(32));
+        var invitation = new Invitation
+        {
+            Id = Guid.NewGuid(),
+            Email = email,
+            NormalizedEmail = normalized,
+            Roles = string.Join(' ', request.Roles.Distinct()),
+            TokenHash = SetupService.Hash(token),
+            InvitedByUserId = actors.Current.Id,
+            CreatedAt = now,
+            ExpiresAt = now + InvitationLifetime,
+        };
+        // A new invitation for the same address replaces the old one.
+        foreach (var old in await db.Invitations.Where(i => i.NormalizedEmail == normalized && i.AcceptedAt == null && i.RevokedAt == null).ToListAsync(ct))
+        {
+            old.RevokedAt = now;
+        }
+        db.Invitations.Add(invitation);
+        audit.Record(new AuditEvent(AuditCategories.Admin, "user.invited", "invitation", invitation.Id.ToString(),
+            Data: new { email, roles = invitation.RoleList, expiresAt = invitation.ExpiresAt }));
+        await db.SaveChangesAsync(ct);
+        var link = $"{baseUrl}/Account/AcceptInvite?token={token}";
+        return TypedResults.Created($"/api/v1/users/invitations/{invitation.Id}",
+            new InvitationCreated(invitation.Id.ToString(), email, invitation.RoleList, link, invitation.ExpiresAt));
+    }
+
+    public async Task<Results<NoContent, NotFound>> RevokeInvitationAsync(Guid id, CancellationToken ct)
+    {
+        var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == id && i.AcceptedAt == null && i.RevokedAt == null, ct);
+        if (invitation is null)
+        {
+            return TypedResults.NotFound();
+        }
+        invitation.RevokedAt = clock.GetUtcNow();
+        audit.Record(new AuditEvent(AuditCategories.Admin, "user.invitation_revoked", "invitation", id.ToString(), Data: new { invitation.Email }));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    public async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem>> SetRolesAsync(string id, IReadOnlyList<string> roles, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var current = await users.GetRolesAsync(user);
+        var wanted = roles.Distinct().ToList();
+        if (current.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin) && await CountAdminsAsync(ct) <= 1)
+        {
+            return Invalid("roles", "This is the last admin; make someone else an admin first.");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var removed = current.Except(wanted).ToList();
+        var added = wanted.Except(current).ToList();
+        Check(await users.RemoveFromRolesAsync(user, removed));
+        Check(await users.AddToRolesAsync(user, added));
+        // The user's sessions pick up the new permissions at their next validation.
+        Check(await users.UpdateSecurityStampAsync(user));
+        audit.Record(new AuditEvent(AuditCategories.Admin, "user.roles_changed", "user", user.Id,
+            Data: new { email = user.Email, added, removed }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(await SummaryAsync(user));
+    }
+
+    public async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem>> SetLockAsync(string id, bool locked, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(id);
+        if (user is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (locked && user.Id == actors.Current.Id)
+        {
+            return Invalid("id", "You cannot lock yourself out.");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        Check(await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null));
+        if (!locked)
+        {
+            Check(await users.ResetAccessFailedCountAsync(user));
+        }
+        Check(await users.UpdateSecurityStampAsync(user));
+        audit.Record(new AuditEvent(AuditCategories.Admin, locked ? "user.locked" : "user.unlocked", "user", user.Id, Data: new { email = user.Email }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(await SummaryAsync(user));
+    }
+
+    /// <summary>Creates a user directly (CLI). Audited like every other change.</summary>
+    public async Task<IdentityResult> CreateUserAsync(string email, string password, IReadOnlyList<string> roles, CancellationToken ct)
+    {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var user = new ConsoleUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow() };
+        var result = await users.CreateAsync(user, password);
+        if (!result.Succeeded)
+        {
+            return result;
+        }
+        Check(await users.AddToRolesAsync(user, roles));
+        audit.Record(new AuditEvent(AuditCategories.Admin, "user.created", "user", user.Id, Data: new { email, roles }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    private async Task<int> CountAdminsAsync(CancellationToken ct) =>
+        await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where r.Name == Roles.Admin select ur.UserId).CountAsync(ct);
+
+    private async Task<UserSummary> SummaryAsync(ConsoleUser user) => new(
+        user.Id, user.Email ?? "", [.. (await users.GetRolesAsync(user)).Order()], user.TwoFactorEnabled,
+        user.LockoutEnd is { } end && end > clock.GetUtcNow(), user.CreatedAt, user.LastSignInAt);
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
+    private static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Some fields need attention");
+}
