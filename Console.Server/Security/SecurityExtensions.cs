@@ -60,7 +60,11 @@ public static class SecurityExtensions
                 o.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 12;
+                // Length over composition rules (NIST SP 800-63B).
                 o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireDigit = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
                 o.Lockout.AllowedForNewUsers = true;
                 o.Lockout.MaxFailedAccessAttempts = 5;
                 o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Setup;
+using SecurityConsole.Server.Users;
+using SecurityConsole.Shared.Hosting;
+
+namespace SecurityConsole.Server.Tests.Infrastructure;
+
+/// <summary>Ways into the console a test needs: people through the real sign-in form, machines with real API keys.</summary>
+public static partial class ConsoleClients
+{
+    public const string Password = "correct horse battery staple";
+
+    public static HttpClient CreateBrowserClient(this ConsoleFactory factory) =>
+        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Creates a user with roles directly (as the CLI does), audited like any other.</summary>
+    public static async Task<string> CreateUserAsync(this ConsoleFactory factory, string email, params string[] roles)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("test"));
+        var result = await scope.ServiceProvider.GetRequiredService<UserAdmin>().CreateUserAsync(email, Password, roles, CancellationToken.None);
+        Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ConsoleUser>>();
+        return (await users.FindByEmailAsync(email))!.Id;
+    }
+
+    /// <summary>A client signed in through the real sign-in form, sending the API's CSRF header.</summary>
+    public static async Task<HttpClient> SignedInClientAsync(this ConsoleFactory factory, string role, string? email = null)
+    {
+        email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@example.test";
+        await factory.CreateUserAsync(email, role);
+        var client = factory.CreateBrowserClient();
+        var response = await client.SignInAsync(email, Password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.DoesNotContain("Login", response.Headers.Location?.ToString() ?? "", StringComparison.OrdinalIgnoreCase);
+        client.DefaultRequestHeaders.Add(ApiConventions.CsrfHeader, ApiConventions.CsrfHeaderValue);
+        return client;
+    }
+
+    /// <summary>Posts the sign-in form as a browser would, antiforgery token included.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(this HttpClient client, string email, string password)
+    {
+        var token = await AntiforgeryTokenAsync(client, "/Account/Login");
+        return await client.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "login",
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+        }));
+    }
+
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string path)
+    {
+        var html = await client.GetStringAsync(path);
+        var match = AntiforgeryInput().Match(html);
+        Assert.True(match.Success, $"No antiforgery token on {path}");
+        return WebUtility.HtmlDecode(match.Groups[1].Value);
+    }
+
+    /// <summary>A client that authenticates with a freshly issued API key with these scopes.</summary>
+    public static async Task<(HttpClient Client, string Secret)> KeyClientAsync(this ConsoleFactory factory, params string[] scopes)
+    {
+        var owner = await factory.CreateUserAsync($"svc-{Guid.NewGuid():N}@example.test", SecurityConsole.Shared.Security.Roles.Developer);
+        await using var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("test"));
+        var issued = await scope.ServiceProvider.GetRequiredService<ApiKeyIssuer>()
+            .IssueAsync(owner, "test", "production", scopes, null, "tests", CancellationToken.None);
+        var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", issued.Secret);
+        return (client, issued.Secret);
+    }
+
+    /// <summary>Issues a setup link as the first start does and returns its token.</summary>
+    public static async Task<string> IssueSetupTokenAsync(this ConsoleFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SetupService>().IssueAsync(CancellationToken.None);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryInput();
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SecurityConsole.Server.Hosting;
+
+// Program itself migrates and seeds before the host starts (ConsoleHost.PrepareAsync), under the factory too.
+
+namespace SecurityConsole.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The one WebApplicationFactory of this project: the real Program on a real database
+/// (a fresh SQLite file, or a fresh PostgreSQL database), optionally with Redis.
+/// </summary>
+public sealed class ConsoleFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string? _tempDir;
+
+    public ConsoleFactory(DatabaseProvider provider, string connectionString, string? redis = null, IDictionary<string, string?>? extra = null)
+    {
+        Provider = provider;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = provider.ToString(),
+            ["ConnectionStrings:Console"] = connectionString,
+            ["ConnectionStrings:Redis"] = redis ?? "",
+            ["Jobs:Workers"] = "1",
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            _settings[k] = v;
+        }
+    }
+
+    private ConsoleFactory(DatabaseProvider provider, string connectionString, string tempDir, string? redis, IDictionary<string, string?>? extra)
+        : this(provider, connectionString, redis, extra) => _tempDir = tempDir;
+
+    public DatabaseProvider Provider { get; }
+
+    public CapturedLogs Logs { get; } = new();
+
+    public static ConsoleFactory Sqlite(string? redis = null, IDictionary<string, string?>? extra = null)
+    {
+        var dir = TestEnvironment.TempDirectory("console-sqlite");
+        return new ConsoleFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(dir, "console.db")}", dir, redis, extra);
+    }
+
+    public static async Task<ConsoleFactory> PostgresAsync(PostgresServer server, string? redis = null, IDictionary<string, string?>? extra = null) =>
+        new(DatabaseProvider.Postgres, await server.CreateDatabaseAsync(), redis, extra);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_tempDir is not null)
+        {
+            try
+            {
+                Directory.Delete(_tempDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}

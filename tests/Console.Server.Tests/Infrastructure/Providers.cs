@@ -1,0 +1,2 @@
+[assembly: AssemblyFixture(typeof(SecurityConsole.Server.Tests.Infrastructure.PostgresServer))]
+[assembly: AssemblyFixture(typeof(SecurityConsole.Server.Tests.Infrastructure.RedisServer))]

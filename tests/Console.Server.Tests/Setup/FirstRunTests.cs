@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Tests.Infrastructure;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Tests.Setup;
+
+public abstract class FirstRunTests : IAsyncLifetime
+{
+    protected ConsoleFactory Factory { get; private set; } = null!;
+
+    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
+
+    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
+
+    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+
+    [Fact]
+    public async Task AFreshConsoleHasNoUsersAndNoDefaultPassword()
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+        Assert.False(await db.Users.AnyAsync(TestContext.Current.CancellationToken));
+        var client = Factory.CreateBrowserClient();
+        var response = await client.SignInAsync("admin@localhost", "admin");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("do not match an account", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task TheSetupLinkCreatesTheFirstAdminOnceAndSignsThemIn()
+    {
+        var token = await Factory.IssueSetupTokenAsync();
+        var client = Factory.CreateBrowserClient();
+
+        var response = await PostSetupAsync(client, token, "first.admin@example.test");
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        client.DefaultRequestHeaders.Add("X-Console-Request", "1");
+        var me = await client.GetFromJsonAsync<SecurityConsole.Shared.Users.CurrentUser>("/api/v1/me", TestContext.Current.CancellationToken);
+        Assert.Equal("first.admin@example.test", me!.Email);
+        Assert.Contains(Roles.Admin, me.Roles);
+        Assert.Contains(Permissions.UsersManage, me.Permissions);
+
+        // The same link a second time, from another browser: refused.
+        var other = Factory.CreateBrowserClient();
+        var page = await other.GetStringAsync($"/setup?token={token}", TestContext.Current.CancellationToken);
+        Assert.Contains("This setup link is not valid", page);
+    }
+
+    [Fact]
+    public async Task AMadeUpSetupTokenIsRefused()
+    {
+        await Factory.IssueSetupTokenAsync();
+        var client = Factory.CreateBrowserClient();
+        var page = await client.GetStringAsync("/setup?token=not-the-token", TestContext.Current.CancellationToken);
+        Assert.Contains("This setup link is not valid", page);
+    }
+
+    private static async Task<HttpResponseMessage> PostSetupAsync(HttpClient client, string token, string email)
+    {
+        var af = await ConsoleClients.AntiforgeryTokenAsync(client, $"/setup?token={token}");
+        return await client.PostAsync("/setup", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = af,
+            ["_handler"] = "setup",
+            ["token"] = token,
+            ["Input.Email"] = email,
+            ["Input.Password"] = ConsoleClients.Password,
+            ["Input.ConfirmPassword"] = ConsoleClients.Password,
+        }));
+    }
+}
+
+public sealed class SqliteFirstRunTests : FirstRunTests
+{
+    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite());
+}
+
+public sealed class PostgresFirstRunTests(PostgresServer postgres) : FirstRunTests
+{
+    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
+}
