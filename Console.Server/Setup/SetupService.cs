@@ -23,7 +23,7 @@ public sealed class SetupService(
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
-    public Task<bool> IsNeededAsync(CancellationToken ct) => db.Users.AnyAsync(ct).ContinueWith(t => !t.Result, ct);
+    public async Task<bool> IsNeededAsync(CancellationToken ct) => !await db.Users.AnyAsync(ct);
 
     /// <summary>Replaces any earlier link with a new one and returns its token (shown once).</summary>
     public async Task<string> IssueAsync(CancellationToken ct)
