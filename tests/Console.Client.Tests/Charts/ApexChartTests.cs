@@ -54,6 +54,28 @@ public sealed class ApexChartTests : ConsoleTestContext
     }
 
     [Fact]
+    public void ApexChartOfSmallCountsTicksInWholeNumbers()
+    {
+        var cut = Render<ApexChart>(p => p.Add(c => c.Series, [new ChartSeries("Sign-ins", [new ChartPoint("Mon", 1), new ChartPoint("Tue", 2)])]));
+
+        var yaxis = JsonSerializer.SerializeToElement(cut.Instance.BuildOptions()).GetProperty("yaxis");
+
+        Assert.Equal(2, yaxis.GetProperty("tickAmount").GetInt32());
+        Assert.Equal(0, yaxis.GetProperty("decimalsInFloat").GetInt32());
+    }
+
+    [Fact]
+    public void ApexChartOfFractionsKeepsItsDecimals()
+    {
+        var cut = Render<ApexChart>(p => p.Add(c => c.Series, [new ChartSeries("Score", [new ChartPoint("Mon", 0.25), new ChartPoint("Tue", 0.75)])]));
+
+        var yaxis = JsonSerializer.SerializeToElement(cut.Instance.BuildOptions()).GetProperty("yaxis");
+
+        Assert.False(yaxis.TryGetProperty("decimalsInFloat", out _));
+        Assert.False(yaxis.TryGetProperty("tickAmount", out _));
+    }
+
+    [Fact]
     public void ApexDonutTakesItsSlicesFromTheFirstSeries()
     {
         var slices = new ChartSeries("Severity", [new ChartPoint("High", 2), new ChartPoint("Low", 5)]);
