@@ -95,6 +95,7 @@ public sealed class FirstRunTests
             await Expect(chart.Locator(".apexcharts-canvas, svg").First).ToBeVisibleAsync();
             await Expect(page.GetByTestId("stat-card").First).Not.ToContainTextAsync("–");
 
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "dashboard-light.png") });
             var lightBackground = await BackgroundLuminanceAsync(page);
             await page.GetByTestId("theme-toggle").ClickAsync();
             await Expect(chart.Locator(".apexcharts-theme-dark").First).ToBeAttachedAsync();
@@ -103,8 +104,29 @@ public sealed class FirstRunTests
                 $"The page background should turn from light to dark; luminance went from {lightBackground:0.00} to {darkBackground:0.00}.");
 
             await page.Mouse.MoveAsync(0, 0);
+            await page.EvaluateAsync("() => document.activeElement?.blur()");
             await page.WaitForTimeoutAsync(500);
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "dashboard.png") });
+
+            // The admin invites a colleague through the same API automation uses, and gets the link once.
+            await nav.GetByText("Users and roles").ClickAsync();
+            await Expect(page.GetByTestId("users-table")).ToContainTextAsync("admin@example.com");
+            await page.GetByTestId("invite-user").ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByLabel("Email").FillAsync("analyst@example.com");
+            await dialog.GetByTestId("invite-submit").ClickAsync();
+            await Expect(dialog.GetByTestId("link-warning")).ToContainTextAsync("shown only once");
+            await Expect(dialog.Locator("input[readonly]")).ToHaveValueAsync(new Regex("/Account/AcceptInvite\\?token=.+"));
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "invitation.png") });
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+            await Expect(page.GetByTestId("invitations-table")).ToContainTextAsync("analyst@example.com");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "users.png") });
+
+            // A section that has no data yet says what will live there.
+            await nav.GetByText("Compliance", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Compliance", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("empty-state")).ToContainTextAsync("No checks have run yet");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "console-e2e-compliance.png") });
 
             Assert.Empty(problems);
         }
