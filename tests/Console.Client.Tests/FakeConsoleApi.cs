@@ -16,6 +16,7 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
     public Func<Task<List<RoleInfo>>> Roles { get; set; } = () => Task.FromResult(RoleCatalog.Describe().ToList());
     public Func<InviteUserRequest, Task<InvitationCreated>> Invite { get; set; } = _ => NotSet<InvitationCreated>();
     public Func<string, bool, Task<UserSummary>> SetLocked { get; set; } = (_, _) => NotSet<UserSummary>();
+    public Func<string, SetRolesRequest, Task<UserSummary>> SetRoles { get; set; } = (_, _) => NotSet<UserSummary>();
 
     public List<InviteUserRequest> InviteRequests { get; } = [];
     public int DashboardCalls { get; private set; }
@@ -37,6 +38,8 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
         InviteRequests.Add(request);
         return Invite(request);
     }
+
+    public override Task<UserSummary> SetRolesAsync(string userId, SetRolesRequest request, CancellationToken ct = default) => SetRoles(userId, request);
 
     public override Task<UserSummary> SetLockedAsync(string userId, bool locked, CancellationToken ct = default) => SetLocked(userId, locked);
 

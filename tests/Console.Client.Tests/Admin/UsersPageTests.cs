@@ -23,13 +23,17 @@ public sealed class UsersPageTests : ConsoleTestContext
     private static IElement Row(IRenderedComponent<ContainerFragment> cut, string email) =>
         cut.FindAll("[data-testid=users-table] tbody tr").Single(r => r.TextContent.Contains(email));
 
-    private void OpenInviteDialog()
+    private void OpenOpenDialog()
     {
         host = RenderPage<UsersPage>();
         host.Find("[data-testid=invite-user]").Click();
     }
 
-    private IElement InviteDialog() => host!.Find(".mud-dialog");
+    /// <summary>The open dialog; it renders in the dialog provider, beside the page.</summary>
+    private IElement OpenDialog() => host!.Find(".mud-dialog");
+
+    /// <summary>The role checkbox's input, whether the test id sits on its wrapper or on the input itself.</summary>
+    private static string RoleBox(string role) => $"[data-testid=role-{role}] input, input[data-testid=role-{role}]";
 
     private static IElement FieldOf(IElement dialog, string inputSelector) =>
         dialog.QuerySelectorAll(".mud-input-control").Single(c => c.QuerySelector(inputSelector) is not null);
@@ -110,27 +114,27 @@ public sealed class UsersPageTests : ConsoleTestContext
     {
         Api.Invite = _ => Task.FromException<InvitationCreated>(new ApiException(HttpStatusCode.BadRequest, "Some fields need attention", null,
             new Dictionary<string, string[]> { ["email"] = ["A user with this email address already exists."] }));
-        OpenInviteDialog();
+        OpenOpenDialog();
 
-        InviteDialog().QuerySelector("input[type=email]")!.Change("ada@example.com");
-        InviteDialog().QuerySelector("[data-testid=invite-submit]")!.Click();
+        OpenDialog().QuerySelector("input[type=email]")!.Change("ada@example.com");
+        OpenDialog().QuerySelector("[data-testid=invite-submit]")!.Click();
 
-        var email = FieldOf(InviteDialog(), "input[type=email]");
+        var email = FieldOf(OpenDialog(), "input[type=email]");
         Assert.Contains("A user with this email address already exists.", email.TextContent);
         Assert.Contains("mud-input-error", email.InnerHtml);
         Assert.Equal("ada@example.com", Assert.Single(Api.InviteRequests).Email);
-        Assert.Null(InviteDialog().QuerySelector("[data-testid=link-warning]"));
+        Assert.Null(OpenDialog().QuerySelector("[data-testid=link-warning]"));
     }
 
     [Fact]
     public void InviteDialogChecksTheEmailBeforeAskingTheApi()
     {
-        OpenInviteDialog();
+        OpenOpenDialog();
 
-        InviteDialog().QuerySelector("input[type=email]")!.Change("not-an-address");
-        InviteDialog().QuerySelector("[data-testid=invite-submit]")!.Click();
+        OpenDialog().QuerySelector("input[type=email]")!.Change("not-an-address");
+        OpenDialog().QuerySelector("[data-testid=invite-submit]")!.Click();
 
-        Assert.Contains("Enter an email address such as name@example.com.", FieldOf(InviteDialog(), "input[type=email]").TextContent);
+        Assert.Contains("Enter an email address such as name@example.com.", FieldOf(OpenDialog(), "input[type=email]").TextContent);
         Assert.Empty(Api.InviteRequests);
     }
 
@@ -139,15 +143,85 @@ public sealed class UsersPageTests : ConsoleTestContext
     {
         const string link = "http://localhost:5080/Account/AcceptInvite?token=3q2-7wE";
         Api.Invite = r => Task.FromResult(new InvitationCreated("i9", r.Email, r.Roles, link, DateTimeOffset.UtcNow.AddDays(3)));
-        OpenInviteDialog();
+        OpenOpenDialog();
 
-        InviteDialog().QuerySelector("input[type=email]")!.Change("dan@example.com");
-        InviteDialog().QuerySelector("[data-testid=invite-submit]")!.Click();
+        OpenDialog().QuerySelector("input[type=email]")!.Change("dan@example.com");
+        OpenDialog().QuerySelector("[data-testid=invite-submit]")!.Click();
 
-        var dialog = InviteDialog();
+        var dialog = OpenDialog();
         Assert.Contains("shown only once", dialog.QuerySelector("[data-testid=link-warning]")!.TextContent);
         Assert.Equal(link, dialog.QuerySelector("input[readonly]")!.GetAttribute("value"));
         Assert.Equal([Roles.Developer], Assert.Single(Api.InviteRequests).Roles);
         Assert.Null(dialog.QuerySelector("input[type=email]"));
+    }
+
+    [Fact]
+    public void LockingAUserAsksFirstThenShowsThemLocked()
+    {
+        var calls = new List<(string Id, bool Locked)>();
+        Api.SetLocked = (id, locked) =>
+        {
+            calls.Add((id, locked));
+            return Task.FromResult(Ada with { LockedOut = locked });
+        };
+        host = RenderPage<UsersPage>();
+
+        Row(host, "ada@example.com").QuerySelector("button[aria-label='Lock ada@example.com']")!.Click();
+
+        Assert.Contains("Lock ada@example.com?", OpenDialog().TextContent);
+        Assert.Empty(calls);
+        OpenDialog().QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Lock").Click();
+
+        host.WaitForAssertion(() => Assert.Contains("Locked", Row(host, "ada@example.com").TextContent));
+        Assert.Equal([("u1", true)], calls);
+    }
+
+    [Fact]
+    public void CancellingTheLockConfirmationChangesNothing()
+    {
+        host = RenderPage<UsersPage>();
+
+        Row(host, "ada@example.com").QuerySelector("button[aria-label='Lock ada@example.com']")!.Click();
+        OpenDialog().QuerySelectorAll("button").Single(b => b.TextContent.Trim() == "Cancel").Click();
+
+        Assert.Empty(host.FindAll(".mud-dialog"));
+        Assert.Contains("Active", Row(host, "ada@example.com").TextContent);
+    }
+
+    [Fact]
+    public void EditRolesShowsEachRoleWithItsDescriptionAndTheApiRefusal()
+    {
+        Api.SetRoles = (_, _) => Task.FromException<UserSummary>(new ApiException(HttpStatusCode.BadRequest, "Some fields need attention", null,
+            new Dictionary<string, string[]> { ["roles"] = ["This is the last admin; make someone else an admin first."] }));
+        host = RenderPage<UsersPage>();
+
+        Row(host, "ada@example.com").QuerySelector("button[aria-label='Change roles of ada@example.com']")!.Click();
+        var dialog = OpenDialog();
+        Assert.Contains(Roles.Describe(Roles.Auditor), dialog.TextContent);
+        dialog.QuerySelector(RoleBox("Admin"))!.Change(false);
+        dialog.QuerySelector(RoleBox("Auditor"))!.Change(true);
+        OpenDialog().QuerySelector("[data-testid=roles-save]")!.Click();
+
+        Assert.Contains("This is the last admin", OpenDialog().QuerySelector("[data-testid=roles-error]")!.TextContent);
+    }
+
+    [Fact]
+    public void EditRolesSavesTheChosenRolesAndUpdatesTheRow()
+    {
+        SetRolesRequest? sent = null;
+        Api.SetRoles = (_, request) =>
+        {
+            sent = request;
+            return Task.FromResult(Bob with { Roles = request.Roles });
+        };
+        host = RenderPage<UsersPage>();
+
+        Row(host, "bob@example.com").QuerySelector("button[aria-label='Change roles of bob@example.com']")!.Click();
+        OpenDialog().QuerySelector(RoleBox("Auditor"))!.Change(true);
+        OpenDialog().QuerySelector("[data-testid=roles-save]")!.Click();
+
+        host.WaitForAssertion(() => Assert.Empty(host.FindAll(".mud-dialog")));
+        Assert.Equal([Roles.Auditor, Roles.Approver, Roles.Developer], sent!.Roles);
+        Assert.Contains("Auditor", Row(host, "bob@example.com").TextContent);
     }
 }
