@@ -76,6 +76,7 @@ public sealed class FirstRunTests
 
             await page.WaitForURLAsync(server.BaseUrl + "/");
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.GetByText("Loading the Security Console…")).ToBeHiddenAsync();
 
             var appBar = page.Locator(".mud-appbar");
             await Expect(appBar).ToContainTextAsync("Security Console");
