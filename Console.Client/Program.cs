@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+using MudBlazor;
 using MudBlazor.Services;
 using SecurityConsole.Client.Layout;
 using SecurityConsole.Client.Realtime;
@@ -9,7 +10,8 @@ var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.Services.AddAuthorizationCore(o => o.AddPermissionPolicies());
 builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddAuthenticationStateDeserialization();
-builder.Services.AddMudServices();
+// Bottom right: a confirmation must not cover the page's own actions, which sit top right.
+builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
 builder.Services.AddScoped(_ => new ConsoleApi(new HttpClient(new ConsoleRequestHandler { InnerHandler = new HttpClientHandler() })
 {
     BaseAddress = new Uri(builder.HostEnvironment.BaseAddress),

@@ -35,7 +35,8 @@ public sealed class LiveConnection(NavigationManager navigation) : IAsyncDisposa
             return;
         }
         _hub = new HubConnectionBuilder()
-            .WithUrl(navigation.ToAbsoluteUri(HubRoutes.Alerts))
+            // The server refuses cookie-authenticated POSTs (negotiate) without the CSRF header; WebSocket upgrades are GETs.
+            .WithUrl(navigation.ToAbsoluteUri(HubRoutes.Alerts), o => o.Headers[ApiConventions.CsrfHeader] = ApiConventions.CsrfHeaderValue)
             .WithAutomaticReconnect(new ForeverRetryPolicy())
             .Build();
         _hub.Reconnecting += _ => SetState(LiveState.Reconnecting);

@@ -12,6 +12,6 @@ public static class PermissionPolicies
         {
             options.AddPolicy(Permissions.Policy(permission), p => p.RequireClaim(Permissions.ClaimType, permission));
         }
-        options.AddPolicy("signed-in", p => p.RequireAuthenticatedUser());
+        options.AddPolicy(PolicyNames.SignedIn, p => p.RequireAuthenticatedUser());
     }
 }

@@ -1,0 +1,86 @@
+using System.Net;
+using SecurityConsole.Client.Dashboard;
+using SecurityConsole.Client.Services;
+using SecurityConsole.Shared.Dashboard;
+
+namespace SecurityConsole.Client.Tests.Dashboard;
+
+public sealed class DashboardPageTests : ConsoleTestContext
+{
+    private static readonly DashboardSummary Summary = new(
+        Users: 7, ActiveKeys: 12, PendingInvitations: 2, AuditEntries: 345,
+        AuditActivity: [new DailyCount(new DateOnly(2025, 3, 1), 5), new DailyCount(new DateOnly(2025, 3, 2), 8)]);
+
+    private static string[] CardValues(IRenderedComponent<DashboardPage> cut) =>
+        [.. cut.FindAll("[data-testid=stat-card] h5").Select(h => h.TextContent.Trim())];
+
+    [Fact]
+    public void DashboardShowsSkeletonsWhileTheFiguresLoad()
+    {
+        var pending = new TaskCompletionSource<DashboardSummary>();
+        Api.Dashboard = () => pending.Task;
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Equal(4, cut.FindAll("[data-testid=stat-card] .mud-skeleton").Count);
+        Assert.NotNull(cut.Find("[data-testid=chart-loading]"));
+        Assert.Empty(CardValues(cut));
+    }
+
+    [Fact]
+    public void DashboardShowsTheNumbersOnceLoaded()
+    {
+        var pending = new TaskCompletionSource<DashboardSummary>();
+        Api.Dashboard = () => pending.Task;
+        var cut = Render<DashboardPage>();
+
+        pending.SetResult(Summary);
+
+        cut.WaitForAssertion(() => Assert.Equal(["7", "12", "2", "345"], CardValues(cut)));
+        Assert.Empty(cut.FindAll(".mud-skeleton"));
+        Assert.Equal("area", cut.Find("[data-testid=chart]").GetAttribute("data-chart-type"));
+    }
+
+    [Fact]
+    public void DashboardSaysSoWhenThereWasNoActivity()
+    {
+        Api.Dashboard = () => Task.FromResult(Summary with { AuditActivity = [] });
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Contains("No activity recorded in the last 14 days.", cut.Find("[data-testid=chart]").TextContent);
+    }
+
+    [Fact]
+    public void DashboardShowsAnErrorWithRetryWhenTheApiFailsAndRecoversOnRetry()
+    {
+        var fail = true;
+        Api.Dashboard = () => fail
+            ? Task.FromException<DashboardSummary>(new ApiException(HttpStatusCode.InternalServerError, null, null, null))
+            : Task.FromResult(Summary);
+
+        var cut = Render<DashboardPage>();
+
+        var alert = cut.Find("[data-testid=dashboard-error]");
+        Assert.Contains("The console had a problem. Try again", alert.TextContent);
+        Assert.Empty(cut.FindAll("[data-testid=stat-card] .mud-skeleton"));
+
+        fail = false;
+        alert.QuerySelector("button")!.Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["7", "12", "2", "345"], CardValues(cut)));
+        Assert.Empty(cut.FindAll("[data-testid=dashboard-error]"));
+        Assert.Equal(2, Api.DashboardCalls);
+    }
+
+    [Fact]
+    public void DashboardSaysTheConsoleIsUnreachableWhenTheNetworkFails()
+    {
+        Api.Dashboard = () => Task.FromException<DashboardSummary>(new HttpRequestException("connection refused"));
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Contains("could not be reached", cut.Find("[data-testid=dashboard-error]").TextContent);
+        Assert.DoesNotContain("connection refused", cut.Markup);
+    }
+}

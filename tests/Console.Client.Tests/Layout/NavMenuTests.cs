@@ -1,0 +1,58 @@
+using SecurityConsole.Client.Layout;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Client.Tests.Layout;
+
+public sealed class NavMenuTests : ConsoleTestContext
+{
+    private static string[] LinkTexts(IRenderedComponent<NavMenu> cut) =>
+        [.. cut.FindAll("[data-testid=nav] a, [data-testid=nav] .mud-nav-group button").Select(a => a.TextContent.Trim())];
+
+    [Fact]
+    public void NavMenuShowsAdminToSomeoneWhoManagesUsers()
+    {
+        SignInWith([.. Roles.PermissionsOf(Roles.Admin)]);
+
+        var cut = Render<NavMenu>();
+
+        var links = LinkTexts(cut);
+        Assert.Contains(links, l => l.Contains("Admin"));
+        Assert.Contains("Users and roles", links);
+        Assert.Equal(["Dashboard", "Alerts", "Threats", "Keys", "Audit", "Compliance", "Reports"], links.Take(7));
+    }
+
+    [Fact]
+    public void NavMenuHidesAdminFromSomeoneWhoCannotManageUsers()
+    {
+        SignInWith([.. Roles.PermissionsOf(Roles.SecurityAnalyst)]);
+
+        var cut = Render<NavMenu>();
+
+        var links = LinkTexts(cut);
+        Assert.DoesNotContain(links, l => l.Contains("Admin"));
+        Assert.DoesNotContain("Users and roles", links);
+        Assert.Contains("Alerts", links);
+    }
+
+    [Fact]
+    public void NavMenuHidesAuditFromSomeoneWithoutAuditRead()
+    {
+        SignInWith(Permissions.KeysRequest);
+
+        var cut = Render<NavMenu>();
+
+        var links = LinkTexts(cut);
+        Assert.DoesNotContain("Audit", links);
+        Assert.Equal(["Dashboard", "Keys"], links);
+    }
+
+    [Fact]
+    public void NavMenuShowsAuditToAnAuditor()
+    {
+        SignInWith([.. Roles.PermissionsOf(Roles.Auditor)]);
+
+        var cut = Render<NavMenu>();
+
+        Assert.Contains("Audit", LinkTexts(cut));
+    }
+}

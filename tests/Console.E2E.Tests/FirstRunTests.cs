@@ -1,0 +1,173 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace SecurityConsole.E2E.Tests;
+
+/// <summary>The first minutes of an operator's life with the console, in Debian's Chromium.</summary>
+public sealed class FirstRunTests
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private static readonly string[] Sections = ["Dashboard", "Alerts", "Threats", "Keys", "Audit", "Compliance", "Reports", "Admin"];
+
+    [Fact]
+    public async Task FirstRunCreatesTheAdminAndLandsOnALiveDashboard()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            Assert.True(Environment.GetEnvironmentVariable("CONSOLE_TESTS_REQUIRE_ALL") != "1",
+                $"Chromium not found at {ChromiumPath} and CONSOLE_TESTS_REQUIRE_ALL=1: apt-get install chromium");
+            Assert.Skip($"Chromium not found at {ChromiumPath}: apt-get install chromium");
+        }
+        var images = Path.Combine(ConsoleServerProcess.RepositoryRoot, "docs", "images");
+        Directory.CreateDirectory(images);
+
+        await using var server = ConsoleServerProcess.Start();
+        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
+        Assert.StartsWith(server.BaseUrl + "/setup?token=", setupLink);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        await using var context = await browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 1440, Height = 900 },
+            ColorScheme = ColorScheme.Light,
+            BaseURL = server.BaseUrl,
+        });
+        // A cold WebAssembly start on a busy two-core machine takes a while.
+        context.SetDefaultTimeout(60_000);
+        SetDefaultExpectTimeout(60_000);
+        var page = await context.NewPageAsync();
+        var problems = new List<string>();
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning")
+            {
+                problems.Add($"console {m.Type}: {m.Text}");
+            }
+        };
+        page.PageError += (_, e) => problems.Add($"page error: {e}");
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400)
+            {
+                problems.Add($"HTTP {r.Status} {r.Request.Method} {r.Url}");
+            }
+        };
+
+        try
+        {
+            // The sign-in page, as a person who has no session sees it.
+            await page.GotoAsync("/Account/Login");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = false }).First).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "sign-in.png") });
+
+            // First run: the one-time link creates the first admin and signs them in.
+            await page.GotoAsync(setupLink);
+            await page.GetByLabel("Email").FillAsync("admin@example.com");
+            await page.GetByLabel("Password (at least 12 characters)").FillAsync("Correct-Horse-Battery-9");
+            await page.GetByLabel("Confirm password").FillAsync("Correct-Horse-Battery-9");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Create admin and sign in" }).ClickAsync();
+
+            await page.WaitForURLAsync(server.BaseUrl + "/");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.GetByText("Loading the Security Console…")).ToBeHiddenAsync();
+
+            var appBar = page.Locator(".mud-appbar");
+            await Expect(appBar).ToContainTextAsync("Security Console");
+            await Expect(appBar.GetByTestId("theme-toggle")).ToBeVisibleAsync();
+            await Expect(appBar.GetByLabel("Account")).ToBeVisibleAsync();
+
+            var nav = page.GetByTestId("nav");
+            foreach (var section in Sections)
+            {
+                await Expect(nav.GetByText(section, new() { Exact = true })).ToBeVisibleAsync();
+            }
+
+            await Expect(page.GetByTestId("live-indicator")).ToHaveTextAsync("Live");
+
+            // Setting up the admin is audited, so the activity chart has a point to draw.
+            var chart = page.GetByTestId("chart");
+            await Expect(chart.Locator(".apexcharts-canvas, svg").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("stat-card").First).Not.ToContainTextAsync("–");
+
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "dashboard-light.png") });
+            var lightBackground = await BackgroundLuminanceAsync(page);
+            await page.GetByTestId("theme-toggle").ClickAsync();
+            await Expect(chart.Locator(".apexcharts-theme-dark").First).ToBeAttachedAsync();
+            var darkBackground = await BackgroundLuminanceAsync(page);
+            Assert.True(darkBackground < 0.2 && lightBackground > 0.8,
+                $"The page background should turn from light to dark; luminance went from {lightBackground:0.00} to {darkBackground:0.00}.");
+
+            await page.Mouse.MoveAsync(0, 0);
+            await page.EvaluateAsync("() => document.activeElement?.blur()");
+            await page.WaitForTimeoutAsync(500);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "dashboard.png") });
+
+            // The admin invites a colleague through the same API automation uses, and gets the link once.
+            await nav.GetByText("Users and roles").ClickAsync();
+            await Expect(page.GetByTestId("users-table")).ToContainTextAsync("admin@example.com");
+            await page.GetByTestId("invite-user").ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByLabel("Email").FillAsync("analyst@example.com");
+            await dialog.GetByTestId("invite-submit").ClickAsync();
+            await Expect(dialog.GetByTestId("link-warning")).ToContainTextAsync("shown only once");
+            await Expect(dialog.Locator("input[readonly]")).ToHaveValueAsync(new Regex("/Account/AcceptInvite\\?token=.+"));
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "invitation.png") });
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+            await Expect(page.GetByTestId("invitations-table")).ToContainTextAsync("analyst@example.com");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "users.png") });
+
+            // A section that has no data yet says what will live there.
+            await nav.GetByText("Compliance", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Compliance", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("empty-state")).ToContainTextAsync("No checks have run yet");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "console-e2e-compliance.png") });
+
+            Assert.Empty(problems);
+        }
+        catch (Exception) when (WriteFailureEvidence(page, problems, server))
+        {
+            throw;
+        }
+    }
+
+    private static async Task<double> BackgroundLuminanceAsync(IPage page)
+    {
+        // The first opaque background behind the content: that is the colour a person sees.
+        var rgb = await page.EvaluateAsync<string>("""
+            () => {
+                for (const el of [document.querySelector('.mud-main-content'), document.querySelector('.mud-layout'), document.body, document.documentElement]) {
+                    const c = el && getComputedStyle(el).backgroundColor;
+                    if (c && c !== 'transparent' && !/^rgba\(.*,\s*0\)$/.test(c)) return c;
+                }
+                return '';
+            }
+            """);
+        var parts = Regex.Matches(rgb, @"\d+").Select(m => double.Parse(m.Value) / 255).ToArray();
+        return parts.Length < 3 ? double.NaN : (0.2126 * parts[0]) + (0.7152 * parts[1]) + (0.0722 * parts[2]);
+    }
+
+    /// <summary>On failure, leaves what is needed to see why: a screenshot, the browser's console and the server's output.</summary>
+    private static bool WriteFailureEvidence(IPage page, List<string> problems, ConsoleServerProcess server)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "console-e2e-failure");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            page.ScreenshotAsync(new() { Path = Path.Combine(folder, "page.png"), FullPage = true }).GetAwaiter().GetResult();
+        }
+        catch (PlaywrightException)
+        {
+        }
+        File.WriteAllLines(Path.Combine(folder, "browser.log"), problems);
+        File.WriteAllText(Path.Combine(folder, "server.log"), server.Output);
+        TestContext.Current.SendDiagnosticMessage($"Failure evidence in {folder}");
+        return false;
+    }
+}
