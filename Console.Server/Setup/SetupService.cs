@@ -73,7 +73,7 @@ public sealed class SetupService(
             {
                 return SetupResult.Fail("This setup link has already been used.");
             }
-            var user = new ConsoleUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now };
+            var user = new ConsoleUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now, LastSignInAt = now };
             var created = await users.CreateAsync(user, password);
             if (!created.Succeeded)
             {

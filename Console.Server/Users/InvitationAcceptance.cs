@@ -43,7 +43,7 @@ public sealed class InvitationAcceptance(
         {
             return SetupResult.Fail("This invitation has already been used.");
         }
-        var user = new ConsoleUser { UserName = invitation.Email, Email = invitation.Email, EmailConfirmed = true, CreatedAt = now };
+        var user = new ConsoleUser { UserName = invitation.Email, Email = invitation.Email, EmailConfirmed = true, CreatedAt = now, LastSignInAt = now };
         var created = await users.CreateAsync(user, password);
         if (!created.Succeeded)
         {

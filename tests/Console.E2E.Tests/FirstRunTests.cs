@@ -19,7 +19,10 @@ public sealed class FirstRunTests
                 $"Chromium not found at {ChromiumPath} and CONSOLE_TESTS_REQUIRE_ALL=1: apt-get install chromium");
             Assert.Skip($"Chromium not found at {ChromiumPath}: apt-get install chromium");
         }
-        var images = Path.Combine(ConsoleServerProcess.RepositoryRoot, "docs", "images");
+        // Screenshots go to artifacts/screenshots (git-ignored); CONSOLE_E2E_SCREENSHOTS=docs/images refreshes the README's.
+        var images = Environment.GetEnvironmentVariable("CONSOLE_E2E_SCREENSHOTS") is { Length: > 0 } target
+            ? Path.GetFullPath(target, ConsoleServerProcess.RepositoryRoot)
+            : Path.Combine(ConsoleServerProcess.RepositoryRoot, "artifacts", "screenshots");
         Directory.CreateDirectory(images);
 
         await using var server = ConsoleServerProcess.Start();
