@@ -33,6 +33,8 @@ public static class Ui
         app.UseConsoleSecurityHeaders();
         app.UseWhen(ctx => !SecurityExtensions.IsApiOrHub(ctx.Request),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // The API's bodiless errors (401, 403, unknown route 404, 405) become problem details too.
+        app.UseWhen(ctx => SecurityExtensions.IsApiOrHub(ctx.Request), branch => branch.UseStatusCodePages());
         app.UseApiCsrfProtection();
         app.UseRateLimiter();
         app.UseAuthentication();
