@@ -35,6 +35,9 @@ public static class Ui
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         // The API's bodiless errors (401, 403, unknown route 404, 405) become problem details too.
         app.UseWhen(ctx => SecurityExtensions.IsApiOrHub(ctx.Request), branch => branch.UseStatusCodePages());
+        // Routing after the status code pages, so that re-executing /not-found finds its page
+        // (left to WebApplication, routing runs first and the re-executed request has no endpoint).
+        app.UseRouting();
         app.UseApiCsrfProtection();
         app.UseRateLimiter();
         app.UseAuthentication();
