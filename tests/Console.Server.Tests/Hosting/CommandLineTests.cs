@@ -47,7 +47,14 @@ public abstract class CommandLineTests
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         Assert.DoesNotContain("Login", signIn.Headers.Location!.ToString());
     }
+}
 
+public sealed class SqliteCommandLineTests : CommandLineTests
+{
+    protected override Task<(DatabaseProvider, string)> NewDatabaseAsync() =>
+        Task.FromResult((DatabaseProvider.Sqlite, $"Data Source={Path.Combine(TestEnvironment.TempDirectory("console-cli-db"), "console.db")}"));
+
+    // Argument checks do not depend on the provider: checked once, on the embedded database.
     [Fact]
     public async Task CreateUserRefusesAPasswordThatDoesNotComeFromStandardInput()
     {
@@ -59,12 +66,6 @@ public abstract class CommandLineTests
         Assert.Contains("--password-stdin", result.Stderr);
         ConfigurationValidationTests.AssertNoStackTrace(result);
     }
-}
-
-public sealed class SqliteCommandLineTests : CommandLineTests
-{
-    protected override Task<(DatabaseProvider, string)> NewDatabaseAsync() =>
-        Task.FromResult((DatabaseProvider.Sqlite, $"Data Source={Path.Combine(TestEnvironment.TempDirectory("console-cli-db"), "console.db")}"));
 }
 
 public sealed class PostgresCommandLineTests(PostgresServer postgres) : CommandLineTests
