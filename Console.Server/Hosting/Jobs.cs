@@ -21,7 +21,17 @@ public static class Jobs
             {
                 case DatabaseProvider.Postgres:
                     config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(settings.ConnectionString),
-                        new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true });
+                        new PostgreSqlStorageOptions
+                        {
+                            SchemaName = "hangfire",
+                            PrepareSchemaIfNecessary = true,
+                            // The migrations run right after and say in one sentence when the database is
+                            // unreachable; Hangfire's own start-up retries would only delay that by half a minute.
+                            StartupConnectionMaxRetries = 1,
+                            StartupConnectionBaseDelay = TimeSpan.FromMilliseconds(100),
+                            StartupConnectionMaxDelay = TimeSpan.FromMilliseconds(100),
+                            AllowDegradedModeWithoutStorage = true,
+                        });
                     break;
                 case DatabaseProvider.Sqlite:
                     config.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromDays(1) });

@@ -54,6 +54,9 @@ public static class ProblemHandlingExtensions
             ctx.ProblemDetails.Extensions["traceId"] = trace;
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Minimal APIs answer an unreadable body with an empty 400 unless they throw; throwing lets
+        // ProblemExceptionHandler say what was wrong with it.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }
 

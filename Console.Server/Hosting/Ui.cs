@@ -33,6 +33,11 @@ public static class Ui
         app.UseConsoleSecurityHeaders();
         app.UseWhen(ctx => !SecurityExtensions.IsApiOrHub(ctx.Request),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // The API's bodiless errors (401, 403, unknown route 404, 405) become problem details too.
+        app.UseWhen(ctx => SecurityExtensions.IsApiOrHub(ctx.Request), branch => branch.UseStatusCodePages());
+        // Routing after the status code pages, so that re-executing /not-found finds its page
+        // (left to WebApplication, routing runs first and the re-executed request has no endpoint).
+        app.UseRouting();
         app.UseApiCsrfProtection();
         app.UseRateLimiter();
         app.UseAuthentication();
@@ -43,10 +48,26 @@ public static class Ui
 
     public static void MapConsoleUi(this WebApplication app)
     {
-        app.MapStaticAssets().AllowAnonymous();
+        // Mapped through a group so that AllowAnonymous also reaches the endpoints MapStaticAssets adds
+        // on its own (the development-time "{**path:file}" fallback), not only those it returns a builder for.
+        app.MapGroup("").AllowAnonymous().MapStaticAssets();
         app.MapRazorComponents<App>()
             .AddInteractiveWebAssemblyRenderMode()
-            .AddAdditionalAssemblies(typeof(SecurityConsole.Client._Imports).Assembly);
+            .AddAdditionalAssemblies(typeof(SecurityConsole.Client._Imports).Assembly)
+            .Add(FrameworkEndpointsAreAnonymous);
         app.MapAdditionalIdentityEndpoints();
+    }
+
+    /// <summary>
+    /// Blazor's own plumbing under /_framework (resource collection, opaque redirection) carries no data;
+    /// pages keep the policies their [Authorize] attributes name.
+    /// </summary>
+    private static void FrameworkEndpointsAreAnonymous(EndpointBuilder endpoint)
+    {
+        if (endpoint is RouteEndpointBuilder route
+            && route.RoutePattern.RawText?.TrimStart('/').StartsWith("_framework/", StringComparison.Ordinal) == true)
+        {
+            endpoint.Metadata.Add(new Microsoft.AspNetCore.Authorization.AllowAnonymousAttribute());
+        }
     }
 }

@@ -91,10 +91,12 @@ public static class SecurityExtensions
                         "signin:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
                     : RateLimitPartition.GetNoLimiter("none"));
-            o.OnRejected = (ctx, _) =>
+            o.OnRejected = async (ctx, ct) =>
             {
                 ctx.HttpContext.Response.Headers.RetryAfter = "60";
-                return ValueTask.CompletedTask;
+                // A body of its own keeps the status code pages from turning the 429 into another page.
+                ctx.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await ctx.HttpContext.Response.WriteAsync("Too many sign-in attempts from this address. Try again in a minute.", ct);
             };
         });
         return builder;

@@ -1,2 +1,4 @@
 global using System.Net.Http.Json;
 global using Xunit;
+global using SecurityConsole.Server.Tests.Infrastructure;
+global using static SecurityConsole.Server.Tests.Infrastructure.TestCancellation;

@@ -16,8 +16,19 @@ public static partial class ConsoleClients
 {
     public const string Password = "correct horse battery staple";
 
-    public static HttpClient CreateBrowserClient(this ConsoleFactory factory) =>
-        factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    /// <summary>A browser: keeps cookies, does not follow redirects, comes from its own IP address.</summary>
+    public static BrowserClient CreateBrowserClient(this ConsoleFactory factory, string? address = null)
+    {
+        var cookies = new CookieContainer();
+        var handler = new CookieJarHandler(cookies) { InnerHandler = factory.Server.CreateHandler() };
+        var client = new BrowserClient(handler, cookies) { BaseAddress = factory.Server.BaseAddress };
+        client.DefaultRequestHeaders.Add(ConsoleFactory.ClientAddressHeader, address ?? NewClientAddress());
+        return client;
+    }
+
+    /// <summary>A random address in 10.0.0.0/8, so that clients of one factory do not share a rate limit.</summary>
+    public static string NewClientAddress() =>
+        $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
 
     /// <summary>Creates a user with roles directly (as the CLI does), audited like any other.</summary>
     public static async Task<string> CreateUserAsync(this ConsoleFactory factory, string email, params string[] roles)
@@ -31,7 +42,7 @@ public static partial class ConsoleClients
     }
 
     /// <summary>A client signed in through the real sign-in form, sending the API's CSRF header.</summary>
-    public static async Task<HttpClient> SignedInClientAsync(this ConsoleFactory factory, string role, string? email = null)
+    public static async Task<BrowserClient> SignedInClientAsync(this ConsoleFactory factory, string role, string? email = null)
     {
         email ??= $"{role.ToLowerInvariant()}-{Guid.NewGuid():N}@example.test";
         await factory.CreateUserAsync(email, role);

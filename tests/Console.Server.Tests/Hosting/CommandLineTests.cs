@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Headers;
+using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Shared.Users;
+
+namespace SecurityConsole.Server.Tests.Hosting;
+
+/// <summary>The operator's commands, run as processes against a real database, then checked through a console on it.</summary>
+public abstract class CommandLineTests
+{
+    protected abstract Task<(DatabaseProvider Provider, string ConnectionString)> NewDatabaseAsync();
+
+    [Fact]
+    public async Task MigrateCreatesUserThenCreateTokenPrintAKeyThatAuthenticatesAgainstTheConsole()
+    {
+        var (provider, connection) = await NewDatabaseAsync();
+        string[] database = [$"--Database:Provider={provider}", $"--ConnectionStrings:Console={connection}"];
+        var email = $"ops-{Guid.NewGuid():N}@example.test";
+
+        var migrate = await ServerProcess.RunAsync(["migrate", .. database]);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+
+        var createUser = await ServerProcess.RunAsync(
+            ["admin", "create-user", "--email", email, "--role", "Admin", "--password-stdin", .. database],
+            stdin: ConsoleClients.Password + "\n");
+        Assert.True(createUser.ExitCode == 0, createUser.ToString());
+        Assert.DoesNotContain(ConsoleClients.Password, createUser.Output);
+
+        var createToken = await ServerProcess.RunAsync(["admin", "create-token", "--email", email, "--scopes", "users:manage", .. database]);
+        Assert.True(createToken.ExitCode == 0, createToken.ToString());
+        var secret = Assert.Single(createToken.Stdout.Split('\n', StringSplitOptions.TrimEntries), l => KeyFormat.IsWellFormed(l));
+        Assert.DoesNotContain(secret, createToken.Stderr);
+
+        await using var factory = new ConsoleFactory(provider, connection);
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        var me = await client.GetFromJsonAsync<CurrentUser>("/api/v1/me", Ct);
+        Assert.Equal(email, me!.Email);
+        Assert.Equal(["users:manage"], me.Permissions);
+        var users = await client.GetFromJsonAsync<List<UserSummary>>("/api/v1/users", Ct);
+        Assert.Equal(["Admin"], users!.Single(u => u.Email == email).Roles);
+
+        // The person can sign in with the password given on standard input.
+        var browser = factory.CreateBrowserClient();
+        var signIn = await browser.SignInAsync(email, ConsoleClients.Password);
+        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.DoesNotContain("Login", signIn.Headers.Location!.ToString());
+    }
+}
+
+public sealed class SqliteCommandLineTests : CommandLineTests
+{
+    protected override Task<(DatabaseProvider, string)> NewDatabaseAsync() =>
+        Task.FromResult((DatabaseProvider.Sqlite, $"Data Source={Path.Combine(TestEnvironment.TempDirectory("console-cli-db"), "console.db")}"));
+
+    // Argument checks do not depend on the provider: checked once, on the embedded database.
+    [Fact]
+    public async Task CreateUserRefusesAPasswordThatDoesNotComeFromStandardInput()
+    {
+        var (provider, connection) = await NewDatabaseAsync();
+        var result = await ServerProcess.RunAsync(
+            ["admin", "create-user", "--email", "ops@example.test", "--role", "Admin",
+             $"--Database:Provider={provider}", $"--ConnectionStrings:Console={connection}"]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--password-stdin", result.Stderr);
+        ConfigurationValidationTests.AssertNoStackTrace(result);
+    }
+}
+
+public sealed class PostgresCommandLineTests(PostgresServer postgres) : CommandLineTests
+{
+    protected override async Task<(DatabaseProvider, string)> NewDatabaseAsync() =>
+        (DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync());
+}

@@ -1,0 +1,62 @@
+namespace SecurityConsole.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One console for a whole test class, for tests that do not interfere with each other
+/// (each makes its own users, clients and addresses). Starting a console dominates a test's time.
+/// </summary>
+public abstract class SharedConsole : IAsyncLifetime
+{
+    private ConsoleFactory? _factory;
+    private string? _unavailable;
+
+    public ConsoleFactory Factory
+    {
+        get
+        {
+            if (_unavailable is not null)
+            {
+                TestEnvironment.SkipOrFail(_unavailable);
+            }
+            return _factory!;
+        }
+    }
+
+    /// <summary>A fresh console of the same provider, for a test that needs an empty database.</summary>
+    public abstract Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null);
+
+    protected abstract string? Unavailable { get; }
+
+    public async ValueTask InitializeAsync()
+    {
+        _unavailable = Unavailable;
+        if (_unavailable is null)
+        {
+            _factory = await CreateFreshAsync();
+            _ = _factory.Server; // start now, not inside the first test's time budget
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+    }
+}
+
+public sealed class SqliteConsole : SharedConsole
+{
+    protected override string? Unavailable => null;
+
+    public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null) =>
+        Task.FromResult(ConsoleFactory.Sqlite(redis, extra));
+}
+
+public sealed class PostgresConsole(PostgresServer postgres) : SharedConsole
+{
+    protected override string? Unavailable => postgres.Unavailable;
+
+    public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null) =>
+        ConsoleFactory.PostgresAsync(postgres, redis, extra);
+}

@@ -1,0 +1,7 @@
+namespace SecurityConsole.Server.Tests.Infrastructure;
+
+public static class TestCancellation
+{
+    /// <summary>The current test's cancellation token: cancelled when the test times out or the run is stopped.</summary>
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+}
