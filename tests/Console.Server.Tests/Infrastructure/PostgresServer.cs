@@ -13,6 +13,7 @@ public sealed class PostgresServer : IAsyncLifetime
     private Process? _process;
     private string? _dataDir;
     private int _databases;
+    private readonly SemaphoreSlim _createLock = new(1, 1);
 
     public string? Unavailable { get; private set; }
     public int Port { get; private set; }
@@ -69,11 +70,30 @@ public sealed class PostgresServer : IAsyncLifetime
             TestEnvironment.SkipOrFail(Unavailable);
         }
         var name = $"console_{Interlocked.Increment(ref _databases)}_{Guid.NewGuid():N}"[..40];
-        await using var conn = new NpgsqlConnection(ConnectionString("postgres"));
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
-        await cmd.ExecuteNonQueryAsync();
-        return ConnectionString(name);
+        // CREATE DATABASE copies template1 and fails while another session uses it: one at a time, with a retry.
+        await _createLock.WaitAsync();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await using var conn = new NpgsqlConnection(ConnectionString("postgres"));
+                    await conn.OpenAsync();
+                    await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
+                    await cmd.ExecuteNonQueryAsync();
+                    return ConnectionString(name);
+                }
+                catch (PostgresException ex) when (ex.SqlState == "55006" && attempt < 10)
+                {
+                    await Task.Delay(200 * attempt);
+                }
+            }
+        }
+        finally
+        {
+            _createLock.Release();
+        }
     }
 
     private static string? FindBinDirectory() =>
