@@ -17,14 +17,16 @@ public sealed class AuditRetentionJob(
 {
     public const string Id = "audit-retention";
 
-    public async Task<RetentionRun> RunAsync(CancellationToken ct)
+    public Task<RetentionRun> RunAsync(CancellationToken ct) => RunAsync(clock.GetUtcNow(), ct);
+
+    /// <summary>Applies retention as of <paramref name="now"/> (tests pass a time instead of waiting years).</summary>
+    public async Task<RetentionRun> RunAsync(DateTimeOffset now, CancellationToken ct)
     {
         if (await db.AuditLegalHolds.AnyAsync(h => h.LiftedAt == null, ct))
         {
             logger.LogInformation("Audit retention skipped: a legal hold is in place");
             return new RetentionRun(0, 0, "legal-hold");
         }
-        var now = clock.GetUtcNow();
         var windows = await WindowsAsync(ct);
         var head = await db.AuditChainHead.AsNoTracking().SingleAsync(ct);
         var keepFrom = head.LastSequence + 1;

@@ -11,7 +11,8 @@ namespace SecurityConsole.Server.Audit;
 /// Top-level <paramref name="Data"/> fields that are personal by name (email, ip, name, ...) are moved to
 /// the encrypted personal part automatically; <paramref name="Personal"/> adds more (free text marked personal).
 /// <paramref name="Subject"/> names the data subject ("user:&lt;id&gt;" or "email:&lt;address&gt;"); by default the target
-/// user, else the acting user, else the email in the personal data.
+/// user, else the email in the personal data, else the acting user. An entry has one subject: all its personal
+/// data is encrypted under that subject's key and erased with it.
 /// </summary>
 public sealed record AuditEvent(
     string Category,
@@ -92,14 +93,10 @@ public sealed class AuditTrail(ConsoleDbContext db, IActorAccessor actors, TimeP
         {
             return UserSubject(e.TargetId);
         }
-        if (actor.Type == ActorTypes.User)
-        {
-            return UserSubject(actor.Id);
-        }
         if (personal["email"] is JsonValue v && v.TryGetValue<string>(out var email) && !string.IsNullOrWhiteSpace(email))
         {
             return EmailSubject(email);
         }
-        return $"{actor.Type}:{actor.Id}";
+        return actor.Type == ActorTypes.User ? UserSubject(actor.Id) : $"{actor.Type}:{actor.Id}";
     }
 }

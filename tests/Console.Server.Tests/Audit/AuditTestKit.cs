@@ -14,6 +14,9 @@ internal static class AuditTestKit
 {
     public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>No Hangfire server: a recurring checkpoint firing mid-test would move what the test expects.</summary>
+    public static readonly Dictionary<string, string?> NoJobServer = new() { ["Jobs:RunServer"] = "false" };
+
     /// <summary>Records entries as a feature does (one save), optionally at given times; returns their sequences.</summary>
     public static async Task<long[]> RecordAsync(this ConsoleFactory factory, Actor actor, params (AuditEvent Event, DateTimeOffset? At)[] events)
     {
