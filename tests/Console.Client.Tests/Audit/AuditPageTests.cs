@@ -108,6 +108,7 @@ public sealed class AuditPageTests : ConsoleTestContext
         Assert.Contains("email: a***@example.com · ip: 10.20.*.*", cut.Find("[data-testid=personal]").TextContent);
         cut.Find("button[aria-label='Open entry 5']").Click();
 
+        Assert.Single(cut.FindAll(".mud-dialog"));
         var dialog = Dialog(cut);
         Assert.Contains("a***@example.com", dialog.QuerySelector("[data-testid=entry-personal]")!.TextContent);
         Assert.Contains("needs the pii:read permission", dialog.TextContent);
