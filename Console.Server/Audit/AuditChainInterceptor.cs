@@ -22,9 +22,6 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
     private const string MoveHeadSql =
         """UPDATE "audit_chain_head" SET "LastSequence" = @seq, "LastHash" = @hash WHERE "Id" = 1""";
 
-    private const string SubjectKeySql =
-        """SELECT "Id", "ProtectedKey" FROM "audit_subject_keys" WHERE "Pseudonym" = @p AND "ErasedAt" IS NULL AND "ProtectedKey" IS NOT NULL ORDER BY "CreatedAt" LIMIT 1""";
-
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
     {
@@ -49,6 +46,7 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
         if (eventData.Context is ConsoleDbContext { AuditTransaction: { } tx } db)
         {
             db.AuditTransaction = null;
+            db.Database.AutoSavepointsEnabled = true;
             await using (tx)
             {
                 await tx.CommitAsync(ct);
@@ -94,25 +92,26 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
         if (db.Database.CurrentTransaction is null)
         {
             db.AuditTransaction = await db.Database.BeginTransactionAsync(ct);
+            // EF would add a savepoint inside a transaction it did not open; a failure rolls all of this one back anyway.
+            db.Database.AutoSavepointsEnabled = false;
         }
         try
         {
             var connection = db.Database.GetDbConnection();
             var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
             var (lastSequence, lastHash) = await LockHeadAsync(connection, transaction, ct);
-            var subjectKeys = new Dictionary<string, (Guid Id, byte[] Key)>(StringComparer.Ordinal);
+            var subjectKeys = pseudonymKey is null
+                ? []
+                : await SubjectKeysAsync(db, connection, transaction, pending
+                    .Where(p => p.PendingPersonal is not null)
+                    .Select(p => p.Subject = AuditKeys.Pseudonym(pseudonymKey, p.PendingSubject ?? "unknown"))
+                    .Distinct(StringComparer.Ordinal).ToList(), ct);
             var hasher = new AuditHash();
             foreach (var entry in pending)
             {
-                if (entry.PendingPersonal is { } data && pseudonymKey is not null)
+                if (entry.PendingPersonal is { } data && entry.Subject is { } pseudonym)
                 {
-                    var pseudonym = AuditKeys.Pseudonym(pseudonymKey, entry.PendingSubject ?? "unknown");
-                    if (!subjectKeys.TryGetValue(pseudonym, out var key))
-                    {
-                        key = await SubjectKeyAsync(db, connection, transaction, pseudonym, ct);
-                        subjectKeys[pseudonym] = key;
-                    }
-                    entry.Subject = pseudonym;
+                    var key = subjectKeys[pseudonym];
                     entry.SubjectKeyId = key.Id;
                     entry.Personal = PersonalData.Encrypt(key.Key, key.Id, pseudonym, data.ToJsonString());
                 }
@@ -154,28 +153,44 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
         return (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
     }
 
-    private async Task<(Guid Id, byte[] Key)> SubjectKeyAsync(
-        ConsoleDbContext db, DbConnection connection, DbTransaction transaction, string pseudonym, CancellationToken ct)
+    /// <summary>The live key of each subject, read in one query per 500 subjects; missing ones are created (under the chain lock, so once).</summary>
+    private async Task<Dictionary<string, (Guid Id, byte[] Key)>> SubjectKeysAsync(
+        ConsoleDbContext db, DbConnection connection, DbTransaction transaction, List<string> pseudonyms, CancellationToken ct)
     {
-        var added = db.AuditSubjectKeys.Local.FirstOrDefault(k => k.Pseudonym == pseudonym && k.ProtectedKey is not null && k.ErasedAt is null);
-        if (added is not null)
+        var keys = new Dictionary<string, (Guid Id, byte[] Key)>(StringComparer.Ordinal);
+        foreach (var added in db.AuditSubjectKeys.Local.Where(k => k.ProtectedKey is not null && k.ErasedAt is null && pseudonyms.Contains(k.Pseudonym)))
         {
-            return (added.Id, personal.UnprotectKey(added.ProtectedKey!));
+            keys.TryAdd(added.Pseudonym, (added.Id, personal.UnprotectKey(added.ProtectedKey!)));
         }
-        await using (var command = Command(connection, transaction, SubjectKeySql))
+        foreach (var chunk in pseudonyms.Where(p => !keys.ContainsKey(p)).Chunk(500))
         {
-            Add(command, "@p", pseudonym);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
+            await using var command = Command(connection, transaction, "");
+            var names = new List<string>();
+            for (var i = 0; i < chunk.Length; i++)
             {
-                return (reader.GetGuid(0), personal.UnprotectKey(reader.GetString(1)));
+                names.Add($"@p{i}");
+                Add(command, $"@p{i}", chunk[i]);
+            }
+            command.CommandText =
+                $"""SELECT "Pseudonym", "Id", "ProtectedKey" FROM "audit_subject_keys" WHERE "Pseudonym" IN ({string.Join(", ", names)}) AND "ErasedAt" IS NULL AND "ProtectedKey" IS NOT NULL ORDER BY "CreatedAt" """;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var pseudonym = reader.GetString(0);
+                if (!keys.ContainsKey(pseudonym))
+                {
+                    keys[pseudonym] = (reader.GetGuid(1), personal.UnprotectKey(reader.GetString(2)));
+                }
             }
         }
-        // Under the chain lock, so two appenders cannot both create a key for the same subject.
-        var key = RandomNumberGenerator.GetBytes(32);
-        var row = new AuditSubjectKey { Id = Guid.NewGuid(), Pseudonym = pseudonym, ProtectedKey = personal.ProtectKey(key), CreatedAt = clock.GetUtcNow() };
-        db.AuditSubjectKeys.Add(row);
-        return (row.Id, key);
+        foreach (var pseudonym in pseudonyms.Where(p => !keys.ContainsKey(p)))
+        {
+            var key = RandomNumberGenerator.GetBytes(32);
+            var row = new AuditSubjectKey { Id = Guid.NewGuid(), Pseudonym = pseudonym, ProtectedKey = personal.ProtectKey(key), CreatedAt = clock.GetUtcNow() };
+            db.AuditSubjectKeys.Add(row);
+            keys[pseudonym] = (row.Id, key);
+        }
+        return keys;
     }
 
     private static async Task RollbackOwnedAsync(ConsoleDbContext? db)
@@ -183,6 +198,7 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
         if (db?.AuditTransaction is { } tx)
         {
             db.AuditTransaction = null;
+            db.Database.AutoSavepointsEnabled = true;
             await using (tx)
             {
                 await tx.RollbackAsync();
