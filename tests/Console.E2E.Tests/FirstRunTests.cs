@@ -148,6 +148,10 @@ public sealed class FirstRunTests
             await Expect(entry).ToContainTextAsync("Place in the chain");
             await Expect(entry.GetByTestId("entry-chain")).ToContainTextAsync(new Regex("[0-9a-f]{64}"));
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "audit-entry.png") });
+            // The admin holds pii:read: revealing shows the source IP in full, and is itself audited.
+            await entry.GetByTestId("reveal").ClickAsync();
+            await Expect(entry.GetByTestId("revealed-note")).ToContainTextAsync("recorded in the audit trail");
+            await Expect(entry.GetByTestId("entry-ip")).Not.ToContainTextAsync("*");
             await entry.GetByTestId("entry-close").ClickAsync();
             await Expect(entry).ToBeHiddenAsync();
 
@@ -156,6 +160,18 @@ public sealed class FirstRunTests
             await page.Mouse.MoveAsync(0, 0);
             await page.EvaluateAsync("() => document.activeElement?.blur()");
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "audit.png") });
+
+            // Retention beside the floors the standards require; a legal hold needs a reason.
+            await page.GetByTestId("retention-link").ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Retention and legal hold", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("floors-admin")).ToContainTextAsync("HIPAA");
+            await page.GetByTestId("hold-submit").ClickAsync();
+            await Expect(page.GetByTestId("legal-hold")).ToContainTextAsync("This field is required.");
+            await page.GetByLabel("Reason").First.FillAsync("Case 2026-14: preserve records for outside counsel");
+            await page.GetByTestId("hold-submit").ClickAsync();
+            await Expect(page.GetByTestId("hold-current")).ToContainTextAsync("Case 2026-14");
+            await page.Mouse.MoveAsync(0, 0);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "audit-retention.png"), FullPage = true });
 
             Assert.Empty(problems);
         }
