@@ -47,4 +47,23 @@ public sealed class AuditConcurrencyTests(PostgresServer postgres)
         Assert.Equal(result.HeadSequence, result.Checked);
         Assert.True(result.HeadSequence >= writers * saves);
     }
+
+    [Fact]
+    public async Task ConcurrentWritersOnSqliteWaitForEachOtherAndMakeOneChain()
+    {
+        await using var factory = ConsoleFactory.Sqlite(extra: NoJobServer);
+        _ = factory.Services; // start the host once, before the writers race for it
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await factory.RecordAsync(Actor.System($"writer-{w}"),
+                    (new AuditEvent(AuditCategories.Security, "concurrency.write", "writer", w.ToString(), Data: new { i, email = $"p{i % 3}@example.test" }), null));
+            }
+        }, Ct)));
+
+        var result = await (await factory.SignedInClientAsync(Roles.Auditor)).VerifyAsync();
+        Assert.True(result.Intact, result.Detail);
+        Assert.Equal(100, await factory.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "concurrency.write", Ct)));
+    }
 }

@@ -52,6 +52,8 @@ public abstract class AuditPersonalDataTests : IAsyncLifetime
         // Stored encrypted: the address is nowhere in the table as text.
         var raw = await Factory.WithDbAsync(db => Task.FromResult(db.AuditEntries.Select(e => (e.Data ?? "") + (e.Personal ?? "")).ToList()));
         Assert.DoesNotContain(raw, r => r.Contains("jane.doe", StringComparison.Ordinal));
+        Assert.DoesNotContain("jane.doe", Factory.Logs.All, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("10.20.30.40", Factory.Logs.All, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -77,6 +79,7 @@ public abstract class AuditPersonalDataTests : IAsyncLifetime
 
         var verify = await admin.VerifyAsync();
         Assert.True(verify.Intact, verify.Detail);
+        Assert.DoesNotContain(Jane, Factory.Logs.All, StringComparison.OrdinalIgnoreCase);
         var audited = await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=audit.subject_erased", Json, Ct);
         Assert.Single(audited!.Items);
     }

@@ -57,6 +57,12 @@ public abstract class AuditRetentionTests : IAsyncLifetime
         Assert.Equal(kept.Sequence + 1, result.FirstSequence);
         var applied = await _admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=audit.retention_applied", Json, Ct);
         Assert.Single(applied!.Items);
+
+        // The start of the trail now rests on that checkpoint's signature: break it and verification says so.
+        await Factory.SqlAsync($$"""UPDATE audit_checkpoints SET "Time" = (SELECT "Time" FROM audit_checkpoints WHERE "Sequence" < {{kept.Sequence}}) WHERE "Sequence" = {{kept.Sequence}}""");
+        var forged = await _admin.VerifyAsync();
+        Assert.False(forged.Intact);
+        Assert.Equal(kept.Sequence + 1, forged.BrokenSequence);
     }
 
     [Fact]
