@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Dashboard;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Hosting;
@@ -32,6 +33,7 @@ app.MapConsoleHealth();
 app.MapConsoleJobs();
 app.MapConsoleRealtime();
 app.MapUsers();
+app.MapAudit();
 app.MapDashboard();
 app.MapConsoleUi();
 

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Dashboard;
 using SecurityConsole.Shared.Users;
 
@@ -12,6 +14,9 @@ namespace SecurityConsole.Client.Services;
 /// </summary>
 public class ConsoleApi(HttpClient http)
 {
+    /// <summary>As the server writes JSON: web defaults, enums as their names.</summary>
+    protected static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { Converters = { new JsonStringEnumConverter() } };
+
     public virtual Task<CurrentUser> GetMeAsync(CancellationToken ct = default) => GetAsync<CurrentUser>("api/v1/me", ct);
 
     public virtual Task<DashboardSummary> GetDashboardAsync(CancellationToken ct = default) =>
@@ -36,11 +41,50 @@ public class ConsoleApi(HttpClient http)
     public virtual Task<UserSummary> SetLockedAsync(string userId, bool locked, CancellationToken ct = default) =>
         SendAsync<UserSummary>(HttpMethod.Post, $"api/v1/users/{Uri.EscapeDataString(userId)}/{(locked ? "lock" : "unlock")}", null, ct);
 
+    // Audit trail
+
+    public virtual Task<AuditPage> SearchAuditAsync(AuditSearchQuery query, CancellationToken ct = default) =>
+        GetAsync<AuditPage>("api/v1/audit" + query.ToQueryString(), ct);
+
+    /// <summary>One entry in full; <paramref name="reveal"/> (needs pii:read) shows personal data unmasked and is itself audited.</summary>
+    public virtual Task<AuditEntryView> GetAuditEntryAsync(long sequence, bool reveal = false, CancellationToken ct = default) =>
+        GetAsync<AuditEntryView>($"api/v1/audit/{sequence}{(reveal ? "?reveal=true" : "")}", ct);
+
+    public virtual Task<ChainStatus> GetAuditChainAsync(CancellationToken ct = default) => GetAsync<ChainStatus>("api/v1/audit/chain", ct);
+
+    public virtual Task<VerifyResult> VerifyAuditAsync(VerifyRequest request, CancellationToken ct = default) =>
+        SendAsync<VerifyResult>(HttpMethod.Post, "api/v1/audit/verify", request, ct);
+
+    public virtual Task<RetentionPolicy> GetAuditRetentionAsync(CancellationToken ct = default) =>
+        GetAsync<RetentionPolicy>("api/v1/audit/retention", ct);
+
+    public virtual Task<RetentionPolicy> SetAuditRetentionAsync(SetRetentionRequest request, CancellationToken ct = default) =>
+        SendAsync<RetentionPolicy>(HttpMethod.Put, "api/v1/audit/retention", request, ct);
+
+    public virtual Task<LegalHoldView> PlaceLegalHoldAsync(LegalHoldRequest request, CancellationToken ct = default) =>
+        SendAsync<LegalHoldView>(HttpMethod.Post, "api/v1/audit/legal-hold", request, ct);
+
+    public virtual Task LiftLegalHoldAsync(LegalHoldRequest request, CancellationToken ct = default) =>
+        SendAsync<object>(HttpMethod.Delete, "api/v1/audit/legal-hold", request, ct);
+
+    public virtual Task<ErasureResult> EraseAuditSubjectAsync(ErasureRequest request, CancellationToken ct = default) =>
+        SendAsync<ErasureResult>(HttpMethod.Post, "api/v1/audit/erasure", request, ct);
+
+    /// <summary>
+    /// The export's address for a plain link: the browser sends the session cookie on a GET, and the
+    /// server streams the file with its name. Paging positions are dropped: an export has every match.
+    /// </summary>
+    public static string AuditExportUrl(AuditSearchQuery query, string format)
+    {
+        var filters = (query with { Before = null, After = null, Limit = AuditSearchQuery.DefaultLimit }).ToQueryString();
+        return $"api/v1/audit/export?format={Uri.EscapeDataString(format)}{(filters.Length > 0 ? "&" + filters[1..] : "")}";
+    }
+
     protected async Task<T> GetAsync<T>(string url, CancellationToken ct)
     {
         using var response = await http.GetAsync(url, ct);
         await EnsureSuccessAsync(response, ct);
-        return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct))!;
+        return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
     }
 
     protected async Task<T> SendAsync<T>(HttpMethod method, string url, object? body, CancellationToken ct)
@@ -48,7 +92,7 @@ public class ConsoleApi(HttpClient http)
         using var request = new HttpRequestMessage(method, url);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: JsonSerializerOptions.Web);
+            request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }
         using var response = await http.SendAsync(request, ct);
         await EnsureSuccessAsync(response, ct);
@@ -56,7 +100,7 @@ public class ConsoleApi(HttpClient http)
         {
             return default!;
         }
-        return (await response.Content.ReadFromJsonAsync<T>(JsonSerializerOptions.Web, ct))!;
+        return (await response.Content.ReadFromJsonAsync<T>(Json, ct))!;
     }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken ct)

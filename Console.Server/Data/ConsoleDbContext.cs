@@ -22,6 +22,15 @@ public abstract class ConsoleDbContext(DbContextOptions options)
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<AuditChainHead> AuditChainHead => Set<AuditChainHead>();
+    public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();
+    public DbSet<AuditSecret> AuditSecrets => Set<AuditSecret>();
+    public DbSet<AuditSubjectKey> AuditSubjectKeys => Set<AuditSubjectKey>();
+    public DbSet<AuditRetentionSetting> AuditRetention => Set<AuditRetentionSetting>();
+    public DbSet<AuditLegalHold> AuditLegalHolds => Set<AuditLegalHold>();
+
+    /// <summary>The transaction the audit interceptor opened for a save that had none; committed or rolled back with it.</summary>
+    internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? AuditTransaction { get; set; }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

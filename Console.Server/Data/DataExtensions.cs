@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Hosting;
 
 namespace SecurityConsole.Server.Data;
@@ -15,12 +16,12 @@ public static class DataExtensions
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = PrepareSqlite(settings.ConnectionString, builder.Environment.ContentRootPath);
-                services.AddDbContext<ConsoleDbContext, SqliteConsoleDbContext>(o => o.UseSqlite(sqlite));
+                services.AddDbContext<ConsoleDbContext, SqliteConsoleDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
                 var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
                 services.AddSingleton(dataSource);
-                services.AddDbContext<ConsoleDbContext, PostgresConsoleDbContext>(o => o.UseNpgsql(dataSource));
+                services.AddDbContext<ConsoleDbContext, PostgresConsoleDbContext>((sp, o) => o.UseNpgsql(dataSource).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown provider {settings.Provider}.");

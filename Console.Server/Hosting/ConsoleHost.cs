@@ -1,6 +1,7 @@
 using Hangfire;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
@@ -18,6 +19,7 @@ public static class ConsoleHost
         var settings = services.GetRequiredService<ConsoleSettings>();
         await DataExtensions.MigrateAsync(services, settings, ct);
         await UsersFeature.SeedRolesAsync(services, ct);
+        await AuditFeature.PrepareAuditAsync(services, ct);
         RegisterRecurringJobs(services.GetRequiredService<IRecurringJobManager>());
         if (settings.Demo)
         {
@@ -28,6 +30,7 @@ public static class ConsoleHost
     private static void RegisterRecurringJobs(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<CleanupJob>(CleanupJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
+        AuditFeature.RegisterAuditJobs(jobs);
     }
 
     /// <summary>Prints the one-time setup link when no user exists yet, once the server listens.</summary>

@@ -1,4 +1,3 @@
-using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Setup;
 
@@ -15,12 +14,6 @@ public static class HostingExtensions
         builder.Services.AddConsoleApiDocs();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddConsoleTelemetry();
-        return builder;
-    }
-
-    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<AuditTrail>();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using SecurityConsole.Client.Services;
+using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Dashboard;
 using SecurityConsole.Shared.Users;
 
@@ -17,6 +18,22 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
     public Func<InviteUserRequest, Task<InvitationCreated>> Invite { get; set; } = _ => NotSet<InvitationCreated>();
     public Func<string, bool, Task<UserSummary>> SetLocked { get; set; } = (_, _) => NotSet<UserSummary>();
     public Func<string, SetRolesRequest, Task<UserSummary>> SetRoles { get; set; } = (_, _) => NotSet<UserSummary>();
+
+    public Func<AuditSearchQuery, Task<AuditPage>> SearchAudit { get; set; } = _ => Task.FromResult(new AuditPage([], null, null));
+    public Func<long, bool, Task<AuditEntryView>> AuditEntry { get; set; } = (_, _) => NotSet<AuditEntryView>();
+    public Func<Task<ChainStatus>> AuditChain { get; set; } = NotSet<ChainStatus>;
+    public Func<VerifyRequest, CancellationToken, Task<VerifyResult>> VerifyAudit { get; set; } = (_, _) => NotSet<VerifyResult>();
+    public Func<Task<RetentionPolicy>> Retention { get; set; } = NotSet<RetentionPolicy>;
+    public Func<SetRetentionRequest, Task<RetentionPolicy>> SetRetention { get; set; } = _ => NotSet<RetentionPolicy>();
+    public Func<LegalHoldRequest, Task<LegalHoldView>> PlaceHold { get; set; } = _ => NotSet<LegalHoldView>();
+    public Func<LegalHoldRequest, Task> LiftHold { get; set; } = _ => NotSet<object>();
+    public Func<ErasureRequest, Task<ErasureResult>> Erase { get; set; } = _ => NotSet<ErasureResult>();
+
+    public List<AuditSearchQuery> AuditSearches { get; } = [];
+    public List<(long Sequence, bool Reveal)> AuditEntryRequests { get; } = [];
+    public List<VerifyRequest> VerifyRequests { get; } = [];
+    public List<LegalHoldRequest> HoldRequests { get; } = [];
+    public List<ErasureRequest> ErasureRequests { get; } = [];
 
     public List<InviteUserRequest> InviteRequests { get; } = [];
     public int DashboardCalls { get; private set; }
@@ -42,6 +59,48 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
     public override Task<UserSummary> SetRolesAsync(string userId, SetRolesRequest request, CancellationToken ct = default) => SetRoles(userId, request);
 
     public override Task<UserSummary> SetLockedAsync(string userId, bool locked, CancellationToken ct = default) => SetLocked(userId, locked);
+
+    public override Task<AuditPage> SearchAuditAsync(AuditSearchQuery query, CancellationToken ct = default)
+    {
+        AuditSearches.Add(query);
+        return SearchAudit(query);
+    }
+
+    public override Task<AuditEntryView> GetAuditEntryAsync(long sequence, bool reveal = false, CancellationToken ct = default)
+    {
+        AuditEntryRequests.Add((sequence, reveal));
+        return AuditEntry(sequence, reveal);
+    }
+
+    public override Task<ChainStatus> GetAuditChainAsync(CancellationToken ct = default) => AuditChain();
+
+    public override Task<VerifyResult> VerifyAuditAsync(VerifyRequest request, CancellationToken ct = default)
+    {
+        VerifyRequests.Add(request);
+        return VerifyAudit(request, ct);
+    }
+
+    public override Task<RetentionPolicy> GetAuditRetentionAsync(CancellationToken ct = default) => Retention();
+
+    public override Task<RetentionPolicy> SetAuditRetentionAsync(SetRetentionRequest request, CancellationToken ct = default) => SetRetention(request);
+
+    public override Task<LegalHoldView> PlaceLegalHoldAsync(LegalHoldRequest request, CancellationToken ct = default)
+    {
+        HoldRequests.Add(request);
+        return PlaceHold(request);
+    }
+
+    public override Task LiftLegalHoldAsync(LegalHoldRequest request, CancellationToken ct = default)
+    {
+        HoldRequests.Add(request);
+        return LiftHold(request);
+    }
+
+    public override Task<ErasureResult> EraseAuditSubjectAsync(ErasureRequest request, CancellationToken ct = default)
+    {
+        ErasureRequests.Add(request);
+        return Erase(request);
+    }
 
     private static Task<T> NotSet<T>() => throw new InvalidOperationException($"The test did not expect a call returning {typeof(T).Name}.");
 

@@ -132,6 +132,47 @@ public sealed class FirstRunTests
             await Expect(page.GetByTestId("empty-state")).ToContainTextAsync("No checks have run yet");
             await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "console-e2e-compliance.png") });
 
+            // The auditor's view: everything above left a trail; search it, open an entry, verify the chain.
+            await nav.GetByText("Audit", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit trail", Level = 1 })).ToBeVisibleAsync();
+            var trail = page.GetByTestId("audit-table");
+            await Expect(trail).ToContainTextAsync("user.invited");
+            await page.GetByLabel("Action", new() { Exact = true }).FillAsync("setup.*");
+            await page.GetByTestId("filter-search").ClickAsync();
+            await Expect(trail).ToContainTextAsync("setup.completed");
+            await Expect(trail).Not.ToContainTextAsync("user.invited");
+            await Expect(page.GetByTestId("export-csv")).ToHaveAttributeAsync("href", new Regex("format=csv&action=setup\\.%2A"));
+
+            await trail.Locator("tr", new() { HasText = "setup.completed" }).ClickAsync();
+            var entry = page.GetByRole(AriaRole.Dialog);
+            await Expect(entry).ToContainTextAsync("Place in the chain");
+            await Expect(entry.GetByTestId("entry-chain")).ToContainTextAsync(new Regex("[0-9a-f]{64}"));
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "audit-entry.png") });
+            // The admin holds pii:read: revealing shows the source IP in full, and is itself audited.
+            await entry.GetByTestId("reveal").ClickAsync();
+            await Expect(entry.GetByTestId("revealed-note")).ToContainTextAsync("recorded in the audit trail");
+            await Expect(entry.GetByTestId("entry-ip")).Not.ToContainTextAsync("*");
+            await entry.GetByTestId("entry-close").ClickAsync();
+            await Expect(entry).ToBeHiddenAsync();
+
+            await page.GetByTestId("verify-start").ClickAsync();
+            await Expect(page.GetByTestId("verify-result")).ToContainTextAsync(new Regex("Intact: \\d+ entries, from #1 to #\\d+\\."));
+            await page.Mouse.MoveAsync(0, 0);
+            await page.EvaluateAsync("() => document.activeElement?.blur()");
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "audit.png") });
+
+            // Retention beside the floors the standards require; a legal hold needs a reason.
+            await page.GetByTestId("retention-link").ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Retention and legal hold", Level = 1 })).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("floors-admin")).ToContainTextAsync("HIPAA");
+            await page.GetByTestId("hold-submit").ClickAsync();
+            await Expect(page.GetByTestId("legal-hold")).ToContainTextAsync("This field is required.");
+            await page.GetByLabel("Reason").First.FillAsync("Case 2026-14: preserve records for outside counsel");
+            await page.GetByTestId("hold-submit").ClickAsync();
+            await Expect(page.GetByTestId("hold-current")).ToContainTextAsync("Case 2026-14");
+            await page.Mouse.MoveAsync(0, 0);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "audit-retention.png"), FullPage = true });
+
             Assert.Empty(problems);
         }
         catch (Exception) when (WriteFailureEvidence(page, problems, server))

@@ -18,6 +18,7 @@ public sealed class PageAuthorizationTests
         { "/threats", Permissions.Policy(Permissions.AlertsRead) },
         { "/keys", Permissions.Policy(Permissions.KeysRequest) },
         { "/audit", Permissions.Policy(Permissions.AuditRead) },
+        { "/audit/retention", Permissions.Policy(Permissions.AuditManage) },
         { "/compliance", Permissions.Policy(Permissions.ComplianceRead) },
         { "/reports", Permissions.Policy(Permissions.ReportsRead) },
         { "/admin/users", Permissions.Policy(Permissions.UsersManage) },

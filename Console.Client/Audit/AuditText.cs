@@ -1,0 +1,64 @@
+using System.Globalization;
+using MudBlazor;
+using SecurityConsole.Shared.Audit;
+
+namespace SecurityConsole.Client.Audit;
+
+/// <summary>How the audit pages put the trail's codes into words and colours.</summary>
+public static class AuditText
+{
+    public static Color OutcomeColor(string outcome) => outcome switch
+    {
+        "success" => Color.Success,
+        "failure" => Color.Error,
+        "denied" => Color.Warning,
+        _ => Color.Default,
+    };
+
+    public static string CategoryDescription(string category) => category switch
+    {
+        AuditCategoryNames.Security => "Failed sign-ins, detections and other security events",
+        AuditCategoryNames.Access => "Sign-ins, sign-outs and API key use",
+        AuditCategoryNames.Key => "API keys issued, rotated and revoked",
+        AuditCategoryNames.Admin => "Users, roles, settings and first-run setup",
+        AuditCategoryNames.Audit => "The trail's own events: exports, reveals, retention, legal holds, erasures",
+        _ => "",
+    };
+
+    /// <summary>What happened to the entry, as a person would say it.</summary>
+    public static string Problem(ChainProblem? problem) => problem switch
+    {
+        ChainProblem.Altered => "was changed after it was written",
+        ChainProblem.Removed => "is missing: it was deleted",
+        ChainProblem.Inserted => "was put into the trail by something other than the console",
+        ChainProblem.Reordered => "was moved out of its place in the trail",
+        _ => "does not fit the chain",
+    };
+
+    public static string ProblemTitle(ChainProblem? problem) => problem switch
+    {
+        ChainProblem.Altered => "Altered",
+        ChainProblem.Removed => "Removed",
+        ChainProblem.Inserted => "Inserted",
+        ChainProblem.Reordered => "Reordered",
+        _ => "Broken",
+    };
+
+    public static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("d MMM yyyy, HH:mm:ss", CultureInfo.InvariantCulture);
+
+    public static string Number(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>"365 days (1 year)": the number people enter, and what it means.</summary>
+    public static string Days(int days)
+    {
+        if (days >= 365 && days % 365 == 0)
+        {
+            var years = days / 365;
+            return $"{Number(days)} days ({years} year{(years == 1 ? "" : "s")})";
+        }
+        return days >= 60 ? $"{Number(days)} days (about {days / 30} months)" : $"{Number(days)} days";
+    }
+
+    /// <summary>A short form of a long id, for a table cell; the full id sits in the title.</summary>
+    public static string Short(string id) => id.Length > 14 ? id[..8] + "…" : id;
+}

@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Text.Json;
+using CsvHelper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Hosting;
+using SecurityConsole.Shared.Audit;
+using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Shared.Security;
+using SecurityConsole.Shared.Validation;
+
+namespace SecurityConsole.Server.Audit;
+
+public static class AuditEndpoints
+{
+    public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup($"{ApiConventions.Prefix}/audit")
+            .WithTags("Audit")
+            .RequireAuthorization(Permissions.Policy(Permissions.AuditRead))
+            .WithValidation();
+        var manage = Permissions.Policy(Permissions.AuditManage);
+
+        group.MapGet("/", Search).WithName("SearchAudit")
+            .WithSummary("Search the trail, newest first; keyset paging with before/after and limit (at most 500).");
+        group.MapGet("/{sequence:long}", Get).WithName("GetAuditEntry")
+            .WithSummary("One entry in full; reveal=true (needs pii:read) shows personal data unmasked and is itself audited.");
+        group.MapGet("/export", Export).WithName("ExportAudit")
+            .WithSummary("Export matching entries as CSV or JSON, streamed; masked unless the caller has pii:read; audited.");
+        group.MapGet("/chain", Status).WithName("GetAuditChainStatus").WithSummary("Where the trail starts and ends, the latest checkpoint, any legal hold.");
+        group.MapPost("/verify", Verify).WithName("VerifyAuditChain")
+            .WithSummary("Verify the chain, or the range fromSequence..toSequence: intact, or the first broken entry and why.");
+        group.MapGet("/checkpoints", Checkpoints).WithName("ListAuditCheckpoints").WithSummary("Signed checkpoints, newest first.");
+        group.MapPost("/checkpoints", CreateCheckpoint).RequireAuthorization(manage).WithName("CreateAuditCheckpoint")
+            .WithSummary("Sign a checkpoint at the current head now.");
+        group.MapGet("/checkpoints/public-key", PublicKey).AllowAnonymous().WithName("GetAuditCheckpointPublicKey")
+            .WithSummary("The ECDSA P-256 public key (PEM) that verifies checkpoint signatures.");
+        group.MapGet("/retention", (AuditAdmin admin, CancellationToken ct) => admin.PolicyAsync(ct).ContinueWith(t => TypedResults.Ok(t.Result), ct))
+            .WithName("GetAuditRetention").WithSummary("Retention per category with the floors compliance frameworks require, and any legal hold.");
+        group.MapPut("/retention", async (SetRetentionRequest request, AuditAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.SetRetentionAsync(request, ct)))
+            .RequireAuthorization(manage).WithName("SetAuditRetention").WithSummary("Set retention days per category; never below a floor.");
+        group.MapPost("/legal-hold", (LegalHoldRequest request, AuditAdmin admin, CancellationToken ct) => admin.PlaceHoldAsync(request, ct))
+            .RequireAuthorization(manage).WithName("PlaceLegalHold").WithSummary("Place a legal hold: retention deletes nothing until it is lifted.");
+        group.MapDelete("/legal-hold", ([FromBody] LegalHoldRequest request, AuditAdmin admin, CancellationToken ct) => admin.LiftHoldAsync(request, ct))
+            .RequireAuthorization(manage).WithName("LiftLegalHold").WithSummary("Lift the legal hold, giving a reason.");
+        group.MapPost("/erasure", async (ErasureRequest request, AuditAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.EraseAsync(request, ct)))
+            .RequireAuthorization(manage).WithName("EraseAuditSubject")
+            .WithSummary("GDPR erasure: destroy a data subject's key; their personal data becomes unreadable, the chain still verifies.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> Search(
+        HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
+    {
+        var (query, reveal, error) = ParseQuery(http);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (reveal && !CanSeePersonalData(http.User))
+        {
+            return RevealDenied();
+        }
+        var page = await reader.SearchAsync(query, reveal, ct);
+        if (reveal && page.Items.Any(i => i.PersonalState == PersonalDataState.Revealed))
+        {
+            await RecordRevealAsync(audit, db, [.. page.Items.Where(i => i.PersonalState == PersonalDataState.Revealed).Select(i => i.Sequence)], ct);
+        }
+        return TypedResults.Ok(page);
+    }
+
+    private static async Task<Results<Ok<AuditEntryView>, NotFound, ValidationProblem, ProblemHttpResult>> Get(
+        long sequence, HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
+    {
+        var v = new Validator();
+        var reveal = ParseBool(http, "reveal", v);
+        if (!v.IsValid)
+        {
+            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+        }
+        if (reveal && !CanSeePersonalData(http.User))
+        {
+            return RevealDenied();
+        }
+        var entry = await reader.GetAsync(sequence, reveal, ct);
+        if (entry is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (entry.PersonalState == PersonalDataState.Revealed)
+        {
+            await RecordRevealAsync(audit, db, [sequence], ct);
+        }
+        return TypedResults.Ok(entry);
+    }
+
+    private static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> Export(
+        HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
+    {
+        var (query, _, error) = ParseQuery(http);
+        var format = http.Request.Query["format"].ToString();
+        format = string.IsNullOrEmpty(format) ? "csv" : format;
+        if (format is not "csv" and not "json")
+        {
+            var v = new Validator().Add("format", "Must be one of: csv, json.");
+            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+        }
+        if (error is not null)
+        {
+            return error;
+        }
+        var clear = CanSeePersonalData(http.User);
+        // Audited before the first byte leaves: no export without its entry.
+        audit.Record(new AuditEvent(AuditCategories.Audit, "audit.exported", "audit_trail", null,
+            Data: new { format, filters = query.ToQueryString(), personalDataRevealed = clear }));
+        await db.SaveChangesAsync(ct);
+        var entries = reader.ExportAsync(query, clear, ct);
+        var name = $"audit-{DateTime.UtcNow:yyyyMMdd-HHmmss}.{format}";
+        return format == "json"
+            ? TypedResults.Stream(async stream => await JsonSerializer.SerializeAsync(stream, entries, ExportJson, ct), "application/json", name)
+            : TypedResults.Stream(stream => WriteCsvAsync(stream, entries, ct), "text/csv", name);
+    }
+
+    private static readonly JsonSerializerOptions ExportJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private static readonly string[] CsvHeader =
+    [
+        "sequence", "time", "category", "action", "actorType", "actorId", "targetType", "targetId", "outcome", "sourceIp",
+        "correlationId", "data", "personal", "personalState", "subject", "hash", "prevHash",
+    ];
+
+    private static async Task WriteCsvAsync(Stream stream, IAsyncEnumerable<AuditEntryView> entries, CancellationToken ct)
+    {
+        // A cell starting with = + - @ would run as a formula in a spreadsheet: escaped.
+        await using var csv = CsvWriter.Create(stream, new CsvWriterOptions { Injection = CsvInjection.Escape }, leaveOpen: true);
+        csv.WriteHeader(CsvHeader);
+        await foreach (var e in entries.WithCancellation(ct))
+        {
+            csv.WriteField(e.Sequence.ToString(CultureInfo.InvariantCulture));
+            csv.WriteField(e.Time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            csv.WriteField(e.Category);
+            csv.WriteField(e.Action);
+            csv.WriteField(e.ActorType);
+            csv.WriteField(e.ActorId);
+            csv.WriteField(e.TargetType ?? "");
+            csv.WriteField(e.TargetId ?? "");
+            csv.WriteField(e.Outcome);
+            csv.WriteField(e.SourceIp ?? "");
+            csv.WriteField(e.CorrelationId ?? "");
+            csv.WriteField(e.Data?.GetRawText() ?? "");
+            csv.WriteField(e.Personal is null ? "" : JsonSerializer.Serialize(e.Personal));
+            csv.WriteField(e.PersonalState.ToString().ToLowerInvariant());
+            csv.WriteField(e.Subject ?? "");
+            csv.WriteField(e.Hash);
+            csv.WriteField(e.PrevHash);
+            await csv.EndRecordAsync(ct);
+        }
+        await csv.FlushAsync(ct);
+    }
+
+    private static async Task<Ok<ChainStatus>> Status(ConsoleDbContext db, AuditCheckpoints checkpoints, AuditAdmin admin, CancellationToken ct)
+    {
+        var head = await db.AuditChainHead.AsNoTracking().SingleAsync(ct);
+        var latest = await checkpoints.LatestAsync(ct);
+        var policy = await admin.PolicyAsync(ct);
+        return TypedResults.Ok(new ChainStatus(head.PurgedThrough + 1, head.LastSequence, Convert.ToHexStringLower(head.LastHash), head.PurgedThrough,
+            latest is null ? null : AuditCheckpoints.View(latest), policy.LegalHold));
+    }
+
+    private static async Task<Ok<VerifyResult>> Verify(
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] VerifyRequest? request, AuditVerifier verifier, CancellationToken ct) =>
+        TypedResults.Ok(await verifier.VerifyAsync(request?.FromSequence, request?.ToSequence, ct));
+
+    private static async Task<Results<Ok<List<CheckpointView>>, ValidationProblem>> Checkpoints(HttpContext http, ConsoleDbContext db, CancellationToken ct)
+    {
+        var v = new Validator();
+        var limit = 100;
+        if (http.Request.Query["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 500))
+        {
+            v.Add("limit", "Must be between 1 and 500.");
+            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+        }
+        var rows = await db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).Take(limit).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(AuditCheckpoints.View).ToList());
+    }
+
+    private static async Task<Results<Created<CheckpointView>, NoContent>> CreateCheckpoint(AuditCheckpoints checkpoints, CancellationToken ct)
+    {
+        var made = await checkpoints.CreateAsync(ct);
+        return made is null ? TypedResults.NoContent() : TypedResults.Created($"/api/v1/audit/checkpoints", AuditCheckpoints.View(made));
+    }
+
+    private static async Task<ContentHttpResult> PublicKey(AuditKeys keys, CancellationToken ct) =>
+        TypedResults.Text((await keys.SigningKeyAsync(ct)).PublicPem, "application/x-pem-file");
+
+    private static (AuditSearchQuery Query, bool Reveal, ValidationProblem? Error) ParseQuery(HttpContext http)
+    {
+        var v = new Validator();
+        var query = AuditSearchQuery.Parse(name => http.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null, v);
+        var reveal = ParseBool(http, "reveal", v);
+        return (query, reveal, v.IsValid ? null : TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention"));
+    }
+
+    private static bool ParseBool(HttpContext http, string name, Validator v)
+    {
+        var s = http.Request.Query[name].ToString();
+        if (string.IsNullOrEmpty(s))
+        {
+            return false;
+        }
+        if (bool.TryParse(s, out var b))
+        {
+            return b;
+        }
+        v.Add(name, "Must be true or false.");
+        return false;
+    }
+
+    private static bool CanSeePersonalData(ClaimsPrincipal user) => user.HasClaim(Permissions.ClaimType, Permissions.PiiRead);
+
+    private static ProblemHttpResult RevealDenied() => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden, title: "Personal data needs the pii:read permission",
+        detail: "Ask without reveal=true to see personal data masked.", extensions: new Dictionary<string, object?> { ["field"] = "reveal" });
+
+    private static async Task RecordRevealAsync(AuditTrail audit, ConsoleDbContext db, long[] sequences, CancellationToken ct)
+    {
+        audit.Record(new AuditEvent(AuditCategories.Audit, "audit.pii_revealed", "audit_entry", sequences.Length == 1 ? sequences[0].ToString(CultureInfo.InvariantCulture) : null,
+            Data: new { sequences }));
+        await db.SaveChangesAsync(ct);
+    }
+}

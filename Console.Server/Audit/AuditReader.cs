@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Shared.Audit;
+
+namespace SecurityConsole.Server.Audit;
+
+/// <summary>Search, detail and export reads: filters, keyset paging, and personal data decrypted then masked or revealed.</summary>
+public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalData personal)
+{
+    public async Task<AuditPage> SearchAsync(AuditSearchQuery query, bool reveal, CancellationToken ct)
+    {
+        var q = await FilterAsync(query, ct);
+        List<AuditEntry> rows;
+        if (query.After is { } after)
+        {
+            rows = await q.Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(query.Limit + 1).ToListAsync(ct);
+            var newer = rows.Count > query.Limit;
+            rows = [.. rows.Take(query.Limit).Reverse()];
+            return new AuditPage(await ViewsAsync(rows, reveal, ct), rows.Count > 0 ? rows[^1].Sequence : null, newer ? rows[0].Sequence : null);
+        }
+        if (query.Before is { } before)
+        {
+            q = q.Where(e => e.Sequence < before);
+        }
+        rows = await q.OrderByDescending(e => e.Sequence).Take(query.Limit + 1).ToListAsync(ct);
+        var older = rows.Count > query.Limit;
+        rows = [.. rows.Take(query.Limit)];
+        return new AuditPage(await ViewsAsync(rows, reveal, ct),
+            older && rows.Count > 0 ? rows[^1].Sequence : null,
+            query.Before is not null && rows.Count > 0 ? rows[0].Sequence : null);
+    }
+
+    public async Task<AuditEntryView?> GetAsync(long sequence, bool reveal, CancellationToken ct)
+    {
+        var row = await db.AuditEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Sequence == sequence, ct);
+        return row is null ? null : (await ViewsAsync([row], reveal, ct))[0];
+    }
+
+    /// <summary>Every matching entry, newest first, read in pages so that no long-running query holds the table.</summary>
+    public async IAsyncEnumerable<AuditEntryView> ExportAsync(AuditSearchQuery query, bool reveal, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var q = await FilterAsync(query, ct);
+        long? before = query.Before;
+        var keyCache = new Dictionary<Guid, byte[]?>();
+        while (true)
+        {
+            var page = before is { } b ? q.Where(e => e.Sequence < b) : q;
+            var rows = await page.OrderByDescending(e => e.Sequence).Take(1000).ToListAsync(ct);
+            if (rows.Count == 0)
+            {
+                yield break;
+            }
+            foreach (var view in await ViewsAsync(rows, reveal, ct, keyCache))
+            {
+                yield return view;
+            }
+            before = rows[^1].Sequence;
+        }
+    }
+
+    private async Task<IQueryable<AuditEntry>> FilterAsync(AuditSearchQuery f, CancellationToken ct)
+    {
+        var q = db.AuditEntries.AsNoTracking();
+        if (f.From is { } from)
+        {
+            q = q.Where(e => e.Time >= from);
+        }
+        if (f.To is { } to)
+        {
+            q = q.Where(e => e.Time <= to);
+        }
+        if (f.Actor is { } actor)
+        {
+            q = q.Where(e => e.ActorId == actor);
+        }
+        if (f.Action is { } action)
+        {
+            q = action.EndsWith('*') ? q.Where(e => e.Action.StartsWith(action.TrimEnd('*'))) : q.Where(e => e.Action == action);
+        }
+        if (f.Target is { } target)
+        {
+            q = q.Where(e => e.TargetId == target);
+        }
+        if (f.Outcome is { } outcome)
+        {
+            q = q.Where(e => e.Outcome == outcome);
+        }
+        if (f.Category is { } category)
+        {
+            q = q.Where(e => e.Category == category);
+        }
+        if (f.Subject is { } subject)
+        {
+            var key = await keys.PseudonymKeyAsync(ct);
+            var pseudonym = AuditKeys.Pseudonym(key, subject.Contains('@') ? AuditTrail.EmailSubject(subject) : AuditTrail.UserSubject(subject));
+            q = q.Where(e => e.Subject == pseudonym);
+        }
+        if (f.Text is { } text)
+        {
+            // Personal data is encrypted and not searchable by text; use 'subject' for a person.
+            q = q.Where(e => e.Action.Contains(text) || e.ActorId.Contains(text) || (e.TargetId != null && e.TargetId.Contains(text))
+                || (e.Data != null && e.Data.Contains(text)));
+        }
+        return q;
+    }
+
+    private async Task<List<AuditEntryView>> ViewsAsync(List<AuditEntry> rows, bool reveal, CancellationToken ct, Dictionary<Guid, byte[]?>? cache = null)
+    {
+        cache ??= [];
+        var missing = rows.Where(r => r.SubjectKeyId is { } id && !cache.ContainsKey(id)).Select(r => r.SubjectKeyId!.Value).Distinct().ToList();
+        if (missing.Count > 0)
+        {
+            var found = await db.AuditSubjectKeys.AsNoTracking().Where(k => missing.Contains(k.Id)).Select(k => new { k.Id, k.ProtectedKey }).ToListAsync(ct);
+            foreach (var id in missing)
+            {
+                var key = found.FirstOrDefault(k => k.Id == id)?.ProtectedKey;
+                cache[id] = key is null ? null : personal.UnprotectKey(key);
+            }
+        }
+        return [.. rows.Select(r => View(r, reveal, cache))];
+    }
+
+    private static AuditEntryView View(AuditEntry e, bool reveal, Dictionary<Guid, byte[]?> keys)
+    {
+        IReadOnlyDictionary<string, string>? fields = null;
+        var state = PersonalDataState.None;
+        var sourceIp = e.SourceIp;
+        if (e.Personal is not null && e.SubjectKeyId is { } keyId)
+        {
+            var key = keys.GetValueOrDefault(keyId);
+            Dictionary<string, string>? clear = null;
+            if (key is not null)
+            {
+                try
+                {
+                    clear = PersonalData.Fields(PersonalData.Decrypt(key, keyId, e.Subject ?? "", e.Personal));
+                }
+                catch (CryptographicException)
+                {
+                    // Tampered ciphertext reads as erased here; verification reports the tampering.
+                }
+            }
+            if (clear is null)
+            {
+                state = PersonalDataState.Erased;
+                fields = new Dictionary<string, string> { ["personal"] = PersonalData.Erased };
+                sourceIp = PersonalData.Erased;
+            }
+            else
+            {
+                state = reveal ? PersonalDataState.Revealed : PersonalDataState.Masked;
+                var shown = reveal ? clear : PersonalData.MaskAll(clear);
+                if (shown.Remove(PersonalData.SourceIpField, out var ip))
+                {
+                    sourceIp = ip;
+                }
+                fields = shown;
+            }
+        }
+        return new AuditEntryView(
+            e.Sequence, e.Time, e.Category, e.Action, e.ActorType, e.ActorId, e.TargetType, e.TargetId, e.Outcome, sourceIp, e.CorrelationId,
+            e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone(),
+            fields, state, e.Subject, Convert.ToHexStringLower(e.Hash), Convert.ToHexStringLower(e.PrevHash));
+    }
+}

@@ -1,0 +1,27 @@
+using SecurityConsole.Server.Tests.Infrastructure;
+using SecurityConsole.Shared.Audit;
+using SecurityConsole.Shared.Security;
+using static SecurityConsole.Server.Tests.Audit.AuditTestKit;
+
+namespace SecurityConsole.Server.Tests.Audit;
+
+public sealed class AuditDemoTests
+{
+    [Fact]
+    public async Task DemoDataWritesARealisticTrailThroughTheChain()
+    {
+        await using var factory = ConsoleFactory.Sqlite(extra: new Dictionary<string, string?> { ["Console:Demo"] = "true", ["Jobs:RunServer"] = "false" });
+        var auditor = await factory.SignedInClientAsync(Roles.Auditor);
+
+        var signins = await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=signin.*&category=access&limit=500", Json, Ct);
+        Assert.True(signins!.Items.Count > 50);
+        Assert.Contains(signins.Items, i => i.Outcome == "failure");
+        Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.EndsWith("@demo.example", i.Personal!["email"]));
+        Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.Equal("10.20.*.*", i.Personal!["ip"]));
+        var keys = await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?category=key", Json, Ct);
+        Assert.Equal(4, keys!.Items.Count);
+
+        var result = await auditor.VerifyAsync();
+        Assert.True(result.Intact, result.Detail);
+    }
+}
