@@ -12,7 +12,6 @@ namespace SecurityConsole.Server.Tests.Audit;
 /// <summary>What audit tests need beyond the HTTP API: seeding entries as a feature would, and tampering with raw SQL.</summary>
 internal static class AuditTestKit
 {
-    public static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>No Hangfire server: a recurring checkpoint firing mid-test would move what the test expects.</summary>
     public static readonly Dictionary<string, string?> NoJobServer = new() { ["Jobs:RunServer"] = "false" };
