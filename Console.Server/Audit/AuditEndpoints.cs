@@ -54,9 +54,9 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> Search(
-        HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
+        [AsParameters] AuditQueryParameters parameters, HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
     {
-        var (query, reveal, error) = ParseQuery(http);
+        var (query, reveal, error) = ParseQuery(parameters);
         if (error is not null)
         {
             return error;
@@ -74,19 +74,19 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<Ok<AuditEntryView>, NotFound, ValidationProblem, ProblemHttpResult>> Get(
-        long sequence, HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
+        long sequence, string? reveal, HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
     {
         var v = new Validator();
-        var reveal = ParseBool(http, "reveal", v);
+        var revealed = ParseBool(reveal, "reveal", v);
         if (!v.IsValid)
         {
             return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
         }
-        if (reveal && !CanSeePersonalData(http.User))
+        if (revealed && !CanSeePersonalData(http.User))
         {
             return RevealDenied();
         }
-        var entry = await reader.GetAsync(sequence, reveal, ct);
+        var entry = await reader.GetAsync(sequence, revealed, ct);
         if (entry is null)
         {
             return TypedResults.NotFound();
@@ -99,10 +99,10 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> Export(
-        HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
+        [AsParameters] AuditQueryParameters parameters, string? format, HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db,
+        CancellationToken ct)
     {
-        var (query, _, error) = ParseQuery(http);
-        var format = http.Request.Query["format"].ToString();
+        var (query, _, error) = ParseQuery(parameters);
         format = string.IsNullOrEmpty(format) ? "csv" : format;
         if (format is not "csv" and not "json")
         {
@@ -178,16 +178,16 @@ public static class AuditEndpoints
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] VerifyRequest? request, AuditVerifier verifier, CancellationToken ct) =>
         TypedResults.Ok(await verifier.VerifyAsync(request?.FromSequence, request?.ToSequence, ct));
 
-    private static async Task<Results<Ok<List<CheckpointView>>, ValidationProblem>> Checkpoints(HttpContext http, ConsoleDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<List<CheckpointView>>, ValidationProblem>> Checkpoints(string? limit, ConsoleDbContext db, CancellationToken ct)
     {
         var v = new Validator();
-        var limit = 100;
-        if (http.Request.Query["limit"].ToString() is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 500))
+        var take = 100;
+        if (limit is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
         {
             v.Add("limit", "Must be between 1 and 500.");
             return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
         }
-        var rows = await db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).Take(limit).ToListAsync(ct);
+        var rows = await db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).Take(take).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(AuditCheckpoints.View).ToList());
     }
 
@@ -200,17 +200,16 @@ public static class AuditEndpoints
     private static async Task<ContentHttpResult> PublicKey(AuditKeys keys, CancellationToken ct) =>
         TypedResults.Text((await keys.SigningKeyAsync(ct)).PublicPem, "application/x-pem-file");
 
-    private static (AuditSearchQuery Query, bool Reveal, ValidationProblem? Error) ParseQuery(HttpContext http)
+    private static (AuditSearchQuery Query, bool Reveal, ValidationProblem? Error) ParseQuery(AuditQueryParameters parameters)
     {
         var v = new Validator();
-        var query = AuditSearchQuery.Parse(name => http.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null, v);
-        var reveal = ParseBool(http, "reveal", v);
+        var query = AuditSearchQuery.Parse(parameters.Get, v);
+        var reveal = ParseBool(parameters.Reveal, "reveal", v);
         return (query, reveal, v.IsValid ? null : TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention"));
     }
 
-    private static bool ParseBool(HttpContext http, string name, Validator v)
+    private static bool ParseBool(string? s, string name, Validator v)
     {
-        var s = http.Request.Query[name].ToString();
         if (string.IsNullOrEmpty(s))
         {
             return false;

@@ -144,6 +144,13 @@ public sealed class AuditVerifier(ConsoleDbContext db, AuditCheckpoints checkpoi
                 return run.Broken(cur.Sequence, ChainProblem.Inserted,
                     $"Entry {cur.Sequence} was not appended by the console: the entry after it links past it to entry {last}.");
             }
+            if (!hashOk && cur.AppendedAs(hasher, computed) is { } original)
+            {
+                return original == cur.Sequence + 1 && !linkOk
+                    ? run.Broken(cur.Sequence, ChainProblem.Removed,
+                        $"Entry {cur.Sequence} was removed and the entries after it renumbered (the entry now at {cur.Sequence} was appended as {original}).")
+                    : run.Broken(cur.Sequence, ChainProblem.Reordered, $"The entry at {cur.Sequence} was appended as entry {original}: it was moved.");
+            }
             if (!hashOk)
             {
                 return run.Broken(cur.Sequence, ChainProblem.Altered, $"Entry {cur.Sequence} no longer matches its hash: its content was changed.");
@@ -226,6 +233,32 @@ public sealed class AuditVerifier(ConsoleDbContext db, AuditCheckpoints checkpoi
             PrevHash = r.GetFieldValue<byte[]>(16);
             StoredHash = r.GetFieldValue<byte[]>(17);
             return true;
+        }
+
+        /// <summary>The sequence (near this one) under which the entry's content does hash to its stored hash: where it was appended.</summary>
+        public long? AppendedAs(AuditHash hasher, Span<byte> scratch)
+        {
+            var actual = Sequence;
+            try
+            {
+                for (var d = 1; d <= 16; d++)
+                {
+                    foreach (var candidate in new[] { actual + d, actual - d })
+                    {
+                        Sequence = candidate;
+                        Hash(hasher, scratch);
+                        if (candidate > 0 && scratch.SequenceEqual(StoredHash))
+                        {
+                            return candidate;
+                        }
+                    }
+                }
+                return null;
+            }
+            finally
+            {
+                Sequence = actual;
+            }
         }
 
         public void Hash(AuditHash hasher, Span<byte> destination)

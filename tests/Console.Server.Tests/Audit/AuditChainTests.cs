@@ -88,6 +88,35 @@ public abstract class AuditChainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ADeletionHiddenByRenumberingIsReportedAsRemoved()
+    {
+        var client = await Factory.SignedInClientAsync(Roles.Auditor);
+        var seqs = await Factory.RecordAsync(10);
+        await Factory.SqlAsync($"""
+            DELETE FROM audit_entries WHERE "Sequence" = {seqs[3]};
+            UPDATE audit_entries SET "Sequence" = -"Sequence" + 1 WHERE "Sequence" > {seqs[3]};
+            UPDATE audit_entries SET "Sequence" = -"Sequence" WHERE "Sequence" < 0;
+            UPDATE audit_chain_head SET "LastSequence" = "LastSequence" - 1;
+            """);
+
+        var result = await client.VerifyAsync();
+
+        AssertBroken(result, seqs[3], ChainProblem.Removed);
+    }
+
+    [Fact]
+    public async Task AnEntryMovedFarIsReportedAsReordered()
+    {
+        var client = await Factory.SignedInClientAsync(Roles.Auditor);
+        var seqs = await Factory.RecordAsync(10);
+        await Factory.SqlAsync(SwapSql(seqs[2], seqs[7]));
+
+        var result = await client.VerifyAsync();
+
+        AssertBroken(result, seqs[2], ChainProblem.Reordered);
+    }
+
+    [Fact]
     public async Task DeletingTheNewestEntriesIsReportedAsRemoved()
     {
         var client = await Factory.SignedInClientAsync(Roles.Auditor);

@@ -109,4 +109,14 @@ public sealed class AuditSearchTests : IAsyncLifetime
         var client = await _factory.SignedInClientAsync(Roles.Auditor);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/audit/999999", Ct)).StatusCode);
     }
+
+    [Fact]
+    public async Task TheApiDocumentDescribesEverySearchParameter()
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(await _factory.CreateClient().GetStringAsync("/openapi/v1.json", Ct));
+        var search = doc.RootElement.GetProperty("paths").EnumerateObject()
+            .Single(p => p.Name.TrimEnd('/') == "/api/v1/audit").Value.GetProperty("get");
+        var names = search.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();
+        Assert.Equal(["from", "to", "actor", "action", "target", "outcome", "category", "text", "subject", "before", "after", "limit", "reveal"], names);
+    }
 }
