@@ -88,7 +88,8 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        // No SqliteConnection.ClearAllPools(): it would close connections of factories still running in parallel.
+        // On Linux the files can be deleted while pooled connections still hold them.
         if (_tempDir is not null)
         {
             try

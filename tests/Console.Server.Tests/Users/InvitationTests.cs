@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;
 
@@ -132,8 +133,12 @@ public abstract class InvitationTests(SharedConsole console)
         var entry = await db.AuditEntries.SingleAsync(e => e.Action == "user.invited" && e.TargetId == invitation.Id, Ct);
         Assert.Equal("user", entry.ActorType);
         Assert.Equal(adminId, entry.ActorId);
-        Assert.Contains(invitation.Email, entry.Data);
-        Assert.DoesNotContain(TokenOf(invitation.Link), entry.Data);
+        // The invitee's email is personal data: stored encrypted, not in the plain data, and readable by an admin with pii:read.
+        Assert.DoesNotContain(invitation.Email, entry.Data ?? "");
+        Assert.DoesNotContain(TokenOf(invitation.Link), entry.Data ?? "");
+        var revealed = await admin.GetFromJsonAsync<AuditEntryView>($"/api/v1/audit/{entry.Sequence}?reveal=true",
+            new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } }, Ct);
+        Assert.Equal(invitation.Email, revealed!.Personal!["email"]);
     }
 
     internal static string NewEmail() => $"person-{Guid.NewGuid():N}@example.test";
