@@ -6,7 +6,7 @@ namespace SecurityConsole.Server.Audit;
 
 /// <summary>
 /// The chain hash: SHA-256 over the previous hash and a canonical, versioned, length-prefixed
-/// encoding of every stored field (see docs/decisions/audit-hash-chain.md). Version 1 encodes,
+/// encoding of every stored field (see docs/decisions/0004-audit-hash-chain.md). Version 1 encodes,
 /// in order: magic "SCA1", version (int16 BE), prev hash (32 bytes), sequence (int64 BE), time as UTC
 /// ticks at microsecond precision (int64 BE), then each text field as int32 BE byte length (-1 for null)
 /// followed by its UTF-8 bytes, and the subject key id as 16 bytes (or none, length -1).
