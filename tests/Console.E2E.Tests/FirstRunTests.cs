@@ -77,7 +77,8 @@ public sealed class FirstRunTests
             await page.GetByLabel("Confirm password").FillAsync("Correct-Horse-Battery-9");
             await page.GetByRole(AriaRole.Button, new() { Name = "Create admin and sign in" }).ClickAsync();
 
-            await page.WaitForURLAsync(server.BaseUrl + "/");
+            // Commit, not load: after the form post Blazor may navigate without a fresh load event; the heading below is the real check.
+            await page.WaitForURLAsync(server.BaseUrl + "/", new() { WaitUntil = WaitUntilState.Commit });
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
             await Expect(page.GetByText("Loading the Security Console…")).ToBeHiddenAsync();
 
