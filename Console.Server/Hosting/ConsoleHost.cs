@@ -48,7 +48,7 @@ public static class ConsoleHost
             var baseUrl = app.Services.GetRequiredService<ConsoleSettings>().PublicUrl ?? ListeningUrl(app);
             // Written to the terminal only, never to the logging pipeline, which may be exported.
             System.Console.WriteLine();
-            System.Console.WriteLine("  No user exists yet. Open this one-time link within 1 hour to create the first admin:");
+            System.Console.WriteLine("  No admin exists yet. Open this one-time link within 1 hour to create the first admin:");
             System.Console.WriteLine($"  {baseUrl}/setup?token={token}");
             System.Console.WriteLine();
         });

@@ -23,7 +23,14 @@ public sealed class SetupService(
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
-    public async Task<bool> IsNeededAsync(CancellationToken ct) => !await db.Users.AnyAsync(ct);
+    public async Task<bool> IsNeededAsync(CancellationToken ct) => !await AdminExistsAsync(ct);
+
+    /// <summary>
+    /// The link is for a console nobody can administer: demo people (--demo) have no password and no Admin role,
+    /// so they do not count.
+    /// </summary>
+    private Task<bool> AdminExistsAsync(CancellationToken ct) =>
+        (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where r.Name == Roles.Admin select ur.UserId).AnyAsync(ct);
 
     /// <summary>Replaces any earlier link with a new one and returns its token (shown once).</summary>
     public async Task<string> IssueAsync(CancellationToken ct)
@@ -48,7 +55,7 @@ public sealed class SetupService(
         var hash = Hash(token);
         var now = clock.GetUtcNow();
         return await db.SetupTokens.AnyAsync(t => t.TokenHash == hash && t.UsedAt == null && t.ExpiresAt > now, ct)
-            && !await db.Users.AnyAsync(ct);
+            && !await AdminExistsAsync(ct);
     }
 
     /// <summary>Creates the first admin and spends the token, in one transaction with its audit entries.</summary>
@@ -61,7 +68,7 @@ public sealed class SetupService(
             var hash = Hash(token);
             var now = clock.GetUtcNow();
             var stored = await db.SetupTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
-            if (stored is null || stored.UsedAt is not null || stored.ExpiresAt <= now || await db.Users.AnyAsync(ct))
+            if (stored is null || stored.UsedAt is not null || stored.ExpiresAt <= now || await AdminExistsAsync(ct))
             {
                 return SetupResult.Fail("This setup link is no longer valid. Restart the console to print a new one.");
             }

@@ -59,7 +59,7 @@ public abstract class FirstRunTests : IAsyncLifetime
         Assert.Contains("This setup link is not valid", page);
     }
 
-    private static async Task<HttpResponseMessage> PostSetupAsync(HttpClient client, string token, string email)
+    internal static async Task<HttpResponseMessage> PostSetupAsync(HttpClient client, string token, string email)
     {
         var af = await ConsoleClients.AntiforgeryTokenAsync(client, $"/setup?token={token}");
         return await client.PostAsync("/setup", new FormUrlEncodedContent(new Dictionary<string, string>
@@ -82,4 +82,36 @@ public sealed class SqliteFirstRunTests : FirstRunTests
 public sealed class PostgresFirstRunTests(PostgresServer postgres) : FirstRunTests
 {
     protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
+}
+
+/// <summary>--demo fills the console with people who cannot sign in; the first admin still comes from the setup link.</summary>
+public sealed class DemoFirstRunTests : IAsyncLifetime
+{
+    private ConsoleFactory _factory = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _factory = ConsoleFactory.Sqlite(extra: new Dictionary<string, string?> { ["Console:Demo"] = "true" });
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task WithDemoDataTheSetupLinkStillCreatesTheFirstAdmin()
+    {
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+            Assert.True(await db.Users.CountAsync(TestContext.Current.CancellationToken) >= 6, "demo people were not created");
+            Assert.True(await scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Setup.SetupService>().IsNeededAsync(TestContext.Current.CancellationToken));
+        }
+        var token = await _factory.IssueSetupTokenAsync();
+        var client = _factory.CreateBrowserClient();
+        var response = await FirstRunTests.PostSetupAsync(client, token, "demo.admin@example.test");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        client.DefaultRequestHeaders.Add("X-Console-Request", "1");
+        var me = await client.GetFromJsonAsync<SecurityConsole.Shared.Users.CurrentUser>("/api/v1/me", TestContext.Current.CancellationToken);
+        Assert.Contains(Roles.Admin, me!.Roles);
+    }
 }
