@@ -23,7 +23,6 @@ public static class SecurityExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<HttpActorAccessor>();
         services.AddScoped<IActorAccessor>(sp => sp.GetRequiredService<HttpActorAccessor>());
-        services.AddSingleton<ApiKeyVerifier>();
 
         services.AddAuthentication(o =>
             {

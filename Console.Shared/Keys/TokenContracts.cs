@@ -6,12 +6,22 @@ public sealed record ApiKeySummary(
     string Name,
     string DisplayKey,
     string Environment,
+    string? Service,
+    string OwnerUserId,
     string OwnerEmail,
     IReadOnlyList<string> Scopes,
     string Status,
     DateTimeOffset CreatedAt,
+    int AgeDays,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset? LastUsedAt);
+    DateTimeOffset? LastUsedAt,
+    DateTimeOffset? RevokedAt,
+    string? RevokedReason,
+    int? RateLimitPerMinute,
+    IReadOnlyList<string> IpAllowList,
+    Guid? PredecessorId,
+    Guid? SuccessorId,
+    bool AwaitingPickup);
 
 /// <summary>The only response that ever carries a key's secret.</summary>
 public sealed record ApiKeyIssued(Guid Id, string Secret, string DisplayKey, DateTimeOffset? ExpiresAt);

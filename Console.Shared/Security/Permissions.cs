@@ -32,6 +32,9 @@ public static class Permissions
 
     public static string Policy(string permission) => PolicyPrefix + permission;
 
+    /// <summary>A policy met by any one of these permissions ("perm:a|b").</summary>
+    public static string PolicyAny(params string[] permissions) => PolicyPrefix + string.Join('|', permissions);
+
     public static IReadOnlyList<string> All { get; } =
     [
         KeysRead, KeysWrite, KeysRequest, KeysApprove, KeysVerify,

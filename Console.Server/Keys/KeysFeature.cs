@@ -1,0 +1,21 @@
+using SecurityConsole.Server.Setup;
+
+namespace SecurityConsole.Server.Keys;
+
+public static class KeysFeature
+{
+    public static WebApplicationBuilder AddKeys(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddScoped<ApiKeyIssuer>();
+        services.AddScoped<KeyRequests>();
+        services.AddScoped<KeyManagement>();
+        services.AddSingleton<SecretPickup>();
+        services.AddSingleton<KeyCache>();
+        services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<IKeyInvalidation, LocalKeyInvalidation>();
+        services.AddSingleton<ApiKeyVerifier>();
+        services.AddScoped<CleanupJob>();
+        return builder;
+    }
+}
