@@ -26,7 +26,7 @@ public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> opti
     {
         if (policyName.StartsWith(Permissions.PolicyPrefix, StringComparison.Ordinal))
         {
-            var permissions = policyName[Permissions.PolicyPrefix.Length..].Split('|');
+            var permissions = Permissions.OfPolicy(policyName).ToArray();
             foreach (var permission in permissions.Where(p => !Permissions.IsKnown(p)))
             {
                 // A typo in a policy name must not become "anyone may": refuse to build it.
