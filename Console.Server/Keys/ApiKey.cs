@@ -26,6 +26,9 @@ public sealed class ApiKey
     public DateTimeOffset? RevokedAt { get; set; }
     public string? RevokedReason { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
+
+    /// <summary>The address the key was last used from (the verify's clientIp, or the caller's address).</summary>
+    public string? LastUsedIp { get; set; }
     public int? RateLimitPerMinute { get; set; }
 
     /// <summary>Space-separated CIDR blocks; empty means any address.</summary>
@@ -76,6 +79,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(k => k.Scopes).HasMaxLength(1024);
         b.Property(k => k.RevokedReason).HasMaxLength(512);
         b.Property(k => k.IpAllowList).HasMaxLength(2048);
+        b.Property(k => k.LastUsedIp).HasMaxLength(45);
         b.Property(k => k.PendingSecret).HasMaxLength(1024);
         b.HasIndex(k => k.RequestId);
     }

@@ -29,7 +29,7 @@ public sealed record VerifyOptions(string? RequiredScope = null, IPAddress? Clie
 /// stale cached record still answers and an unknown key is denied.
 /// </summary>
 public sealed class ApiKeyVerifier(
-    IServiceScopeFactory scopes, KeyCache cache, KeyRateLimiter limiter, TimeProvider clock, ILogger<ApiKeyVerifier> logger)
+    IServiceScopeFactory scopes, KeyCache cache, KeyRateLimiter limiter, KeyUsageRecorder usage, TimeProvider clock, ILogger<ApiKeyVerifier> logger)
 {
     public async ValueTask<KeyVerification> VerifyAsync(string key, VerifyOptions options, CancellationToken ct)
     {
@@ -59,12 +59,17 @@ public sealed class ApiKeyVerifier(
         {
             return KeyVerification.Denied(KeyVerifyReasons.InsufficientScope, record);
         }
+        int? remaining = null;
         if (record.RateLimitPerMinute is { } perMinute && options.CountAgainstRateLimit)
         {
-            var (allowed, remaining) = limiter.TryTake(record.Id, perMinute);
-            return allowed ? new KeyVerification(true, null, record, remaining) : new KeyVerification(false, KeyVerifyReasons.RateLimited, record, 0);
+            (var allowed, remaining) = limiter.TryTake(record.Id, perMinute);
+            if (!allowed)
+            {
+                return new KeyVerification(false, KeyVerifyReasons.RateLimited, record, 0);
+            }
         }
-        return new KeyVerification(true, null, record);
+        usage.Record(record.Id, options.ClientIp?.ToString());
+        return new KeyVerification(true, null, record, remaining);
     }
 
     private async ValueTask<KeyRecord?> FindAsync(byte[] sha256, CancellationToken ct)

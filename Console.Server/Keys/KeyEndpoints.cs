@@ -43,6 +43,8 @@ public static class KeyEndpoints
         group.MapGet("/", ListKeys).RequireAuthorization(readKeys).WithName("ListKeys")
             .WithSummary("Keys with status, owner, scopes, age, last use: every key for keys:read, one's own otherwise.");
         group.MapGet("/{id:guid}", GetKey).RequireAuthorization(readKeys).WithName("GetKey").WithSummary("One key, never its secret.");
+        group.MapGet("/{id:guid}/usage", Usage).RequireAuthorization(readKeys).WithName("GetKeyUsage")
+            .WithSummary("Uses per minute over the last hours (default 24, at most 720); recorded in batches, a few seconds behind.");
         group.MapPost("/{id:guid}/pickup", (Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
                 keys.PickUpAsync(KeyCaller.From(user), id, ct))
             .RequireAuthorization(readKeys).WithName("PickUpKey").WithSummary("The owner collects a waiting secret (after approval or rotation), exactly once.");
@@ -114,6 +116,17 @@ public static class KeyEndpoints
 
     private static async Task<Results<Ok<ApiKeySummary>, NotFound>> GetKey(Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
         await keys.GetAsync(KeyCaller.From(user), id, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<List<KeyUsagePoint>>, NotFound, ValidationProblem>> Usage(
+        Guid id, int? hours, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct)
+    {
+        var v = new Validator().Range("hours", hours ?? 24, 1, 720);
+        if (!v.IsValid)
+        {
+            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+        }
+        return await keys.UsageAsync(KeyCaller.From(user), id, hours ?? 24, ct) is { } points ? TypedResults.Ok(points) : TypedResults.NotFound();
+    }
 
     private static async Task<Results<Ok<KeyRotated>, NotFound, ProblemHttpResult>> RotateSelf(
         RotateKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct)

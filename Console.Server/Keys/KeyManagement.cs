@@ -27,6 +27,18 @@ public sealed class KeyManagement(
     public async Task<ApiKeySummary?> GetAsync(KeyCaller caller, Guid id, CancellationToken ct) =>
         (await SummariesAsync(Visible(caller).Where(k => k.Id == id), clock.GetUtcNow(), ct)).SingleOrDefault();
 
+    /// <summary>Uses per minute over the last <paramref name="hours"/> hours, oldest first; minutes without use are absent.</summary>
+    public async Task<List<KeyUsagePoint>?> UsageAsync(KeyCaller caller, Guid id, int hours, CancellationToken ct)
+    {
+        if (!await Visible(caller).AnyAsync(k => k.Id == id, ct))
+        {
+            return null;
+        }
+        var since = clock.GetUtcNow().AddHours(-hours);
+        var rows = await db.ApiKeyUsage.AsNoTracking().Where(u => u.KeyId == id && u.Minute >= since).OrderBy(u => u.Minute).ToListAsync(ct);
+        return [.. rows.Select(u => new KeyUsagePoint(u.Minute, u.Count))];
+    }
+
     /// <summary>Hands the owner a secret that was waiting for them, once: the column is cleared in the same statement that reads it.</summary>
     public async Task<Results<Ok<ApiKeyIssued>, NotFound, ProblemHttpResult>> PickUpAsync(KeyCaller caller, Guid keyId, CancellationToken ct)
     {
@@ -145,7 +157,7 @@ public sealed class KeyManagement(
                           select new { k, Email = u == null ? null : u.Email }).ToListAsync(ct);
         return [.. rows.Select(x => new ApiKeySummary(
             x.k.Id, x.k.Name, x.k.DisplayKey, x.k.Environment, x.k.Service, x.k.OwnerUserId, x.Email ?? "", x.k.ScopeList,
-            x.k.StatusAt(now), x.k.CreatedAt, (int)(now - x.k.CreatedAt).TotalDays, x.k.ExpiresAt, x.k.LastUsedAt, x.k.RevokedAt,
+            x.k.StatusAt(now), x.k.CreatedAt, (int)(now - x.k.CreatedAt).TotalDays, x.k.ExpiresAt, x.k.LastUsedAt, x.k.LastUsedIp, x.k.RevokedAt,
             x.k.RevokedReason, x.k.RateLimitPerMinute, x.k.IpAllowListEntries, x.k.PredecessorId, x.k.SuccessorId, x.k.PendingSecret != null))];
     }
 }

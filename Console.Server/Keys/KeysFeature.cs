@@ -15,6 +15,9 @@ public static class KeysFeature
         services.AddSingleton<KeyRateLimiter>();
         services.AddSingleton<IKeyInvalidation, LocalKeyInvalidation>();
         services.AddSingleton<ApiKeyVerifier>();
+        services.AddSingleton<KeyUsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyUsageFlusher>());
+        services.AddSingleton<KeyUsageFlusher>();
         services.AddScoped<CleanupJob>();
         return builder;
     }

@@ -15,6 +15,7 @@ public sealed record ApiKeySummary(
     int AgeDays,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? LastUsedAt,
+    string? LastUsedIp,
     DateTimeOffset? RevokedAt,
     string? RevokedReason,
     int? RateLimitPerMinute,
@@ -25,3 +26,6 @@ public sealed record ApiKeySummary(
 
 /// <summary>The only response that ever carries a key's secret.</summary>
 public sealed record ApiKeyIssued(Guid Id, string Secret, string DisplayKey, DateTimeOffset? ExpiresAt);
+
+/// <summary>Uses of a key in one minute (UTC).</summary>
+public sealed record KeyUsagePoint(DateTimeOffset Minute, int Count);

@@ -22,8 +22,9 @@ public sealed class KeyVerifierTests : IAsyncDisposable
         services.AddScoped<ConsoleDbContext>(_ => throw new InvalidOperationException("The database is down."));
         _services = services.BuildServiceProvider();
         _cache = new KeyCache(_clock);
-        _verifier = new ApiKeyVerifier(_services.GetRequiredService<IServiceScopeFactory>(), _cache, new KeyRateLimiter(_clock), _clock,
-            NullLogger<ApiKeyVerifier>.Instance);
+        var scopes = _services.GetRequiredService<IServiceScopeFactory>();
+        _verifier = new ApiKeyVerifier(scopes, _cache, new KeyRateLimiter(_clock), new KeyUsageRecorder(scopes, _clock, NullLogger<KeyUsageRecorder>.Instance),
+            _clock, NullLogger<ApiKeyVerifier>.Instance);
     }
 
     [Fact]

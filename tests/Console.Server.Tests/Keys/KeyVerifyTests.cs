@@ -149,6 +149,43 @@ public abstract class KeyVerifyTests(SharedConsole console)
         Assert.Equal(KeyStatuses.Expired, list!.Single(k => k.Id == key.Id).Status);
     }
 
+    [Fact]
+    public async Task UseIsRecordedInBatchesAsLastUseAndCountsPerMinute()
+    {
+        var (owner, key) = await Factory.IssuedKeyAsync();
+        var verifier = await Factory.VerifierAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await verifier.VerifyAsync(key.Secret, ip: "203.0.113.9")).Valid);
+        }
+        Assert.Equal(KeyVerifyReasons.InsufficientScope, (await verifier.VerifyAsync(key.Secret, Permissions.AuditRead)).Reason);
+        await Factory.Services.GetRequiredService<KeyUsageRecorder>().FlushAsync(Ct);
+
+        var summary = await owner.GetFromJsonAsync<ApiKeySummary>($"/api/v1/keys/{key.Id}", Ct);
+        Assert.NotNull(summary!.LastUsedAt);
+        Assert.Equal("203.0.113.9", summary.LastUsedIp);
+        var usage = await owner.GetFromJsonAsync<List<KeyUsagePoint>>($"/api/v1/keys/{key.Id}/usage", Ct);
+        Assert.Equal(3, usage!.Sum(u => u.Count)); // a denied verification is not a use
+        var stranger = await Factory.SignedInClientAsync(Roles.Developer);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/v1/keys/{key.Id}/usage", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task UseNotYetWrittenIsWrittenWhenTheConsoleStopsCleanly()
+    {
+        var (_, key) = await Factory.IssuedKeyAsync();
+        var verifier = await Factory.VerifierAsync();
+        var flusher = Factory.Services.GetRequiredService<KeyUsageFlusher>();
+        await Factory.Services.GetRequiredService<KeyUsageRecorder>().FlushAsync(Ct);
+        Assert.True((await verifier.VerifyAsync(key.Secret)).Valid);
+        Assert.True((await verifier.VerifyAsync(key.Secret)).Valid);
+
+        await flusher.StopAsync(Ct);
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+        Assert.Equal(2, await db.ApiKeyUsage.Where(u => u.KeyId == key.Id).SumAsync(u => u.Count, Ct));
+    }
+
     private sealed class CommandCounter : DbCommandInterceptor
     {
         private int _count;

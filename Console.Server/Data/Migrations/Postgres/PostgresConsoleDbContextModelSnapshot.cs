@@ -497,6 +497,10 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LastUsedIp")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -554,6 +558,22 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.HasIndex("RequestId");
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Keys.ApiKeyUsage", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("KeyId", "Minute");
+
+                    b.ToTable("api_key_usage", (string)null);
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Keys.KeyRequest", b =>

@@ -11,7 +11,7 @@ using SecurityConsole.Server.Data;
 namespace SecurityConsole.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteConsoleDbContext))]
-    [Migration("20261123101739_KeyLifecycle")]
+    [Migration("20261123103036_KeyLifecycle")]
     partial class KeyLifecycle
     {
         /// <inheritdoc />
@@ -489,6 +489,10 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("LastUsedIp")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -546,6 +550,22 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.HasIndex("RequestId");
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Keys.ApiKeyUsage", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Minute")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("KeyId", "Minute");
+
+                    b.ToTable("api_key_usage", (string)null);
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Keys.KeyRequest", b =>

@@ -19,6 +19,13 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
+                name: "LastUsedIp",
+                table: "api_keys",
+                type: "character varying(45)",
+                maxLength: 45,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "PendingSecret",
                 table: "api_keys",
                 type: "character varying(1024)",
@@ -75,6 +82,19 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     table.PrimaryKey("PK_api_key_requests", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "api_key_usage",
+                columns: table => new
+                {
+                    KeyId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Minute = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Count = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_key_usage", x => new { x.KeyId, x.Minute });
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_api_keys_RequestId",
                 table: "api_keys",
@@ -97,12 +117,19 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
             migrationBuilder.DropTable(
                 name: "api_key_requests");
 
+            migrationBuilder.DropTable(
+                name: "api_key_usage");
+
             migrationBuilder.DropIndex(
                 name: "IX_api_keys_RequestId",
                 table: "api_keys");
 
             migrationBuilder.DropColumn(
                 name: "IpAllowList",
+                table: "api_keys");
+
+            migrationBuilder.DropColumn(
+                name: "LastUsedIp",
                 table: "api_keys");
 
             migrationBuilder.DropColumn(

@@ -19,6 +19,13 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                 nullable: true);
 
             migrationBuilder.AddColumn<string>(
+                name: "LastUsedIp",
+                table: "api_keys",
+                type: "TEXT",
+                maxLength: 45,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
                 name: "PendingSecret",
                 table: "api_keys",
                 type: "TEXT",
@@ -75,6 +82,19 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     table.PrimaryKey("PK_api_key_requests", x => x.Id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "api_key_usage",
+                columns: table => new
+                {
+                    KeyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Minute = table.Column<long>(type: "INTEGER", nullable: false),
+                    Count = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_api_key_usage", x => new { x.KeyId, x.Minute });
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_api_keys_RequestId",
                 table: "api_keys",
@@ -97,12 +117,19 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
             migrationBuilder.DropTable(
                 name: "api_key_requests");
 
+            migrationBuilder.DropTable(
+                name: "api_key_usage");
+
             migrationBuilder.DropIndex(
                 name: "IX_api_keys_RequestId",
                 table: "api_keys");
 
             migrationBuilder.DropColumn(
                 name: "IpAllowList",
+                table: "api_keys");
+
+            migrationBuilder.DropColumn(
+                name: "LastUsedIp",
                 table: "api_keys");
 
             migrationBuilder.DropColumn(

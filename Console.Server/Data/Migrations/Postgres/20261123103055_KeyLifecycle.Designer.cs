@@ -12,7 +12,7 @@ using SecurityConsole.Server.Data;
 namespace SecurityConsole.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresConsoleDbContext))]
-    [Migration("20261123101820_KeyLifecycle")]
+    [Migration("20261123103055_KeyLifecycle")]
     partial class KeyLifecycle
     {
         /// <inheritdoc />
@@ -500,6 +500,10 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("LastUsedIp")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -557,6 +561,22 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.HasIndex("RequestId");
 
                     b.ToTable("api_keys", (string)null);
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Keys.ApiKeyUsage", b =>
+                {
+                    b.Property<Guid>("KeyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.HasKey("KeyId", "Minute");
+
+                    b.ToTable("api_key_usage", (string)null);
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Keys.KeyRequest", b =>
