@@ -57,6 +57,10 @@ public static class KeyEndpoints
             .WithSummary("Issue a successor (picked up once) and keep the old key valid for graceHours (default 24, 0–168).");
         group.MapPost("/self/rotate", RotateSelf).WithName("RotateCallingKey")
             .WithSummary("Called with a key: rotates that key and returns the successor's secret, once.");
+        group.MapPost("/leaked", async (KeyLeakReport body, KeyManagement keys, CancellationToken ct) =>
+                TypedResults.Ok(await keys.ReportLeakedAsync(body.Key, body.Source, ct)))
+            .RequireAuthorization(Permissions.PolicyAny(Permissions.KeysWrite, Permissions.KeysVerify)).WithName("ReportLeakedKey")
+            .WithSummary("A key found in the wild (from a secret scanner): revoked at once if it is live; audited.");
         group.MapPost("/verify", Verify).RequireAuthorization(Permissions.Policy(Permissions.KeysVerify)).WithName("VerifyKey")
             .WithSummary("Is this key valid (for this scope, from this address)? Answers valid or a reason, with owner, scopes, expiry and remaining rate limit.");
         return app;

@@ -134,6 +134,41 @@ public sealed class KeyManagement(
         return TypedResults.Ok(new KeyRotated(key.Id, key.ExpiresAt.Value, successor.Id, successor.DisplayKey, self ? secret : null));
     }
 
+    /// <summary>
+    /// A key seen in the wild: revoke it if it is ours and live. The answer says what happened; the audit
+    /// entry names the key by its display form only. Raising an alert waits for the Detection feature.
+    /// </summary>
+    public async Task<KeyLeakResult> ReportLeakedAsync(string secret, string? source, CancellationToken ct)
+    {
+        if (!KeyFormat.IsWellFormed(secret))
+        {
+            return new KeyLeakResult(false, "malformed", null);
+        }
+        var hash = KeyFormat.Hash(secret);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, ct);
+        if (key is null)
+        {
+            audit.Record(new AuditEvent(AuditCategories.Security, "key.leak_reported", "api_key", null, AuditOutcomes.Failure,
+                Data: new { outcome = "not_found", source }));
+            await db.SaveChangesAsync(ct);
+            return new KeyLeakResult(false, "not_found", null);
+        }
+        var outcome = key.RevokedAt is null ? "revoked" : "already_revoked";
+        if (key.RevokedAt is null)
+        {
+            key.RevokedAt = clock.GetUtcNow();
+            key.RevokedReason = "Reported leaked" + (source is null ? "" : $": {source}");
+            key.PendingSecret = null;
+            audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", key.Id.ToString(),
+                Data: new { key = key.DisplayKey, owner = key.OwnerUserId, leaked = true }, Personal: new { reason = key.RevokedReason }));
+        }
+        audit.Record(new AuditEvent(AuditCategories.Security, "key.leak_reported", "api_key", key.Id.ToString(),
+            Data: new { key = key.DisplayKey, owner = key.OwnerUserId, outcome, source }));
+        await db.SaveChangesAsync(ct);
+        await invalidation.InvalidateAsync(key.Hash, ct);
+        return new KeyLeakResult(outcome == "revoked", outcome, key.Id);
+    }
+
     private IQueryable<ApiKey> Visible(KeyCaller caller)
     {
         var mayReadAll = caller.Can(Permissions.KeysRead) || caller.Can(Permissions.KeysWrite);

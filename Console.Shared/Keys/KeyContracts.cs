@@ -197,3 +197,19 @@ public sealed record KeyVerifyResult(
     DateTimeOffset? ExpiresAt,
     int? RateLimitPerMinute,
     int? RateLimitRemaining);
+
+/// <summary>A key found in the wild, as a secret scanner reports it.</summary>
+public sealed record KeyLeakReport(string Key, string? Source) : IValidatable
+{
+    public void Validate(Validator v)
+    {
+        v.Required("key", Key, 1024);
+        if (Source is { Length: > 512 })
+        {
+            v.Add("source", "Must be at most 512 characters.");
+        }
+    }
+}
+
+/// <summary><see cref="Outcome"/>: revoked, already_revoked, not_found or malformed.</summary>
+public sealed record KeyLeakResult(bool Revoked, string Outcome, Guid? KeyId);

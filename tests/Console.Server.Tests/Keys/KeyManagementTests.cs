@@ -1,4 +1,5 @@
 using System.Net;
+using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Tests.Keys.KeyTestKit;
@@ -128,6 +129,30 @@ public abstract class KeyManagementTests(SharedConsole console)
         await again.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.DoesNotContain(rotated.Secret!, Factory.Logs.All);
         Assert.DoesNotContain(rotated.Secret!, await Factory.AuditDataAsync());
+    }
+
+    [Fact]
+    public async Task ALeakedKeyReportedByAScannerIsRevokedAtOnce()
+    {
+        var (_, key) = await Factory.IssuedKeyAsync();
+        var verifier = await Factory.VerifierAsync();
+        Assert.True((await verifier.VerifyAsync(key.Secret)).Valid);
+
+        var report = await LeakAsync(verifier, key.Secret);
+        Assert.Equal(new KeyLeakResult(true, "revoked", key.Id), report);
+        Assert.Equal(KeyVerifyReasons.Revoked, (await verifier.VerifyAsync(key.Secret)).Reason);
+        Assert.Equal(new KeyLeakResult(false, "already_revoked", key.Id), await LeakAsync(verifier, key.Secret));
+        Assert.Equal("not_found", (await LeakAsync(verifier, KeyFormat.Generate(KeyEnvironments.Production))).Outcome);
+        Assert.Equal("malformed", (await LeakAsync(verifier, key.Secret[..^1] + "!")).Outcome);
+        Assert.DoesNotContain(key.Secret, await Factory.AuditDataAsync());
+        Assert.DoesNotContain(key.Secret, Factory.Logs.All);
+    }
+
+    private static async Task<KeyLeakResult> LeakAsync(HttpClient scanner, string key)
+    {
+        var response = await scanner.PostAsJsonAsync("/api/v1/keys/leaked", new KeyLeakReport(key, "https://example.test/gist/1"), Ct);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<KeyLeakResult>(Ct))!;
     }
 
     [Fact]
