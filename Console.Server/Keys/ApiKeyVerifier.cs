@@ -50,7 +50,7 @@ public sealed class ApiKeyVerifier(
         {
             return KeyVerification.Denied(KeyVerifyReasons.Expired, record);
         }
-        if (options.CheckClientIp && record.AllowedNetworks.Count > 0 &&
+        if (options.CheckClientIp && record.RestrictsIp &&
             (options.ClientIp is not { } ip || !record.AllowedNetworks.Any(n => n.Contains(Normalise(ip)))))
         {
             return KeyVerification.Denied(KeyVerifyReasons.IpNotAllowed, record);

@@ -25,12 +25,15 @@ public sealed record KeyRecord(
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
     int? RateLimitPerMinute,
-    IReadOnlyList<IPNetwork> AllowedNetworks)
+    IReadOnlyList<IPNetwork> AllowedNetworks,
+    bool RestrictsIp)
 {
     public static KeyRecord From(ApiKey key) => new(
         key.Id, key.OwnerUserId, key.DisplayKey, key.Service, key.Environment, key.ScopeList, key.ExpiresAt, key.RevokedAt,
         key.RateLimitPerMinute,
-        [.. key.IpAllowListEntries.Select(e => Shared.Keys.IpAllowListEntry.TryParse(e, out var n) ? n : (IPNetwork?)null).OfType<IPNetwork>()]);
+        [.. key.IpAllowListEntries.Select(e => Shared.Keys.IpAllowListEntry.TryParse(e, out var n) ? n : (IPNetwork?)null).OfType<IPNetwork>()],
+        // An allow-list whose entries cannot be read admits nobody, never everybody.
+        key.IpAllowListEntries.Count > 0);
 }
 
 /// <summary>
@@ -51,6 +54,7 @@ public sealed class KeyCache(TimeProvider clock)
     private readonly ConcurrentDictionary<KeyHash, Entry> _entries = new();
     private long _generation;
     private int _negativeCount;
+    private long _lastSweepTicks;
 
     /// <summary>Read before a database look-up and passed to <see cref="Set"/>, so that a look-up racing an invalidation is not cached.</summary>
     public long Generation => Interlocked.Read(ref _generation);
@@ -73,7 +77,7 @@ public sealed class KeyCache(TimeProvider clock)
 
     public void Set(KeyHash hash, KeyRecord? record, long generationBeforeLookUp)
     {
-        if (record is null && Volatile.Read(ref _negativeCount) >= MaxNegativeEntries)
+        if (record is null && Volatile.Read(ref _negativeCount) >= MaxNegativeEntries && !SweptSpace())
         {
             return;
         }
@@ -90,6 +94,25 @@ public sealed class KeyCache(TimeProvider clock)
     {
         Interlocked.Increment(ref _generation);
         Remove(hash);
+    }
+
+    /// <summary>Drops expired entries, at most once per <see cref="NegativeLifetime"/>; true when that made room for negatives.</summary>
+    private bool SweptSpace()
+    {
+        var now = clock.GetUtcNow();
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (now.UtcTicks - last < NegativeLifetime.Ticks || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last)
+        {
+            return false;
+        }
+        foreach (var (hash, entry) in _entries)
+        {
+            if (entry.Until <= now)
+            {
+                Remove(hash);
+            }
+        }
+        return Volatile.Read(ref _negativeCount) < MaxNegativeEntries;
     }
 
     private void Remove(KeyHash hash)

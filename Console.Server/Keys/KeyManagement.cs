@@ -51,6 +51,8 @@ public sealed class KeyManagement(
         {
             return Gone();
         }
+        // Decrypt before clearing: if Data Protection cannot open it, the secret stays pending rather than being lost.
+        var secret = pickup.Open(key, sealedSecret);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // Of two simultaneous pick-ups, only the one that clears the column gets the secret.
         var cleared = await db.ApiKeys.Where(k => k.Id == keyId && k.PendingSecret != null)
@@ -62,7 +64,7 @@ public sealed class KeyManagement(
         audit.Record(new AuditEvent(AuditCategories.Key, "key.picked_up", "api_key", key.Id.ToString(), Data: new { key = key.DisplayKey }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new ApiKeyIssued(key.Id, pickup.Open(key, sealedSecret), key.DisplayKey, key.ExpiresAt));
+        return TypedResults.Ok(new ApiKeyIssued(key.Id, secret, key.DisplayKey, key.ExpiresAt));
     }
 
     public async Task<Results<Ok<ApiKeySummary>, NotFound, ProblemHttpResult>> RevokeAsync(KeyCaller caller, Guid id, string reason, CancellationToken ct)

@@ -65,6 +65,39 @@ public sealed class KeyVerifierTests : IAsyncDisposable
     }
 
     [Fact]
+    public void UnknownHashesAreRememberedUpToACapAndMakeRoomOnceTheyExpire()
+    {
+        var generation = _cache.Generation;
+        for (var i = 0; i < KeyCache.MaxNegativeEntries; i++)
+        {
+            _cache.Set(new KeyHash((ulong)i, 1, 2, 3), null, generation);
+        }
+        var late = new KeyHash(ulong.MaxValue, 1, 2, 3);
+        _cache.Set(late, null, generation);
+        Assert.False(_cache.TryGet(late, out _, out _));
+
+        _clock.Advance(KeyCache.NegativeLifetime + TimeSpan.FromSeconds(1));
+        _cache.Set(late, null, generation);
+        Assert.True(_cache.TryGet(late, out var record, out var stale));
+        Assert.Null(record);
+        Assert.False(stale);
+        Assert.Equal(1, _cache.Count);
+    }
+
+    [Fact]
+    public void AnAllowListThatCannotBeReadAdmitsNobody()
+    {
+        var key = new ApiKey
+        {
+            Name = "k", Hash = new byte[32], Prefix = "sc_live_abcd", LastFour = "wxyz", Environment = KeyEnvironments.Production,
+            OwnerUserId = "owner", Scopes = "keys:verify", IpAllowList = "10.0.0.1/8 not-an-address",
+        };
+        var record = KeyRecord.From(key);
+        Assert.True(record.RestrictsIp);
+        Assert.Empty(record.AllowedNetworks);
+    }
+
+    [Fact]
     public void TheTokenBucketRefillsAtTheRatePerMinute()
     {
         var limiter = new KeyRateLimiter(_clock);
@@ -83,7 +116,7 @@ public sealed class KeyVerifierTests : IAsyncDisposable
 
     private KeyRecord Record() => new(
         Guid.NewGuid(), "owner", "sc_live_abcd…wxyz", "svc", KeyEnvironments.Production, ["keys:verify"],
-        _clock.GetUtcNow().AddDays(30), null, null, []);
+        _clock.GetUtcNow().AddDays(30), null, null, [], false);
 
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }
