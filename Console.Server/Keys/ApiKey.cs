@@ -57,6 +57,7 @@ public sealed class ApiKey
     public string StatusAt(DateTimeOffset now) =>
         RevokedAt is not null ? KeyStatuses.Revoked
         : ExpiresAt is { } e && e <= now ? KeyStatuses.Expired
+        : SuccessorId is not null ? KeyStatuses.PendingRotation
         : ExpiresAt is { } soon && soon <= now + ExpiringWithin ? KeyStatuses.Expiring
         : KeyStatuses.Active;
 }

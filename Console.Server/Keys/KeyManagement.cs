@@ -195,6 +195,7 @@ public sealed class KeyManagement(
         return [.. rows.Select(x => new ApiKeySummary(
             x.k.Id, x.k.Name, x.k.DisplayKey, x.k.Environment, x.k.Service, x.k.OwnerUserId, x.Email ?? "", x.k.ScopeList,
             x.k.StatusAt(now), x.k.CreatedAt, (int)(now - x.k.CreatedAt).TotalDays, x.k.ExpiresAt, x.k.LastUsedAt, x.k.LastUsedIp, x.k.RevokedAt,
-            x.k.RevokedReason, x.k.RateLimitPerMinute, x.k.IpAllowListEntries, x.k.PredecessorId, x.k.SuccessorId, x.k.PendingSecret != null))];
+            x.k.RevokedReason, x.k.RateLimitPerMinute, x.k.IpAllowListEntries, x.k.PredecessorId, x.k.SuccessorId, x.k.PendingSecret != null,
+            KeyRotationPolicy.IsOverdue(x.k, now)))];
     }
 }

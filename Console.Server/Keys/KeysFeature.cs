@@ -1,3 +1,4 @@
+using Hangfire;
 using SecurityConsole.Server.Setup;
 
 namespace SecurityConsole.Server.Keys;
@@ -18,7 +19,11 @@ public static class KeysFeature
         services.AddSingleton<KeyUsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyUsageFlusher>());
         services.AddSingleton<KeyUsageFlusher>();
+        services.AddScoped<KeyRotationPolicyJob>();
         services.AddScoped<CleanupJob>();
         return builder;
     }
+
+    public static void RegisterKeyJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<KeyRotationPolicyJob>(KeyRotationPolicyJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(4));
 }

@@ -17,10 +17,13 @@ public static class KeyStatuses
 {
     public const string Active = "active";
     public const string Expiring = "expiring";
+
+    /// <summary>A successor exists (rotated by hand or by policy); the key still works until it expires.</summary>
+    public const string PendingRotation = "pending_rotation";
     public const string Revoked = "revoked";
     public const string Expired = "expired";
 
-    public static IReadOnlyList<string> All { get; } = [Active, Expiring, Revoked, Expired];
+    public static IReadOnlyList<string> All { get; } = [Active, Expiring, PendingRotation, Revoked, Expired];
 }
 
 public static class KeyRequestStatuses

@@ -22,7 +22,8 @@ public sealed record ApiKeySummary(
     IReadOnlyList<string> IpAllowList,
     Guid? PredecessorId,
     Guid? SuccessorId,
-    bool AwaitingPickup);
+    bool AwaitingPickup,
+    bool RotationOverdue);
 
 /// <summary>The only response that ever carries a key's secret.</summary>
 public sealed record ApiKeyIssued(Guid Id, string Secret, string DisplayKey, DateTimeOffset? ExpiresAt);

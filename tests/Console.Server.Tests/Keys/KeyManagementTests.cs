@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
@@ -93,7 +94,7 @@ public abstract class KeyManagementTests(SharedConsole console)
         Assert.InRange(old.ExpiresAt!.Value, rotated.PreviousKeyExpiresAt.AddTicks(-10), rotated.PreviousKeyExpiresAt.AddTicks(10));
         Assert.True((await verifier.VerifyAsync(secret)).Valid);
         var list = await owner.GetFromJsonAsync<List<ApiKeySummary>>("/api/v1/keys", Ct);
-        Assert.Equal(KeyStatuses.Expiring, list!.Single(k => k.Id == key.Id).Status);
+        Assert.Equal(KeyStatuses.PendingRotation, list!.Single(k => k.Id == key.Id).Status);
         Assert.Equal(key.Id, list!.Single(k => k.Id == rotated.SuccessorId).PredecessorId);
         await (await owner.PostAsJsonAsync($"/api/v1/keys/{key.Id}/rotate", new RotateKeyRequest(1), Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
     }
@@ -153,6 +154,38 @@ public abstract class KeyManagementTests(SharedConsole console)
         var response = await scanner.PostAsJsonAsync("/api/v1/keys/leaked", new KeyLeakReport(key, "https://example.test/gist/1"), Ct);
         await response.AssertStatusAsync(HttpStatusCode.OK);
         return (await response.Content.ReadFromJsonAsync<KeyLeakResult>(Ct))!;
+    }
+
+    [Fact]
+    public async Task TheRotationPolicyGivesAnOverAgeKeyASuccessorToPickUpAndLeavesTheOldOneWorking()
+    {
+        var (owner, staging) = await Factory.IssuedKeyAsync(NewRequest(KeyEnvironments.Staging) with { LifetimeDays = 365 });
+        var (_, development) = await Factory.IssuedKeyAsync(NewRequest(KeyEnvironments.Development) with { LifetimeDays = 365 });
+        await RunRotationPolicyAsync(DateTimeOffset.UtcNow.AddDays(179));
+        Assert.Null((await owner.GetFromJsonAsync<ApiKeySummary>($"/api/v1/keys/{staging.Id}", Ct))!.SuccessorId);
+
+        Assert.True(await RunRotationPolicyAsync(DateTimeOffset.UtcNow.AddDays(181)) >= 1);
+        var old = (await owner.GetFromJsonAsync<ApiKeySummary>($"/api/v1/keys/{staging.Id}", Ct))!;
+        Assert.Equal(KeyStatuses.PendingRotation, old.Status);
+        var successorId = old.SuccessorId!.Value;
+        var pickUp = await owner.PostAsync($"/api/v1/keys/{successorId}/pickup", null, Ct);
+        await pickUp.AssertStatusAsync(HttpStatusCode.OK);
+        var successor = (await pickUp.Content.ReadFromJsonAsync<ApiKeyIssued>(Ct))!;
+
+        var verifier = await Factory.VerifierAsync();
+        Assert.True((await verifier.VerifyAsync(staging.Secret)).Valid);
+        Assert.True((await verifier.VerifyAsync(successor.Secret)).Valid);
+        // Run again: the key already has its successor; development keys have no maximum age.
+        await RunRotationPolicyAsync(DateTimeOffset.UtcNow.AddDays(364));
+        Assert.Equal(successorId, (await owner.GetFromJsonAsync<ApiKeySummary>($"/api/v1/keys/{staging.Id}", Ct))!.SuccessorId);
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        Assert.Null((await admin.GetFromJsonAsync<ApiKeySummary>($"/api/v1/keys/{development.Id}", Ct))!.SuccessorId);
+    }
+
+    private async Task<int> RunRotationPolicyAsync(DateTimeOffset asOf)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<KeyRotationPolicyJob>().RunAsync(asOf, Ct);
     }
 
     [Fact]
