@@ -93,7 +93,7 @@ public static class KeyEndpoints
     {
         var caller = KeyCaller.From(user);
         // Only the requester: an approver who may read the request still may not collect its secret.
-        var found = await requests.GetAsync(caller with { Permissions = new HashSet<string>() }, id, ct);
+        var found = await requests.GetAsync(caller with { Granted = new HashSet<string>() }, id, ct);
         if (found is null)
         {
             return TypedResults.NotFound();

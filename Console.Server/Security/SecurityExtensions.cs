@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Hosting;
 
