@@ -2,6 +2,7 @@ using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Dashboard;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Users;
 
@@ -33,6 +34,7 @@ app.MapConsoleHealth();
 app.MapConsoleJobs();
 app.MapConsoleRealtime();
 app.MapUsers();
+app.MapKeys();
 app.MapAudit();
 app.MapDashboard();
 app.MapConsoleUi();

@@ -21,6 +21,8 @@ public abstract class ConsoleDbContext(DbContextOptions options)
     public DbSet<SetupToken> SetupTokens => Set<SetupToken>();
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<KeyRequest> KeyRequests => Set<KeyRequest>();
+    public DbSet<ApiKeyUsage> ApiKeyUsage => Set<ApiKeyUsage>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<AuditChainHead> AuditChainHead => Set<AuditChainHead>();
     public DbSet<AuditCheckpoint> AuditCheckpoints => Set<AuditCheckpoint>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
 
@@ -31,6 +32,7 @@ public static class ConsoleHost
     {
         jobs.AddOrUpdate<CleanupJob>(CleanupJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
         AuditFeature.RegisterAuditJobs(jobs);
+        KeysFeature.RegisterKeyJobs(jobs);
     }
 
     /// <summary>Prints the one-time setup link when no user exists yet, once the server listens.</summary>

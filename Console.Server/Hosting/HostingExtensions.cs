@@ -1,6 +1,3 @@
-using SecurityConsole.Server.Keys;
-using SecurityConsole.Server.Setup;
-
 namespace SecurityConsole.Server.Hosting;
 
 public static class HostingExtensions
@@ -14,13 +11,6 @@ public static class HostingExtensions
         builder.Services.AddConsoleApiDocs();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddConsoleTelemetry();
-        return builder;
-    }
-
-    public static WebApplicationBuilder AddKeys(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<ApiKeyIssuer>();
-        builder.Services.AddScoped<CleanupJob>();
         return builder;
     }
 }

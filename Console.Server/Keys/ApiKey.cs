@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SecurityConsole.Shared.Keys;
 
 namespace SecurityConsole.Server.Keys;
 
@@ -26,12 +27,39 @@ public sealed class ApiKey
     public string? RevokedReason { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
 
+    /// <summary>The address the key was last used from (the verify's clientIp, or the caller's address).</summary>
+    public string? LastUsedIp { get; set; }
+    public int? RateLimitPerMinute { get; set; }
+
+    /// <summary>Space-separated CIDR blocks; empty means any address.</summary>
+    public string? IpAllowList { get; set; }
+
+    /// <summary>The request this key was issued for, if any.</summary>
+    public Guid? RequestId { get; set; }
+    public Guid? PredecessorId { get; set; }
+    public Guid? SuccessorId { get; set; }
+
+    /// <summary>
+    /// The secret, encrypted with Data Protection, until its owner picks it up once; then null for ever.
+    /// Only keys issued for someone else to collect (approval, rotation) carry it.
+    /// </summary>
+    public string? PendingSecret { get; set; }
+
     public IReadOnlyList<string> ScopeList => Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+    public IReadOnlyList<string> IpAllowListEntries => (IpAllowList ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     public string DisplayKey => $"{Prefix}…{LastFour}";
 
+    /// <summary>How close to expiry a key is shown as expiring.</summary>
+    public static readonly TimeSpan ExpiringWithin = TimeSpan.FromDays(7);
+
     public string StatusAt(DateTimeOffset now) =>
-        RevokedAt is not null ? "revoked" : ExpiresAt is { } e && e <= now ? "expired" : "active";
+        RevokedAt is not null ? KeyStatuses.Revoked
+        : ExpiresAt is { } e && e <= now ? KeyStatuses.Expired
+        : SuccessorId is not null ? KeyStatuses.PendingRotation
+        : ExpiresAt is { } soon && soon <= now + ExpiringWithin ? KeyStatuses.Expiring
+        : KeyStatuses.Active;
 }
 
 internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
@@ -51,5 +79,9 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(k => k.Service).HasMaxLength(128);
         b.Property(k => k.Scopes).HasMaxLength(1024);
         b.Property(k => k.RevokedReason).HasMaxLength(512);
+        b.Property(k => k.IpAllowList).HasMaxLength(2048);
+        b.Property(k => k.LastUsedIp).HasMaxLength(45);
+        b.Property(k => k.PendingSecret).HasMaxLength(1024);
+        b.HasIndex(k => k.RequestId);
     }
 }

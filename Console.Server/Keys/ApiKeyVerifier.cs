@@ -1,56 +1,101 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Shared.Keys;
 
 namespace SecurityConsole.Server.Keys;
 
 public sealed record KeyVerification(
     bool Valid,
     string? Reason,
-    Guid KeyId,
-    string? OwnerUserId,
-    string? DisplayKey,
-    IReadOnlyList<string> Scopes,
-    DateTimeOffset? ExpiresAt)
+    KeyRecord? Key,
+    int? RateLimitRemaining = null)
 {
-    public static KeyVerification Denied(string reason) => new(false, reason, Guid.Empty, null, null, [], null);
+    public Guid KeyId => Key?.Id ?? Guid.Empty;
+    public string? OwnerUserId => Key?.OwnerUserId;
+    public string? DisplayKey => Key?.DisplayKey;
+    public IReadOnlyList<string> Scopes => Key?.Scopes ?? [];
+    public DateTimeOffset? ExpiresAt => Key?.ExpiresAt;
+
+    public static KeyVerification Denied(string reason, KeyRecord? key = null) => new(false, reason, key);
 }
 
-public static class KeyReasons
-{
-    public const string Malformed = "malformed";
-    public const string NotFound = "not_found";
-    public const string Revoked = "revoked";
-    public const string Expired = "expired";
-}
+/// <summary>What a verification checks beyond the key itself.</summary>
+public sealed record VerifyOptions(string? RequiredScope = null, IPAddress? ClientIp = null, bool CheckClientIp = true, bool CountAgainstRateLimit = true);
 
 /// <summary>
-/// Verifies an API key: shape and checksum first (no I/O), then the SHA-256 look-up.
+/// Verifies an API key: shape and checksum first (no I/O), then the record by SHA-256 from
+/// <see cref="KeyCache"/>, reading the database only on a miss. If the database cannot be read, a
+/// stale cached record still answers and an unknown key is denied.
 /// </summary>
-public sealed class ApiKeyVerifier(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class ApiKeyVerifier(
+    IServiceScopeFactory scopes, KeyCache cache, KeyRateLimiter limiter, KeyUsageRecorder usage, TimeProvider clock, ILogger<ApiKeyVerifier> logger)
 {
-    public async Task<KeyVerification> VerifyAsync(string key, CancellationToken ct)
+    public async ValueTask<KeyVerification> VerifyAsync(string key, VerifyOptions options, CancellationToken ct)
     {
         if (!KeyFormat.IsWellFormed(key))
         {
-            return KeyVerification.Denied(KeyReasons.Malformed);
+            return KeyVerification.Denied(KeyVerifyReasons.Malformed);
         }
-        var hash = KeyFormat.Hash(key);
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
-        var found = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == hash, ct);
-        if (found is null)
+        var record = await FindAsync(KeyFormat.Hash(key), ct);
+        if (record is null)
         {
-            return KeyVerification.Denied(KeyReasons.NotFound);
+            return KeyVerification.Denied(KeyVerifyReasons.NotFound);
         }
-        var now = clock.GetUtcNow();
-        if (found.RevokedAt is not null)
+        if (record.RevokedAt is not null)
         {
-            return KeyVerification.Denied(KeyReasons.Revoked);
+            return KeyVerification.Denied(KeyVerifyReasons.Revoked, record);
         }
-        if (found.ExpiresAt is { } expires && expires <= now)
+        if (record.ExpiresAt is { } expires && expires <= clock.GetUtcNow())
         {
-            return KeyVerification.Denied(KeyReasons.Expired);
+            return KeyVerification.Denied(KeyVerifyReasons.Expired, record);
         }
-        return new KeyVerification(true, null, found.Id, found.OwnerUserId, found.DisplayKey, found.ScopeList, found.ExpiresAt);
+        if (options.CheckClientIp && record.RestrictsIp &&
+            (options.ClientIp is not { } ip || !record.AllowedNetworks.Any(n => n.Contains(Normalise(ip)))))
+        {
+            return KeyVerification.Denied(KeyVerifyReasons.IpNotAllowed, record);
+        }
+        if (options.RequiredScope is { } scope && !record.Scopes.Contains(scope, StringComparer.Ordinal))
+        {
+            return KeyVerification.Denied(KeyVerifyReasons.InsufficientScope, record);
+        }
+        int? remaining = null;
+        if (record.RateLimitPerMinute is { } perMinute && options.CountAgainstRateLimit)
+        {
+            (var allowed, remaining) = limiter.TryTake(record.Id, perMinute);
+            if (!allowed)
+            {
+                return new KeyVerification(false, KeyVerifyReasons.RateLimited, record, 0);
+            }
+        }
+        usage.Record(record.Id, options.ClientIp?.ToString());
+        return new KeyVerification(true, null, record, remaining);
     }
+
+    private async ValueTask<KeyRecord?> FindAsync(byte[] sha256, CancellationToken ct)
+    {
+        var hash = KeyHash.From(sha256);
+        if (cache.TryGet(hash, out var cached, out var stale) && !stale)
+        {
+            return cached;
+        }
+        var generation = cache.Generation;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+            var found = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == sha256, ct);
+            var record = found is null ? null : KeyRecord.From(found);
+            cache.Set(hash, record, generation);
+            return record;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The key is not in the message: only that the database could not answer.
+            logger.LogWarning(ex, "Key look-up failed; answering from {Source}", stale ? "a stale cache entry" : "nothing (denied)");
+            return stale ? cached : null;
+        }
+    }
+
+    private static IPAddress Normalise(IPAddress ip) => ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip;
 }

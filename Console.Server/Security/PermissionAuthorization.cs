@@ -4,14 +4,14 @@ using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Security;
 
-/// <summary>Requires one named permission claim, whether it came from a role or an API key scope.</summary>
-public sealed record PermissionRequirement(string Permission) : IAuthorizationRequirement;
+/// <summary>Requires one of the named permission claims, whether it came from a role or an API key scope.</summary>
+public sealed record PermissionRequirement(params string[] AnyOf) : IAuthorizationRequirement;
 
 public sealed class PermissionHandler : AuthorizationHandler<PermissionRequirement>
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
-        if (context.User.HasClaim(Permissions.ClaimType, requirement.Permission))
+        if (requirement.AnyOf.Any(p => context.User.HasClaim(Permissions.ClaimType, p)))
         {
             context.Succeed(requirement);
         }
@@ -26,15 +26,15 @@ public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> opti
     {
         if (policyName.StartsWith(Permissions.PolicyPrefix, StringComparison.Ordinal))
         {
-            var permission = policyName[Permissions.PolicyPrefix.Length..];
-            if (!Permissions.IsKnown(permission))
+            var permissions = Permissions.OfPolicy(policyName).ToArray();
+            foreach (var permission in permissions.Where(p => !Permissions.IsKnown(p)))
             {
                 // A typo in a policy name must not become "anyone may": refuse to build it.
                 throw new InvalidOperationException($"Unknown permission '{permission}' in policy '{policyName}'.");
             }
             return new AuthorizationPolicyBuilder(ConsoleClaims.ConsoleScheme)
                 .RequireAuthenticatedUser()
-                .AddRequirements(new PermissionRequirement(permission))
+                .AddRequirements(new PermissionRequirement(permissions))
                 .Build();
         }
         return await base.GetPolicyAsync(policyName);

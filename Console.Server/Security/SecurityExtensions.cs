@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Hosting;
 
@@ -23,7 +22,6 @@ public static class SecurityExtensions
         services.AddHttpContextAccessor();
         services.AddScoped<HttpActorAccessor>();
         services.AddScoped<IActorAccessor>(sp => sp.GetRequiredService<HttpActorAccessor>());
-        services.AddSingleton<ApiKeyVerifier>();
 
         services.AddAuthentication(o =>
             {

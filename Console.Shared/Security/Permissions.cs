@@ -32,6 +32,13 @@ public static class Permissions
 
     public static string Policy(string permission) => PolicyPrefix + permission;
 
+    /// <summary>A policy met by any one of these permissions ("perm:a|b").</summary>
+    public static string PolicyAny(params string[] permissions) => PolicyPrefix + string.Join('|', permissions);
+
+    /// <summary>The permissions a "perm:" policy name stands for (any one of them suffices).</summary>
+    public static IReadOnlyList<string> OfPolicy(string policyName) =>
+        policyName.StartsWith(PolicyPrefix, StringComparison.Ordinal) ? policyName[PolicyPrefix.Length..].Split('|') : [];
+
     public static IReadOnlyList<string> All { get; } =
     [
         KeysRead, KeysWrite, KeysRequest, KeysApprove, KeysVerify,

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SecurityConsole.Server.Hosting;
@@ -43,6 +44,9 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
 
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>Service replacements (a fake clock, an interceptor) applied after Program's own; set before the server starts.</summary>
+    public Action<IServiceCollection>? ServiceOverrides { get; set; }
+
     public static ConsoleFactory Sqlite(string? redis = null, IDictionary<string, string?>? extra = null)
     {
         var dir = TestEnvironment.TempDirectory("console-sqlite");
@@ -61,6 +65,10 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
         }
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
+        if (ServiceOverrides is { } overrides)
+        {
+            builder.ConfigureTestServices(overrides);
+        }
     }
 
     /// <summary>

@@ -1,0 +1,161 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace SecurityConsole.Server.Keys;
+
+/// <summary>A key's SHA-256 as a value, cheap to hash and compare as a dictionary key.</summary>
+public readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
+{
+    public static KeyHash From(ReadOnlySpan<byte> sha256) => new(
+        BinaryPrimitives.ReadUInt64LittleEndian(sha256),
+        BinaryPrimitives.ReadUInt64LittleEndian(sha256[8..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(sha256[16..]),
+        BinaryPrimitives.ReadUInt64LittleEndian(sha256[24..]));
+}
+
+/// <summary>What verification needs of a key, read once from the database and then served from memory.</summary>
+public sealed record KeyRecord(
+    Guid Id,
+    string OwnerUserId,
+    string DisplayKey,
+    string? Service,
+    string Environment,
+    IReadOnlyList<string> Scopes,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt,
+    int? RateLimitPerMinute,
+    IReadOnlyList<IPNetwork> AllowedNetworks,
+    bool RestrictsIp)
+{
+    public static KeyRecord From(ApiKey key) => new(
+        key.Id, key.OwnerUserId, key.DisplayKey, key.Service, key.Environment, key.ScopeList, key.ExpiresAt, key.RevokedAt,
+        key.RateLimitPerMinute,
+        [.. key.IpAllowListEntries.Select(e => Shared.Keys.IpAllowListEntry.TryParse(e, out var n) ? n : (IPNetwork?)null).OfType<IPNetwork>()],
+        // An allow-list whose entries cannot be read admits nobody, never everybody.
+        key.IpAllowListEntries.Count > 0);
+}
+
+/// <summary>
+/// Verification records by key hash, in this process. A known key stays for <see cref="PositiveLifetime"/>,
+/// an unknown hash (null record) for <see cref="NegativeLifetime"/>. Changes that affect verification
+/// (revoke, rotate) call <see cref="IKeyInvalidation"/>, which removes the entry here and, once Redis
+/// invalidation exists, on every other node; the lifetimes only bound how stale a change made behind the
+/// console's back (directly in the database) can be.
+/// </summary>
+public sealed class KeyCache(TimeProvider clock)
+{
+    public static readonly TimeSpan PositiveLifetime = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Unknown hashes are attacker-chosen: cap how many are remembered.</summary>
+    public const int MaxNegativeEntries = 100_000;
+
+    private readonly ConcurrentDictionary<KeyHash, Entry> _entries = new();
+    private long _generation;
+    private int _negativeCount;
+    private long _lastSweepTicks;
+
+    /// <summary>Read before a database look-up and passed to <see cref="Set"/>, so that a look-up racing an invalidation is not cached.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    public int Count => _entries.Count;
+
+    /// <summary>True when an entry is cached; <paramref name="record"/> null means "known not to exist". Stale entries are reported as such.</summary>
+    public bool TryGet(KeyHash hash, out KeyRecord? record, out bool stale)
+    {
+        if (_entries.TryGetValue(hash, out var entry))
+        {
+            record = entry.Record;
+            stale = entry.Until <= clock.GetUtcNow();
+            return true;
+        }
+        record = null;
+        stale = false;
+        return false;
+    }
+
+    public void Set(KeyHash hash, KeyRecord? record, long generationBeforeLookUp)
+    {
+        if (record is null && Volatile.Read(ref _negativeCount) >= MaxNegativeEntries && !SweptSpace())
+        {
+            return;
+        }
+        var entry = new Entry(record, clock.GetUtcNow() + (record is null ? NegativeLifetime : PositiveLifetime));
+        _entries.AddOrUpdate(hash, _ => Added(entry), (_, old) => Replaced(old, entry));
+        // An invalidation during the look-up may have been for this very key: drop what was just read.
+        if (Generation != generationBeforeLookUp)
+        {
+            Remove(hash);
+        }
+    }
+
+    public void Invalidate(KeyHash hash)
+    {
+        Interlocked.Increment(ref _generation);
+        Remove(hash);
+    }
+
+    /// <summary>Drops expired entries, at most once per <see cref="NegativeLifetime"/>; true when that made room for negatives.</summary>
+    private bool SweptSpace()
+    {
+        var now = clock.GetUtcNow();
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (now.UtcTicks - last < NegativeLifetime.Ticks || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last)
+        {
+            return false;
+        }
+        foreach (var (hash, entry) in _entries)
+        {
+            if (entry.Until <= now)
+            {
+                Remove(hash);
+            }
+        }
+        return Volatile.Read(ref _negativeCount) < MaxNegativeEntries;
+    }
+
+    private void Remove(KeyHash hash)
+    {
+        if (_entries.TryRemove(hash, out var removed) && removed.Record is null)
+        {
+            Interlocked.Decrement(ref _negativeCount);
+        }
+    }
+
+    private Entry Added(Entry entry)
+    {
+        if (entry.Record is null)
+        {
+            Interlocked.Increment(ref _negativeCount);
+        }
+        return entry;
+    }
+
+    private Entry Replaced(Entry old, Entry entry)
+    {
+        var delta = (entry.Record is null ? 1 : 0) - (old.Record is null ? 1 : 0);
+        Interlocked.Add(ref _negativeCount, delta);
+        return entry;
+    }
+
+    private sealed record Entry(KeyRecord? Record, DateTimeOffset Until);
+}
+
+/// <summary>
+/// Tells every verifier that a key changed. In-process only for now; the Redis implementation will
+/// publish the hash on a channel that every node subscribes to and applies to its own <see cref="KeyCache"/>.
+/// </summary>
+public interface IKeyInvalidation
+{
+    ValueTask InvalidateAsync(byte[] keyHash, CancellationToken ct);
+}
+
+public sealed class LocalKeyInvalidation(KeyCache cache) : IKeyInvalidation
+{
+    public ValueTask InvalidateAsync(byte[] keyHash, CancellationToken ct)
+    {
+        cache.Invalidate(KeyHash.From(keyHash));
+        return ValueTask.CompletedTask;
+    }
+}

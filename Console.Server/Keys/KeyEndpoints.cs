@@ -1,0 +1,156 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Shared.Keys;
+using SecurityConsole.Shared.Security;
+using SecurityConsole.Shared.Validation;
+
+namespace SecurityConsole.Server.Keys;
+
+public static class KeyEndpoints
+{
+    public static IEndpointRouteBuilder MapKeys(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup($"{ApiConventions.Prefix}/keys")
+            .WithTags("Keys")
+            .RequireAuthorization(Policies.SignedIn)
+            .WithValidation();
+        var request = Permissions.Policy(Permissions.KeysRequest);
+        var approve = Permissions.Policy(Permissions.KeysApprove);
+        var readKeys = Permissions.PolicyAny(Permissions.KeysRead, Permissions.KeysWrite, Permissions.KeysRequest);
+
+        group.MapGet("/scopes", () => TypedResults.Ok(ScopeCatalog.All)).WithName("ListRequestableScopes")
+            .WithSummary("The scopes a key may be requested with, each with its risk level.");
+        group.MapPost("/requests", CreateRequest).RequireAuthorization(request).WithName("RequestKey")
+            .WithSummary("Request a key; approved at once when the policy allows (non-production, low-risk scopes), else pending.");
+        group.MapGet("/requests", ListRequests).RequireAuthorization(Permissions.PolicyAny(Permissions.KeysRequest, Permissions.KeysApprove))
+            .WithName("ListKeyRequests").WithSummary("Key requests, newest first: all of them for approvers, one's own otherwise; status filters.");
+        group.MapGet("/requests/{id:guid}", GetRequest).RequireAuthorization(Permissions.PolicyAny(Permissions.KeysRequest, Permissions.KeysApprove))
+            .WithName("GetKeyRequest").WithSummary("One key request.");
+        group.MapPost("/requests/{id:guid}/approve", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
+                requests.DecideAsync(KeyCaller.From(user), id, approve: true, body.Comment, ct))
+            .RequireAuthorization(approve).WithName("ApproveKeyRequest")
+            .WithSummary("Approve someone else's pending request: issues the key, whose secret waits for the requester to pick it up once.");
+        group.MapPost("/requests/{id:guid}/reject", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
+                requests.DecideAsync(KeyCaller.From(user), id, approve: false, body.Comment, ct))
+            .RequireAuthorization(approve).WithName("RejectKeyRequest").WithSummary("Reject someone else's pending request with a comment.");
+        group.MapPost("/requests/{id:guid}/pickup", PickUpRequest).RequireAuthorization(request).WithName("PickUpRequestedKey")
+            .WithSummary("The requester collects the issued key's secret, exactly once; afterwards 410 Gone.");
+
+        group.MapGet("/", ListKeys).RequireAuthorization(readKeys).WithName("ListKeys")
+            .WithSummary("Keys with status, owner, scopes, age, last use: every key for keys:read, one's own otherwise.");
+        group.MapGet("/{id:guid}", GetKey).RequireAuthorization(readKeys).WithName("GetKey").WithSummary("One key, never its secret.");
+        group.MapGet("/{id:guid}/usage", Usage).RequireAuthorization(readKeys).WithName("GetKeyUsage")
+            .WithSummary("Uses per minute over the last hours (default 24, at most 720); recorded in batches, a few seconds behind.");
+        group.MapPost("/{id:guid}/pickup", (Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
+                keys.PickUpAsync(KeyCaller.From(user), id, ct))
+            .RequireAuthorization(readKeys).WithName("PickUpKey").WithSummary("The owner collects a waiting secret (after approval or rotation), exactly once.");
+        group.MapPost("/{id:guid}/revoke", (Guid id, RevokeKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
+                keys.RevokeAsync(KeyCaller.From(user), id, body.Reason, ct))
+            .RequireAuthorization(readKeys).WithName("RevokeKey").WithSummary("Revoke at once, with a reason (owner or keys:write).");
+        group.MapPost("/{id:guid}/rotate", (Guid id, RotateKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
+                keys.RotateAsync(KeyCaller.From(user), id, body.GraceHours ?? RotateKeyRequest.DefaultGraceHours, self: false, ct))
+            .RequireAuthorization(readKeys).WithName("RotateKey")
+            .WithSummary("Issue a successor (picked up once) and keep the old key valid for graceHours (default 24, 0–168).");
+        group.MapPost("/self/rotate", RotateSelf).WithName("RotateCallingKey")
+            .WithSummary("Called with a key: rotates that key and returns the successor's secret, once.");
+        group.MapPost("/leaked", async (KeyLeakReport body, KeyManagement keys, CancellationToken ct) =>
+                TypedResults.Ok(await keys.ReportLeakedAsync(body.Key, body.Source, ct)))
+            .RequireAuthorization(Permissions.PolicyAny(Permissions.KeysWrite, Permissions.KeysVerify)).WithName("ReportLeakedKey")
+            .WithSummary("A key found in the wild (from a secret scanner): revoked at once if it is live; audited.");
+        group.MapPost("/verify", Verify).RequireAuthorization(Permissions.Policy(Permissions.KeysVerify)).WithName("VerifyKey")
+            .WithSummary("Is this key valid (for this scope, from this address)? Answers valid or a reason, with owner, scopes, expiry and remaining rate limit.");
+        return app;
+    }
+
+    private static async Task<Created<KeyRequestSummary>> CreateRequest(KeyRequestCreate body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct)
+    {
+        var summary = await requests.CreateAsync(KeyCaller.From(user), body, ct);
+        return TypedResults.Created($"{ApiConventions.Prefix}/keys/requests/{summary.Id}", summary);
+    }
+
+    private static async Task<Results<Ok<List<KeyRequestSummary>>, ValidationProblem>> ListRequests(
+        string? status, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct)
+    {
+        var v = new Validator();
+        if (status is not null)
+        {
+            v.OneOf("status", status, KeyRequestStatuses.All);
+        }
+        return v.IsValid
+            ? TypedResults.Ok(await requests.ListAsync(KeyCaller.From(user), status, ct))
+            : TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+    }
+
+    private static async Task<Results<Ok<KeyRequestSummary>, NotFound>> GetRequest(Guid id, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
+        await requests.GetAsync(KeyCaller.From(user), id, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<ApiKeyIssued>, NotFound, ProblemHttpResult>> PickUpRequest(
+        Guid id, ClaimsPrincipal user, KeyRequests requests, KeyManagement keys, CancellationToken ct)
+    {
+        var caller = KeyCaller.From(user);
+        // Only the requester: an approver who may read the request still may not collect its secret.
+        var found = await requests.GetAsync(caller with { Granted = new HashSet<string>() }, id, ct);
+        if (found is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (found.KeyId is not { } keyId)
+        {
+            return KeyProblems.Problem(StatusCodes.Status409Conflict, "Nothing to pick up yet", $"The request is {found.Status}.");
+        }
+        return await keys.PickUpAsync(caller, keyId, ct);
+    }
+
+    private static async Task<Results<Ok<List<ApiKeySummary>>, ValidationProblem>> ListKeys(
+        string? status, string? owner, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct)
+    {
+        var v = new Validator();
+        if (status is not null)
+        {
+            v.OneOf("status", status, KeyStatuses.All);
+        }
+        return v.IsValid
+            ? TypedResults.Ok(await keys.ListAsync(KeyCaller.From(user), status, owner, ct))
+            : TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+    }
+
+    private static async Task<Results<Ok<ApiKeySummary>, NotFound>> GetKey(Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
+        await keys.GetAsync(KeyCaller.From(user), id, ct) is { } found ? TypedResults.Ok(found) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<List<KeyUsagePoint>>, NotFound, ValidationProblem>> Usage(
+        Guid id, int? hours, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct)
+    {
+        var v = new Validator().Range("hours", hours ?? 24, 1, 720);
+        if (!v.IsValid)
+        {
+            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+        }
+        return await keys.UsageAsync(KeyCaller.From(user), id, hours ?? 24, ct) is { } points ? TypedResults.Ok(points) : TypedResults.NotFound();
+    }
+
+    private static async Task<Results<Ok<KeyRotated>, NotFound, ProblemHttpResult>> RotateSelf(
+        RotateKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct)
+    {
+        var caller = KeyCaller.From(user);
+        if (caller.KeyId is not { } keyId)
+        {
+            return KeyProblems.Problem(StatusCodes.Status400BadRequest, "Call this with the key to rotate",
+                "Self-rotation is authenticated by the key itself (Authorization: Bearer <key>); people rotate a key by its id.");
+        }
+        return await keys.RotateAsync(caller, keyId, body.GraceHours ?? RotateKeyRequest.DefaultGraceHours, self: true, ct);
+    }
+
+    private static async Task<Ok<KeyVerifyResult>> Verify(KeyVerifyRequest body, ApiKeyVerifier verifier, CancellationToken ct)
+    {
+        var ip = body.ClientIp is null ? null : IPAddress.Parse(body.ClientIp);
+        var result = await verifier.VerifyAsync(body.Key, new VerifyOptions(body.RequiredScope, ip), ct);
+        var key = result.Key;
+        return TypedResults.Ok(new KeyVerifyResult(
+            result.Valid, result.Reason, key?.Id, key?.OwnerUserId, key?.Service, key?.Environment, key?.Scopes ?? [], key?.ExpiresAt,
+            key?.RateLimitPerMinute, key?.RateLimitPerMinute is null ? null : result.RateLimitRemaining));
+    }
+}

@@ -1,0 +1,201 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Shared.Keys;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Keys;
+
+/// <summary>Keys after issuance: list, pick up once, revoke, rotate. Each change is audited in its transaction and invalidates verification caches.</summary>
+public sealed class KeyManagement(
+    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, TimeProvider clock)
+{
+    public async Task<List<ApiKeySummary>> ListAsync(KeyCaller caller, string? status, string? owner, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var query = Visible(caller);
+        if (owner is not null)
+        {
+            query = query.Where(k => k.OwnerUserId == owner);
+        }
+        // Status depends on the clock; the list is per person or small enough to filter after reading.
+        var summaries = await SummariesAsync(query, now, ct);
+        return status is null ? summaries : [.. summaries.Where(s => s.Status == status)];
+    }
+
+    public async Task<ApiKeySummary?> GetAsync(KeyCaller caller, Guid id, CancellationToken ct) =>
+        (await SummariesAsync(Visible(caller).Where(k => k.Id == id), clock.GetUtcNow(), ct)).SingleOrDefault();
+
+    /// <summary>Uses per minute over the last <paramref name="hours"/> hours, oldest first; minutes without use are absent.</summary>
+    public async Task<List<KeyUsagePoint>?> UsageAsync(KeyCaller caller, Guid id, int hours, CancellationToken ct)
+    {
+        if (!await Visible(caller).AnyAsync(k => k.Id == id, ct))
+        {
+            return null;
+        }
+        var since = clock.GetUtcNow().AddHours(-hours);
+        var rows = await db.ApiKeyUsage.AsNoTracking().Where(u => u.KeyId == id && u.Minute >= since).OrderBy(u => u.Minute).ToListAsync(ct);
+        return [.. rows.Select(u => new KeyUsagePoint(u.Minute, u.Count))];
+    }
+
+    /// <summary>Hands the owner a secret that was waiting for them, once: the column is cleared in the same statement that reads it.</summary>
+    public async Task<Results<Ok<ApiKeyIssued>, NotFound, ProblemHttpResult>> PickUpAsync(KeyCaller caller, Guid keyId, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && k.OwnerUserId == caller.UserId, ct);
+        if (key is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (key.PendingSecret is not { } sealedSecret)
+        {
+            return Gone();
+        }
+        // Decrypt before clearing: if Data Protection cannot open it, the secret stays pending rather than being lost.
+        var secret = pickup.Open(key, sealedSecret);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Of two simultaneous pick-ups, only the one that clears the column gets the secret.
+        var cleared = await db.ApiKeys.Where(k => k.Id == keyId && k.PendingSecret != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.PendingSecret, (string?)null), ct);
+        if (cleared == 0)
+        {
+            return Gone();
+        }
+        audit.Record(new AuditEvent(AuditCategories.Key, "key.picked_up", "api_key", key.Id.ToString(), Data: new { key = key.DisplayKey }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(new ApiKeyIssued(key.Id, secret, key.DisplayKey, key.ExpiresAt));
+    }
+
+    public async Task<Results<Ok<ApiKeySummary>, NotFound, ProblemHttpResult>> RevokeAsync(KeyCaller caller, Guid id, string reason, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null || !MaySee(caller, key))
+        {
+            return TypedResults.NotFound();
+        }
+        if (!MayChange(caller, key))
+        {
+            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may revoke it.");
+        }
+        if (key.RevokedAt is not null)
+        {
+            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The key is already revoked", $"It was revoked at {key.RevokedAt:O}.");
+        }
+        key.RevokedAt = clock.GetUtcNow();
+        key.RevokedReason = reason.Trim();
+        // A secret nobody picked up must not be collectable after revocation.
+        key.PendingSecret = null;
+        audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", key.Id.ToString(),
+            Data: new { key = key.DisplayKey, owner = key.OwnerUserId }, Personal: new { reason = key.RevokedReason }));
+        await db.SaveChangesAsync(ct);
+        await invalidation.InvalidateAsync(key.Hash, ct);
+        return TypedResults.Ok((await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), clock.GetUtcNow(), ct)).Single());
+    }
+
+    /// <summary>
+    /// Issues a successor with the same owner, scopes and limits, and lets the old key live for the grace period.
+    /// <paramref name="self"/>: the key is rotating itself, so the successor's secret is returned now instead of waiting for pick-up.
+    /// </summary>
+    public async Task<Results<Ok<KeyRotated>, NotFound, ProblemHttpResult>> RotateAsync(
+        KeyCaller caller, Guid id, int graceHours, bool self, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null || (!self && !MaySee(caller, key)))
+        {
+            return TypedResults.NotFound();
+        }
+        if (!self && !MayChange(caller, key))
+        {
+            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may rotate it.");
+        }
+        var now = clock.GetUtcNow();
+        if (key.StatusAt(now) is KeyStatuses.Revoked or KeyStatuses.Expired)
+        {
+            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The key cannot be rotated", $"It is {key.StatusAt(now)}.");
+        }
+        if (key.SuccessorId is not null)
+        {
+            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The key was already rotated", $"Its successor is {key.SuccessorId}.");
+        }
+        var lifetime = key.ExpiresAt is { } expires ? expires - key.CreatedAt : (TimeSpan?)null;
+        var (successor, secret) = issuer.Add(new KeySpec(
+            key.OwnerUserId, key.Name, key.Environment, key.ScopeList, lifetime, key.Service, key.RateLimitPerMinute, key.IpAllowListEntries,
+            key.RequestId, PredecessorId: key.Id));
+        if (!self)
+        {
+            successor.PendingSecret = pickup.Seal(successor, secret);
+        }
+        var graceEnds = now + TimeSpan.FromHours(graceHours);
+        key.ExpiresAt = key.ExpiresAt is { } e && e < graceEnds ? e : graceEnds;
+        key.SuccessorId = successor.Id;
+        audit.Record(new AuditEvent(AuditCategories.Key, "key.rotated", "api_key", key.Id.ToString(),
+            Data: new { key = key.DisplayKey, successorId = successor.Id, successor = successor.DisplayKey, graceHours, key.ExpiresAt, self }));
+        await db.SaveChangesAsync(ct);
+        await invalidation.InvalidateAsync(key.Hash, ct);
+        return TypedResults.Ok(new KeyRotated(key.Id, key.ExpiresAt.Value, successor.Id, successor.DisplayKey, self ? secret : null));
+    }
+
+    /// <summary>
+    /// A key seen in the wild: revoke it if it is ours and live. The answer says what happened; the audit
+    /// entry names the key by its display form only. Raising an alert waits for the Detection feature.
+    /// </summary>
+    public async Task<KeyLeakResult> ReportLeakedAsync(string secret, string? source, CancellationToken ct)
+    {
+        if (!KeyFormat.IsWellFormed(secret))
+        {
+            return new KeyLeakResult(false, "malformed", null);
+        }
+        var hash = KeyFormat.Hash(secret);
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, ct);
+        if (key is null)
+        {
+            audit.Record(new AuditEvent(AuditCategories.Security, "key.leak_reported", "api_key", null, AuditOutcomes.Failure,
+                Data: new { outcome = "not_found", source }));
+            await db.SaveChangesAsync(ct);
+            return new KeyLeakResult(false, "not_found", null);
+        }
+        var outcome = key.RevokedAt is null ? "revoked" : "already_revoked";
+        if (key.RevokedAt is null)
+        {
+            key.RevokedAt = clock.GetUtcNow();
+            key.RevokedReason = "Reported leaked" + (source is null ? "" : $": {source}");
+            key.PendingSecret = null;
+            audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", key.Id.ToString(),
+                Data: new { key = key.DisplayKey, owner = key.OwnerUserId, leaked = true }, Personal: new { reason = key.RevokedReason }));
+        }
+        audit.Record(new AuditEvent(AuditCategories.Security, "key.leak_reported", "api_key", key.Id.ToString(),
+            Data: new { key = key.DisplayKey, owner = key.OwnerUserId, outcome, source }));
+        await db.SaveChangesAsync(ct);
+        await invalidation.InvalidateAsync(key.Hash, ct);
+        return new KeyLeakResult(outcome == "revoked", outcome, key.Id);
+    }
+
+    private IQueryable<ApiKey> Visible(KeyCaller caller)
+    {
+        var mayReadAll = caller.Can(Permissions.KeysRead) || caller.Can(Permissions.KeysWrite);
+        return db.ApiKeys.AsNoTracking().Where(k => mayReadAll || k.OwnerUserId == caller.UserId);
+    }
+
+    private static bool MaySee(KeyCaller caller, ApiKey key) =>
+        key.OwnerUserId == caller.UserId || caller.Can(Permissions.KeysRead) || caller.Can(Permissions.KeysWrite);
+
+    private static bool MayChange(KeyCaller caller, ApiKey key) => key.OwnerUserId == caller.UserId || caller.Can(Permissions.KeysWrite);
+
+    private static ProblemHttpResult Gone() => KeyProblems.Problem(StatusCodes.Status410Gone, "The secret was already picked up",
+        "A key's secret is handed out exactly once. If it was lost, rotate or revoke the key.");
+
+    private async Task<List<ApiKeySummary>> SummariesAsync(IQueryable<ApiKey> query, DateTimeOffset now, CancellationToken ct)
+    {
+        var rows = await (from k in query
+                          join u in db.Users on k.OwnerUserId equals u.Id into owners
+                          from u in owners.DefaultIfEmpty()
+                          orderby k.CreatedAt descending
+                          select new { k, Email = u == null ? null : u.Email }).ToListAsync(ct);
+        return [.. rows.Select(x => new ApiKeySummary(
+            x.k.Id, x.k.Name, x.k.DisplayKey, x.k.Environment, x.k.Service, x.k.OwnerUserId, x.Email ?? "", x.k.ScopeList,
+            x.k.StatusAt(now), x.k.CreatedAt, (int)(now - x.k.CreatedAt).TotalDays, x.k.ExpiresAt, x.k.LastUsedAt, x.k.LastUsedIp, x.k.RevokedAt,
+            x.k.RevokedReason, x.k.RateLimitPerMinute, x.k.IpAllowListEntries, x.k.PredecessorId, x.k.SuccessorId, x.k.PendingSecret != null,
+            KeyRotationPolicy.IsOverdue(x.k, now)))];
+    }
+}

@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace SecurityConsole.Server.Keys;
+
+/// <summary>
+/// A token bucket per key, in this process: a minute's allowance as the burst, refilled continuously.
+/// On several nodes each enforces its own bucket (a key may reach the limit once per node) until the
+/// buckets move to Redis.
+/// </summary>
+public sealed class KeyRateLimiter(TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<Guid, Bucket> _buckets = new();
+
+    /// <summary>Takes one token if there is one; answers whether it did and how many whole tokens remain.</summary>
+    public (bool Allowed, int Remaining) TryTake(Guid keyId, int perMinute)
+    {
+        var now = clock.GetTimestamp();
+        var bucket = _buckets.GetOrAdd(keyId, _ => new Bucket(perMinute, now));
+        lock (bucket)
+        {
+            var elapsed = clock.GetElapsedTime(bucket.Stamp, now);
+            if (elapsed > TimeSpan.Zero)
+            {
+                bucket.Tokens = Math.Min(perMinute, bucket.Tokens + elapsed.TotalSeconds * perMinute / 60.0);
+                bucket.Stamp = now;
+            }
+            if (bucket.Tokens >= 1)
+            {
+                bucket.Tokens -= 1;
+                return (true, (int)bucket.Tokens);
+            }
+            return (false, 0);
+        }
+    }
+
+    public void Forget(Guid keyId) => _buckets.TryRemove(keyId, out _);
+
+    private sealed class Bucket(double tokens, long stamp)
+    {
+        public double Tokens { get; set; } = tokens;
+        public long Stamp { get; set; } = stamp;
+    }
+}

@@ -1,0 +1,141 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Shared.Keys;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Keys;
+
+/// <summary>Key requests: create (with the policy's verdict), approve (which issues), reject; each audited in the same transaction.</summary>
+public sealed class KeyRequests(ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, TimeProvider clock)
+{
+    public async Task<KeyRequestSummary> CreateAsync(KeyCaller caller, KeyRequestCreate body, CancellationToken ct)
+    {
+        var request = new KeyRequest
+        {
+            Id = Guid.NewGuid(),
+            RequesterUserId = caller.UserId,
+            Service = body.Service.Trim(),
+            Environment = body.Environment,
+            Scopes = string.Join(' ', body.Scopes.Distinct()),
+            LifetimeDays = body.LifetimeDays,
+            RateLimitPerMinute = body.RateLimitPerMinute,
+            IpAllowList = body.IpAllowList is { Count: > 0 } ips ? string.Join(' ', ips.Select(i => i.Trim()).Distinct()) : null,
+            Reason = body.Reason.Trim(),
+            Status = KeyRequestStatuses.Pending,
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.KeyRequests.Add(request);
+        // The reason is free text a person wrote: personal data, not chained in the clear.
+        audit.Record(new AuditEvent(AuditCategories.Key, "key.requested", "api_key_request", request.Id.ToString(),
+            Data: new { request.Service, request.Environment, scopes = request.ScopeList, request.LifetimeDays, request.RateLimitPerMinute, ipAllowList = request.IpAllowListEntries },
+            Personal: new { reason = request.Reason }));
+        if (KeyRequestPolicy.AutoApproves(body))
+        {
+            request.AutoApproved = true;
+            Approve(request, decidedBy: null, comment: "Approved by policy: non-production, low-risk scopes only.");
+        }
+        await db.SaveChangesAsync(ct);
+        return (await SummariesAsync(db.KeyRequests.Where(r => r.Id == request.Id), ct)).Single();
+    }
+
+    public async Task<Results<Ok<KeyRequestSummary>, NotFound, ProblemHttpResult>> DecideAsync(
+        KeyCaller caller, Guid id, bool approve, string? comment, CancellationToken ct)
+    {
+        var request = await db.KeyRequests.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (request.RequesterUserId == caller.UserId)
+        {
+            // Four eyes: nobody decides their own request, whatever their roles.
+            audit.Record(new AuditEvent(AuditCategories.Key, approve ? "key.request_approved" : "key.request_rejected", "api_key_request", id.ToString(),
+                Outcome: AuditOutcomes.Denied, Data: new { reason = "own_request" }));
+            await db.SaveChangesAsync(ct);
+            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "You cannot decide your own request",
+                "A key request must be approved or rejected by someone other than the person who made it.");
+        }
+        if (request.Status != KeyRequestStatuses.Pending)
+        {
+            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The request was already decided",
+                $"This request is {request.Status}; only pending requests can be approved or rejected.");
+        }
+        if (approve)
+        {
+            Approve(request, caller.UserId, comment);
+        }
+        else
+        {
+            request.Status = KeyRequestStatuses.Rejected;
+            request.DecidedAt = clock.GetUtcNow();
+            request.DecidedByUserId = caller.UserId;
+            request.DecisionComment = comment;
+            audit.Record(new AuditEvent(AuditCategories.Key, "key.request_rejected", "api_key_request", id.ToString(),
+                Data: new { requester = request.RequesterUserId }, Personal: new { comment }));
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The request was already decided", "Someone decided this request at the same time.");
+        }
+        return TypedResults.Ok((await SummariesAsync(db.KeyRequests.Where(r => r.Id == id), ct)).Single());
+    }
+
+    public Task<List<KeyRequestSummary>> ListAsync(KeyCaller caller, string? status, CancellationToken ct)
+    {
+        var query = db.KeyRequests.AsNoTracking();
+        if (!caller.Can(Permissions.KeysApprove))
+        {
+            query = query.Where(r => r.RequesterUserId == caller.UserId);
+        }
+        if (status is not null)
+        {
+            query = query.Where(r => r.Status == status);
+        }
+        return SummariesAsync(query, ct);
+    }
+
+    public async Task<KeyRequestSummary?> GetAsync(KeyCaller caller, Guid id, CancellationToken ct)
+    {
+        var mayReadAll = caller.Can(Permissions.KeysApprove);
+        var query = db.KeyRequests.AsNoTracking().Where(r => r.Id == id && (mayReadAll || r.RequesterUserId == caller.UserId));
+        return (await SummariesAsync(query, ct)).SingleOrDefault();
+    }
+
+    private void Approve(KeyRequest request, string? decidedBy, string? comment)
+    {
+        var (key, secret) = issuer.Add(new KeySpec(
+            request.RequesterUserId, request.Service, request.Environment, request.ScopeList, TimeSpan.FromDays(request.LifetimeDays),
+            request.Service, request.RateLimitPerMinute, request.IpAllowListEntries, RequestId: request.Id));
+        key.PendingSecret = pickup.Seal(key, secret);
+        request.Status = KeyRequestStatuses.Approved;
+        request.DecidedAt = clock.GetUtcNow();
+        request.DecidedByUserId = decidedBy;
+        request.DecisionComment = comment;
+        request.KeyId = key.Id;
+        audit.Record(new AuditEvent(AuditCategories.Key, "key.request_approved", "api_key_request", request.Id.ToString(),
+            Data: new { requester = request.RequesterUserId, keyId = key.Id, key = key.DisplayKey, autoApproved = request.AutoApproved },
+            Personal: decidedBy is null ? null : new { comment }));
+    }
+
+    private async Task<List<KeyRequestSummary>> SummariesAsync(IQueryable<KeyRequest> query, CancellationToken ct)
+    {
+        var rows = await (from r in query
+                          join u in db.Users on r.RequesterUserId equals u.Id into requesters
+                          from u in requesters.DefaultIfEmpty()
+                          join k in db.ApiKeys on r.KeyId equals k.Id into keys
+                          from k in keys.DefaultIfEmpty()
+                          orderby r.CreatedAt descending
+                          select new { r, Email = u == null ? null : u.Email, AwaitingPickup = k != null && k.PendingSecret != null })
+            .ToListAsync(ct);
+        return [.. rows.Select(x => new KeyRequestSummary(
+            x.r.Id, x.r.Service, x.r.Environment, x.r.ScopeList, x.r.LifetimeDays, x.r.RateLimitPerMinute, x.r.IpAllowListEntries,
+            x.r.Reason, x.r.Status, x.r.AutoApproved, x.r.RequesterUserId, x.Email ?? "", x.r.CreatedAt, x.r.DecidedAt,
+            x.r.DecidedByUserId, x.r.DecisionComment, x.r.KeyId, x.AwaitingPickup))];
+    }
+}

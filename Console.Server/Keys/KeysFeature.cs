@@ -1,0 +1,29 @@
+using Hangfire;
+using SecurityConsole.Server.Setup;
+
+namespace SecurityConsole.Server.Keys;
+
+public static class KeysFeature
+{
+    public static WebApplicationBuilder AddKeys(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddScoped<ApiKeyIssuer>();
+        services.AddScoped<KeyRequests>();
+        services.AddScoped<KeyManagement>();
+        services.AddSingleton<SecretPickup>();
+        services.AddSingleton<KeyCache>();
+        services.AddSingleton<KeyRateLimiter>();
+        services.AddSingleton<IKeyInvalidation, LocalKeyInvalidation>();
+        services.AddSingleton<ApiKeyVerifier>();
+        services.AddSingleton<KeyUsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyUsageFlusher>());
+        services.AddSingleton<KeyUsageFlusher>();
+        services.AddScoped<KeyRotationPolicyJob>();
+        services.AddScoped<CleanupJob>();
+        return builder;
+    }
+
+    public static void RegisterKeyJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<KeyRotationPolicyJob>(KeyRotationPolicyJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(4));
+}

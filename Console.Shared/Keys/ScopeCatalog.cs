@@ -1,0 +1,34 @@
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Shared.Keys;
+
+public enum ScopeRisk
+{
+    Low,
+    Medium,
+    High,
+}
+
+public sealed record RequestableScope(string Name, string Description, ScopeRisk Risk);
+
+/// <summary>
+/// The scopes a person may request for a key, each with a risk level the request policy reads.
+/// A code table for now; admins will maintain it in the console later (issue 4).
+/// </summary>
+public static class ScopeCatalog
+{
+    public static IReadOnlyList<RequestableScope> All { get; } =
+    [
+        new(Permissions.KeysVerify, Permissions.Describe(Permissions.KeysVerify), ScopeRisk.Low),
+        new(Permissions.EventsWrite, Permissions.Describe(Permissions.EventsWrite), ScopeRisk.Low),
+        new(Permissions.AlertsRead, Permissions.Describe(Permissions.AlertsRead), ScopeRisk.Medium),
+        new(Permissions.ReportsRead, Permissions.Describe(Permissions.ReportsRead), ScopeRisk.Medium),
+        new(Permissions.ComplianceRead, Permissions.Describe(Permissions.ComplianceRead), ScopeRisk.Medium),
+        new(Permissions.KeysRead, Permissions.Describe(Permissions.KeysRead), ScopeRisk.Medium),
+        new(Permissions.AuditRead, Permissions.Describe(Permissions.AuditRead), ScopeRisk.High),
+        new(Permissions.KeysWrite, Permissions.Describe(Permissions.KeysWrite), ScopeRisk.High),
+        new(Permissions.UsersManage, Permissions.Describe(Permissions.UsersManage), ScopeRisk.High),
+    ];
+
+    public static RequestableScope? Find(string? name) => All.FirstOrDefault(s => s.Name == name);
+}

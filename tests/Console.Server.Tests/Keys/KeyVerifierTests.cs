@@ -1,0 +1,122 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Shared.Keys;
+
+namespace SecurityConsole.Server.Tests.Keys;
+
+/// <summary>The verifier in process, with a database that cannot be reached.</summary>
+public sealed class KeyVerifierTests : IAsyncDisposable
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly ServiceProvider _services;
+    private readonly KeyCache _cache;
+    private readonly ApiKeyVerifier _verifier;
+
+    public KeyVerifierTests()
+    {
+        var services = new ServiceCollection();
+        // The database is down: asking for a context fails as opening its connection would.
+        services.AddScoped<ConsoleDbContext>(_ => throw new InvalidOperationException("The database is down."));
+        _services = services.BuildServiceProvider();
+        _cache = new KeyCache(_clock);
+        var scopes = _services.GetRequiredService<IServiceScopeFactory>();
+        _verifier = new ApiKeyVerifier(scopes, _cache, new KeyRateLimiter(_clock), new KeyUsageRecorder(scopes, _clock, NullLogger<KeyUsageRecorder>.Instance),
+            _clock, NullLogger<ApiKeyVerifier>.Instance);
+    }
+
+    [Fact]
+    public async Task WithTheDatabaseDownACachedKeyKeepsVerifyingAndAnUnknownKeyIsDenied()
+    {
+        var secret = KeyFormat.Generate(KeyEnvironments.Production);
+        _cache.Set(KeyHash.From(KeyFormat.Hash(secret)), Record(), _cache.Generation);
+
+        Assert.True((await _verifier.VerifyAsync(secret, new VerifyOptions(), Ct)).Valid);
+        _clock.Advance(KeyCache.PositiveLifetime + TimeSpan.FromMinutes(1));
+        Assert.True((await _verifier.VerifyAsync(secret, new VerifyOptions(), Ct)).Valid);
+
+        var unknown = await _verifier.VerifyAsync(KeyFormat.Generate(KeyEnvironments.Production), new VerifyOptions(), Ct);
+        Assert.False(unknown.Valid);
+        Assert.Equal(KeyVerifyReasons.NotFound, unknown.Reason);
+        Assert.Equal(KeyVerifyReasons.Malformed, (await _verifier.VerifyAsync("sc_live_nope", new VerifyOptions(), Ct)).Reason);
+    }
+
+    [Fact]
+    public async Task AnInvalidatedKeyIsNotServedFromTheCache()
+    {
+        var secret = KeyFormat.Generate(KeyEnvironments.Staging);
+        var hash = KeyFormat.Hash(secret);
+        _cache.Set(KeyHash.From(hash), Record(), _cache.Generation);
+        await new LocalKeyInvalidation(_cache).InvalidateAsync(hash, Ct);
+        // The database cannot answer, so the key is unknown now rather than still valid.
+        Assert.Equal(KeyVerifyReasons.NotFound, (await _verifier.VerifyAsync(secret, new VerifyOptions(), Ct)).Reason);
+    }
+
+    [Fact]
+    public void ALookUpThatRacedAnInvalidationIsNotCached()
+    {
+        var hash = KeyHash.From(KeyFormat.Hash(KeyFormat.Generate(KeyEnvironments.Staging)));
+        var before = _cache.Generation;
+        _cache.Invalidate(hash);           // a revoke commits while the look-up is reading the old row
+        _cache.Set(hash, Record(), before); // the look-up then tries to cache what it read
+        Assert.False(_cache.TryGet(hash, out _, out _));
+    }
+
+    [Fact]
+    public void UnknownHashesAreRememberedUpToACapAndMakeRoomOnceTheyExpire()
+    {
+        var generation = _cache.Generation;
+        for (var i = 0; i < KeyCache.MaxNegativeEntries; i++)
+        {
+            _cache.Set(new KeyHash((ulong)i, 1, 2, 3), null, generation);
+        }
+        var late = new KeyHash(ulong.MaxValue, 1, 2, 3);
+        _cache.Set(late, null, generation);
+        Assert.False(_cache.TryGet(late, out _, out _));
+
+        _clock.Advance(KeyCache.NegativeLifetime + TimeSpan.FromSeconds(1));
+        _cache.Set(late, null, generation);
+        Assert.True(_cache.TryGet(late, out var record, out var stale));
+        Assert.Null(record);
+        Assert.False(stale);
+        Assert.Equal(1, _cache.Count);
+    }
+
+    [Fact]
+    public void AnAllowListThatCannotBeReadAdmitsNobody()
+    {
+        var key = new ApiKey
+        {
+            Name = "k", Hash = new byte[32], Prefix = "sc_live_abcd", LastFour = "wxyz", Environment = KeyEnvironments.Production,
+            OwnerUserId = "owner", Scopes = "keys:verify", IpAllowList = "10.0.0.1/8 not-an-address",
+        };
+        var record = KeyRecord.From(key);
+        Assert.True(record.RestrictsIp);
+        Assert.Empty(record.AllowedNetworks);
+    }
+
+    [Fact]
+    public void TheTokenBucketRefillsAtTheRatePerMinute()
+    {
+        var limiter = new KeyRateLimiter(_clock);
+        var id = Guid.NewGuid();
+        for (var i = 0; i < 60; i++)
+        {
+            Assert.True(limiter.TryTake(id, 60).Allowed);
+        }
+        Assert.False(limiter.TryTake(id, 60).Allowed);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((true, 0), limiter.TryTake(id, 60));
+        Assert.False(limiter.TryTake(id, 60).Allowed);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal((true, 59), limiter.TryTake(id, 60)); // refills to the burst, never beyond
+    }
+
+    private KeyRecord Record() => new(
+        Guid.NewGuid(), "owner", "sc_live_abcd…wxyz", "svc", KeyEnvironments.Production, ["keys:verify"],
+        _clock.GetUtcNow().AddDays(30), null, null, [], false);
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+}
