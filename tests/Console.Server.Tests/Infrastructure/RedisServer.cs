@@ -32,8 +32,14 @@ public sealed class RedisServer : IAsyncLifetime
             return;
         }
         Port = TestEnvironment.FreePort();
-        _process = Process.Start(ProcessRunner.Start(exe,
-            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"]))!;
+        var psi = new ProcessStartInfo(exe,
+            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        _process = Process.Start(psi)!;
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(15);

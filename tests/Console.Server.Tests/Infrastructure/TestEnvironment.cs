@@ -34,5 +34,4 @@ public static class TestEnvironment
         return path;
     }
 
-    public static bool IsRoot => Environment.UserName == "root";
 }
