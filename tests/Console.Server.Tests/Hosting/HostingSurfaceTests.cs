@@ -41,7 +41,7 @@ public sealed class HostingSurfaceTests(SqliteConsole console) : IClassFixture<S
         Assert.Contains("default-src 'self'", csp);
         Assert.DoesNotContain("'unsafe-eval'", csp);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
-        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
     }
 
     [Fact]
