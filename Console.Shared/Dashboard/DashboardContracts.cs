@@ -5,6 +5,8 @@ public sealed record DashboardSummary(
     int ActiveKeys,
     int PendingInvitations,
     long AuditEntries,
-    IReadOnlyList<DailyCount> AuditActivity);
+    IReadOnlyList<DailyCount> AuditActivity,
+    int OverdueKeys = 0,
+    int PendingKeyRequests = 0);
 
 public sealed record DailyCount(DateOnly Day, int Count);

@@ -16,4 +16,7 @@ public static class HubMethods
 
     /// <summary>Server → client: a dashboard counter changed.</summary>
     public const string StatsChanged = "statsChanged";
+
+    /// <summary>Server → client: something about one's own keys or requests changed (<c>KeyNotice</c>); approvers hear of new requests.</summary>
+    public const string KeyNotice = "keyNotice";
 }

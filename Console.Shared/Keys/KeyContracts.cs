@@ -70,9 +70,10 @@ public sealed record KeyRequestCreate(
         }
         else
         {
-            foreach (var scope in Scopes.Where(s => ScopeCatalog.Find(s) is null))
+            // Whether a scope is in the admins' current catalogue is checked by the server against KeyPolicy.
+            foreach (var scope in Scopes.Where(s => !Permissions.IsKnown(s)))
             {
-                v.Add("scopes", $"'{scope}' is not a requestable scope. Scopes: {string.Join(", ", ScopeCatalog.All.Select(s => s.Name))}.");
+                v.Add("scopes", $"'{scope}' is not a permission of the console.");
             }
         }
         v.Range("lifetimeDays", LifetimeDays, 1, MaxLifetimeDays);

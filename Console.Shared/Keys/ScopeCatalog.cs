@@ -13,7 +13,7 @@ public sealed record RequestableScope(string Name, string Description, ScopeRisk
 
 /// <summary>
 /// The scopes a person may request for a key, each with a risk level the request policy reads.
-/// A code table for now; admins will maintain it in the console later (issue 4).
+/// The catalogue a new console starts with (<see cref="KeyPolicy.Default"/>); admins edit it in the console.
 /// </summary>
 public static class ScopeCatalog
 {
