@@ -24,7 +24,7 @@ builder.AddConsoleRealtime(settings);
 builder.AddConsoleUi();
 builder.AddAudit();
 builder.AddUsers();
-builder.AddKeys();
+builder.AddKeys(settings);
 
 var app = builder.Build();
 

@@ -106,12 +106,25 @@ public sealed class KeyVerifierTests : IAsyncDisposable
         {
             Assert.True(limiter.TryTake(id, 60).Allowed);
         }
-        Assert.False(limiter.TryTake(id, 60).Allowed);
+        Assert.Equal((false, 0, 1), limiter.TryTake(id, 60));
         _clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal((true, 0), limiter.TryTake(id, 60));
+        Assert.Equal((true, 0, 0), limiter.TryTake(id, 60));
         Assert.False(limiter.TryTake(id, 60).Allowed);
         _clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal((true, 59), limiter.TryTake(id, 60)); // refills to the burst, never beyond
+        Assert.Equal((true, 59, 0), limiter.TryTake(id, 60)); // refills to the burst, never beyond
+    }
+
+    [Fact]
+    public void ARefusalSaysHowLongUntilTheNextToken()
+    {
+        var limiter = new KeyRateLimiter(_clock);
+        var id = Guid.NewGuid();
+        Assert.True(limiter.TryTake(id, 2).Allowed);
+        Assert.True(limiter.TryTake(id, 2).Allowed);
+        // Two per minute: one token every 30 seconds.
+        Assert.Equal((false, 0, 30), limiter.TryTake(id, 2));
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal((false, 0, 10), limiter.TryTake(id, 2));
     }
 
     private KeyRecord Record() => new(
