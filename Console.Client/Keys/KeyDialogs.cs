@@ -32,6 +32,14 @@ public static class KeyDialogs
         return await dialog.Result is { Canceled: false, Data: ApiKeySummary revoked } ? revoked : null;
     }
 
+    public static async Task<ApiKeySummary?> DisableAsync(this IDialogService dialogs, ApiKeySummary key)
+    {
+        var dialog = await dialogs.ShowAsync<DisableDialog>($"Disable {key.DisplayKey}",
+            new DialogParameters<DisableDialog> { { d => d.Key, key } },
+            new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        return await dialog.Result is { Canceled: false, Data: ApiKeySummary disabled } ? disabled : null;
+    }
+
     public static async Task<KeyRequestSummary?> DecideAsync(this IDialogService dialogs, KeyRequestSummary request, bool approve,
         IReadOnlyList<RequestableScope>? catalogue)
     {

@@ -14,6 +14,7 @@ public static class KeysText
         KeyStatuses.Active => "Active",
         KeyStatuses.Expiring => "Expiring",
         KeyStatuses.PendingRotation => "Pending rotation",
+        KeyStatuses.Disabled => "Disabled",
         KeyStatuses.Revoked => "Revoked",
         KeyStatuses.Expired => "Expired",
         _ => status,
@@ -24,6 +25,7 @@ public static class KeysText
         KeyStatuses.Active => "Valid and in use.",
         KeyStatuses.Expiring => "Valid, but expires within 7 days: rotate it.",
         KeyStatuses.PendingRotation => "A successor exists; this key works until its grace period ends.",
+        KeyStatuses.Disabled => "Suspended: every verification fails until it is enabled again.",
         KeyStatuses.Revoked => "Revoked: every verification fails.",
         KeyStatuses.Expired => "Past its expiry: every verification fails.",
         _ => "",
@@ -34,11 +36,12 @@ public static class KeysText
         KeyStatuses.Active => Color.Success,
         KeyStatuses.Expiring => Color.Warning,
         KeyStatuses.PendingRotation => Color.Info,
+        KeyStatuses.Disabled => Color.Dark,
         KeyStatuses.Revoked => Color.Error,
         _ => Color.Default,
     };
 
-    /// <summary>Revoked and expired keys can no longer be rotated or revoked.</summary>
+    /// <summary>Revoked and expired keys have ended: nothing can be done with them any more. A disabled key can still be enabled.</summary>
     public static bool IsLive(ApiKeySummary key) => key.Status is not (KeyStatuses.Revoked or KeyStatuses.Expired);
 
     public static string RequestStatus(string status) => status switch

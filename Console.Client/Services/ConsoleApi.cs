@@ -114,6 +114,13 @@ public class ConsoleApi(HttpClient http)
     public virtual Task<KeyRotated> RotateKeyAsync(Guid id, RotateKeyRequest request, CancellationToken ct = default) =>
         SendAsync<KeyRotated>(HttpMethod.Post, $"api/v1/keys/{id}/rotate", request, ct);
 
+    /// <summary>Suspends a key (reversibly) with a reason; verify answers "disabled" until it is enabled.</summary>
+    public virtual Task<ApiKeySummary> DisableKeyAsync(Guid id, DisableKeyRequest request, CancellationToken ct = default) =>
+        SendAsync<ApiKeySummary>(HttpMethod.Post, $"api/v1/keys/{id}/disable", request, ct);
+
+    public virtual Task<ApiKeySummary> EnableKeyAsync(Guid id, CancellationToken ct = default) =>
+        SendAsync<ApiKeySummary>(HttpMethod.Post, $"api/v1/keys/{id}/enable", null, ct);
+
     public virtual Task<ApiKeySummary> RevokeKeyAsync(Guid id, RevokeKeyRequest request, CancellationToken ct = default) =>
         SendAsync<ApiKeySummary>(HttpMethod.Post, $"api/v1/keys/{id}/revoke", request, ct);
 

@@ -43,6 +43,7 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
     public Func<Guid, int, Task<List<KeyUsagePoint>>> KeyUsage { get; set; } = (_, _) => Task.FromResult(new List<KeyUsagePoint>());
     public Func<Guid, RotateKeyRequest, Task<KeyRotated>> RotateKey { get; set; } = (_, _) => NotSet<KeyRotated>();
     public Func<Guid, RevokeKeyRequest, Task<ApiKeySummary>> RevokeKey { get; set; } = (_, _) => NotSet<ApiKeySummary>();
+    public Func<Guid, DisableKeyRequest?, Task<ApiKeySummary>> SetKeyDisabled { get; set; } = (_, _) => NotSet<ApiKeySummary>();
 
     public List<KeyRequestCreate> KeyRequestsMade { get; } = [];
     public List<(Guid Id, bool Approve, KeyRequestDecision Decision)> Decisions { get; } = [];
@@ -52,6 +53,7 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
     public List<(Guid Id, RotateKeyRequest Request)> Rotations { get; } = [];
     public List<(Guid Id, RevokeKeyRequest Request)> Revocations { get; } = [];
     public List<KeyPolicy> PoliciesSaved { get; } = [];
+    public List<(Guid Id, DisableKeyRequest? Disable)> DisabledChanges { get; } = [];
 
     public List<AuditSearchQuery> AuditSearches { get; } = [];
     public List<(long Sequence, bool Reveal)> AuditEntryRequests { get; } = [];
@@ -186,6 +188,18 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
     {
         Revocations.Add((id, request));
         return RevokeKey(id, request);
+    }
+
+    public override Task<ApiKeySummary> DisableKeyAsync(Guid id, DisableKeyRequest request, CancellationToken ct = default)
+    {
+        DisabledChanges.Add((id, request));
+        return SetKeyDisabled(id, request);
+    }
+
+    public override Task<ApiKeySummary> EnableKeyAsync(Guid id, CancellationToken ct = default)
+    {
+        DisabledChanges.Add((id, null));
+        return SetKeyDisabled(id, null);
     }
 
     private static Task<T> NotSet<T>() => throw new InvalidOperationException($"The test did not expect a call returning {typeof(T).Name}.");

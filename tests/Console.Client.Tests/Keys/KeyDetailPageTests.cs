@@ -173,6 +173,30 @@ public sealed class KeyDetailPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public void DisablingNeedsAReasonAndIsUndoneByEnabling()
+    {
+        var disabled = mine with { Status = KeyStatuses.Disabled, DisabledAt = DateTimeOffset.UtcNow, DisabledReason = "Investigating traffic" };
+        Api.SetKeyDisabled = (_, r) => Task.FromResult(r is null ? mine : disabled);
+        var cut = RenderKey(mine.Id);
+        cut.Find("[data-testid=disable]").Click();
+
+        Dialog(cut).QuerySelector("[data-testid=disable-submit]")!.Click();
+        Assert.Contains("This field is required.", Dialog(cut).TextContent);
+        Api.Key = _ => Task.FromResult(disabled);
+        Dialog(cut).QuerySelector("textarea[data-testid=disable-reason]")!.Input("Investigating traffic");
+        Dialog(cut).QuerySelector("[data-testid=disable-submit]")!.Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("Investigating traffic", cut.Find("[data-testid=disabled-banner]").TextContent));
+        Assert.Equal("Disabled", cut.Find("[data-testid=key-facts] [data-testid=key-status] .mud-chip").TextContent.Trim());
+        Api.Key = _ => Task.FromResult(mine);
+        cut.Find("[data-testid=enable]").Click();
+        cut.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Enable").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=disabled-banner]")));
+        Assert.Equal([(mine.Id, new DisableKeyRequest("Investigating traffic")), (mine.Id, null)], Api.DisabledChanges);
+    }
+
+    [Fact]
     public void AReaderWhoIsNotTheOwnerSeesTheKeyButCannotChangeOrPickItUp()
     {
         SignInWith(Permissions.KeysRead);

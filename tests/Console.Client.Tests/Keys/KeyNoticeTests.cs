@@ -16,8 +16,8 @@ public sealed class KeyNoticeTests : ConsoleTestContext
 
     private Task NoticeAsync(KeyNotice notice) => Services.GetRequiredService<LiveConnection>().DispatchAsync(HubMethods.KeyNotice, notice);
 
-    private static KeyNotice Approved(Guid keyId) => new(KeyNoticeKinds.RequestApproved, Guid.NewGuid(), keyId, "Key approved",
-        "Your key for billing-api was approved — pick it up", DateTimeOffset.UtcNow);
+    private static KeyNotice Approved(Guid keyId) => new(KeyNoticeKinds.RequestApproved, Guid.NewGuid(), keyId,
+        "Your key for billing-api was approved", "Pick up its secret now: it is shown exactly once.", DateTimeOffset.UtcNow);
 
     [Fact]
     public async Task AnApprovalNoticeShowsASnackbarWhoseActionLeadsToTheKey()
@@ -27,7 +27,9 @@ public sealed class KeyNoticeTests : ConsoleTestContext
 
         await NoticeAsync(Approved(keyId));
 
-        cut.WaitForAssertion(() => Assert.Contains("Your key for billing-api was approved — pick it up", cut.Find(".mud-snackbar").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal("Your key for billing-api was approved", cut.Find(".mud-snackbar [data-testid=key-notice] b").TextContent));
+        Assert.Contains("Pick up its secret now", cut.Find(".mud-snackbar").TextContent);
+        Assert.Contains("mud-alert-filled-success", cut.Find(".mud-snackbar").ClassName);
         var action = cut.Find(".mud-snackbar-content-action button");
         Assert.Equal("Pick it up", action.TextContent.Trim());
         action.Click();
@@ -39,9 +41,9 @@ public sealed class KeyNoticeTests : ConsoleTestContext
     {
         var cut = RenderPage<KeyNoticeListener>();
 
-        await NoticeAsync(new(KeyNoticeKinds.RequestPending, Guid.NewGuid(), null, "Request waiting", "bob@example.com asks for a production key for billing-api", DateTimeOffset.UtcNow));
+        await NoticeAsync(new(KeyNoticeKinds.RequestPending, Guid.NewGuid(), null, "A key request waits for approval", "billing-api (production) with keys:verify.", DateTimeOffset.UtcNow));
 
-        cut.WaitForAssertion(() => Assert.Contains("asks for a production key", cut.Find(".mud-snackbar").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("billing-api (production) with keys:verify.", cut.Find(".mud-snackbar").TextContent));
         cut.Find(".mud-snackbar-content-action button").Click();
         Assert.EndsWith("/keys/approvals", Services.GetRequiredService<NavigationManager>().Uri);
     }

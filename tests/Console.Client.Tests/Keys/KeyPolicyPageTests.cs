@@ -92,14 +92,14 @@ public sealed class KeyPolicyPageTests : ConsoleTestContext
     }
 
     [Fact]
-    public void APermissionNotInTheCatalogueCanBeAddedWithItsDescription()
+    public async Task APermissionNotInTheCatalogueCanBeAddedWithItsDescription()
     {
         Api.KeyPolicy = () => Task.FromResult(KeyPolicy.Default with { Scopes = [.. ScopeCatalog.All.Where(s => s.Name != Permissions.ReportsRead)] });
         var cut = RenderPage<KeyPolicyPage>();
         Assert.DoesNotContain(Permissions.ReportsRead, cut.Find("[data-testid=scopes-table]").TextContent);
 
         var add = cut.FindComponent<MudBlazor.MudSelect<string>>();
-        cut.InvokeAsync(() => add.Instance.ValueChanged.InvokeAsync(Permissions.ReportsRead));
+        await cut.InvokeAsync(() => add.Instance.ValueChanged.InvokeAsync(Permissions.ReportsRead));
         cut.Find("[data-testid=add-scope-button]").Click();
 
         Assert.Equal(Permissions.Describe(Permissions.ReportsRead), cut.Find($"input[data-testid='description-{Permissions.ReportsRead}']").GetAttribute("value"));
