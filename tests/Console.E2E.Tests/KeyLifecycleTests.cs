@@ -144,6 +144,9 @@ public sealed class KeyLifecycleTests
             // The successor waits in the developer's list; the history shows it all to the admin.
             await dev.GetByTestId("nav").GetByText("My keys").ClickAsync();
             await Expect(dev.GetByTestId("keys-table").GetByTestId("pickup")).ToHaveCountAsync(1);
+            await Expect(dev.GetByTestId("requests-table")).ToContainTextAsync("Scopes match the reason.");
+            await dev.Mouse.MoveAsync(0, 0);
+            await dev.ScreenshotAsync(new() { Path = Path.Combine(images, "key-mine.png") });
             await admin.GotoAsync(keyUrl);
             await Expect(admin.GetByTestId("history-table")).ToContainTextAsync("key.revoked");
             await Expect(admin.GetByTestId("history-table")).ToContainTextAsync("key.picked_up");
