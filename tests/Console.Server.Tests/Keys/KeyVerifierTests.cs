@@ -98,6 +98,28 @@ public sealed class KeyVerifierTests : IAsyncDisposable
     }
 
     [Fact]
+    public void WhileInvalidationsMayBeMissedACachedKeyIsTrustedForASecondOnly()
+    {
+        var cache = new KeyCache(_clock);
+        var hash = new KeyHash(1, 2, 3, 4);
+        cache.Set(hash, Record(), cache.Generation);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(cache.TryGet(hash, out _, out var stale) && !stale);
+
+        // Redis lost: another node's revocation could go unheard, so the entry is re-read.
+        cache.Untrusted = true;
+        Assert.True(cache.TryGet(hash, out _, out stale) && stale);
+        cache.Set(hash, Record(), cache.Generation);
+        Assert.True(cache.TryGet(hash, out _, out stale) && !stale);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(cache.TryGet(hash, out _, out stale) && stale);
+
+        cache.Untrusted = false;
+        cache.Clear();
+        Assert.False(cache.TryGet(hash, out _, out _));
+    }
+
+    [Fact]
     public void TheTokenBucketRefillsAtTheRatePerMinute()
     {
         var limiter = new KeyRateLimiter(_clock);
