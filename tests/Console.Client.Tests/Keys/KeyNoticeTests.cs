@@ -31,7 +31,7 @@ public sealed class KeyNoticeTests : ConsoleTestContext
         Assert.Contains("Pick up its secret now", cut.Find(".mud-snackbar").TextContent);
         Assert.Contains("mud-alert-filled-success", cut.Find(".mud-snackbar").ClassName);
         var action = cut.Find(".mud-snackbar-content-action button");
-        Assert.Equal("Pick it up", action.TextContent.Trim());
+        Assert.Equal("Pick up", action.TextContent.Trim());
         action.Click();
         Assert.EndsWith($"/keys/{keyId}", Services.GetRequiredService<NavigationManager>().Uri);
     }

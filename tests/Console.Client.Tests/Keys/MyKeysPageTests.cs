@@ -51,7 +51,7 @@ public sealed class MyKeysPageTests : ConsoleTestContext
 
         cut.Find("[data-testid=pickup]").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal(Issued(waiting.Id).Secret, Dialog(cut).QuerySelector("textarea[data-testid=secret]")!.GetAttribute("value")));
+        cut.WaitForAssertion(() => Assert.Equal(Issued(waiting.Id).Secret, Dialog(cut).QuerySelector("[data-testid=secret]")!.TextContent));
         Assert.Contains("This is the only time the secret is shown", Dialog(cut).QuerySelector("[data-testid=pickup-warning]")!.TextContent);
         Dialog(cut).QuerySelector("[data-testid=copy-secret]")!.Click();
         cut.WaitForAssertion(() => Assert.NotNull(Dialog(cut).QuerySelector("[data-testid=copied]")));
@@ -66,7 +66,7 @@ public sealed class MyKeysPageTests : ConsoleTestContext
         Api.PickUpKey = id => Task.FromResult(Issued(id));
         var cut = RenderPage<MyKeysPage>();
         cut.Find("[data-testid=pickup]").Click();
-        cut.WaitForAssertion(() => Assert.NotNull(Dialog(cut).QuerySelector("textarea[data-testid=secret]")));
+        cut.WaitForAssertion(() => Assert.NotNull(Dialog(cut).QuerySelector("[data-testid=secret]")));
 
         Api.Keys = (_, _) => Task.FromResult(new List<ApiKeySummary> { waiting with { AwaitingPickup = false } });
         Dialog(cut).QuerySelector("[data-testid=pickup-done]")!.Click();
@@ -101,7 +101,7 @@ public sealed class MyKeysPageTests : ConsoleTestContext
 
         cut.Find("[data-testid=request-pickup]").Click();
 
-        cut.WaitForAssertion(() => Assert.NotNull(Dialog(cut).QuerySelector("textarea[data-testid=secret]")));
+        cut.WaitForAssertion(() => Assert.NotNull(Dialog(cut).QuerySelector("[data-testid=secret]")));
         Assert.Equal([$"request {approved.Id}"], Api.PickUps);
     }
 

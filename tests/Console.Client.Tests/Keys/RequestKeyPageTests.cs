@@ -166,7 +166,7 @@ public sealed class RequestKeyPageTests : ConsoleTestContext
         cut.Find("[data-testid=request-form]").Submit();
         cut.WaitForAssertion(() => cut.Find("[data-testid=result-pickup]").Click());
 
-        cut.WaitForAssertion(() => Assert.Equal(Issued(request.KeyId!.Value).Secret, cut.Find("textarea[data-testid=secret]").GetAttribute("value")));
+        cut.WaitForAssertion(() => Assert.Equal(Issued(request.KeyId!.Value).Secret, cut.Find("[data-testid=secret]").TextContent));
         Assert.Equal([$"request {request.Id}"], Api.PickUps);
     }
 }
