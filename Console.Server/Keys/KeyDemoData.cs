@@ -36,7 +36,7 @@ internal static class KeyDemoData
 
         // Rotated two hours ago with a day's grace: the successor waits for its owner.
         var (successor, _) = issuer.Add(new KeySpec(payments.Id, "mobile-gateway", KeyEnvironments.Production, service, TimeSpan.FromDays(365),
-            "mobile-gateway", PredecessorId: rotating.Id));
+            "mobile-gateway", PredecessorId: rotating.Id, At: now.AddHours(-2)));
         successor.PendingSecret = "demo:never-issued";
         rotating.SuccessorId = successor.Id;
         rotating.ExpiresAt = now.AddHours(22);
@@ -82,9 +82,7 @@ internal static class KeyDemoData
         ApiKey Issue(ConsoleUser owner, string name, string environment, string[] scopes, DateTimeOffset created, int lifetimeDays, int? rate = null,
             string[]? ips = null)
         {
-            var (key, _) = issuer.Add(new KeySpec(owner.Id, name, environment, scopes, TimeSpan.FromDays(lifetimeDays), name, rate, ips));
-            key.CreatedAt = created;
-            key.ExpiresAt = created.AddDays(lifetimeDays);
+            var (key, _) = issuer.Add(new KeySpec(owner.Id, name, environment, scopes, TimeSpan.FromDays(lifetimeDays), name, rate, ips, At: created));
             return key;
         }
 
