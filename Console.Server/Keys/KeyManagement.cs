@@ -9,7 +9,8 @@ namespace SecurityConsole.Server.Keys;
 
 /// <summary>Keys after issuance: list, pick up once, revoke, rotate. Each change is audited in its transaction and invalidates verification caches.</summary>
 public sealed class KeyManagement(
-    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, TimeProvider clock)
+    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, TimeProvider clock,
+    Detection.ConsoleSecurityEvents? events = null)
 {
     public async Task<List<ApiKeySummary>> ListAsync(KeyCaller caller, string? status, string? owner, CancellationToken ct)
     {
@@ -90,6 +91,7 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId }, Personal: new { reason = key.RevokedReason }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
+        events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRevoked, key);
         return TypedResults.Ok((await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), clock.GetUtcNow(), ct)).Single());
     }
 
@@ -133,12 +135,13 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, successorId = successor.Id, successor = successor.DisplayKey, graceHours, key.ExpiresAt, self }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
+        events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRotated, key);
         return TypedResults.Ok(new KeyRotated(key.Id, key.ExpiresAt.Value, successor.Id, successor.DisplayKey, self ? secret : null));
     }
 
     /// <summary>
     /// A key seen in the wild: revoke it if it is ours and live. The answer says what happened; the audit
-    /// entry names the key by its display form only. Raising an alert waits for the Detection feature.
+    /// entry names the key by its display form only. The security event (written before answering) raises the alert.
     /// </summary>
     public async Task<KeyLeakResult> ReportLeakedAsync(string secret, string? source, CancellationToken ct)
     {
@@ -168,6 +171,7 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId, outcome, source }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
+        await (events?.LeakReportedAsync(key, outcome, source, ct) ?? Task.CompletedTask);
         return new KeyLeakResult(outcome == "revoked", outcome, key.Id);
     }
 
