@@ -79,6 +79,7 @@ public static class DemoData
         {
             audit.Record(e, at);
         }
+        await Detection.DetectionDemo.SeedAsync(sp, created, ct);
         audit.Record(new AuditEvent(AuditCategories.Admin, "demo.seeded", Data: new { users = created.Count, keys = services_.Length }));
         await db.SaveChangesAsync(ct);
     }

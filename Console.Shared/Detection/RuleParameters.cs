@@ -109,7 +109,7 @@ public sealed record NewNetworkParameters(
 public sealed record UnusualHoursParameters(
     string By = EntityKinds.User,
     string? EventType = null,
-    int MinHistoryEvents = 50,
+    int MinHistoryEvents = 100,
     double MaxShare = 0.01) : IRuleParameters
 {
     public IRuleParameters Normalized() => this;
