@@ -96,9 +96,8 @@ public static class EventEndpoints
         var query = db.SecurityEvents.AsNoTracking();
         if (typeFilter is not null)
         {
-            query = typeFilter.EndsWith(".*", StringComparison.Ordinal)
-                ? query.Where(e => e.Type.StartsWith(typeFilter.Substring(0, typeFilter.Length - 1)))
-                : query.Where(e => e.Type == typeFilter);
+            var prefix = typeFilter.EndsWith(".*", StringComparison.Ordinal) ? typeFilter[..^1] : null;
+            query = prefix is not null ? query.Where(e => e.Type.StartsWith(prefix)) : query.Where(e => e.Type == typeFilter);
         }
         query = sourceFilter is null ? query : query.Where(e => e.Source == sourceFilter);
         query = actorFilter is null ? query : query.Where(e => e.Actor == actorFilter);
