@@ -1,6 +1,7 @@
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Dashboard;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Hosting;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
@@ -30,6 +31,7 @@ builder.AddConsoleUi();
 builder.AddAudit();
 builder.AddUsers();
 builder.AddKeys(settings);
+builder.AddDetection();
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.MapConsoleRealtime();
 app.MapUsers();
 app.MapKeys();
 app.MapAudit();
+app.MapDetection();
 app.MapDashboard();
 app.MapConsoleUi();
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
@@ -31,6 +32,12 @@ public abstract class ConsoleDbContext(DbContextOptions options)
     public DbSet<AuditRetentionSetting> AuditRetention => Set<AuditRetentionSetting>();
     public DbSet<AuditLegalHold> AuditLegalHolds => Set<AuditLegalHold>();
     public DbSet<ConsoleSetting> Settings => Set<ConsoleSetting>();
+    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+    public DbSet<DetectionBacklog> DetectionBacklog => Set<DetectionBacklog>();
+    public DbSet<DetectionRule> DetectionRules => Set<DetectionRule>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<AlertNote> AlertNotes => Set<AlertNote>();
+    public DbSet<EntityBaseline> EntityBaselines => Set<EntityBaseline>();
 
     /// <summary>The transaction the audit interceptor opened for a save that had none; committed or rolled back with it.</summary>
     internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? AuditTransaction { get; set; }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
@@ -21,6 +22,7 @@ public static class ConsoleHost
         await DataExtensions.MigrateAsync(services, settings, ct);
         await UsersFeature.SeedRolesAsync(services, ct);
         await AuditFeature.PrepareAuditAsync(services, ct);
+        await DetectionFeature.PrepareDetectionAsync(services, ct);
         RegisterRecurringJobs(services.GetRequiredService<IRecurringJobManager>());
         if (settings.Demo)
         {
@@ -33,6 +35,7 @@ public static class ConsoleHost
         jobs.AddOrUpdate<CleanupJob>(CleanupJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
         AuditFeature.RegisterAuditJobs(jobs);
         KeysFeature.RegisterKeyJobs(jobs);
+        DetectionFeature.RegisterDetectionJobs(jobs);
     }
 
     /// <summary>Prints the one-time setup link when no user exists yet, once the server listens.</summary>

@@ -72,6 +72,9 @@ public static class DemoData
         {
             audit.Record(e, at);
         }
+        // Detection's demo reads the keys back from the database: save them first.
+        await db.SaveChangesAsync(ct);
+        await Detection.DetectionDemo.SeedAsync(sp, created, ct);
         audit.Record(new AuditEvent(AuditCategories.Admin, "demo.seeded", Data: new { users = created.Count }));
         await db.SaveChangesAsync(ct);
     }

@@ -30,9 +30,14 @@ public sealed record VerifyOptions(string? RequiredScope = null, IPAddress? Clie
 /// stale cached record still answers and an unknown key is denied.
 /// </summary>
 public sealed class ApiKeyVerifier(
-    IServiceScopeFactory scopes, KeyCache cache, KeyRateLimiter limiter, KeyUsageRecorder usage, TimeProvider clock, ILogger<ApiKeyVerifier> logger)
+    IServiceScopeFactory scopes, KeyCache cache, KeyRateLimiter limiter, KeyUsageRecorder usage, TimeProvider clock, ILogger<ApiKeyVerifier> logger,
+    Detection.ConsoleSecurityEvents? events = null)
 {
-    public async ValueTask<KeyVerification> VerifyAsync(string key, VerifyOptions options, CancellationToken ct)
+    /// <summary>Every answer is also a security event (queued, never awaited): refusals always, uses once an hour per network.</summary>
+    public async ValueTask<KeyVerification> VerifyAsync(string key, VerifyOptions options, CancellationToken ct) =>
+        events is null ? await CheckAsync(key, options, ct) : events.Verified(key, options.ClientIp, await CheckAsync(key, options, ct));
+
+    private async ValueTask<KeyVerification> CheckAsync(string key, VerifyOptions options, CancellationToken ct)
     {
         if (!KeyFormat.IsWellFormed(key))
         {

@@ -10,7 +10,7 @@ namespace SecurityConsole.Server.Keys;
 /// <summary>Keys after issuance: list, pick up once, revoke, rotate. Each change is audited in its transaction and invalidates verification caches.</summary>
 public sealed class KeyManagement(
     ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, KeyPolicyStore policies,
-    KeyNotifier notifier, TimeProvider clock)
+    KeyNotifier notifier, TimeProvider clock, Detection.ConsoleSecurityEvents? events = null)
 {
     public async Task<List<ApiKeySummary>> ListAsync(KeyCaller caller, string? status, string? owner, CancellationToken ct)
     {
@@ -91,6 +91,7 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId }, Personal: new { reason = key.RevokedReason }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
+        events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRevoked, key);
         if (key.OwnerUserId != caller.UserId)
         {
             await notifier.RevokedAsync(key, ct);
@@ -170,6 +171,7 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, successorId = successor.Id, successor = successor.DisplayKey, graceHours, key.ExpiresAt, self }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
+        events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRotated, key);
         if (!self && key.OwnerUserId != caller.UserId)
         {
             // The owner rotating their own key sees the successor on screen; someone else's rotation is news to them.
@@ -180,7 +182,7 @@ public sealed class KeyManagement(
 
     /// <summary>
     /// A key seen in the wild: revoke it if it is ours and live. The answer says what happened; the audit
-    /// entry names the key by its display form only. Raising an alert waits for the Detection feature.
+    /// entry names the key by its display form only. The security event (written before answering) raises the alert.
     /// </summary>
     public async Task<KeyLeakResult> ReportLeakedAsync(string secret, string? source, CancellationToken ct)
     {
@@ -210,6 +212,7 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId, outcome, source }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
+        await (events?.LeakReportedAsync(key, outcome, source, ct) ?? Task.CompletedTask);
         if (outcome == "revoked")
         {
             await notifier.RevokedAsync(key, ct);

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection.Rules;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Shared.Detection;
+
+namespace SecurityConsole.Server.Detection;
+
+/// <summary>
+/// Turns detections into alerts, in one transaction with the deletion of the batch's backlog entry: either the
+/// batch's alerts exist and the batch is done, or neither. A detection joins the newest active alert of the same
+/// rule and entity whose last hit is within the rule's grouping window; otherwise it raises a new alert (audited).
+/// </summary>
+public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
+{
+    /// <summary>The ids of alerts raised or changed; null when another node had already taken the batch.</summary>
+    public async Task<List<long>?> ApplyAsync(IReadOnlyList<RuleHit> detections, long? backlogId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("detection"));
+        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+        var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (backlogId is { } id && await db.DetectionBacklog.Where(b => b.Id == id).ExecuteDeleteAsync(ct) == 0)
+        {
+            return null;
+        }
+        var now = clock.GetUtcNow();
+        var changed = new List<long>();
+        var raised = new List<Alert>();
+        var fired = new Dictionary<string, (int Count, DateTimeOffset Last)>(StringComparer.Ordinal);
+        foreach (var group in detections.GroupBy(d => (d.Rule.Id, d.Finding.EntityKind, d.Finding.EntityId)))
+        {
+            var rule = group.Last().Rule;
+            var first = group.First().Finding;
+            var last = group.MaxBy(d => d.Finding.At)!.Finding;
+            var n = group.Count();
+            fired[rule.Id] = (fired.GetValueOrDefault(rule.Id).Count + n,
+                fired.TryGetValue(rule.Id, out var f) && f.Last > last.At ? f.Last : last.At);
+            var details = JsonSerializer.Serialize(last.Details);
+            if (await GroupIntoActiveAsync(db, rule, first, last, n, details, now, ct) is { } joined)
+            {
+                changed.Add(joined);
+                continue;
+            }
+            var alert = new Alert
+            {
+                RuleId = rule.Id,
+                Severity = rule.Severity,
+                Status = AlertStatuses.Open,
+                EntityKind = first.EntityKind,
+                EntityId = Truncate(first.EntityId, 256),
+                Title = Truncate(last.Title, 256),
+                FirstSeenAt = group.Min(d => d.Finding.At),
+                LastSeenAt = last.At,
+                Count = n,
+                Details = details,
+                CreatedAt = now,
+                UpdatedAt = now,
+                Version = 1,
+            };
+            db.Alerts.Add(alert);
+            raised.Add(alert);
+        }
+        if (raised.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            foreach (var alert in raised)
+            {
+                // The entity may be a person (email, address): kept out of the chain's clear data.
+                audit.Record(new AuditEvent(AuditCategories.Security, "alert.raised", "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Data: new { rule = alert.RuleId, severity = alert.Severity, entityKind = alert.EntityKind },
+                    Personal: new { entity = alert.EntityId, title = alert.Title }));
+                changed.Add(alert.Id);
+            }
+        }
+        foreach (var (ruleId, (count, lastAt)) in fired)
+        {
+            await db.DetectionRules.Where(r => r.Id == ruleId).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.FiredCount, r => r.FiredCount + count)
+                .SetProperty(r => r.LastFiredAt, lastAt), ct);
+        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return changed;
+    }
+
+    private static async Task<long?> GroupIntoActiveAsync(
+        ConsoleDbContext db, CompiledRule rule, Finding first, Finding last, int n, string details, DateTimeOffset now, CancellationToken ct)
+    {
+        var since = first.At - rule.Grouping;
+        var entity = Truncate(first.EntityId, 256);
+        var existing = await db.Alerts.AsNoTracking()
+            .Where(a => a.RuleId == rule.Id && a.EntityKind == first.EntityKind && a.EntityId == entity
+                && (a.Status == AlertStatuses.Open || a.Status == AlertStatuses.Acknowledged) && a.LastSeenAt >= since)
+            .OrderByDescending(a => a.Id)
+            .Select(a => new { a.Id, a.LastSeenAt, a.Severity })
+            .FirstOrDefaultAsync(ct);
+        if (existing is null)
+        {
+            return null;
+        }
+        var lastSeen = existing.LastSeenAt > last.At ? existing.LastSeenAt : last.At;
+        var severity = AlertSeverities.Rank(rule.Severity) > AlertSeverities.Rank(existing.Severity) ? rule.Severity : existing.Severity;
+        var title = Truncate(last.Title, 256);
+        // Conditional on still being active: an analyst who resolved it a moment ago wins, and the hit raises a new alert.
+        var updated = await db.Alerts
+            .Where(a => a.Id == existing.Id && (a.Status == AlertStatuses.Open || a.Status == AlertStatuses.Acknowledged))
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.Count, a => a.Count + n)
+                .SetProperty(a => a.LastSeenAt, lastSeen)
+                .SetProperty(a => a.Title, title)
+                .SetProperty(a => a.Details, details)
+                .SetProperty(a => a.Severity, severity)
+                .SetProperty(a => a.UpdatedAt, now)
+                .SetProperty(a => a.Version, a => a.Version + 1), ct);
+        return updated == 1 ? existing.Id : null;
+    }
+
+    private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

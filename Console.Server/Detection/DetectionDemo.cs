@@ -1,0 +1,150 @@
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Users;
+using SecurityConsole.Shared.Detection;
+
+namespace SecurityConsole.Server.Detection;
+
+/// <summary>
+/// Detection's part of <c>--demo</c>: a week of ordinary events (people signing in and working during office hours,
+/// services sending steadily, keys used from their own networks) with planted incidents that the built-in rules
+/// find when the console starts: a brute force, a revoked key still tried, a leaked key, a key used from a new
+/// network, a sign-in at 3 a.m., a burst from a service, a lock-out. Written through the event store, so the
+/// pipeline detects them from the backlog like any other events.
+/// </summary>
+public static class DetectionDemo
+{
+    public const string BruteForceAddress = "203.0.113.66";
+    public const string RevokedKeyAddress = "198.51.100.23";
+    public const string NewNetworkAddress = "45.77.12.34";
+    public const string BurstingService = "search-indexer";
+
+    public static async Task SeedAsync(IServiceProvider sp, IReadOnlyList<ConsoleUser> people, CancellationToken ct)
+    {
+        var db = sp.GetRequiredService<ConsoleDbContext>();
+        var audit = sp.GetRequiredService<AuditTrail>();
+        var store = sp.GetRequiredService<SecurityEventStore>();
+        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+        var random = new Random(20261124);
+        var keys = await db.ApiKeys.Where(k => k.Service != null).OrderBy(k => k.CreatedAt).ToListAsync(ct);
+        var events = new List<SecurityEvent>();
+        void Add(string type, DateTimeOffset at, string source = ConsoleSecurityEvents.Source, string? actor = null, string? key = null, string? ip = null,
+            string outcome = EventOutcomes.Success, string? attributes = null)
+        {
+            if (at < now)
+            {
+                events.Add(new SecurityEvent
+                {
+                    Type = type, Time = at, ReceivedAt = at, Source = source, Actor = actor, KeyPrefix = key, SourceIp = ip, Outcome = outcome, Attributes = attributes,
+                });
+            }
+        }
+
+        // Eight days: whatever the weekday today, everyone has five working days of history before yesterday.
+        var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-8);
+        // The keys part of the demo ends two keys revoked: one replaced four days ago (and still tried), one reported leaked five hours ago.
+        var stale = keys.FirstOrDefault(k => k.Service == Keys.KeyDemoData.ReplacedService);
+        var leaked = keys.FirstOrDefault(k => k.Service == Keys.KeyDemoData.LeakedService);
+        for (var day = start; day < now; day = day.AddDays(1))
+        {
+            var weekday = day.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday;
+            foreach (var (person, p) in people.Select((x, i) => (x.Email!, i)))
+            {
+                var ip = $"10.20.{p + 1}.{random.Next(2, 250)}";
+                for (var n = weekday ? random.Next(20, 28) : random.Next(0, 3); n > 0; n--)
+                {
+                    var at = day.AddHours(random.Next(8, 18)).AddMinutes(random.Next(60)).AddSeconds(random.Next(60));
+                    if (n % 8 == 0)
+                    {
+                        if (random.NextDouble() < 0.15)
+                        {
+                            Add(SecurityEventTypes.LoginFailed, at.AddSeconds(-30), actor: person, ip: ip, outcome: EventOutcomes.Failure);
+                        }
+                        Add(SecurityEventTypes.LoginSucceeded, at, actor: person, ip: ip);
+                    }
+                    else
+                    {
+                        Add("crm.record_viewed", at, source: "crm-app", actor: person, ip: ip);
+                    }
+                }
+            }
+            for (var bucket = 0; bucket < 288; bucket++)
+            {
+                var at = day.AddMinutes(bucket * 5);
+                for (var n = 2 + random.Next(3); n > 0; n--)
+                {
+                    Add("search.document_indexed", at.AddSeconds(random.Next(300)), source: BurstingService);
+                }
+                for (var n = random.Next(4); n > 0; n--)
+                {
+                    Add("payments.charge", at.AddSeconds(random.Next(300)), source: "payments-api");
+                }
+            }
+            foreach (var (key, k) in keys.Select((x, i) => (x, i)))
+            {
+                for (var hour = 0; hour < 24; hour++)
+                {
+                    var at = day.AddHours(hour).AddMinutes(random.Next(60));
+                    // Keys are used while they work: not after revocation, expiry, or while disabled.
+                    if (at < (key.RevokedAt ?? DateTimeOffset.MaxValue) && at < (key.ExpiresAt ?? DateTimeOffset.MaxValue) &&
+                        at < (key.DisabledAt ?? DateTimeOffset.MaxValue) && at >= key.CreatedAt)
+                    {
+                        Add(SecurityEventTypes.KeyUsed, at, key: key.Prefix, ip: $"172.16.{k + 1}.{random.Next(2, 250)}");
+                    }
+                }
+            }
+        }
+
+        // The incidents, at fixed points of the week.
+        var bruteForce = start.AddDays(5).AddHours(14).AddMinutes(20);
+        for (var i = 0; i < 40; i++)
+        {
+            Add(SecurityEventTypes.KeyVerifyFailed, bruteForce.AddSeconds(i * 4), key: $"sc_live_{(char)('A' + i % 26)}{random.Next(100, 999)}",
+                ip: BruteForceAddress, outcome: EventOutcomes.Failure, attributes: """{"reason":"not_found"}""");
+        }
+        if (stale is not null)
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                Add(SecurityEventTypes.KeyVerifyFailed, now.AddDays(-1).AddHours(-3).AddMinutes(i * 7), key: stale.Prefix, ip: RevokedKeyAddress,
+                    outcome: EventOutcomes.Failure, attributes: """{"reason":"revoked"}""");
+            }
+        }
+        if (leaked?.RevokedAt is { } leakedAt)
+        {
+            Add(SecurityEventTypes.KeyLeakReported, leakedAt, key: leaked.Prefix, outcome: EventOutcomes.Unknown,
+                attributes: $$"""{"outcome":"revoked","keyId":"{{leaked.Id}}","reportedBy":"github-secret-scanning"}""");
+        }
+        if (keys.Count >= 1)
+        {
+            Add(SecurityEventTypes.KeyUsed, now.AddDays(-1).AddHours(-6), key: keys[0].Prefix, ip: NewNetworkAddress);
+        }
+        if (people.Count >= 2)
+        {
+            Add(SecurityEventTypes.LoginSucceeded, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(3).AddMinutes(12),
+                actor: people[1].Email, ip: "10.20.2.77");
+        }
+        if (people.Count >= 3)
+        {
+            var lockout = start.AddDays(3).AddHours(9).AddMinutes(30);
+            for (var i = 0; i < 4; i++)
+            {
+                Add(SecurityEventTypes.LoginFailed, lockout.AddSeconds(i * 9), actor: people[2].Email, ip: "192.0.2.200", outcome: EventOutcomes.Failure);
+            }
+            Add(SecurityEventTypes.Lockout, lockout.AddSeconds(40), actor: people[2].Email, ip: "192.0.2.200", outcome: EventOutcomes.Denied);
+        }
+        var burst = start.AddDays(4).AddHours(11);
+        for (var i = 0; i < 150; i++)
+        {
+            Add("search.document_indexed", burst.AddSeconds(i * 2), source: BurstingService);
+        }
+        await db.SaveChangesAsync(ct);
+
+        // In time order, so that baselines learn the week before the incidents are judged against it.
+        foreach (var chunk in events.OrderBy(e => e.Time).Chunk(5000))
+        {
+            await store.AppendAsync(chunk, node: null, ct);
+        }
+    }
+}

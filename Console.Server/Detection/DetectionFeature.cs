@@ -1,0 +1,46 @@
+using Hangfire;
+using SecurityConsole.Server.Detection.Rules;
+
+namespace SecurityConsole.Server.Detection;
+
+public static class DetectionFeature
+{
+    public static WebApplicationBuilder AddDetection(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(DetectionOptions.From(builder.Configuration));
+        services.AddSingleton<SecurityEventStore>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<AlertBroadcaster>();
+        services.AddSingleton<BaselineStore>();
+        // Hosted services stop in reverse order: the writer drains its queue first, then the pipeline stops.
+        services.AddSingleton<DetectionPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<DetectionPipeline>());
+        services.AddSingleton<SecurityEventWriter>();
+        services.AddSingleton<ISecurityEventSink>(sp => sp.GetRequiredService<SecurityEventWriter>());
+        services.AddHostedService(sp => sp.GetRequiredService<SecurityEventWriter>());
+        services.AddHostedService<DetectionStatsBroadcaster>();
+        services.AddSingleton<ConsoleSecurityEvents>();
+        services.AddSingleton<EventSenders>();
+        services.AddScoped<AlertTriage>();
+        services.AddScoped<RuleAdmin>();
+        services.AddScoped<ThreatAnalytics>();
+        services.AddScoped<DetectionRetentionJob>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapDetection(this IEndpointRouteBuilder app)
+    {
+        app.MapEvents();
+        app.MapAlerts();
+        app.MapRules();
+        app.MapThreats();
+        return app;
+    }
+
+    /// <summary>At start: the built-in rules exist.</summary>
+    public static Task PrepareDetectionAsync(IServiceProvider services, CancellationToken ct) => RuleAdmin.SeedAsync(services, ct);
+
+    public static void RegisterDetectionJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<DetectionRetentionJob>(DetectionRetentionJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(2, 30));
+}

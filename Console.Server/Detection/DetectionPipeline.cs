@@ -1,0 +1,240 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection.Rules;
+
+namespace SecurityConsole.Server.Detection;
+
+/// <summary>
+/// Detection, off the request path. The writer hands over each committed batch through a bounded channel;
+/// one loop evaluates the rules (in-memory windows and baselines), stores the alerts together with the deletion
+/// of the batch's backlog entry, and tells browsers. A periodic sweep takes backlog entries nobody is working on
+/// (written before a crash or a restart, dropped by a full channel, or left by another node that died), so every
+/// committed event goes through detection. Rules are re-read when changed, here or on another node.
+/// </summary>
+public sealed class DetectionPipeline(
+    IServiceScopeFactory scopes, AlertStore alerts, AlertBroadcaster broadcaster, BaselineStore baselines, DetectionOptions options,
+    TimeProvider clock, ILogger<DetectionPipeline> logger) : BackgroundService
+{
+    public const int Capacity = 256;
+    private const int SweepBatch = 20;
+
+    private readonly Channel<CommittedBatch> _batches = Channel.CreateBounded<CommittedBatch>(new BoundedChannelOptions(Capacity)
+    {
+        FullMode = BoundedChannelFullMode.Wait,
+        SingleReader = true,
+    });
+
+    private readonly RuleEngine _engine = new();
+
+    /// <summary>Backlog entries waiting in this node's channel: the sweep leaves them alone however old they get.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _queued = new();
+    private volatile bool _rulesChanged = true;
+    private string? _rulesStamp;
+    private long _rulesCheckedAt = long.MinValue / 2;
+    private long _sweptAt = long.MinValue / 2;
+    private long _flushedAt = Stopwatch.GetTimestamp();
+    private long _processed;
+
+    /// <summary>Events evaluated by this node since it started.</summary>
+    public long Processed => Interlocked.Read(ref _processed);
+
+    /// <summary>False when the channel is full: the batch then waits in the backlog for the sweep.</summary>
+    public bool Enqueue(CommittedBatch batch)
+    {
+        if (batch.BacklogId is { } id)
+        {
+            _queued[id] = 0;
+        }
+        if (_batches.Writer.TryWrite(batch))
+        {
+            return true;
+        }
+        if (batch.BacklogId is { } dropped)
+        {
+            _queued.TryRemove(dropped, out _);
+        }
+        return false;
+    }
+
+    /// <summary>A rule changed on this node: re-read the rules before the next batch.</summary>
+    public void RulesChanged() => _rulesChanged = true;
+
+    /// <summary>Runs the sweep now (tests, and a node's start), whatever its interval.</summary>
+    public void SweepSoon() => _sweptAt = long.MinValue / 2;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.PipelineEnabled)
+        {
+            return;
+        }
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshRulesAsync(stoppingToken);
+                while (_batches.Reader.TryRead(out var batch))
+                {
+                    try
+                    {
+                        await RefreshRulesAsync(stoppingToken);
+                        await ProcessAsync(batch, stoppingToken);
+                    }
+                    finally
+                    {
+                        // Done, or failed for good: either way the sweep may take what is left in the backlog.
+                        if (batch.BacklogId is { } id)
+                        {
+                            _queued.TryRemove(id, out _);
+                        }
+                    }
+                }
+                if (Due(ref _sweptAt, options.SweepInterval))
+                {
+                    await SweepAsync(stoppingToken);
+                }
+                if (Due(ref _flushedAt, options.BaselineFlushInterval))
+                {
+                    await baselines.FlushAsync(_engine, stoppingToken);
+                }
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                wait.CancelAfter(TimeSpan.FromMilliseconds(500));
+                try
+                {
+                    await _batches.Reader.WaitToReadAsync(wait.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Detection failed; retrying");
+                await Task.Delay(TimeSpan.FromSeconds(2), clock, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (options.PipelineEnabled)
+        {
+            try
+            {
+                await baselines.FlushAsync(_engine, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Saving baselines at shutdown failed");
+            }
+        }
+    }
+
+    private async Task ProcessAsync(CommittedBatch batch, CancellationToken ct)
+    {
+        var hits = _engine.Evaluate(batch.Events);
+        Interlocked.Add(ref _processed, batch.Events.Count);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var changed = await alerts.ApplyAsync(hits, batch.BacklogId, ct);
+                if (changed is { Count: > 0 })
+                {
+                    await broadcaster.AlertsChangedAsync(changed, ct);
+                }
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
+            {
+                logger.LogWarning(ex, "Storing {Count} detections failed (attempt {Attempt}); retrying", hits.Count, attempt);
+                await Task.Delay(TimeSpan.FromSeconds(1 << attempt), clock, ct);
+            }
+        }
+    }
+
+    private async Task SweepAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            List<(DetectionBacklog Entry, List<SecurityEvent> Events)> taken = [];
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+                var cutoff = clock.GetUtcNow() - options.OrphanAfter;
+                var queued = _queued.Keys.ToList();
+                var entries = await db.DetectionBacklog.AsNoTracking()
+                    .Where(b => (b.Node == null || b.CreatedAt < cutoff) && !queued.Contains(b.Id))
+                    .OrderBy(b => b.Id).Take(SweepBatch).ToListAsync(ct);
+                foreach (var entry in entries)
+                {
+                    taken.Add((entry, await SecurityEventStore.LoadAsync(db, entry.EventIds, ct)));
+                }
+            }
+            foreach (var (entry, events) in taken)
+            {
+                logger.LogInformation("Detecting {Count} events left in the backlog by {Node}", events.Count, entry.Node ?? "nobody");
+                await RefreshRulesAsync(ct);
+                await ProcessAsync(new CommittedBatch(entry.Id, events), ct);
+            }
+            if (taken.Count < SweepBatch)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RefreshRulesAsync(CancellationToken ct)
+    {
+        if (!_rulesChanged && !Due(ref _rulesCheckedAt, options.RulesRefreshInterval))
+        {
+            return;
+        }
+        _rulesChanged = false;
+        _rulesCheckedAt = Stopwatch.GetTimestamp();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+        // Versions only grow and rules are never deleted: the count and the sum change with every edit.
+        var versions = await db.DetectionRules.Select(r => r.Version).ToListAsync(ct);
+        var stamp = $"{versions.Count}:{versions.Sum(v => (long)v)}";
+        if (stamp == _rulesStamp)
+        {
+            return;
+        }
+        await baselines.FlushAsync(_engine, ct);
+        var compiled = new List<CompiledRule>();
+        foreach (var row in await db.DetectionRules.AsNoTracking().Where(r => r.Enabled).ToListAsync(ct))
+        {
+            try
+            {
+                compiled.Add(CompiledRule.From(row));
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException)
+            {
+                logger.LogError(ex, "Rule {Rule} has unreadable parameters and is skipped", row.Id);
+            }
+        }
+        var fresh = _engine.Apply(compiled);
+        await baselines.LoadAsync(db, fresh, ct);
+        _rulesStamp = stamp;
+        logger.LogInformation("Detection rules loaded: {Rules}", string.Join(", ", compiled.Select(r => $"{r.Id} v{r.Version}")));
+    }
+
+    private static bool Due(ref long last, TimeSpan interval)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (Stopwatch.GetElapsedTime(last, now) < interval)
+        {
+            return false;
+        }
+        last = now;
+        return true;
+    }
+}

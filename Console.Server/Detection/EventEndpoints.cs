@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Shared.Detection;
+using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Shared.Security;
+using SecurityConsole.Shared.Validation;
+
+namespace SecurityConsole.Server.Detection;
+
+public static class EventEndpoints
+{
+    public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup($"{ApiConventions.Prefix}/events").WithTags("Detection");
+        group.MapPost("/", Ingest).RequireAuthorization(Permissions.Policy(Permissions.EventsWrite))
+            .Accepts<List<SecurityEventInput>>("application/json")
+            // 1000 events of at most ~5 KB each; anything larger is refused (413) before it is read.
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(8 * 1024 * 1024))
+            .WithName("IngestSecurityEvents")
+            .WithSummary("A batch of security events (at most 1000), answered once the accepted ones are durable; a bad event is reported by index and does not sink the others.");
+        group.MapGet("/", Search).RequireAuthorization(Permissions.Policy(Permissions.AlertsRead)).WithName("SearchSecurityEvents")
+            .WithSummary("Events newest first, filtered by type (exact or prefix.*), source, actor, key prefix, address, outcome and time; keyset paging with before.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<EventBatchResult>, ValidationProblem, ProblemHttpResult>> Ingest(
+        HttpRequest request, ClaimsPrincipal user, ISecurityEventSink sink, EventSenders senders, TimeProvider clock, CancellationToken ct)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send JSON",
+                detail: "The body must be application/json: an array of events.");
+        }
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(request.Body, new JsonDocumentOptions { MaxDepth = 32 }, ct);
+        }
+        catch (JsonException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request could not be read",
+                detail: $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}).");
+        }
+        using (document)
+        {
+            var v = new Validator();
+            if (SecurityEventParser.EventsOf(document.RootElement, v) is not { } events)
+            {
+                return TypedResults.ValidationProblem(v.Errors, title: "The batch needs attention");
+            }
+            var keyId = Guid.TryParse(user.FindFirstValue(ConsoleClaims.ApiKeyId), out var k) ? k : (Guid?)null;
+            var source = await senders.SourceOfAsync(keyId, user, ct);
+            var parsed = SecurityEventParser.Parse(events, clock.GetUtcNow(), source, keyId);
+            if (parsed.Accepted.Count == 0)
+            {
+                var all = parsed.Errors.SelectMany(e => e.Errors).ToDictionary(e => e.Key, e => e.Value);
+                return TypedResults.ValidationProblem(all, title: "No event of the batch could be accepted");
+            }
+            long[] ids;
+            try
+            {
+                ids = await sink.WriteAsync(parsed.Accepted, ct);
+            }
+            catch (EventStoreUnavailableException)
+            {
+                request.HttpContext.Response.Headers.RetryAfter = "5";
+                return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Events could not be stored",
+                    detail: "Nothing of this batch was stored. Send it again in a few seconds.");
+            }
+            return TypedResults.Ok(new EventBatchResult(ids.Length, parsed.Errors.Count, ids, parsed.Errors));
+        }
+    }
+
+    private static async Task<Results<Ok<EventPage>, ValidationProblem>> Search(
+        string? type, string? source, string? actor, string? keyPrefix, string? sourceIp, string? outcome,
+        string? from, string? to, string? before, string? limit, ConsoleDbContext db, CancellationToken ct)
+    {
+        var q = new QueryReader();
+        var typeFilter = q.Text("type", type, 66);
+        var sourceFilter = q.Text("source", source, SecurityEventLimits.MaxSourceLength);
+        var actorFilter = q.Text("actor", actor, SecurityEventLimits.MaxActorLength);
+        var keyFilter = q.Text("keyPrefix", keyPrefix, SecurityEventLimits.MaxKeyPrefixLength);
+        var ipFilter = q.Text("sourceIp", sourceIp, 45);
+        var outcomeFilter = q.OneOf("outcome", outcome, EventOutcomes.All);
+        var fromTime = q.Time("from", from);
+        var toTime = q.Time("to", to);
+        var beforeId = q.Id("before", before);
+        var take = q.Int("limit", limit, 100, 1, 500);
+        if (!q.IsValid)
+        {
+            return q.Problem();
+        }
+        var query = db.SecurityEvents.AsNoTracking();
+        if (typeFilter is not null)
+        {
+            var prefix = typeFilter.EndsWith(".*", StringComparison.Ordinal) ? typeFilter[..^1] : null;
+            query = prefix is not null ? query.Where(e => e.Type.StartsWith(prefix)) : query.Where(e => e.Type == typeFilter);
+        }
+        query = sourceFilter is null ? query : query.Where(e => e.Source == sourceFilter);
+        query = actorFilter is null ? query : query.Where(e => e.Actor == actorFilter);
+        query = keyFilter is null ? query : query.Where(e => e.KeyPrefix == keyFilter);
+        query = ipFilter is null ? query : query.Where(e => e.SourceIp == ipFilter);
+        query = outcomeFilter is null ? query : query.Where(e => e.Outcome == outcomeFilter);
+        query = fromTime is null ? query : query.Where(e => e.Time >= fromTime);
+        query = toTime is null ? query : query.Where(e => e.Time < toTime);
+        query = beforeId is null ? query : query.Where(e => e.Id < beforeId);
+        var rows = await query.OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(ct);
+        var page = rows.Take(take).Select(AlertViews.View).ToList();
+        return TypedResults.Ok(new EventPage(page, rows.Count > take ? page[^1].Id : null));
+    }
+}
+
+/// <summary>The default source of a batch: the sending key's service (looked up once per key), else the key or person.</summary>
+public sealed class EventSenders(IServiceScopeFactory scopes)
+{
+    private readonly ConcurrentDictionary<Guid, string> _services = new();
+
+    public async Task<string> SourceOfAsync(Guid? keyId, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (keyId is not { } id)
+        {
+            return $"user:{user.FindFirstValue(ClaimTypes.NameIdentifier)}";
+        }
+        if (_services.TryGetValue(id, out var known))
+        {
+            return known;
+        }
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+        var key = await db.ApiKeys.AsNoTracking().Where(x => x.Id == id).Select(x => new { x.Service, x.Prefix }).FirstOrDefaultAsync(ct);
+        var source = key?.Service ?? (key is null ? "unknown" : $"key:{key.Prefix}");
+        if (source.Length > SecurityEventLimits.MaxSourceLength)
+        {
+            source = source[..SecurityEventLimits.MaxSourceLength];
+        }
+        return _services[id] = source;
+    }
+}

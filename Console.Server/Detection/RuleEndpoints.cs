@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SecurityConsole.Server.Detection.Rules;
+using SecurityConsole.Server.Hosting;
+using SecurityConsole.Shared.Detection;
+using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Detection;
+
+public static class RuleEndpoints
+{
+    public static IEndpointRouteBuilder MapRules(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup($"{ApiConventions.Prefix}/rules")
+            .WithTags("Detection rules")
+            .RequireAuthorization(Permissions.PolicyAny(Permissions.AlertsRead, Permissions.RulesManage))
+            .WithValidation();
+        var manage = Permissions.Policy(Permissions.RulesManage);
+
+        group.MapGet("/", async (RuleAdmin rules, CancellationToken ct) => TypedResults.Ok(await rules.ListAsync(ct)))
+            .WithName("ListDetectionRules").WithSummary("Every rule with its parameters, how often it fired, when last, and its active alerts.");
+        group.MapGet("/types", () => TypedResults.Ok(BuiltInRules.Types))
+            .WithName("ListDetectionRuleTypes").WithSummary("The rule types, each with its parameters (kind, range, meaning) and defaults, for a form.");
+        group.MapGet("/{id}", async Task<Results<Ok<DetectionRuleView>, NotFound>> (string id, RuleAdmin rules, CancellationToken ct) =>
+                await rules.GetAsync(id, ct) is { } rule ? TypedResults.Ok(rule) : TypedResults.NotFound())
+            .WithName("GetDetectionRule").WithSummary("One rule.");
+        group.MapPut("/{id}", (string id, DetectionRuleUpdate body, RuleAdmin rules, CancellationToken ct) => rules.UpdateAsync(id, body, ct))
+            .RequireAuthorization(manage).WithName("UpdateDetectionRule")
+            .WithSummary("Enable, disable, tune the window, grouping, severity or parameters (validated per rule type); audited; live on every node within seconds.");
+        group.MapPost("/", (DetectionRuleCreate body, RuleAdmin rules, CancellationToken ct) => rules.CreateAsync(body, ct))
+            .RequireAuthorization(manage).WithName("CreateDetectionRule")
+            .WithSummary("A new rule of a built-in type, e.g. a threshold on an event type a service sends; audited.");
+        return app;
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using SecurityConsole.Shared.Detection;
+using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Detection;
+
+public static class ThreatEndpoints
+{
+    public static IEndpointRouteBuilder MapThreats(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup($"{ApiConventions.Prefix}/threats")
+            .WithTags("Threats")
+            .RequireAuthorization(Permissions.Policy(Permissions.AlertsRead));
+        group.MapGet("/timeline", Timeline).WithName("GetThreatTimeline")
+            .WithSummary("Events and alerts per bucket (bucketMinutes, default 60) between from and to (default the last 24 hours).");
+        group.MapGet("/heatmap", Heatmap).WithName("GetActivityHeatmap")
+            .WithSummary("Events by weekday (0 = Monday) and hour, shifted by offsetMinutes from UTC (default the last 30 days).");
+        group.MapGet("/top-entities", Top).WithName("GetTopEntities")
+            .WithSummary("Keys, users, addresses or services (kind) with the most alerts last seen between from and to (default 7 days).");
+        group.MapGet("/entity", Entity).WithName("GetEntityProfile")
+            .WithSummary("One entity (kind and id): its learned baselines against its activity per hour over the last hours (default 48), and its alerts.");
+        return app;
+    }
+
+    private static async Task<Results<Ok<Timeline>, ValidationProblem>> Timeline(
+        string? from, string? to, string? bucketMinutes, ThreatAnalytics analytics, TimeProvider clock, CancellationToken ct)
+    {
+        var q = new QueryReader();
+        var bucket = TimeSpan.FromMinutes(q.Int("bucketMinutes", bucketMinutes, 60, 1, 10_080));
+        var (start, end) = q.Range(from, to, clock.GetUtcNow(), TimeSpan.FromHours(24), TimeSpan.FromDays(400));
+        if (q.IsValid && (end - start) / bucket > 2000)
+        {
+            q.Validator.Add("bucketMinutes", "Too many buckets for this range (at most 2000): choose longer buckets or a shorter range.");
+        }
+        return q.IsValid ? TypedResults.Ok(await analytics.TimelineAsync(start, end, bucket, ct)) : q.Problem();
+    }
+
+    private static async Task<Results<Ok<Heatmap>, ValidationProblem>> Heatmap(
+        string? from, string? to, string? offsetMinutes, ThreatAnalytics analytics, TimeProvider clock, CancellationToken ct)
+    {
+        var q = new QueryReader();
+        var offset = q.Int("offsetMinutes", offsetMinutes, 0, -840, 840);
+        var (start, end) = q.Range(from, to, clock.GetUtcNow(), TimeSpan.FromDays(30), TimeSpan.FromDays(400));
+        return q.IsValid ? TypedResults.Ok(await analytics.HeatmapAsync(start, end, offset, ct)) : q.Problem();
+    }
+
+    private static async Task<Results<Ok<List<TopEntity>>, ValidationProblem>> Top(
+        string? kind, string? from, string? to, string? limit, ThreatAnalytics analytics, TimeProvider clock, CancellationToken ct)
+    {
+        var q = new QueryReader();
+        var entityKind = q.OneOf("kind", kind, EntityKinds.All);
+        var take = q.Int("limit", limit, 10, 1, 100);
+        var (start, end) = q.Range(from, to, clock.GetUtcNow(), TimeSpan.FromDays(7), TimeSpan.FromDays(400));
+        return q.IsValid ? TypedResults.Ok(await analytics.TopEntitiesAsync(entityKind, start, end, take, ct)) : q.Problem();
+    }
+
+    private static async Task<Results<Ok<EntityProfile>, ValidationProblem>> Entity(
+        string? kind, string? id, string? hours, ThreatAnalytics analytics, TimeProvider clock, CancellationToken ct)
+    {
+        var q = new QueryReader();
+        if (string.IsNullOrEmpty(kind))
+        {
+            q.Validator.Add("kind", $"Must be one of: {string.Join(", ", EntityKinds.All)}.");
+        }
+        var entityKind = q.OneOf("kind", kind, EntityKinds.All);
+        var entityId = q.Text("id", id, 256);
+        if (string.IsNullOrEmpty(id))
+        {
+            q.Validator.Add("id", "This field is required.");
+        }
+        var span = q.Int("hours", hours, 48, 1, 720);
+        return q.IsValid ? TypedResults.Ok(await analytics.ProfileAsync(entityKind!, entityId!, span, clock.GetUtcNow(), ct)) : q.Problem();
+    }
+}

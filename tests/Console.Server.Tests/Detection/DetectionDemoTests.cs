@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection;
+using SecurityConsole.Shared.Detection;
+using SecurityConsole.Shared.Security;
+using static SecurityConsole.Server.Tests.Detection.DetectionTestKit;
+
+namespace SecurityConsole.Server.Tests.Detection;
+
+/// <summary>--demo: a week of events in which the rules find exactly the planted incidents.</summary>
+public abstract class DetectionDemoTests
+{
+    protected abstract Task<ConsoleFactory> NewConsoleAsync(Dictionary<string, string?>? settings = null);
+
+    [Fact]
+    public async Task TheRulesFindThePlantedIncidentsAndNothingElse()
+    {
+        await using var factory = await NewConsoleAsync(Fast(new() { ["Console:Demo"] = "true" }));
+        var analyst = await factory.SignedInClientAsync(Roles.SecurityAnalyst);
+        await WaitForBacklogAsync(factory);
+        var alerts = (await analyst.AlertsAsync()).Items;
+        var found = alerts.Select(a => $"{a.RuleId} {a.EntityKind}").Order().ToList();
+
+        string[] expected =
+        [
+            "account-lockout user", "brute-force ip", "key-new-network key", "leaked-key key", "revoked-key-use key",
+            "service-rate-anomaly service", "service-rate-anomaly service", "user-unusual-hours user",
+        ];
+        Assert.Equal(expected.Order(), found);
+        Assert.Contains(alerts, a => a.RuleId == "brute-force" && a.EntityId == DetectionDemo.BruteForceAddress);
+        Assert.Contains(alerts, a => a.RuleId == "service-rate-anomaly" && a.EntityId == DetectionDemo.BurstingService);
+        // The brute force is also a burst of the console's own events.
+        Assert.Contains(alerts, a => a.RuleId == "service-rate-anomaly" && a.EntityId == "console");
+        Assert.Contains(alerts, a => a.RuleId == "user-unusual-hours" && a.EntityId == "sam.soc@demo.example" && a.Title.Contains("03:00"));
+        Assert.Contains(alerts, a => a.RuleId == "key-new-network" && a.Title.Contains("45.77.12.0/24"));
+        Assert.All(alerts, a => Assert.True(a.FirstSeenAt < DateTimeOffset.UtcNow.AddMinutes(-60), $"{a.RuleId} at {a.FirstSeenAt}: the incidents lie in the past week"));
+
+        var events = await analyst.GetFromJsonAsync<EventPage>($"{Events}?limit=1", Ct);
+        Assert.NotEmpty(events!.Items);
+        var timeline = await analyst.GetFromJsonAsync<Timeline>("/api/v1/threats/timeline?bucketMinutes=1440&from=" +
+            Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-7).ToString("O")), Ct);
+        Assert.True(timeline!.Buckets.Sum(b => b.Events) > 5000);
+    }
+
+    internal static async Task WaitForBacklogAsync(ConsoleFactory factory)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await using (var scope = factory.Services.CreateAsyncScope())
+            {
+                if (!await scope.ServiceProvider.GetRequiredService<ConsoleDbContext>().DetectionBacklog.AnyAsync(Ct))
+                {
+                    return;
+                }
+            }
+            Assert.True(DateTime.UtcNow < deadline, "The demo's events were not all through detection within 60 s");
+            await Task.Delay(250, Ct);
+        }
+    }
+}
+
+public sealed class SqliteDetectionDemoTests : DetectionDemoTests
+{
+    protected override Task<ConsoleFactory> NewConsoleAsync(Dictionary<string, string?>? settings = null) => Task.FromResult(ConsoleFactory.Sqlite(extra: settings));
+}
+
+public sealed class PostgresDetectionDemoTests(PostgresServer postgres) : DetectionDemoTests
+{
+    protected override Task<ConsoleFactory> NewConsoleAsync(Dictionary<string, string?>? settings = null) => ConsoleFactory.PostgresAsync(postgres, extra: settings);
+}
