@@ -8,12 +8,16 @@ namespace SecurityConsole.Benchmarks;
 /// <summary>
 /// One page of audit search over 1,000,000 entries through <see cref="AuditReader.SearchAsync"/>, the service behind
 /// GET /api/v1/audit (a scope and context per page, as per request; personal data decrypted and masked),
-/// against the primary-key ordered LIMIT 50 read in plain SQL. Each invocation reads <see cref="Pages"/> pages.
+/// against the primary-key ordered LIMIT 50 read in plain SQL. Each invocation reads <see cref="Pages"/> pages
+/// (<see cref="SlowPages"/> for the rows that take seconds); the mean is per page.
 /// </summary>
 [Config(typeof(DatabaseConfig))]
 public class AuditSearchBenchmarks
 {
     public const int Pages = 20;
+
+    /// <summary>Rows that take a second or more per page read fewer pages per invocation.</summary>
+    public const int SlowPages = 4;
 
     // Seeded once per process and shared by both index variants.
     private static SeededTrail? s_trail;
@@ -78,14 +82,14 @@ public class AuditSearchBenchmarks
     [Benchmark(OperationsPerInvoke = Pages, Description = AuditSearchCases.ActionPrefix)]
     public Task ActionPrefixAsync() => SearchAsync(AuditSearchCases.ActionPrefix);
 
-    [Benchmark(OperationsPerInvoke = Pages, Description = AuditSearchCases.TimeRange)]
-    public Task TimeRangeAsync() => SearchAsync(AuditSearchCases.TimeRange);
+    [Benchmark(OperationsPerInvoke = SlowPages, Description = AuditSearchCases.TimeRange)]
+    public Task TimeRangeAsync() => SearchAsync(AuditSearchCases.TimeRange, SlowPages);
 
     [Benchmark(OperationsPerInvoke = Pages, Description = AuditSearchCases.Target)]
     public Task TargetAsync() => SearchAsync(AuditSearchCases.Target);
 
-    [Benchmark(OperationsPerInvoke = Pages, Description = AuditSearchCases.TextRare)]
-    public Task TextRareAsync() => SearchAsync(AuditSearchCases.TextRare);
+    [Benchmark(OperationsPerInvoke = SlowPages, Description = AuditSearchCases.TextRare)]
+    public Task TextRareAsync() => SearchAsync(AuditSearchCases.TextRare, SlowPages);
 
     [Benchmark(OperationsPerInvoke = Pages, Description = AuditSearchCases.TextCommon)]
     public Task TextCommonAsync() => SearchAsync(AuditSearchCases.TextCommon);
@@ -119,26 +123,27 @@ public class AuditSearchBenchmarks
     /// <summary>Every column of every row, read as the console's reader reads them, so plain-SQL rows move the same bytes.</summary>
     private static async Task<long> ReadAllAsync(Npgsql.NpgsqlCommand command)
     {
-        long sum = 0;
+        long rows = 0, sum = 0;
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            sum += reader.GetInt64(0) + reader.GetInt16(1) + reader.GetFieldValue<DateTime>(2).Ticks;
+            rows++;
+            sum ^= reader.GetInt64(0) ^ reader.GetInt16(1) ^ reader.GetFieldValue<DateTime>(2).Ticks;
             for (var c = 3; c < reader.FieldCount; c++)
             {
                 sum += reader.IsDBNull(c) ? 0 : reader.GetValue(c) is string s ? s.Length : 1;
             }
         }
-        return sum > 0 ? sum : throw new InvalidOperationException("The query found nothing.");
+        return rows > 0 ? sum : throw new InvalidOperationException("The query found nothing.");
     }
 
     internal const string AuditEntryColumns =
         """ "Sequence", "Version", "Time", "Category", "Action", "ActorType", "ActorId", "TargetType", "TargetId", "Outcome", "SourceIp", "CorrelationId", "Data", "Subject", "SubjectKeyId", "Personal", "PrevHash", "Hash" """;
 
-    private async Task SearchAsync(string name)
+    private async Task SearchAsync(string name, int pages = Pages)
     {
         var query = _queries[name];
-        for (var i = 0; i < Pages; i++)
+        for (var i = 0; i < pages; i++)
         {
             await SearchOnceAsync(query);
         }
