@@ -6,6 +6,7 @@
 #
 #   bench/wrk/verify.sh                      # from the repository root
 #   ROUNDS=3 DURATION=30s bench/wrk/verify.sh
+#   VARIANT_ENV="OTEL_SDK_DISABLED=true" bench/wrk/verify.sh   # a third target: the console with extra environment, same rounds
 #
 # Prints requests/s and p99 latency per run, the means, and the ratio console/bare (goal: at least 0.60).
 set -euo pipefail
@@ -59,14 +60,32 @@ PIDS+=($!)
 
 CONSOLE_URL=http://127.0.0.1:$CONSOLE_PORT/api/v1/keys/verify
 BARE_URL=http://127.0.0.1:$BARE_PORT/
+declare -A URLS=([bare]=$BARE_URL [console]=$CONSOLE_URL)
+TARGETS=(bare console)
+if [[ -n "${VARIANT_ENV:-}" ]]; then
+  # Same database, same keys, its own port; only the extra environment differs.
+  VARIANT_PORT=$((CONSOLE_PORT + 10))
+  # shellcheck disable=SC2086
+  (cd "$SERVER_DIR" && exec env $VARIANT_ENV dotnet Console.Server.dll --urls "http://127.0.0.1:$VARIANT_PORT") >"$WORK/variant.log" 2>&1 &
+  PIDS+=($!)
+  URLS[variant]=http://127.0.0.1:$VARIANT_PORT/api/v1/keys/verify
+  TARGETS+=(variant)
+  echo "   variant = console with: $VARIANT_ENV"
+fi
 BODY="{\"key\":\"$VERIFY_KEY\",\"requiredScope\":\"events:write\",\"clientIp\":\"10.1.2.3\"}"
 for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$CONSOLE_PORT/health/live" >/dev/null && curl -fs -X POST "$BARE_URL" >/dev/null; then break; fi
+  if curl -fs "http://127.0.0.1:$CONSOLE_PORT/health/live" >/dev/null && curl -fs -X POST "$BARE_URL" >/dev/null \
+    && { [[ -z "${URLS[variant]:-}" ]] || curl -fs "http://127.0.0.1:$VARIANT_PORT/health/live" >/dev/null; }; then break; fi
   sleep 0.5
 done
-ANSWER=$(curl -fsS -X POST "$CONSOLE_URL" -H "Authorization: Bearer $VERIFIER_KEY" -H 'Content-Type: application/json' -d "$BODY")
-echo "   verify answers: $ANSWER"
-[[ "$ANSWER" == *'"valid":true'* ]] || { echo "The key does not verify"; cat "$WORK/console.log"; exit 1; }
+verifies() {
+  local answer
+  answer=$(curl -fsS -X POST "$1" -H "Authorization: Bearer $VERIFIER_KEY" -H 'Content-Type: application/json' -d "$BODY")
+  [[ "$answer" == *'"valid":true'* ]] || { echo "The key does not verify at $1: $answer"; cat "$WORK"/*.log; exit 1; }
+  echo "$answer"
+}
+echo "   verify answers: $(verifies "$CONSOLE_URL")"
+[[ -z "${URLS[variant]:-}" ]] || verifies "${URLS[variant]}" >/dev/null
 [[ "$(curl -fsS -X POST "$BARE_URL" -d "$BODY")" == "ok" ]] || { echo "The bare endpoint does not answer ok"; exit 1; }
 
 # wrk's summary → "requests/s p99-in-ms"; any non-2xx response fails the run.
@@ -82,30 +101,33 @@ run_wrk() {
 }
 
 echo "== warm-up, 5 s each (not counted)"
-run_wrk bare "$BARE_URL" 5s >/dev/null
-run_wrk console "$CONSOLE_URL" 5s >/dev/null
+for name in "${TARGETS[@]}"; do run_wrk "$name" "${URLS[$name]}" 5s >/dev/null; done
 
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds, alternating"
 printf '%-6s %-8s %12s %10s\n' round target "requests/s" "p99 (ms)"
 declare -A RPS_SUM=() P99_SUM=()
 for round in $(seq 1 "$ROUNDS"); do
-  # Alternate which goes first, so that drift in the machine's load falls on both.
-  if (( round % 2 == 1 )); then order=(bare console); else order=(console bare); fi
+  # Rotate which goes first, so that drift in the machine's load falls on every target.
+  n=${#TARGETS[@]}; order=()
+  for i in $(seq 0 $((n - 1))); do order+=("${TARGETS[$(((i + round - 1) % n))]}"); done
   for name in "${order[@]}"; do
-    url=$BARE_URL; [[ $name == console ]] && url=$CONSOLE_URL
-    read -r rps p99 < <(run_wrk "$name" "$url" "$DURATION")
+    read -r rps p99 < <(run_wrk "$name" "${URLS[$name]}" "$DURATION")
     printf '%-6s %-8s %12.0f %10.2f\n' "$round" "$name" "$rps" "$p99"
     RPS_SUM[$name]=$(awk -v a="${RPS_SUM[$name]:-0}" -v b="$rps" 'BEGIN { print a + b }')
     P99_SUM[$name]=$(awk -v a="${P99_SUM[$name]:-0}" -v b="$p99" 'BEGIN { print a + b }')
   done
 done
-ANSWER=$(curl -fsS -X POST "$CONSOLE_URL" -H "Authorization: Bearer $VERIFIER_KEY" -H 'Content-Type: application/json' -d "$BODY")
-[[ "$ANSWER" == *'"valid":true'* ]] || { echo "The key stopped verifying: $ANSWER"; exit 1; }
+for name in "${TARGETS[@]}"; do [[ $name == bare ]] || verifies "${URLS[$name]}" >/dev/null; done
 
-awk -v br="${RPS_SUM[bare]}" -v cr="${RPS_SUM[console]}" -v bp="${P99_SUM[bare]}" -v cp="${P99_SUM[console]}" -v n="$ROUNDS" 'BEGIN {
-  printf "%-6s %-8s %12.0f %10.2f\n", "mean", "bare", br / n, bp / n
-  printf "%-6s %-8s %12.0f %10.2f\n", "mean", "console", cr / n, cp / n
-  ratio = cr / br
-  printf "ratio console/bare (requests/s): %.2f — goal >= 0.60: %s\n", ratio, (ratio >= 0.60) ? "met" : "not met"
-}'
+for name in "${TARGETS[@]}"; do
+  awk -v name="$name" -v r="${RPS_SUM[$name]}" -v p="${P99_SUM[$name]}" -v n="$ROUNDS" \
+    'BEGIN { printf "%-6s %-8s %12.0f %10.2f\n", "mean", name, r / n, p / n }'
+done
+for name in "${TARGETS[@]}"; do
+  [[ $name == bare ]] && continue
+  awk -v name="$name" -v br="${RPS_SUM[bare]}" -v cr="${RPS_SUM[$name]}" 'BEGIN {
+    ratio = cr / br
+    printf "ratio %s/bare (requests/s): %.2f — goal >= 0.60: %s\n", name, ratio, (ratio >= 0.60) ? "met" : "not met"
+  }'
+done
 echo "== done $(date -u +%FT%TZ); load: $(cut -d' ' -f1-3 /proc/loadavg)"
