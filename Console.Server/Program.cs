@@ -25,7 +25,7 @@ builder.AddConsoleRealtime(settings);
 builder.AddConsoleUi();
 builder.AddAudit();
 builder.AddUsers();
-builder.AddKeys();
+builder.AddKeys(settings);
 builder.AddDetection();
 
 var app = builder.Build();

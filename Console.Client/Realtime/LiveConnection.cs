@@ -14,11 +14,13 @@ public enum LiveState
 
 /// <summary>
 /// The browser's one SignalR connection to /hubs/alerts. Reconnects by itself, forever, with back-off;
-/// pages subscribe to hub methods through <see cref="On{T}"/>.
+/// pages and the layout subscribe to hub methods through <see cref="On{T}"/>, before or after it starts.
 /// </summary>
 public sealed class LiveConnection(NavigationManager navigation) : IAsyncDisposable
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.Zero, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)];
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (Type Payload, List<Func<object?, Task>> Handlers)> _subscriptions = new(StringComparer.Ordinal);
     private HubConnection? _hub;
     private CancellationTokenSource? _retry;
 
@@ -47,14 +49,65 @@ public sealed class LiveConnection(NavigationManager navigation) : IAsyncDisposa
             LastConnectedAt = DateTimeOffset.UtcNow;
             return Task.CompletedTask;
         });
+        lock (_gate)
+        {
+            foreach (var (method, subscription) in _subscriptions)
+            {
+                Listen(_hub, method, subscription.Payload);
+            }
+        }
         await KeepTryingAsync();
     }
 
+    /// <summary>
+    /// Calls <paramref name="handler"/> for each message of <paramref name="method"/> until the returned
+    /// subscription is disposed. Handlers run off the renderer's thread: components use InvokeAsync.
+    /// </summary>
     public IDisposable On<T>(string method, Func<T, Task> handler)
     {
-        ArgumentNullException.ThrowIfNull(_hub, "Start the connection first.");
-        return _hub.On(method, handler);
+        Func<object?, Task> untyped = payload => handler((T)payload!);
+        lock (_gate)
+        {
+            if (!_subscriptions.TryGetValue(method, out var subscription))
+            {
+                subscription = (typeof(T), []);
+                _subscriptions[method] = subscription;
+                if (_hub is not null)
+                {
+                    Listen(_hub, method, typeof(T));
+                }
+            }
+            else if (subscription.Payload != typeof(T))
+            {
+                throw new InvalidOperationException($"'{method}' carries {subscription.Payload.Name}, not {typeof(T).Name}.");
+            }
+            subscription.Handlers.Add(untyped);
+        }
+        return new Subscription(() =>
+        {
+            lock (_gate)
+            {
+                _subscriptions[method].Handlers.Remove(untyped);
+            }
+        });
     }
+
+    /// <summary>Hands a message to this method's subscribers, as if the hub had sent it; the hub's own way in.</summary>
+    internal async Task DispatchAsync(string method, object? payload)
+    {
+        Func<object?, Task>[] handlers;
+        lock (_gate)
+        {
+            handlers = _subscriptions.TryGetValue(method, out var subscription) ? [.. subscription.Handlers] : [];
+        }
+        foreach (var handler in handlers)
+        {
+            await handler(payload);
+        }
+    }
+
+    private void Listen(HubConnection hub, string method, Type payload) =>
+        hub.On(method, [payload], (args, _) => DispatchAsync(method, args[0]), this);
 
     private async Task KeepTryingAsync()
     {
@@ -91,6 +144,13 @@ public sealed class LiveConnection(NavigationManager navigation) : IAsyncDisposa
         {
             await _hub.DisposeAsync();
         }
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private Action? _dispose = dispose;
+
+        public void Dispose() => Interlocked.Exchange(ref _dispose, null)?.Invoke();
     }
 
     private sealed class ForeverRetryPolicy : IRetryPolicy

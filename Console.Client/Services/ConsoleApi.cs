@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Dashboard;
+using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Users;
 
 namespace SecurityConsole.Client.Services;
@@ -70,6 +71,59 @@ public class ConsoleApi(HttpClient http)
     public virtual Task<ErasureResult> EraseAuditSubjectAsync(ErasureRequest request, CancellationToken ct = default) =>
         SendAsync<ErasureResult>(HttpMethod.Post, "api/v1/audit/erasure", request, ct);
 
+    // API keys
+
+    /// <summary>The scopes a key may be requested with, each with its risk.</summary>
+    public virtual Task<List<RequestableScope>> GetRequestableScopesAsync(CancellationToken ct = default) =>
+        GetAsync<List<RequestableScope>>("api/v1/keys/scopes", ct);
+
+    /// <summary>The admins' key policy: the scope catalogue, auto-approval and maximum age per environment.</summary>
+    public virtual Task<KeyPolicy> GetKeyPolicyAsync(CancellationToken ct = default) => GetAsync<KeyPolicy>("api/v1/keys/policy", ct);
+
+    public virtual Task<KeyPolicy> SetKeyPolicyAsync(KeyPolicy policy, CancellationToken ct = default) =>
+        SendAsync<KeyPolicy>(HttpMethod.Put, "api/v1/keys/policy", policy, ct);
+
+    public virtual Task<KeyRequestSummary> RequestKeyAsync(KeyRequestCreate request, CancellationToken ct = default) =>
+        SendAsync<KeyRequestSummary>(HttpMethod.Post, "api/v1/keys/requests", request, ct);
+
+    /// <summary>Every request for approvers, one's own otherwise; newest first.</summary>
+    public virtual Task<List<KeyRequestSummary>> GetKeyRequestsAsync(string? status = null, CancellationToken ct = default) =>
+        GetAsync<List<KeyRequestSummary>>("api/v1/keys/requests" + Query(("status", status)), ct);
+
+    public virtual Task<KeyRequestSummary> DecideKeyRequestAsync(Guid id, bool approve, KeyRequestDecision decision, CancellationToken ct = default) =>
+        SendAsync<KeyRequestSummary>(HttpMethod.Post, $"api/v1/keys/requests/{id}/{(approve ? "approve" : "reject")}", decision, ct);
+
+    /// <summary>The secret of an approved request, exactly once; afterwards the server answers 410 Gone.</summary>
+    public virtual Task<ApiKeyIssued> PickUpRequestedKeyAsync(Guid requestId, CancellationToken ct = default) =>
+        SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/keys/requests/{requestId}/pickup", null, ct);
+
+    /// <summary>A key's waiting secret (after approval or rotation), exactly once; afterwards 410 Gone.</summary>
+    public virtual Task<ApiKeyIssued> PickUpKeyAsync(Guid keyId, CancellationToken ct = default) =>
+        SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/keys/{keyId}/pickup", null, ct);
+
+    /// <summary>Every key for keys:read, one's own otherwise; <paramref name="owner"/> is a user id.</summary>
+    public virtual Task<List<ApiKeySummary>> GetKeysAsync(string? status = null, string? owner = null, CancellationToken ct = default) =>
+        GetAsync<List<ApiKeySummary>>("api/v1/keys" + Query(("status", status), ("owner", owner)), ct);
+
+    public virtual Task<ApiKeySummary> GetKeyAsync(Guid id, CancellationToken ct = default) => GetAsync<ApiKeySummary>($"api/v1/keys/{id}", ct);
+
+    /// <summary>Uses per minute over the last <paramref name="hours"/> hours (at most 720); minutes without use are absent.</summary>
+    public virtual Task<List<KeyUsagePoint>> GetKeyUsageAsync(Guid id, int hours, CancellationToken ct = default) =>
+        GetAsync<List<KeyUsagePoint>>($"api/v1/keys/{id}/usage?hours={hours}", ct);
+
+    public virtual Task<KeyRotated> RotateKeyAsync(Guid id, RotateKeyRequest request, CancellationToken ct = default) =>
+        SendAsync<KeyRotated>(HttpMethod.Post, $"api/v1/keys/{id}/rotate", request, ct);
+
+    /// <summary>Suspends a key (reversibly) with a reason; verify answers "disabled" until it is enabled.</summary>
+    public virtual Task<ApiKeySummary> DisableKeyAsync(Guid id, DisableKeyRequest request, CancellationToken ct = default) =>
+        SendAsync<ApiKeySummary>(HttpMethod.Post, $"api/v1/keys/{id}/disable", request, ct);
+
+    public virtual Task<ApiKeySummary> EnableKeyAsync(Guid id, CancellationToken ct = default) =>
+        SendAsync<ApiKeySummary>(HttpMethod.Post, $"api/v1/keys/{id}/enable", null, ct);
+
+    public virtual Task<ApiKeySummary> RevokeKeyAsync(Guid id, RevokeKeyRequest request, CancellationToken ct = default) =>
+        SendAsync<ApiKeySummary>(HttpMethod.Post, $"api/v1/keys/{id}/revoke", request, ct);
+
     /// <summary>
     /// The export's address for a plain link: the browser sends the session cookie on a GET, and the
     /// server streams the file with its name. Paging positions are dropped: an export has every match.
@@ -78,6 +132,12 @@ public class ConsoleApi(HttpClient http)
     {
         var filters = (query with { Before = null, After = null, Limit = AuditSearchQuery.DefaultLimit }).ToQueryString();
         return $"api/v1/audit/export?format={Uri.EscapeDataString(format)}{(filters.Length > 0 ? "&" + filters[1..] : "")}";
+    }
+
+    private static string Query(params (string Name, string? Value)[] parameters)
+    {
+        var given = parameters.Where(p => !string.IsNullOrEmpty(p.Value)).Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}").ToList();
+        return given.Count == 0 ? "" : "?" + string.Join('&', given);
     }
 
     protected async Task<T> GetAsync<T>(string url, CancellationToken ct)

@@ -12,6 +12,10 @@ public static class PermissionPolicies
         {
             options.AddPolicy(Permissions.Policy(permission), p => p.RequireClaim(Permissions.ClaimType, permission));
         }
+        foreach (var policy in PolicyNames.AnyOf)
+        {
+            options.AddPolicy(policy, p => p.RequireClaim(Permissions.ClaimType, Permissions.OfPolicy(policy)));
+        }
         options.AddPolicy(PolicyNames.SignedIn, p => p.RequireAuthenticatedUser());
     }
 }

@@ -11,6 +11,15 @@ public static class PolicyNames
     public const string SignedIn = "signed-in";
     public const string AlertsRead = Permissions.PolicyPrefix + Permissions.AlertsRead;
     public const string KeysRequest = Permissions.PolicyPrefix + Permissions.KeysRequest;
+    public const string KeysApprove = Permissions.PolicyPrefix + Permissions.KeysApprove;
+    public const string KeysRead = Permissions.PolicyPrefix + Permissions.KeysRead;
+    public const string KeysWrite = Permissions.PolicyPrefix + Permissions.KeysWrite;
+
+    /// <summary>Anyone who may see a key: their own (keys:request) or every key (keys:read, keys:write); as the server's key endpoints.</summary>
+    public const string KeysSee = Permissions.PolicyPrefix + Permissions.KeysRead + "|" + Permissions.KeysWrite + "|" + Permissions.KeysRequest;
+
+    /// <summary>The any-of policies ("perm:a|b") that pages use; each is registered by <see cref="PermissionPolicies"/>.</summary>
+    public static IReadOnlyList<string> AnyOf { get; } = [KeysSee];
     public const string AuditRead = Permissions.PolicyPrefix + Permissions.AuditRead;
     public const string AuditManage = Permissions.PolicyPrefix + Permissions.AuditManage;
     public const string PiiRead = Permissions.PolicyPrefix + Permissions.PiiRead;

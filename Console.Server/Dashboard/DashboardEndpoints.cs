@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Shared.Keys;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Dashboard;
 using SecurityConsole.Shared.Hosting;
@@ -17,7 +19,7 @@ public static class DashboardEndpoints
         return app;
     }
 
-    private static async Task<Ok<DashboardSummary>> GetSummary(ConsoleDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<DashboardSummary>> GetSummary(ConsoleDbContext db, KeyPolicyStore policies, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var firstDay = DateOnly.FromDateTime(now.UtcDateTime).AddDays(-13);
@@ -35,6 +37,8 @@ public static class DashboardEndpoints
             await db.ApiKeys.CountAsync(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), ct),
             await db.Invitations.CountAsync(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct),
             await db.AuditEntries.LongCountAsync(ct),
-            series));
+            series,
+            await KeyRotationPolicy.CountOverdueAsync(db.ApiKeys, await policies.GetAsync(ct), now, ct),
+            await db.KeyRequests.CountAsync(r => r.Status == KeyRequestStatuses.Pending, ct)));
     }
 }

@@ -37,6 +37,7 @@ public abstract class ConsoleDbContext(DbContextOptions options)
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertNote> AlertNotes => Set<AlertNote>();
     public DbSet<EntityBaseline> EntityBaselines => Set<EntityBaseline>();
+    public DbSet<ConsoleSetting> Settings => Set<ConsoleSetting>();
 
     /// <summary>The transaction the audit interceptor opened for a save that had none; committed or rolled back with it.</summary>
     internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? AuditTransaction { get; set; }

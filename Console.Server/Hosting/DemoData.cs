@@ -51,14 +51,7 @@ public static class DemoData
             await users.AddToRoleAsync(user, role);
             created.Add(user);
         }
-        var issuer = sp.GetRequiredService<ApiKeyIssuer>();
-        string[] services_ = ["payments-api", "search-indexer", "billing-worker", "mobile-gateway"];
-        foreach (var (service, i) in services_.Select((s, i) => (s, i)))
-        {
-            var owner = created[4 + i % 2];
-            await issuer.IssueAsync(owner.Id, $"{service} ({(i % 2 == 0 ? "prod" : "staging")})",
-                i % 2 == 0 ? "production" : "staging", [Permissions.KeysVerify, Permissions.EventsWrite], TimeSpan.FromDays(90), service, ct);
-        }
+        KeyDemoData.Add(db, sp.GetRequiredService<ApiKeyIssuer>(), audit, [created[4], created[5]], created[3], now, random);
         // Two weeks of sign-ins, failed sign-ins and admin changes, so the trail and the dashboard chart have a shape.
         var entries = new List<(DateTimeOffset At, AuditEvent Event)>();
         for (var day = 13; day >= 0; day--)
@@ -79,8 +72,10 @@ public static class DemoData
         {
             audit.Record(e, at);
         }
+        // Detection's demo reads the keys back from the database: save them first.
+        await db.SaveChangesAsync(ct);
         await Detection.DetectionDemo.SeedAsync(sp, created, ct);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "demo.seeded", Data: new { users = created.Count, keys = services_.Length }));
+        audit.Record(new AuditEvent(AuditCategories.Admin, "demo.seeded", Data: new { users = created.Count }));
         await db.SaveChangesAsync(ct);
     }
 }

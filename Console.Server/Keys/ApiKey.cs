@@ -27,6 +27,10 @@ public sealed class ApiKey
     public string? RevokedReason { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
 
+    /// <summary>Suspended (verify answers <c>disabled</c>) until enabled again; unlike revocation, reversible.</summary>
+    public DateTimeOffset? DisabledAt { get; set; }
+    public string? DisabledReason { get; set; }
+
     /// <summary>The address the key was last used from (the verify's clientIp, or the caller's address).</summary>
     public string? LastUsedIp { get; set; }
     public int? RateLimitPerMinute { get; set; }
@@ -57,6 +61,7 @@ public sealed class ApiKey
     public string StatusAt(DateTimeOffset now) =>
         RevokedAt is not null ? KeyStatuses.Revoked
         : ExpiresAt is { } e && e <= now ? KeyStatuses.Expired
+        : DisabledAt is not null ? KeyStatuses.Disabled
         : SuccessorId is not null ? KeyStatuses.PendingRotation
         : ExpiresAt is { } soon && soon <= now + ExpiringWithin ? KeyStatuses.Expiring
         : KeyStatuses.Active;
@@ -79,6 +84,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>
         b.Property(k => k.Service).HasMaxLength(128);
         b.Property(k => k.Scopes).HasMaxLength(1024);
         b.Property(k => k.RevokedReason).HasMaxLength(512);
+        b.Property(k => k.DisabledReason).HasMaxLength(512);
         b.Property(k => k.IpAllowList).HasMaxLength(2048);
         b.Property(k => k.LastUsedIp).HasMaxLength(45);
         b.Property(k => k.PendingSecret).HasMaxLength(1024);

@@ -9,7 +9,8 @@ public sealed record KeyVerification(
     bool Valid,
     string? Reason,
     KeyRecord? Key,
-    int? RateLimitRemaining = null)
+    int? RateLimitRemaining = null,
+    int? RetryAfterSeconds = null)
 {
     public Guid KeyId => Key?.Id ?? Guid.Empty;
     public string? OwnerUserId => Key?.OwnerUserId;
@@ -55,6 +56,10 @@ public sealed class ApiKeyVerifier(
         {
             return KeyVerification.Denied(KeyVerifyReasons.Expired, record);
         }
+        if (record.Disabled)
+        {
+            return KeyVerification.Denied(KeyVerifyReasons.Disabled, record);
+        }
         if (options.CheckClientIp && record.RestrictsIp &&
             (options.ClientIp is not { } ip || !record.AllowedNetworks.Any(n => n.Contains(Normalise(ip)))))
         {
@@ -67,10 +72,10 @@ public sealed class ApiKeyVerifier(
         int? remaining = null;
         if (record.RateLimitPerMinute is { } perMinute && options.CountAgainstRateLimit)
         {
-            (var allowed, remaining) = limiter.TryTake(record.Id, perMinute);
+            (var allowed, remaining, var retryAfter) = limiter.TryTake(record.Id, perMinute);
             if (!allowed)
             {
-                return new KeyVerification(false, KeyVerifyReasons.RateLimited, record, 0);
+                return new KeyVerification(false, KeyVerifyReasons.RateLimited, record, 0, retryAfter);
             }
         }
         usage.Record(record.Id, options.ClientIp?.ToString());

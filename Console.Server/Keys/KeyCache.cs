@@ -26,22 +26,24 @@ public sealed record KeyRecord(
     DateTimeOffset? RevokedAt,
     int? RateLimitPerMinute,
     IReadOnlyList<IPNetwork> AllowedNetworks,
-    bool RestrictsIp)
+    bool RestrictsIp,
+    bool Disabled = false)
 {
     public static KeyRecord From(ApiKey key) => new(
         key.Id, key.OwnerUserId, key.DisplayKey, key.Service, key.Environment, key.ScopeList, key.ExpiresAt, key.RevokedAt,
         key.RateLimitPerMinute,
         [.. key.IpAllowListEntries.Select(e => Shared.Keys.IpAllowListEntry.TryParse(e, out var n) ? n : (IPNetwork?)null).OfType<IPNetwork>()],
         // An allow-list whose entries cannot be read admits nobody, never everybody.
-        key.IpAllowListEntries.Count > 0);
+        key.IpAllowListEntries.Count > 0,
+        key.DisabledAt is not null);
 }
 
 /// <summary>
 /// Verification records by key hash, in this process. A known key stays for <see cref="PositiveLifetime"/>,
 /// an unknown hash (null record) for <see cref="NegativeLifetime"/>. Changes that affect verification
-/// (revoke, rotate) call <see cref="IKeyInvalidation"/>, which removes the entry here and, once Redis
-/// invalidation exists, on every other node; the lifetimes only bound how stale a change made behind the
-/// console's back (directly in the database) can be.
+/// (revoke, rotate) call <see cref="IKeyInvalidation"/>, which removes the entry here and, through Redis, on
+/// every other node; the lifetimes only bound how stale a change made behind the console's back (directly in
+/// the database) can be.
 /// </summary>
 public sealed class KeyCache(TimeProvider clock)
 {
@@ -51,7 +53,11 @@ public sealed class KeyCache(TimeProvider clock)
     /// <summary>Unknown hashes are attacker-chosen: cap how many are remembered.</summary>
     public const int MaxNegativeEntries = 100_000;
 
+    /// <summary>While invalidations from other nodes may be missed, a cached answer is trusted only this long.</summary>
+    public static readonly TimeSpan UntrustedLifetime = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<KeyHash, Entry> _entries = new();
+    private volatile bool _untrusted;
     private long _generation;
     private int _negativeCount;
     private long _lastSweepTicks;
@@ -67,7 +73,8 @@ public sealed class KeyCache(TimeProvider clock)
         if (_entries.TryGetValue(hash, out var entry))
         {
             record = entry.Record;
-            stale = entry.Until <= clock.GetUtcNow();
+            var now = clock.GetUtcNow();
+            stale = entry.Until <= now || (_untrusted && entry.At + UntrustedLifetime <= now);
             return true;
         }
         record = null;
@@ -81,7 +88,8 @@ public sealed class KeyCache(TimeProvider clock)
         {
             return;
         }
-        var entry = new Entry(record, clock.GetUtcNow() + (record is null ? NegativeLifetime : PositiveLifetime));
+        var now = clock.GetUtcNow();
+        var entry = new Entry(record, now + (record is null ? NegativeLifetime : PositiveLifetime), now);
         _entries.AddOrUpdate(hash, _ => Added(entry), (_, old) => Replaced(old, entry));
         // An invalidation during the look-up may have been for this very key: drop what was just read.
         if (Generation != generationBeforeLookUp)
@@ -94,6 +102,27 @@ public sealed class KeyCache(TimeProvider clock)
     {
         Interlocked.Increment(ref _generation);
         Remove(hash);
+    }
+
+    /// <summary>Forgets everything (for example after missing invalidations while cut off from the other nodes).</summary>
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var hash in _entries.Keys)
+        {
+            Remove(hash);
+        }
+    }
+
+    /// <summary>
+    /// Untrusted: this node may be missing other nodes' invalidations (Redis unreachable), so cached answers older
+    /// than <see cref="UntrustedLifetime"/> are re-read from the database: a revocation elsewhere still takes effect
+    /// here within about a second. Trusted again once invalidations flow.
+    /// </summary>
+    public bool Untrusted
+    {
+        get => _untrusted;
+        set => _untrusted = value;
     }
 
     /// <summary>Drops expired entries, at most once per <see cref="NegativeLifetime"/>; true when that made room for negatives.</summary>
@@ -139,12 +168,12 @@ public sealed class KeyCache(TimeProvider clock)
         return entry;
     }
 
-    private sealed record Entry(KeyRecord? Record, DateTimeOffset Until);
+    private sealed record Entry(KeyRecord? Record, DateTimeOffset Until, DateTimeOffset At);
 }
 
 /// <summary>
-/// Tells every verifier that a key changed. In-process only for now; the Redis implementation will
-/// publish the hash on a channel that every node subscribes to and applies to its own <see cref="KeyCache"/>.
+/// Tells every verifier that a key changed: in this process (<see cref="LocalKeyInvalidation"/>, one node), or on
+/// every node through Redis (<see cref="RedisKeyInvalidation"/>, when ConnectionStrings:Redis is set).
 /// </summary>
 public interface IKeyInvalidation
 {

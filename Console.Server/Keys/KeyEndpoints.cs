@@ -22,8 +22,16 @@ public static class KeyEndpoints
         var approve = Permissions.Policy(Permissions.KeysApprove);
         var readKeys = Permissions.PolicyAny(Permissions.KeysRead, Permissions.KeysWrite, Permissions.KeysRequest);
 
-        group.MapGet("/scopes", () => TypedResults.Ok(ScopeCatalog.All)).WithName("ListRequestableScopes")
-            .WithSummary("The scopes a key may be requested with, each with its risk level.");
+        group.MapGet("/scopes", async (KeyPolicyStore policies, CancellationToken ct) => TypedResults.Ok((await policies.GetAsync(ct)).Scopes))
+            .RequireAuthorization(readKeys).WithName("ListRequestableScopes")
+            .WithSummary("The scopes a key may be requested with (the admins' catalogue), each with its risk level.");
+        group.MapGet("/policy", async (KeyPolicyStore policies, CancellationToken ct) => TypedResults.Ok(await policies.GetAsync(ct)))
+            .RequireAuthorization(readKeys).WithName("GetKeyPolicy")
+            .WithSummary("The key policy: scope catalogue, and per environment the auto-approval risk ceiling and the rotation age.");
+        group.MapPut("/policy", async (KeyPolicy body, ClaimsPrincipal user, KeyPolicyStore policies, CancellationToken ct) =>
+                TypedResults.Ok(await policies.SaveAsync(KeyCaller.From(user).UserId, body, ct)))
+            .RequireAuthorization(Permissions.Policy(Permissions.KeysWrite)).WithName("SetKeyPolicy")
+            .WithSummary("Replace the key policy (keys:write). Takes effect at once on every node; audited with before and after.");
         group.MapPost("/requests", CreateRequest).RequireAuthorization(request).WithName("RequestKey")
             .WithSummary("Request a key; approved at once when the policy allows (non-production, low-risk scopes), else pending.");
         group.MapGet("/requests", ListRequests).RequireAuthorization(Permissions.PolicyAny(Permissions.KeysRequest, Permissions.KeysApprove))
@@ -51,6 +59,13 @@ public static class KeyEndpoints
         group.MapPost("/{id:guid}/revoke", (Guid id, RevokeKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
                 keys.RevokeAsync(KeyCaller.From(user), id, body.Reason, ct))
             .RequireAuthorization(readKeys).WithName("RevokeKey").WithSummary("Revoke at once, with a reason (owner or keys:write).");
+        group.MapPost("/{id:guid}/disable", (Guid id, DisableKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
+                keys.SetDisabledAsync(KeyCaller.From(user), id, disable: true, body.Reason, ct))
+            .RequireAuthorization(readKeys).WithName("DisableKey")
+            .WithSummary("Suspend a key with a reason (owner or keys:write): verify answers disabled until it is enabled again.");
+        group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
+                keys.SetDisabledAsync(KeyCaller.From(user), id, disable: false, null, ct))
+            .RequireAuthorization(readKeys).WithName("EnableKey").WithSummary("Let a disabled key work again (owner or keys:write).");
         group.MapPost("/{id:guid}/rotate", (Guid id, RotateKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
                 keys.RotateAsync(KeyCaller.From(user), id, body.GraceHours ?? RotateKeyRequest.DefaultGraceHours, self: false, ct))
             .RequireAuthorization(readKeys).WithName("RotateKey")
@@ -66,11 +81,9 @@ public static class KeyEndpoints
         return app;
     }
 
-    private static async Task<Created<KeyRequestSummary>> CreateRequest(KeyRequestCreate body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct)
-    {
-        var summary = await requests.CreateAsync(KeyCaller.From(user), body, ct);
-        return TypedResults.Created($"{ApiConventions.Prefix}/keys/requests/{summary.Id}", summary);
-    }
+    private static Task<Results<Created<KeyRequestSummary>, ValidationProblem>> CreateRequest(
+        KeyRequestCreate body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
+        requests.CreateAsync(KeyCaller.From(user), body, ct);
 
     private static async Task<Results<Ok<List<KeyRequestSummary>>, ValidationProblem>> ListRequests(
         string? status, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct)
@@ -151,6 +164,6 @@ public static class KeyEndpoints
         var key = result.Key;
         return TypedResults.Ok(new KeyVerifyResult(
             result.Valid, result.Reason, key?.Id, key?.OwnerUserId, key?.Service, key?.Environment, key?.Scopes ?? [], key?.ExpiresAt,
-            key?.RateLimitPerMinute, key?.RateLimitPerMinute is null ? null : result.RateLimitRemaining));
+            key?.RateLimitPerMinute, key?.RateLimitPerMinute is null ? null : result.RateLimitRemaining, result.RetryAfterSeconds));
     }
 }

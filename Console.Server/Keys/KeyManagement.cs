@@ -9,8 +9,8 @@ namespace SecurityConsole.Server.Keys;
 
 /// <summary>Keys after issuance: list, pick up once, revoke, rotate. Each change is audited in its transaction and invalidates verification caches.</summary>
 public sealed class KeyManagement(
-    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, TimeProvider clock,
-    Detection.ConsoleSecurityEvents? events = null)
+    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, KeyPolicyStore policies,
+    KeyNotifier notifier, TimeProvider clock, Detection.ConsoleSecurityEvents? events = null)
 {
     public async Task<List<ApiKeySummary>> ListAsync(KeyCaller caller, string? status, string? owner, CancellationToken ct)
     {
@@ -92,7 +92,43 @@ public sealed class KeyManagement(
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
         events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRevoked, key);
+        if (key.OwnerUserId != caller.UserId)
+        {
+            await notifier.RevokedAsync(key, ct);
+        }
         return TypedResults.Ok((await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), clock.GetUtcNow(), ct)).Single());
+    }
+
+    /// <summary>Suspends a key (<paramref name="disable"/>) or lets it work again; audited, and every node stops or resumes at once.</summary>
+    public async Task<Results<Ok<ApiKeySummary>, NotFound, ProblemHttpResult>> SetDisabledAsync(
+        KeyCaller caller, Guid id, bool disable, string? reason, CancellationToken ct)
+    {
+        var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (key is null || !MaySee(caller, key))
+        {
+            return TypedResults.NotFound();
+        }
+        if (!MayChange(caller, key))
+        {
+            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may disable or enable it.");
+        }
+        var now = clock.GetUtcNow();
+        if (key.RevokedAt is not null || key.ExpiresAt <= now)
+        {
+            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The key has ended", $"It is {key.StatusAt(now)}; revocation and expiry are final.");
+        }
+        if ((key.DisabledAt is not null) == disable)
+        {
+            return KeyProblems.Problem(StatusCodes.Status409Conflict, disable ? "The key is already disabled" : "The key is not disabled",
+                disable ? $"It was disabled at {key.DisabledAt:O}." : "It is working; nothing to enable.");
+        }
+        key.DisabledAt = disable ? now : null;
+        key.DisabledReason = disable ? reason?.Trim() : null;
+        audit.Record(new AuditEvent(AuditCategories.Key, disable ? "key.disabled" : "key.enabled", "api_key", key.Id.ToString(),
+            Data: new { key = key.DisplayKey, owner = key.OwnerUserId }, Personal: disable ? new { reason = key.DisabledReason } : null));
+        await db.SaveChangesAsync(ct);
+        await invalidation.InvalidateAsync(key.Hash, ct);
+        return TypedResults.Ok((await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), now, ct)).Single());
     }
 
     /// <summary>
@@ -136,6 +172,10 @@ public sealed class KeyManagement(
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
         events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRotated, key);
+        if (!self)
+        {
+            await notifier.SuccessorReadyAsync(key.OwnerUserId, key, successor, byPolicy: false, ct);
+        }
         return TypedResults.Ok(new KeyRotated(key.Id, key.ExpiresAt.Value, successor.Id, successor.DisplayKey, self ? secret : null));
     }
 
@@ -172,6 +212,10 @@ public sealed class KeyManagement(
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
         await (events?.LeakReportedAsync(key, outcome, source, ct) ?? Task.CompletedTask);
+        if (outcome == "revoked")
+        {
+            await notifier.RevokedAsync(key, ct);
+        }
         return new KeyLeakResult(outcome == "revoked", outcome, key.Id);
     }
 
@@ -191,6 +235,7 @@ public sealed class KeyManagement(
 
     private async Task<List<ApiKeySummary>> SummariesAsync(IQueryable<ApiKey> query, DateTimeOffset now, CancellationToken ct)
     {
+        var policy = await policies.GetAsync(ct);
         var rows = await (from k in query
                           join u in db.Users on k.OwnerUserId equals u.Id into owners
                           from u in owners.DefaultIfEmpty()
@@ -200,6 +245,6 @@ public sealed class KeyManagement(
             x.k.Id, x.k.Name, x.k.DisplayKey, x.k.Environment, x.k.Service, x.k.OwnerUserId, x.Email ?? "", x.k.ScopeList,
             x.k.StatusAt(now), x.k.CreatedAt, (int)(now - x.k.CreatedAt).TotalDays, x.k.ExpiresAt, x.k.LastUsedAt, x.k.LastUsedIp, x.k.RevokedAt,
             x.k.RevokedReason, x.k.RateLimitPerMinute, x.k.IpAllowListEntries, x.k.PredecessorId, x.k.SuccessorId, x.k.PendingSecret != null,
-            KeyRotationPolicy.IsOverdue(x.k, now)))];
+            KeyRotationPolicy.IsOverdue(policy, x.k, now), x.k.DisabledAt, x.k.DisabledReason))];
     }
 }

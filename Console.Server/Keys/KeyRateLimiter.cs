@@ -11,8 +11,11 @@ public sealed class KeyRateLimiter(TimeProvider clock)
 {
     private readonly ConcurrentDictionary<Guid, Bucket> _buckets = new();
 
-    /// <summary>Takes one token if there is one; answers whether it did and how many whole tokens remain.</summary>
-    public (bool Allowed, int Remaining) TryTake(Guid keyId, int perMinute)
+    /// <summary>
+    /// Takes one token if there is one; answers whether it did, how many whole tokens remain, and when refused how long
+    /// until the next token (whole seconds, at least 1, as Retry-After wants).
+    /// </summary>
+    public (bool Allowed, int Remaining, int RetryAfterSeconds) TryTake(Guid keyId, int perMinute)
     {
         var now = clock.GetTimestamp();
         var bucket = _buckets.GetOrAdd(keyId, _ => new Bucket(perMinute, now));
@@ -27,9 +30,10 @@ public sealed class KeyRateLimiter(TimeProvider clock)
             if (bucket.Tokens >= 1)
             {
                 bucket.Tokens -= 1;
-                return (true, (int)bucket.Tokens);
+                return (true, (int)bucket.Tokens, 0);
             }
-            return (false, 0);
+            var secondsToNextToken = (1 - bucket.Tokens) * 60.0 / perMinute;
+            return (false, 0, Math.Max(1, (int)Math.Ceiling(secondsToNextToken - 1e-9)));
         }
     }
 

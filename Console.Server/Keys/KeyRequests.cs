@@ -3,15 +3,28 @@ using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Keys;
+using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Security;
+using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Keys;
 
 /// <summary>Key requests: create (with the policy's verdict), approve (which issues), reject; each audited in the same transaction.</summary>
-public sealed class KeyRequests(ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, TimeProvider clock)
+public sealed class KeyRequests(
+    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, KeyPolicyStore policies, KeyNotifier notifier, TimeProvider clock)
 {
-    public async Task<KeyRequestSummary> CreateAsync(KeyCaller caller, KeyRequestCreate body, CancellationToken ct)
+    public async Task<Results<Created<KeyRequestSummary>, ValidationProblem>> CreateAsync(KeyCaller caller, KeyRequestCreate body, CancellationToken ct)
     {
+        var policy = await policies.GetAsync(ct);
+        var v = new Validator();
+        foreach (var scope in body.Scopes.Where(s => policy.FindScope(s) is null))
+        {
+            v.Add("scopes", $"'{scope}' is not in the scope catalogue. Requestable scopes: {string.Join(", ", policy.Scopes.Select(s => s.Name))}.");
+        }
+        if (!v.IsValid)
+        {
+            return TypedResults.ValidationProblem(v.Errors, title: "Some fields need attention");
+        }
         var request = new KeyRequest
         {
             Id = Guid.NewGuid(),
@@ -31,13 +44,16 @@ public sealed class KeyRequests(ConsoleDbContext db, ApiKeyIssuer issuer, Secret
         audit.Record(new AuditEvent(AuditCategories.Key, "key.requested", "api_key_request", request.Id.ToString(),
             Data: new { request.Service, request.Environment, scopes = request.ScopeList, request.LifetimeDays, request.RateLimitPerMinute, ipAllowList = request.IpAllowListEntries },
             Personal: new { reason = request.Reason }));
-        if (KeyRequestPolicy.AutoApproves(body))
+        if (policy.AutoApproves(request.Environment, request.ScopeList))
         {
             request.AutoApproved = true;
-            Approve(request, decidedBy: null, comment: "Approved by policy: non-production, low-risk scopes only.");
+            var ceiling = policy.For(request.Environment).AutoApproveUpTo;
+            Approve(request, decidedBy: null, comment: $"Approved by policy: {request.Environment} keys with scopes of {ceiling?.ToString().ToLowerInvariant()} risk or lower need no approver.");
         }
         await db.SaveChangesAsync(ct);
-        return (await SummariesAsync(db.KeyRequests.Where(r => r.Id == request.Id), ct)).Single();
+        await (request.AutoApproved ? notifier.RequestDecidedAsync(request, ct) : notifier.RequestPendingAsync(request, ct));
+        var summary = (await SummariesAsync(db.KeyRequests.Where(r => r.Id == request.Id), ct)).Single();
+        return TypedResults.Created($"{ApiConventions.Prefix}/keys/requests/{summary.Id}", summary);
     }
 
     public async Task<Results<Ok<KeyRequestSummary>, NotFound, ProblemHttpResult>> DecideAsync(
@@ -83,6 +99,7 @@ public sealed class KeyRequests(ConsoleDbContext db, ApiKeyIssuer issuer, Secret
         {
             return KeyProblems.Problem(StatusCodes.Status409Conflict, "The request was already decided", "Someone decided this request at the same time.");
         }
+        await notifier.RequestDecidedAsync(request, ct);
         return TypedResults.Ok((await SummariesAsync(db.KeyRequests.Where(r => r.Id == id), ct)).Single());
     }
 

@@ -5,21 +5,31 @@ using SecurityConsole.Shared.Keys;
 
 namespace SecurityConsole.Server.Keys;
 
-/// <summary>
-/// Maximum key age per environment. A code table for now (production 90 days, staging 180,
-/// development none); admins will edit it in the console later (issue 4).
-/// </summary>
+/// <summary>Maximum key age per environment, from the admins' <see cref="KeyPolicy"/>.</summary>
 public static class KeyRotationPolicy
 {
-    public static TimeSpan? MaxAge(string environment) => environment switch
-    {
-        KeyEnvironments.Production => TimeSpan.FromDays(90),
-        KeyEnvironments.Staging => TimeSpan.FromDays(180),
-        _ => null,
-    };
+    public static TimeSpan? MaxAge(KeyPolicy policy, string environment) =>
+        policy.For(environment).RotateAfterDays is { } days ? TimeSpan.FromDays(days) : null;
 
-    public static bool IsOverdue(ApiKey key, DateTimeOffset now) =>
-        key.RevokedAt is null && MaxAge(key.Environment) is { } max && now - key.CreatedAt > max;
+    public static bool IsOverdue(KeyPolicy policy, ApiKey key, DateTimeOffset now) =>
+        key.RevokedAt is null && (key.ExpiresAt is null || key.ExpiresAt > now) &&
+        MaxAge(policy, key.Environment) is { } max && now - key.CreatedAt > max;
+
+    /// <summary>How many live keys are past their environment's maximum age (one indexed count per environment with a maximum).</summary>
+    public static async Task<int> CountOverdueAsync(IQueryable<ApiKey> keys, KeyPolicy policy, DateTimeOffset now, CancellationToken ct)
+    {
+        var count = 0;
+        foreach (var environment in KeyEnvironments.All)
+        {
+            if (MaxAge(policy, environment) is { } max)
+            {
+                var bornBefore = now - max;
+                count += await keys.CountAsync(k => k.Environment == environment && k.RevokedAt == null && k.CreatedAt < bornBefore &&
+                                                     (k.ExpiresAt == null || k.ExpiresAt > now), ct);
+            }
+        }
+        return count;
+    }
 }
 
 /// <summary>
@@ -28,7 +38,8 @@ public static class KeyRotationPolicy
 /// that has not switched yet is the owner's decision); it shows as pending rotation and overdue.
 /// </summary>
 public sealed class KeyRotationPolicyJob(
-    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, TimeProvider clock, ILogger<KeyRotationPolicyJob> logger)
+    ConsoleDbContext db, KeyPolicyStore policies, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, KeyNotifier notifier,
+    TimeProvider clock, ILogger<KeyRotationPolicyJob> logger)
 {
     public const string Id = "key-rotation-policy";
 
@@ -38,9 +49,10 @@ public sealed class KeyRotationPolicyJob(
     public async Task<int> RunAsync(DateTimeOffset now, CancellationToken ct)
     {
         var rotated = 0;
+        var policy = await policies.GetAsync(ct);
         foreach (var environment in KeyEnvironments.All)
         {
-            if (KeyRotationPolicy.MaxAge(environment) is not { } max)
+            if (KeyRotationPolicy.MaxAge(policy, environment) is not { } max)
             {
                 continue;
             }
@@ -62,6 +74,7 @@ public sealed class KeyRotationPolicyJob(
                 // One key per save: a failure leaves the keys already handled handled.
                 await db.SaveChangesAsync(ct);
                 rotated++;
+                await notifier.SuccessorReadyAsync(key.OwnerUserId, key, successor, byPolicy: true, ct);
             }
         }
         if (rotated > 0)

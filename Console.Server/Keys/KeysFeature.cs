@@ -1,20 +1,32 @@
 using Hangfire;
+using SecurityConsole.Server.Hosting;
 using SecurityConsole.Server.Setup;
 
 namespace SecurityConsole.Server.Keys;
 
 public static class KeysFeature
 {
-    public static WebApplicationBuilder AddKeys(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddKeys(this WebApplicationBuilder builder, ConsoleSettings settings)
     {
         var services = builder.Services;
         services.AddScoped<ApiKeyIssuer>();
         services.AddScoped<KeyRequests>();
         services.AddScoped<KeyManagement>();
+        services.AddScoped<KeyPolicyStore>();
+        services.AddSingleton<KeyNotifier>();
         services.AddSingleton<SecretPickup>();
         services.AddSingleton<KeyCache>();
         services.AddSingleton<KeyRateLimiter>();
-        services.AddSingleton<IKeyInvalidation, LocalKeyInvalidation>();
+        if (settings.RedisConnectionString is not null)
+        {
+            services.AddSingleton<RedisKeyInvalidation>();
+            services.AddSingleton<IKeyInvalidation>(sp => sp.GetRequiredService<RedisKeyInvalidation>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisKeyInvalidation>());
+        }
+        else
+        {
+            services.AddSingleton<IKeyInvalidation, LocalKeyInvalidation>();
+        }
         services.AddSingleton<ApiKeyVerifier>();
         services.AddSingleton<KeyUsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyUsageFlusher>());

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using SecurityConsole.Server.Keys;
+using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Security;
@@ -18,6 +19,8 @@ public sealed class ApiKeyAuthenticationHandler(
     ApiKeyVerifier verifier)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private int? _retryAfterSeconds;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var key = BearerToken(Request);
@@ -25,9 +28,12 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.NoResult();
         }
-        // The per-key rate limit is answered by verify for now; enforcing it here (429) is a later step of issue 4.
-        var result = await verifier.VerifyAsync(key,
-            new VerifyOptions(ClientIp: Context.Connection.RemoteIpAddress, CountAgainstRateLimit: false), Context.RequestAborted);
+        // Each request a key makes takes a token from its bucket (authentication runs once per request).
+        var result = await verifier.VerifyAsync(key, new VerifyOptions(ClientIp: Context.Connection.RemoteIpAddress), Context.RequestAborted);
+        if (result is { Valid: false, Reason: KeyVerifyReasons.RateLimited })
+        {
+            _retryAfterSeconds = result.RetryAfterSeconds ?? 1;
+        }
         if (!result.Valid)
         {
             // The reason is safe to tell; the key itself never goes into the message.
@@ -42,6 +48,22 @@ public sealed class ApiKeyAuthenticationHandler(
         claims.AddRange(result.Scopes.Where(Permissions.IsKnown).Select(s => new Claim(Permissions.ClaimType, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme.Name));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
+    }
+
+    /// <summary>A key over its rate limit is answered 429 with Retry-After, not 401: the key is fine, it has to wait.</summary>
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        if (_retryAfterSeconds is not { } seconds)
+        {
+            await base.HandleChallengeAsync(properties);
+            return;
+        }
+        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Results.Problem(
+            title: "This key is over its rate limit",
+            detail: $"The key may make a limited number of requests per minute. Try again in {seconds} s.",
+            statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(Context);
     }
 
     internal static string? BearerToken(HttpRequest request)

@@ -23,7 +23,10 @@ public static class KeyStatuses
     public const string Revoked = "revoked";
     public const string Expired = "expired";
 
-    public static IReadOnlyList<string> All { get; } = [Active, Expiring, PendingRotation, Revoked, Expired];
+    /// <summary>Suspended by its owner or keys:write; verify answers <c>disabled</c> until it is enabled again.</summary>
+    public const string Disabled = "disabled";
+
+    public static IReadOnlyList<string> All { get; } = [Active, Expiring, PendingRotation, Disabled, Revoked, Expired];
 }
 
 public static class KeyRequestStatuses
@@ -157,6 +160,12 @@ public sealed record RevokeKeyRequest(string Reason) : IValidatable
     public void Validate(Validator v) => v.Required("reason", Reason, 512);
 }
 
+/// <summary>Suspend a key (reversibly), with a reason.</summary>
+public sealed record DisableKeyRequest(string Reason) : IValidatable
+{
+    public void Validate(Validator v) => v.Required("reason", Reason, 512);
+}
+
 public sealed record RotateKeyRequest(int? GraceHours) : IValidatable
 {
     public const int DefaultGraceHours = 24;
@@ -200,7 +209,8 @@ public sealed record KeyVerifyResult(
     IReadOnlyList<string> Scopes,
     DateTimeOffset? ExpiresAt,
     int? RateLimitPerMinute,
-    int? RateLimitRemaining);
+    int? RateLimitRemaining,
+    int? RetryAfterSeconds = null);
 
 /// <summary>A key found in the wild, as a secret scanner reports it.</summary>
 public sealed record KeyLeakReport(string Key, string? Source) : IValidatable

@@ -1,7 +1,10 @@
+using System.Text.Json.Serialization;
 using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Shared.Keys;
 
+/// <summary>Written by name ("Low", "Medium", "High") by every serializer, not only the server's.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ScopeRisk>))]
 public enum ScopeRisk
 {
     Low,

@@ -23,7 +23,9 @@ public sealed record ApiKeySummary(
     Guid? PredecessorId,
     Guid? SuccessorId,
     bool AwaitingPickup,
-    bool RotationOverdue);
+    bool RotationOverdue,
+    DateTimeOffset? DisabledAt = null,
+    string? DisabledReason = null);
 
 /// <summary>The only response that ever carries a key's secret.</summary>
 public sealed record ApiKeyIssued(Guid Id, string Secret, string DisplayKey, DateTimeOffset? ExpiresAt);

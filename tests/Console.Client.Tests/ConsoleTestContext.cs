@@ -41,11 +41,14 @@ public abstract class ConsoleTestContext : BunitContext
 
     protected FakeConsoleApi Api { get; } = new();
 
+    /// <summary>The user id of the person <see cref="SignInWith"/> signs in, as the API names owners and requesters.</summary>
+    protected const string SignedInUserId = "user-ada";
+
     /// <summary>Signs in a person holding exactly these permissions.</summary>
     protected void SignInWith(params string[] permissions)
     {
         auth.SetAuthorized("ada@example.com");
-        auth.SetClaims([.. permissions.Select(p => new Claim(Permissions.ClaimType, p))]);
+        auth.SetClaims([new Claim(ClaimTypes.NameIdentifier, SignedInUserId), .. permissions.Select(p => new Claim(Permissions.ClaimType, p))]);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Dashboard;
+using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Users;
 
 namespace SecurityConsole.Client.Tests;
@@ -28,6 +29,31 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
     public Func<LegalHoldRequest, Task<LegalHoldView>> PlaceHold { get; set; } = _ => NotSet<LegalHoldView>();
     public Func<LegalHoldRequest, Task> LiftHold { get; set; } = _ => NotSet<object>();
     public Func<ErasureRequest, Task<ErasureResult>> Erase { get; set; } = _ => NotSet<ErasureResult>();
+
+    public Func<Task<List<RequestableScope>>> Scopes { get; set; } = () => Task.FromResult(ScopeCatalog.All.ToList());
+    public Func<Task<KeyPolicy>> KeyPolicy { get; set; } = () => Task.FromResult(SecurityConsole.Shared.Keys.KeyPolicy.Default);
+    public Func<KeyPolicy, Task<KeyPolicy>> SetKeyPolicy { get; set; } = _ => NotSet<KeyPolicy>();
+    public Func<KeyRequestCreate, Task<KeyRequestSummary>> RequestKey { get; set; } = _ => NotSet<KeyRequestSummary>();
+    public Func<string?, Task<List<KeyRequestSummary>>> KeyRequests { get; set; } = _ => Task.FromResult(new List<KeyRequestSummary>());
+    public Func<Guid, bool, KeyRequestDecision, Task<KeyRequestSummary>> DecideKeyRequest { get; set; } = (_, _, _) => NotSet<KeyRequestSummary>();
+    public Func<Guid, Task<ApiKeyIssued>> PickUpRequest { get; set; } = _ => NotSet<ApiKeyIssued>();
+    public Func<Guid, Task<ApiKeyIssued>> PickUpKey { get; set; } = _ => NotSet<ApiKeyIssued>();
+    public Func<string?, string?, Task<List<ApiKeySummary>>> Keys { get; set; } = (_, _) => Task.FromResult(new List<ApiKeySummary>());
+    public Func<Guid, Task<ApiKeySummary>> Key { get; set; } = _ => NotSet<ApiKeySummary>();
+    public Func<Guid, int, Task<List<KeyUsagePoint>>> KeyUsage { get; set; } = (_, _) => Task.FromResult(new List<KeyUsagePoint>());
+    public Func<Guid, RotateKeyRequest, Task<KeyRotated>> RotateKey { get; set; } = (_, _) => NotSet<KeyRotated>();
+    public Func<Guid, RevokeKeyRequest, Task<ApiKeySummary>> RevokeKey { get; set; } = (_, _) => NotSet<ApiKeySummary>();
+    public Func<Guid, DisableKeyRequest?, Task<ApiKeySummary>> SetKeyDisabled { get; set; } = (_, _) => NotSet<ApiKeySummary>();
+
+    public List<KeyRequestCreate> KeyRequestsMade { get; } = [];
+    public List<(Guid Id, bool Approve, KeyRequestDecision Decision)> Decisions { get; } = [];
+    public List<string> PickUps { get; } = [];
+    public List<(string? Status, string? Owner)> KeyListings { get; } = [];
+    public List<(Guid Id, int Hours)> UsageRequests { get; } = [];
+    public List<(Guid Id, RotateKeyRequest Request)> Rotations { get; } = [];
+    public List<(Guid Id, RevokeKeyRequest Request)> Revocations { get; } = [];
+    public List<KeyPolicy> PoliciesSaved { get; } = [];
+    public List<(Guid Id, DisableKeyRequest? Disable)> DisabledChanges { get; } = [];
 
     public List<AuditSearchQuery> AuditSearches { get; } = [];
     public List<(long Sequence, bool Reveal)> AuditEntryRequests { get; } = [];
@@ -100,6 +126,80 @@ public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()
     {
         ErasureRequests.Add(request);
         return Erase(request);
+    }
+
+    public override Task<List<RequestableScope>> GetRequestableScopesAsync(CancellationToken ct = default) => Scopes();
+
+    public override Task<KeyPolicy> GetKeyPolicyAsync(CancellationToken ct = default) => KeyPolicy();
+
+    public override Task<KeyPolicy> SetKeyPolicyAsync(KeyPolicy policy, CancellationToken ct = default)
+    {
+        PoliciesSaved.Add(policy);
+        return SetKeyPolicy(policy);
+    }
+
+    public override Task<KeyRequestSummary> RequestKeyAsync(KeyRequestCreate request, CancellationToken ct = default)
+    {
+        KeyRequestsMade.Add(request);
+        return RequestKey(request);
+    }
+
+    public override Task<List<KeyRequestSummary>> GetKeyRequestsAsync(string? status = null, CancellationToken ct = default) => KeyRequests(status);
+
+    public override Task<KeyRequestSummary> DecideKeyRequestAsync(Guid id, bool approve, KeyRequestDecision decision, CancellationToken ct = default)
+    {
+        Decisions.Add((id, approve, decision));
+        return DecideKeyRequest(id, approve, decision);
+    }
+
+    public override Task<ApiKeyIssued> PickUpRequestedKeyAsync(Guid requestId, CancellationToken ct = default)
+    {
+        PickUps.Add($"request {requestId}");
+        return PickUpRequest(requestId);
+    }
+
+    public override Task<ApiKeyIssued> PickUpKeyAsync(Guid keyId, CancellationToken ct = default)
+    {
+        PickUps.Add($"key {keyId}");
+        return PickUpKey(keyId);
+    }
+
+    public override Task<List<ApiKeySummary>> GetKeysAsync(string? status = null, string? owner = null, CancellationToken ct = default)
+    {
+        KeyListings.Add((status, owner));
+        return Keys(status, owner);
+    }
+
+    public override Task<ApiKeySummary> GetKeyAsync(Guid id, CancellationToken ct = default) => Key(id);
+
+    public override Task<List<KeyUsagePoint>> GetKeyUsageAsync(Guid id, int hours, CancellationToken ct = default)
+    {
+        UsageRequests.Add((id, hours));
+        return KeyUsage(id, hours);
+    }
+
+    public override Task<KeyRotated> RotateKeyAsync(Guid id, RotateKeyRequest request, CancellationToken ct = default)
+    {
+        Rotations.Add((id, request));
+        return RotateKey(id, request);
+    }
+
+    public override Task<ApiKeySummary> RevokeKeyAsync(Guid id, RevokeKeyRequest request, CancellationToken ct = default)
+    {
+        Revocations.Add((id, request));
+        return RevokeKey(id, request);
+    }
+
+    public override Task<ApiKeySummary> DisableKeyAsync(Guid id, DisableKeyRequest request, CancellationToken ct = default)
+    {
+        DisabledChanges.Add((id, request));
+        return SetKeyDisabled(id, request);
+    }
+
+    public override Task<ApiKeySummary> EnableKeyAsync(Guid id, CancellationToken ct = default)
+    {
+        DisabledChanges.Add((id, null));
+        return SetKeyDisabled(id, null);
     }
 
     private static Task<T> NotSet<T>() => throw new InvalidOperationException($"The test did not expect a call returning {typeof(T).Name}.");

@@ -18,12 +18,15 @@ public sealed partial class ConsoleServerProcess : IAsyncDisposable
     private readonly TaskCompletionSource<string> _setupLink = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _dataDirectory;
 
-    private ConsoleServerProcess(Process process, string dataDirectory, string baseUrl)
+    private ConsoleServerProcess(Process process, string dataDirectory, string baseUrl, string serverDll)
     {
         _process = process;
         _dataDirectory = dataDirectory;
+        _serverDll = serverDll;
         BaseUrl = baseUrl;
     }
+
+    private readonly string _serverDll;
 
     public string BaseUrl { get; }
 
@@ -41,7 +44,8 @@ public sealed partial class ConsoleServerProcess : IAsyncDisposable
 
     public static string RepositoryRoot => Metadata("RepositoryRoot");
 
-    public static ConsoleServerProcess Start()
+    /// <summary>Starts the server; <paramref name="extraArgs"/> are added to its command line (such as <c>--demo</c>).</summary>
+    public static ConsoleServerProcess Start(params string[] extraArgs)
     {
         var serverDll = Metadata("ServerAssembly");
         if (!File.Exists(serverDll))
@@ -59,7 +63,7 @@ public sealed partial class ConsoleServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[serverDll, "--urls", baseUrl, $"--ConnectionStrings:Console=Data Source={Path.Combine(dataDirectory, "console.db")}"])
+        foreach (var arg in (string[])[serverDll, "--urls", baseUrl, ConnectionArgument(dataDirectory), .. extraArgs])
         {
             start.ArgumentList.Add(arg);
         }
@@ -68,7 +72,7 @@ public sealed partial class ConsoleServerProcess : IAsyncDisposable
         start.Environment["DOTNET_NOLOGO"] = "1";
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new ConsoleServerProcess(process, dataDirectory, baseUrl);
+        var server = new ConsoleServerProcess(process, dataDirectory, baseUrl, serverDll);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
         process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
         process.Exited += (_, _) => server._setupLink.TrySetException(
@@ -91,6 +95,41 @@ public sealed partial class ConsoleServerProcess : IAsyncDisposable
             throw new TimeoutException($"The server printed no setup link within {timeout.TotalSeconds:0} s:\n{Output}");
         }
     }
+
+    /// <summary>
+    /// Runs one of the console's operator commands (<c>admin create-user</c>, <c>admin create-token</c>…) against
+    /// this server's database, as an operator would on the same machine; <paramref name="stdin"/> is written to it.
+    /// </summary>
+    public async Task<(int ExitCode, string Output, string Errors)> RunCommandAsync(string[] args, string? stdin = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(_serverDll)!,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[_serverDll, .. args, ConnectionArgument(_dataDirectory)])
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteLineAsync(stdin);
+        }
+        process.StandardInput.Close();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await output, await errors);
+    }
+
+    private static string ConnectionArgument(string dataDirectory) =>
+        $"--ConnectionStrings:Console=Data Source={Path.Combine(dataDirectory, "console.db")}";
 
     private void OnLine(string? line)
     {

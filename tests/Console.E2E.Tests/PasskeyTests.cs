@@ -5,14 +5,14 @@ namespace SecurityConsole.E2E.Tests;
 
 /// <summary>
 /// Passkeys in a real browser: Chromium's virtual WebAuthn authenticator (over CDP) stands in for
-/// the person's security key or phone. Signing in with the passkey is not yet covered here.
+/// the person's security key or phone: register one, sign out, sign in with it and nothing else.
 /// </summary>
 public sealed class PasskeyTests
 {
     private const string ChromiumPath = "/usr/bin/chromium";
 
     [Fact]
-    public async Task AnAdminRegistersAPasskeyFromTheAccountPage()
+    public async Task AnAdminRegistersAPasskeyAndSignsInWithItAlone()
     {
         if (!File.Exists(ChromiumPath))
         {
@@ -65,5 +65,19 @@ public sealed class PasskeyTests
         await page.GotoAsync("/Account/Manage/Passkeys");
         await Expect(page.GetByText("No passkeys are registered.")).ToHaveCountAsync(0);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Rename" })).ToHaveCountAsync(1);
+
+        // Signed out (no cookies at all), the passkey alone signs the admin in: no password typed.
+        await context.ClearCookiesAsync();
+        Assert.Equal(401, (await page.APIRequest.GetAsync("/api/v1/me")).Status);
+        // As in a browser without passkey autofill (which would sign in on page load): the person presses the button.
+        await context.AddInitScriptAsync("if (window.PublicKeyCredential) { PublicKeyCredential.isConditionalMediationAvailable = async () => false; }");
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email").FillAsync("keyholder@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.OrdinalIgnoreCase), new() { WaitUntil = WaitUntilState.Commit });
+        var me = await page.APIRequest.GetAsync("/api/v1/me");
+        Assert.Equal(200, me.Status);
+        Assert.Contains("keyholder@example.com", await me.TextAsync());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
     }
 }

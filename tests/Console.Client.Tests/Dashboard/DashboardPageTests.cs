@@ -2,6 +2,7 @@ using System.Net;
 using SecurityConsole.Client.Dashboard;
 using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Dashboard;
+using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Client.Tests.Dashboard;
 
@@ -82,5 +83,31 @@ public sealed class DashboardPageTests : ConsoleTestContext
 
         Assert.Contains("could not be reached", cut.Find("[data-testid=dashboard-error]").TextContent);
         Assert.DoesNotContain("connection refused", cut.Markup);
+    }
+
+    [Fact]
+    public void ApproversSeeTheWaitingRequestsAndKeyReadersTheOverdueKeysEachLinkingToItsList()
+    {
+        SignInWith(Permissions.KeysApprove, Permissions.KeysRead);
+        Api.Dashboard = () => Task.FromResult(Summary with { PendingKeyRequests = 3, OverdueKeys = 5 });
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Equal(["7", "12", "2", "345", "3", "5"], CardValues(cut));
+        var links = cut.FindAll("[data-testid=stat-card-link]");
+        Assert.Equal(["keys/approvals", "keys/all?overdue=true"], links.Select(a => a.GetAttribute("href")));
+        Assert.Equal("Key requests waiting: review the requests", links[0].GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public void PeopleWhoMayNotActOnKeysDoNotSeeTheKeyCards()
+    {
+        SignInWith(Permissions.KeysRequest);
+        Api.Dashboard = () => Task.FromResult(Summary with { PendingKeyRequests = 3, OverdueKeys = 5 });
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Equal(["7", "12", "2", "345"], CardValues(cut));
+        Assert.Empty(cut.FindAll("[data-testid=stat-card-link]"));
     }
 }

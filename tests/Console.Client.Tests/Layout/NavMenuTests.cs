@@ -18,7 +18,8 @@ public sealed class NavMenuTests : ConsoleTestContext
         var links = LinkTexts(cut);
         Assert.Contains(links, l => l.Contains("Admin"));
         Assert.Contains("Users and roles", links);
-        Assert.Equal(["Dashboard", "Alerts", "Threats", "Keys", "Audit", "Compliance", "Reports"], links.Take(7));
+        Assert.Equal(["Dashboard", "Alerts", "Threats", "Keys", "My keys", "Request a key", "Approvals", "All keys", "Policy", "Audit", "Compliance", "Reports"],
+            links.Take(12));
     }
 
     [Fact]
@@ -43,7 +44,30 @@ public sealed class NavMenuTests : ConsoleTestContext
 
         var links = LinkTexts(cut);
         Assert.DoesNotContain("Audit", links);
-        Assert.Equal(["Dashboard", "Keys"], links);
+        Assert.Equal(["Dashboard", "Keys", "My keys", "Request a key"], links);
+    }
+
+    [Fact]
+    public void NavMenuShowsAnAuditorAllKeysButNothingToRequestApproveOrEdit()
+    {
+        SignInWith([.. Roles.PermissionsOf(Roles.Auditor)]);
+
+        var links = LinkTexts(Render<NavMenu>());
+
+        Assert.Contains("All keys", links);
+        Assert.DoesNotContain("My keys", links);
+        Assert.DoesNotContain("Approvals", links);
+        Assert.DoesNotContain("Policy", links);
+    }
+
+    [Fact]
+    public void NavMenuShowsAnApproverTheQueueButNotThePolicy()
+    {
+        SignInWith([.. Roles.PermissionsOf(Roles.Approver)]);
+
+        var links = LinkTexts(Render<NavMenu>());
+
+        Assert.Equal(["Dashboard", "Keys", "My keys", "Request a key", "Approvals", "All keys"], links);
     }
 
     [Fact]

@@ -18,8 +18,11 @@ public sealed class AuditDemoTests
         Assert.Contains(signins.Items, i => i.Outcome == "failure");
         Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.EndsWith("@demo.example", i.Personal!["email"]));
         Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.Equal("10.20.*.*", i.Personal!["ip"]));
-        var keys = await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?category=key", Json, Ct);
-        Assert.Equal(4, keys!.Items.Count);
+        var keys = await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?category=key&limit=500", Json, Ct);
+        Assert.Equal(9, keys!.Items.Count(i => i.Action == "key.issued"));
+        Assert.Contains(keys.Items, i => i.Action == "key.revoked");
+        Assert.Contains(keys.Items, i => i.Action == "key.rotated");
+        Assert.Contains(keys.Items, i => i.Action == "key.request_rejected");
 
         var result = await auditor.VerifyAsync();
         Assert.True(result.Intact, result.Detail);

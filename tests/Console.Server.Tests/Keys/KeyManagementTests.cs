@@ -189,6 +189,32 @@ public abstract class KeyManagementTests(SharedConsole console)
     }
 
     [Fact]
+    public async Task ADisabledKeyIsRefusedAsDisabledUntilItIsEnabledAgain()
+    {
+        var (owner, key) = await Factory.IssuedKeyAsync();
+        var verifier = await Factory.VerifierAsync();
+        Assert.True((await verifier.VerifyAsync(key.Secret)).Valid);
+
+        var stranger = await Factory.SignedInClientAsync(Roles.Developer);
+        await (await stranger.PostAsJsonAsync($"/api/v1/keys/{key.Id}/disable", new DisableKeyRequest("no"), Ct)).AssertStatusAsync(HttpStatusCode.NotFound);
+        var missingReason = await owner.PostAsJsonAsync($"/api/v1/keys/{key.Id}/disable", new DisableKeyRequest(""), Ct);
+        Assert.NotEmpty((await missingReason.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("reason"));
+
+        var disabled = await owner.PostAsJsonAsync($"/api/v1/keys/{key.Id}/disable", new DisableKeyRequest("Partner paused"), Ct);
+        await disabled.AssertStatusAsync(HttpStatusCode.OK);
+        var summary = (await disabled.Content.ReadFromJsonAsync<ApiKeySummary>(Ct))!;
+        Assert.Equal(KeyStatuses.Disabled, summary.Status);
+        Assert.Equal("Partner paused", summary.DisabledReason);
+        Assert.Equal(KeyVerifyReasons.Disabled, (await verifier.VerifyAsync(key.Secret)).Reason);
+        await (await owner.PostAsJsonAsync($"/api/v1/keys/{key.Id}/disable", new DisableKeyRequest("again"), Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        await (await owner.PostAsync($"/api/v1/keys/{key.Id}/enable", null, Ct)).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.True((await verifier.VerifyAsync(key.Secret)).Valid);
+        var actions = await Factory.AuditDataAsync();
+        Assert.DoesNotContain(key.Secret, actions);
+    }
+
+    [Fact]
     public async Task SelfRotationNeedsAKey()
     {
         var developer = await Factory.SignedInClientAsync(Roles.Developer);

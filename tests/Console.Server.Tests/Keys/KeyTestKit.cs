@@ -37,7 +37,7 @@ internal static class KeyTestKit
     }
 
     /// <summary>A key issued through request and pick-up (auto-approved: development, low-risk scope).</summary>
-    public static async Task<(HttpClient Owner, ApiKeyIssued Key)> IssuedKeyAsync(this ConsoleFactory factory, KeyRequestCreate? request = null)
+    public static async Task<(BrowserClient Owner, ApiKeyIssued Key)> IssuedKeyAsync(this ConsoleFactory factory, KeyRequestCreate? request = null)
     {
         var owner = await factory.SignedInClientAsync(Roles.Developer);
         var created = await owner.RequestAsync(request ?? NewRequest());

@@ -98,6 +98,28 @@ public sealed class KeyVerifierTests : IAsyncDisposable
     }
 
     [Fact]
+    public void WhileInvalidationsMayBeMissedACachedKeyIsTrustedForASecondOnly()
+    {
+        var cache = new KeyCache(_clock);
+        var hash = new KeyHash(1, 2, 3, 4);
+        cache.Set(hash, Record(), cache.Generation);
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.True(cache.TryGet(hash, out _, out var stale) && !stale);
+
+        // Redis lost: another node's revocation could go unheard, so the entry is re-read.
+        cache.Untrusted = true;
+        Assert.True(cache.TryGet(hash, out _, out stale) && stale);
+        cache.Set(hash, Record(), cache.Generation);
+        Assert.True(cache.TryGet(hash, out _, out stale) && !stale);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(cache.TryGet(hash, out _, out stale) && stale);
+
+        cache.Untrusted = false;
+        cache.Clear();
+        Assert.False(cache.TryGet(hash, out _, out _));
+    }
+
+    [Fact]
     public void TheTokenBucketRefillsAtTheRatePerMinute()
     {
         var limiter = new KeyRateLimiter(_clock);
@@ -106,12 +128,25 @@ public sealed class KeyVerifierTests : IAsyncDisposable
         {
             Assert.True(limiter.TryTake(id, 60).Allowed);
         }
-        Assert.False(limiter.TryTake(id, 60).Allowed);
+        Assert.Equal((false, 0, 1), limiter.TryTake(id, 60));
         _clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal((true, 0), limiter.TryTake(id, 60));
+        Assert.Equal((true, 0, 0), limiter.TryTake(id, 60));
         Assert.False(limiter.TryTake(id, 60).Allowed);
         _clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal((true, 59), limiter.TryTake(id, 60)); // refills to the burst, never beyond
+        Assert.Equal((true, 59, 0), limiter.TryTake(id, 60)); // refills to the burst, never beyond
+    }
+
+    [Fact]
+    public void ARefusalSaysHowLongUntilTheNextToken()
+    {
+        var limiter = new KeyRateLimiter(_clock);
+        var id = Guid.NewGuid();
+        Assert.True(limiter.TryTake(id, 2).Allowed);
+        Assert.True(limiter.TryTake(id, 2).Allowed);
+        // Two per minute: one token every 30 seconds.
+        Assert.Equal((false, 0, 30), limiter.TryTake(id, 2));
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        Assert.Equal((false, 0, 10), limiter.TryTake(id, 2));
     }
 
     private KeyRecord Record() => new(

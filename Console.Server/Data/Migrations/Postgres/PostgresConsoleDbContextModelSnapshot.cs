@@ -769,6 +769,28 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.ToTable("security_events", (string)null);
                 });
 
+            modelBuilder.Entity("SecurityConsole.Server.Data.ConsoleSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("console_settings", (string)null);
+                });
+
             modelBuilder.Entity("SecurityConsole.Server.Keys.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -777,6 +799,13 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
 
                     b.Property<string>("Environment")
                         .IsRequired()

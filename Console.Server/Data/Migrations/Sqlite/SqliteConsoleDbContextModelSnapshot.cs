@@ -750,6 +750,28 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.ToTable("security_events", (string)null);
                 });
 
+            modelBuilder.Entity("SecurityConsole.Server.Data.ConsoleSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("console_settings", (string)null);
+                });
+
             modelBuilder.Entity("SecurityConsole.Server.Keys.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -758,6 +780,13 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long?>("DisabledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Environment")
                         .IsRequired()

@@ -1,0 +1,32 @@
+using SecurityConsole.Shared.Dashboard;
+using SecurityConsole.Shared.Keys;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Tests.Keys;
+
+public sealed class KeyDemoTests
+{
+    [Fact]
+    public async Task DemoDataShowsKeysInEveryStateWithUsageAndRequestsWaiting()
+    {
+        await using var factory = ConsoleFactory.Sqlite(extra: new Dictionary<string, string?> { ["Console:Demo"] = "true", ["Jobs:RunServer"] = "false" });
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+
+        var keys = (await admin.GetFromJsonAsync<List<ApiKeySummary>>("/api/v1/keys", Ct))!;
+        Assert.Equal(KeyStatuses.All.Order(), keys.Select(k => k.Status).Distinct().Order());
+        Assert.Contains(keys, k => k.RotationOverdue);
+        Assert.Contains(keys, k => k.AwaitingPickup && k.PredecessorId is not null);
+        Assert.Contains(keys, k => k.Status == KeyStatuses.Revoked && k.RevokedReason!.Contains("leaked"));
+
+        var busiest = keys.Single(k => k.Service == "payments-api");
+        var usage = (await admin.GetFromJsonAsync<List<KeyUsagePoint>>($"/api/v1/keys/{busiest.Id}/usage?hours=48", Ct))!;
+        Assert.True(usage.Count > 1000, $"only {usage.Count} minutes of usage");
+        Assert.NotNull(busiest.LastUsedAt);
+
+        var pending = (await admin.GetFromJsonAsync<List<KeyRequestSummary>>("/api/v1/keys/requests?status=pending", Ct))!;
+        Assert.Single(pending);
+        var dashboard = (await admin.GetFromJsonAsync<DashboardSummary>("/api/v1/dashboard/summary", Ct))!;
+        Assert.Equal(1, dashboard.PendingKeyRequests);
+        Assert.Equal(keys.Count(k => k.RotationOverdue), dashboard.OverdueKeys);
+    }
+}

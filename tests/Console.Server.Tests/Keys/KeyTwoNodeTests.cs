@@ -1,0 +1,37 @@
+using System.Diagnostics;
+using System.Net;
+using SecurityConsole.Server.Hosting;
+using SecurityConsole.Shared.Keys;
+using static SecurityConsole.Server.Tests.Keys.KeyTestKit;
+
+namespace SecurityConsole.Server.Tests.Keys;
+
+/// <summary>Two console nodes on one PostgreSQL database and one Redis, as behind a load balancer.</summary>
+public sealed class KeyTwoNodeTests(PostgresServer postgres, RedisServer redis, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ARevocationOnOneNodeStopsTheKeyOnAnotherThatHadItCachedWithinASecond()
+    {
+        var database = await postgres.CreateDatabaseAsync();
+        await using var first = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
+        await using var second = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
+        var (owner, key) = await first.IssuedKeyAsync();
+        var verifierOnSecond = await second.VerifierAsync();
+        // The second node reads the key once and answers from memory afterwards (for minutes, without invalidation).
+        Assert.True((await verifierOnSecond.VerifyAsync(key.Secret)).Valid);
+        Assert.True((await verifierOnSecond.VerifyAsync(key.Secret)).Valid);
+
+        var revoke = await owner.PostAsJsonAsync($"/api/v1/keys/{key.Id}/revoke", new RevokeKeyRequest("Rotated out by hand"), Ct);
+        await revoke.AssertStatusAsync(HttpStatusCode.OK);
+        var clock = Stopwatch.StartNew();
+        KeyVerifyResult answer;
+        do
+        {
+            answer = await verifierOnSecond.VerifyAsync(key.Secret);
+        }
+        while (answer.Valid && clock.Elapsed < TimeSpan.FromSeconds(5));
+        output.WriteLine($"The second node answered 'revoked' {clock.Elapsed.TotalMilliseconds:F0} ms after the revocation's response.");
+        Assert.Equal(KeyVerifyReasons.Revoked, answer.Reason);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The revocation took {clock.Elapsed.TotalMilliseconds:F0} ms to reach the other node");
+    }
+}
