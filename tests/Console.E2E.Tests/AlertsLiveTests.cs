@@ -58,14 +58,13 @@ public sealed class AlertsLiveTests
             using var response = await service.PostAsJsonAsync("/api/v1/events", new[]
             {
                 new { type = "key.verify_failed", keyPrefix, sourceIp = "203.0.113.7", outcome = "denied", attributes = new { reason = "revoked" } },
-            });
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            }, TestContext.Current.CancellationToken);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
             var posted = watch.Elapsed;
             var rows = new[] { admin, analyst }.Select(p => p.GetByTestId("alert-row").Filter(new() { HasText = keyPrefix })).ToArray();
             await Task.WhenAll(rows.Select(r => Expect(r).ToBeVisibleAsync(new() { Timeout = 5_000 })));
             var seen = watch.Elapsed;
-            TestContext.Current.SendDiagnosticMessage($"Alert on both screens {seen.TotalMilliseconds:F0} ms after the POST began (POST answered after {posted.TotalMilliseconds:F0} ms)");
-            Console.WriteLine($"Alert on both screens {seen.TotalMilliseconds:F0} ms after the POST began (POST answered after {posted.TotalMilliseconds:F0} ms)");
+            TestContext.Current.TestOutputHelper?.WriteLine($"Alert on both screens {seen.TotalMilliseconds:F0} ms after the POST began (POST answered after {posted.TotalMilliseconds:F0} ms)");
             Assert.True(seen < TimeSpan.FromSeconds(2), $"The alert took {seen.TotalMilliseconds:F0} ms to reach both screens.");
             foreach (var row in rows)
             {
@@ -77,16 +76,64 @@ public sealed class AlertsLiveTests
             // The admin acknowledges in the detail; the analyst's list follows without a reload.
             await rows[0].ClickAsync();
             var detail = admin.GetByRole(AriaRole.Dialog);
-            await detail.GetByTestId("triage-comment").Locator("textarea").First.FillAsync("Looking into who still holds the old key.");
+            await detail.GetByLabel("Comment (the reason, for a false positive)").FillAsync("Looking into who still holds the old key.");
             await detail.GetByTestId("action-acknowledge").ClickAsync();
             await Expect(detail.GetByTestId("detail-status")).ToHaveTextAsync("acknowledged");
             watch.Restart();
             await Expect(rows[1].GetByTestId("alert-status")).ToHaveTextAsync("acknowledged", new() { Timeout = 5_000 });
-            Console.WriteLine($"Acknowledgement on the other screen after {watch.Elapsed.TotalMilliseconds:F0} ms");
+            TestContext.Current.TestOutputHelper?.WriteLine($"Acknowledgement on the other screen after {watch.Elapsed.TotalMilliseconds:F0} ms");
 
             Assert.Empty(problems);
         }
         catch (Exception) when (WriteFailureEvidence(admin, problems, server))
+        {
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task TheDetectionScreensShowTheDemoWeek()
+    {
+        SkipWithoutChromium();
+        var images = ScreenshotFolder();
+        await using var server = ConsoleServerProcess.Start("--demo");
+        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        await using var context = await NewContextAsync(browser, server);
+        var page = await context.NewPageAsync();
+        var problems = new List<string>();
+        Watch(page, "admin", problems);
+
+        try
+        {
+            await CreateFirstAdminAsync(page, setupLink);
+            await Expect(page.GetByTestId("open-alerts").GetByTestId("open-total")).Not.ToHaveTextAsync("0");
+
+            await page.GetByTestId("nav").GetByText("Alerts", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("alert-row").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("alert-fired").Filter(new() { HasText = "times" }).First).ToBeVisibleAsync();
+            await page.Mouse.MoveAsync(0, 0);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "alerts.png") });
+
+            await page.GetByTestId("nav").GetByText("Threats", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("threat-timeline").Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("threat-heatmap").Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("top-entity").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("entity-profile").Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
+            await page.Mouse.MoveAsync(0, 0);
+            await page.WaitForTimeoutAsync(500);
+            await page.SetViewportSizeAsync(1440, 1400);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "threats.png") });
+            await page.SetViewportSizeAsync(1440, 900);
+
+            await page.GetByTestId("nav").GetByText("Detection rules", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("rule-row").First).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "detection-rules.png") });
+
+            Assert.Empty(problems);
+        }
+        catch (Exception) when (WriteFailureEvidence(page, problems, server))
         {
             throw;
         }
