@@ -21,8 +21,7 @@ public static class RuleText
     {
         0 => "–",
         < 120 => $"{seconds} s",
-        < 7200 when seconds % 60 == 0 => $"{seconds / 60} min",
-        _ when seconds % 3600 == 0 => $"{seconds / 3600} h",
+        >= 3600 when seconds % 3600 == 0 => $"{seconds / 3600} h",
         _ => $"{seconds / 60} min",
     };
 

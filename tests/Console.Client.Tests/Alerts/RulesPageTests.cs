@@ -44,7 +44,7 @@ public sealed class RulesPageTests : ConsoleTestContext
     {
         Api.UpdateRule = (_, u) => Task.FromResult(BruteForce with { Enabled = u.Enabled!.Value, Version = 2 });
         var cut = RenderPage<RulesPage>();
-        cut.WaitForAssertion(() => cut.Find("[data-testid=rule-enabled] input").Change(false));
+        cut.WaitForAssertion(() => cut.Find("[data-testid=rule-row] input[type=checkbox]").Change(false));
 
         cut.WaitForAssertion(() => Assert.Equal(new DetectionRuleUpdate(Enabled: false), Api.RuleUpdates.Single().Update));
         cut.WaitForAssertion(() => Assert.Contains("Brute force switched off", cut.Find(".mud-snackbar").TextContent));
@@ -67,7 +67,7 @@ public sealed class RulesPageTests : ConsoleTestContext
         cut.Find("[data-testid=rule-save]").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("Must be between 2 and 1000000.", cut.Find("[data-testid=param-threshold]").TextContent));
-        Assert.Contains("Must be between 10 and 86400.", cut.Find("[data-testid=rule-window]").ParentElement!.ParentElement!.TextContent);
+        Assert.Contains("Must be between 10 and 86400.", cut.Find("[data-testid=rule-edit-dialog]").TextContent);
         Assert.Contains("Must be an event type", cut.Find("[data-testid=param-eventTypes]").TextContent);
         var sent = Api.RuleUpdates.Single().Update;
         Assert.Equal(1, sent.Parameters!.Value.GetProperty("threshold").GetInt32());

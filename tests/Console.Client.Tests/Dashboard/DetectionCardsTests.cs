@@ -45,7 +45,7 @@ public sealed class DetectionCardsTests : ConsoleTestContext
         cut.WaitForAssertion(() => Assert.Equal("9", cut.Find("[data-testid=open-total]").TextContent));
         Assert.Equal("40", cut.Find("[data-testid=events-last-minute]").TextContent);
 
-        await Task.Delay(1100);
+        await Task.Delay(1100, Xunit.TestContext.Current.CancellationToken);
         Summary(4, Alert(7, "Lock-out of ada"));
         await live.DispatchAsync(HubMethods.AlertChanged, Alert(7, "Lock-out of ada"));
         cut.WaitForAssertion(() => Assert.Contains("Lock-out of ada", cut.Find("[data-testid=newest-alerts]").TextContent));

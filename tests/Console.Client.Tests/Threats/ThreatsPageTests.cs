@@ -54,6 +54,7 @@ public sealed class ThreatsPageTests : ConsoleTestContext
         var cut = RenderPage<ThreatsPage>();
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=threat-timeline] [data-chart-type=area]")));
+        Assert.NotNull(cut.Find("[data-testid=threat-timeline] [data-chart-type=bar]"));
         Assert.NotNull(cut.Find("[data-testid=threat-heatmap] [data-chart-type=heatmap]"));
         var series = ThreatsPage.HeatmapSeries(new Heatmap(Now, Now, 0, [new(0, 9, 12)]));
         Assert.Equal(["Sun", "Sat", "Fri", "Thu", "Wed", "Tue", "Mon"], series.Select(s => s.Name));
