@@ -123,7 +123,7 @@ public sealed class AlertsLiveTests
             await Expect(page.GetByTestId("entity-profile").Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
             await page.Mouse.MoveAsync(0, 0);
             await page.WaitForTimeoutAsync(500);
-            await page.SetViewportSizeAsync(1440, 1400);
+            await page.SetViewportSizeAsync(1440, 1720);
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "threats.png") });
             await page.SetViewportSizeAsync(1440, 900);
 
