@@ -9,6 +9,11 @@ using SecurityConsole.Server.Users;
 
 var cmd = CommandLine.Parse(args);
 var builder = WebApplication.CreateBuilder(cmd.HostArgs);
+if (cmd.Command is not null)
+{
+    // An operator command's standard output is its answer (a token for `KEY=$(… create-token …)`): logs go to stderr.
+    builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+}
 
 var settings = ConsoleSettings.Read(builder.Configuration, out var configError);
 if (settings is null)

@@ -31,13 +31,13 @@ public abstract class ConsoleDbContext(DbContextOptions options)
     public DbSet<AuditSubjectKey> AuditSubjectKeys => Set<AuditSubjectKey>();
     public DbSet<AuditRetentionSetting> AuditRetention => Set<AuditRetentionSetting>();
     public DbSet<AuditLegalHold> AuditLegalHolds => Set<AuditLegalHold>();
+    public DbSet<ConsoleSetting> Settings => Set<ConsoleSetting>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<DetectionBacklog> DetectionBacklog => Set<DetectionBacklog>();
     public DbSet<DetectionRule> DetectionRules => Set<DetectionRule>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertNote> AlertNotes => Set<AlertNote>();
     public DbSet<EntityBaseline> EntityBaselines => Set<EntityBaseline>();
-    public DbSet<ConsoleSetting> Settings => Set<ConsoleSetting>();
 
     /// <summary>The transaction the audit interceptor opened for a save that had none; committed or rolled back with it.</summary>
     internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? AuditTransaction { get; set; }

@@ -43,8 +43,9 @@ public static class DetectionDemo
 
         // Eight days: whatever the weekday today, everyone has five working days of history before yesterday.
         var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-8);
-        // Two keys end the week revoked: one replaced four days ago (and still tried), one reported leaked five hours ago.
-        var revokedAt = new Dictionary<int, DateTimeOffset> { [2] = now.AddDays(-4), [3] = now.AddHours(-5) };
+        // The keys part of the demo ends two keys revoked: one replaced four days ago (and still tried), one reported leaked five hours ago.
+        var stale = keys.FirstOrDefault(k => k.Service == Keys.KeyDemoData.ReplacedService);
+        var leaked = keys.FirstOrDefault(k => k.Service == Keys.KeyDemoData.LeakedService);
         for (var day = start; day < now; day = day.AddDays(1))
         {
             var weekday = day.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday;
@@ -85,7 +86,9 @@ public static class DetectionDemo
                 for (var hour = 0; hour < 24; hour++)
                 {
                     var at = day.AddHours(hour).AddMinutes(random.Next(60));
-                    if (!revokedAt.TryGetValue(k, out var until) || at < until)
+                    // Keys are used while they work: not after revocation, expiry, or while disabled.
+                    if (at < (key.RevokedAt ?? DateTimeOffset.MaxValue) && at < (key.ExpiresAt ?? DateTimeOffset.MaxValue) &&
+                        at < (key.DisabledAt ?? DateTimeOffset.MaxValue) && at >= key.CreatedAt)
                     {
                         Add(SecurityEventTypes.KeyUsed, at, key: key.Prefix, ip: $"172.16.{k + 1}.{random.Next(2, 250)}");
                     }
@@ -100,25 +103,17 @@ public static class DetectionDemo
             Add(SecurityEventTypes.KeyVerifyFailed, bruteForce.AddSeconds(i * 4), key: $"sc_live_{(char)('A' + i % 26)}{random.Next(100, 999)}",
                 ip: BruteForceAddress, outcome: EventOutcomes.Failure, attributes: """{"reason":"not_found"}""");
         }
-        if (keys.Count >= 3)
+        if (stale is not null)
         {
-            var stale = keys[2];
-            stale.RevokedAt = revokedAt[2];
-            stale.RevokedReason = "Replaced after the contractor left";
-            audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", stale.Id.ToString(), Data: new { key = stale.DisplayKey, demo = true }));
             for (var i = 0; i < 6; i++)
             {
                 Add(SecurityEventTypes.KeyVerifyFailed, now.AddDays(-1).AddHours(-3).AddMinutes(i * 7), key: stale.Prefix, ip: RevokedKeyAddress,
                     outcome: EventOutcomes.Failure, attributes: """{"reason":"revoked"}""");
             }
         }
-        if (keys.Count >= 4)
+        if (leaked?.RevokedAt is { } leakedAt)
         {
-            var leaked = keys[3];
-            leaked.RevokedAt = revokedAt[3];
-            leaked.RevokedReason = "Reported leaked: github-secret-scanning";
-            audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", leaked.Id.ToString(), Data: new { key = leaked.DisplayKey, leaked = true, demo = true }));
-            Add(SecurityEventTypes.KeyLeakReported, revokedAt[3], key: leaked.Prefix, outcome: EventOutcomes.Unknown,
+            Add(SecurityEventTypes.KeyLeakReported, leakedAt, key: leaked.Prefix, outcome: EventOutcomes.Unknown,
                 attributes: $$"""{"outcome":"revoked","keyId":"{{leaked.Id}}","reportedBy":"github-secret-scanning"}""");
         }
         if (keys.Count >= 1)

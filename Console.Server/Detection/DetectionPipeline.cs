@@ -27,6 +27,9 @@ public sealed class DetectionPipeline(
     });
 
     private readonly RuleEngine _engine = new();
+
+    /// <summary>Backlog entries waiting in this node's channel: the sweep leaves them alone however old they get.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _queued = new();
     private volatile bool _rulesChanged = true;
     private string? _rulesStamp;
     private long _rulesCheckedAt = long.MinValue / 2;
@@ -38,7 +41,22 @@ public sealed class DetectionPipeline(
     public long Processed => Interlocked.Read(ref _processed);
 
     /// <summary>False when the channel is full: the batch then waits in the backlog for the sweep.</summary>
-    public bool Enqueue(CommittedBatch batch) => _batches.Writer.TryWrite(batch);
+    public bool Enqueue(CommittedBatch batch)
+    {
+        if (batch.BacklogId is { } id)
+        {
+            _queued[id] = 0;
+        }
+        if (_batches.Writer.TryWrite(batch))
+        {
+            return true;
+        }
+        if (batch.BacklogId is { } dropped)
+        {
+            _queued.TryRemove(dropped, out _);
+        }
+        return false;
+    }
 
     /// <summary>A rule changed on this node: re-read the rules before the next batch.</summary>
     public void RulesChanged() => _rulesChanged = true;
@@ -59,8 +77,19 @@ public sealed class DetectionPipeline(
                 await RefreshRulesAsync(stoppingToken);
                 while (_batches.Reader.TryRead(out var batch))
                 {
-                    await RefreshRulesAsync(stoppingToken);
-                    await ProcessAsync(batch, stoppingToken);
+                    try
+                    {
+                        await RefreshRulesAsync(stoppingToken);
+                        await ProcessAsync(batch, stoppingToken);
+                    }
+                    finally
+                    {
+                        // Done, or failed for good: either way the sweep may take what is left in the backlog.
+                        if (batch.BacklogId is { } id)
+                        {
+                            _queued.TryRemove(id, out _);
+                        }
+                    }
                 }
                 if (Due(ref _sweptAt, options.SweepInterval))
                 {
@@ -140,8 +169,9 @@ public sealed class DetectionPipeline(
             {
                 var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
                 var cutoff = clock.GetUtcNow() - options.OrphanAfter;
+                var queued = _queued.Keys.ToList();
                 var entries = await db.DetectionBacklog.AsNoTracking()
-                    .Where(b => b.Node == null || b.CreatedAt < cutoff)
+                    .Where(b => (b.Node == null || b.CreatedAt < cutoff) && !queued.Contains(b.Id))
                     .OrderBy(b => b.Id).Take(SweepBatch).ToListAsync(ct);
                 foreach (var entry in entries)
                 {

@@ -19,6 +19,8 @@ public static class EventEndpoints
         var group = app.MapGroup($"{ApiConventions.Prefix}/events").WithTags("Detection");
         group.MapPost("/", Ingest).RequireAuthorization(Permissions.Policy(Permissions.EventsWrite))
             .Accepts<List<SecurityEventInput>>("application/json")
+            // 1000 events of at most ~5 KB each; anything larger is refused (413) before it is read.
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(8 * 1024 * 1024))
             .WithName("IngestSecurityEvents")
             .WithSummary("A batch of security events (at most 1000), answered once the accepted ones are durable; a bad event is reported by index and does not sink the others.");
         group.MapGet("/", Search).RequireAuthorization(Permissions.Policy(Permissions.AlertsRead)).WithName("SearchSecurityEvents")
@@ -96,9 +98,8 @@ public static class EventEndpoints
         var query = db.SecurityEvents.AsNoTracking();
         if (typeFilter is not null)
         {
-            query = typeFilter.EndsWith(".*", StringComparison.Ordinal)
-                ? query.Where(e => e.Type.StartsWith(typeFilter.Substring(0, typeFilter.Length - 1)))
-                : query.Where(e => e.Type == typeFilter);
+            var prefix = typeFilter.EndsWith(".*", StringComparison.Ordinal) ? typeFilter[..^1] : null;
+            query = prefix is not null ? query.Where(e => e.Type.StartsWith(prefix)) : query.Where(e => e.Type == typeFilter);
         }
         query = sourceFilter is null ? query : query.Where(e => e.Source == sourceFilter);
         query = actorFilter is null ? query : query.Where(e => e.Actor == actorFilter);

@@ -4,7 +4,7 @@ using SecurityConsole.Shared.Keys;
 
 namespace SecurityConsole.Server.Keys;
 
-/// <summary>What a new key is for; the secret is made by the issuer.</summary>
+/// <summary>What a new key is for; the secret is made by the issuer. <see cref="At"/>: back-dated issue (demo data only).</summary>
 public sealed record KeySpec(
     string OwnerUserId,
     string Name,
@@ -15,7 +15,8 @@ public sealed record KeySpec(
     int? RateLimitPerMinute = null,
     IReadOnlyList<string>? IpAllowList = null,
     Guid? RequestId = null,
-    Guid? PredecessorId = null);
+    Guid? PredecessorId = null,
+    DateTimeOffset? At = null);
 
 /// <summary>Creates keys. The secret leaves this class once, in the returned record, and is never stored.</summary>
 public sealed class ApiKeyIssuer(ConsoleDbContext db, AuditTrail audit, TimeProvider clock)
@@ -35,7 +36,7 @@ public sealed class ApiKeyIssuer(ConsoleDbContext db, AuditTrail audit, TimeProv
     public (ApiKey Key, string Secret) Add(KeySpec spec)
     {
         var secret = KeyFormat.Generate(spec.Environment);
-        var now = clock.GetUtcNow();
+        var now = spec.At ?? clock.GetUtcNow();
         var key = new ApiKey
         {
             Id = Guid.NewGuid(),
@@ -60,7 +61,7 @@ public sealed class ApiKeyIssuer(ConsoleDbContext db, AuditTrail audit, TimeProv
             {
                 key.Name, key = key.DisplayKey, key.Environment, key.Service, scopes = key.ScopeList, key.ExpiresAt, owner = spec.OwnerUserId,
                 key.RateLimitPerMinute, ipAllowList = key.IpAllowListEntries, requestId = key.RequestId, predecessorId = key.PredecessorId,
-            }));
+            }), spec.At);
         return (key, secret);
     }
 }

@@ -43,7 +43,7 @@ public sealed class ApiKeyVerifier(
         {
             return KeyVerification.Denied(KeyVerifyReasons.Malformed);
         }
-        var record = await FindAsync(KeyFormat.Hash(key), ct);
+        var record = await FindAsync(KeyHash.Of(key), ct);
         if (record is null)
         {
             return KeyVerification.Denied(KeyVerifyReasons.NotFound);
@@ -82,9 +82,8 @@ public sealed class ApiKeyVerifier(
         return new KeyVerification(true, null, record, remaining);
     }
 
-    private async ValueTask<KeyRecord?> FindAsync(byte[] sha256, CancellationToken ct)
+    private async ValueTask<KeyRecord?> FindAsync(KeyHash hash, CancellationToken ct)
     {
-        var hash = KeyHash.From(sha256);
         if (cache.TryGet(hash, out var cached, out var stale) && !stale)
         {
             return cached;
@@ -94,6 +93,7 @@ public sealed class ApiKeyVerifier(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+            var sha256 = hash.ToArray();
             var found = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == sha256, ct);
             var record = found is null ? null : KeyRecord.From(found);
             cache.Set(hash, record, generation);

@@ -1,6 +1,9 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Keys;
 
@@ -12,6 +15,26 @@ public readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
         BinaryPrimitives.ReadUInt64LittleEndian(sha256[8..]),
         BinaryPrimitives.ReadUInt64LittleEndian(sha256[16..]),
         BinaryPrimitives.ReadUInt64LittleEndian(sha256[24..]));
+
+    /// <summary>The SHA-256 of a well-formed key (ASCII, at most 64 characters), without allocating: the verify path's hash.</summary>
+    public static KeyHash Of(ReadOnlySpan<char> key)
+    {
+        Span<byte> utf8 = stackalloc byte[64];
+        Span<byte> sha256 = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(key, utf8)], sha256);
+        return From(sha256);
+    }
+
+    /// <summary>The hash as bytes again (as stored in the database), for a look-up on a cache miss.</summary>
+    public byte[] ToArray()
+    {
+        var bytes = new byte[SHA256.HashSizeInBytes];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, A);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(8), B);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(16), C);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(24), D);
+        return bytes;
+    }
 }
 
 /// <summary>What verification needs of a key, read once from the database and then served from memory.</summary>
@@ -29,13 +52,23 @@ public sealed record KeyRecord(
     bool RestrictsIp,
     bool Disabled = false)
 {
-    public static KeyRecord From(ApiKey key) => new(
-        key.Id, key.OwnerUserId, key.DisplayKey, key.Service, key.Environment, key.ScopeList, key.ExpiresAt, key.RevokedAt,
-        key.RateLimitPerMinute,
-        [.. key.IpAllowListEntries.Select(e => Shared.Keys.IpAllowListEntry.TryParse(e, out var n) ? n : (IPNetwork?)null).OfType<IPNetwork>()],
-        // An allow-list whose entries cannot be read admits nobody, never everybody.
-        key.IpAllowListEntries.Count > 0,
-        key.DisabledAt is not null);
+    // A cache may hold a million records: environment and scope names point at the shared constants rather than
+    // at a copy per row, and a key without an allow-list shares one empty array (see bench/RESULTS.md, issue 4).
+    public static KeyRecord From(ApiKey key)
+    {
+        var allowList = key.IpAllowListEntries;
+        return new(
+            key.Id, key.OwnerUserId, key.DisplayKey, key.Service, Canonical(key.Environment, Shared.Keys.KeyEnvironments.All),
+            key.ScopeList.Select(s => Canonical(s, Permissions.All)).ToArray(), key.ExpiresAt, key.RevokedAt, key.RateLimitPerMinute,
+            allowList.Count == 0
+                ? []
+                : allowList.Select(e => Shared.Keys.IpAllowListEntry.TryParse(e, out var n) ? n : (IPNetwork?)null).OfType<IPNetwork>().ToArray(),
+            // An allow-list whose entries cannot be read admits nobody, never everybody.
+            allowList.Count > 0,
+            key.DisabledAt is not null);
+    }
+
+    private static string Canonical(string value, IEnumerable<string> known) => known.FirstOrDefault(k => k == value) ?? value;
 }
 
 /// <summary>

@@ -13,6 +13,12 @@ namespace SecurityConsole.Server.Keys;
 /// </summary>
 internal static class KeyDemoData
 {
+    /// <summary>Revoked when it was found in a public place; detection's demo reports the leak.</summary>
+    public const string LeakedService = "reporting-export";
+
+    /// <summary>Revoked four days ago and still being tried; detection's demo plants the attempts.</summary>
+    public const string ReplacedService = "contractor-sync";
+
     public static void Add(ConsoleDbContext db, ApiKeyIssuer issuer, AuditTrail audit, IReadOnlyList<ConsoleUser> developers, ConsoleUser approver,
         DateTimeOffset now, Random random)
     {
@@ -26,7 +32,8 @@ internal static class KeyDemoData
         var overdue = Issue(payments, "billing-worker", KeyEnvironments.Production, service, now.AddDays(-124), 365);
         var expiring = Issue(search, "fraud-scoring", KeyEnvironments.Production, [Permissions.KeysVerify], now.AddDays(-85), 90);
         var rotating = Issue(payments, "mobile-gateway", KeyEnvironments.Production, service, now.AddDays(-96), 365);
-        var revoked = Issue(search, "reporting-export", KeyEnvironments.Development, [Permissions.ReportsRead], now.AddDays(-40), 365);
+        var revoked = Issue(search, LeakedService, KeyEnvironments.Development, [Permissions.ReportsRead], now.AddDays(-40), 365);
+        var replaced = Issue(payments, ReplacedService, KeyEnvironments.Production, [Permissions.EventsWrite], now.AddDays(-60), 365);
         var expired = Issue(payments, "legacy-crm", KeyEnvironments.Staging, [Permissions.KeysVerify], now.AddDays(-100), 90);
         var paused = Issue(search, "partner-webhooks", KeyEnvironments.Staging, [Permissions.EventsWrite], now.AddDays(-12), 180);
         paused.DisabledAt = now.AddDays(-1);
@@ -36,17 +43,21 @@ internal static class KeyDemoData
 
         // Rotated two hours ago with a day's grace: the successor waits for its owner.
         var (successor, _) = issuer.Add(new KeySpec(payments.Id, "mobile-gateway", KeyEnvironments.Production, service, TimeSpan.FromDays(365),
-            "mobile-gateway", PredecessorId: rotating.Id));
+            "mobile-gateway", PredecessorId: rotating.Id, At: now.AddHours(-2)));
         successor.PendingSecret = "demo:never-issued";
         rotating.SuccessorId = successor.Id;
         rotating.ExpiresAt = now.AddHours(22);
         audit.Record(new AuditEvent(AuditCategories.Key, "key.rotated", "api_key", rotating.Id.ToString(),
             Data: new { key = rotating.DisplayKey, successorId = successor.Id, successor = successor.DisplayKey, graceHours = 24 }), now.AddHours(-2));
 
-        revoked.RevokedAt = now.AddDays(-3);
-        revoked.RevokedReason = "Reported leaked: found in a public gist by the secret scanner";
+        revoked.RevokedAt = now.AddHours(-5);
+        revoked.RevokedReason = "Reported leaked: github-secret-scanning";
         audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", revoked.Id.ToString(),
-            Data: new { key = revoked.DisplayKey, owner = revoked.OwnerUserId, leaked = true }, Personal: new { reason = revoked.RevokedReason }), now.AddDays(-3));
+            Data: new { key = revoked.DisplayKey, owner = revoked.OwnerUserId, leaked = true }, Personal: new { reason = revoked.RevokedReason }), revoked.RevokedAt);
+        replaced.RevokedAt = now.AddDays(-4);
+        replaced.RevokedReason = "Replaced after the contractor left";
+        audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", replaced.Id.ToString(),
+            Data: new { key = replaced.DisplayKey, owner = replaced.OwnerUserId }, Personal: new { reason = replaced.RevokedReason }), replaced.RevokedAt);
 
         // Requests: one waiting for an approver, one rejected, and the approved one behind the payments key.
         Request(search, "ledger-sync", KeyEnvironments.Production, service, "Nightly ledger reconciliation needs to post events",
@@ -82,9 +93,7 @@ internal static class KeyDemoData
         ApiKey Issue(ConsoleUser owner, string name, string environment, string[] scopes, DateTimeOffset created, int lifetimeDays, int? rate = null,
             string[]? ips = null)
         {
-            var (key, _) = issuer.Add(new KeySpec(owner.Id, name, environment, scopes, TimeSpan.FromDays(lifetimeDays), name, rate, ips));
-            key.CreatedAt = created;
-            key.ExpiresAt = created.AddDays(lifetimeDays);
+            var (key, _) = issuer.Add(new KeySpec(owner.Id, name, environment, scopes, TimeSpan.FromDays(lifetimeDays), name, rate, ips, At: created));
             return key;
         }
 

@@ -172,8 +172,9 @@ public sealed class KeyManagement(
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
         events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRotated, key);
-        if (!self)
+        if (!self && key.OwnerUserId != caller.UserId)
         {
+            // The owner rotating their own key sees the successor on screen; someone else's rotation is news to them.
             await notifier.SuccessorReadyAsync(key.OwnerUserId, key, successor, byPolicy: false, ct);
         }
         return TypedResults.Ok(new KeyRotated(key.Id, key.ExpiresAt.Value, successor.Id, successor.DisplayKey, self ? secret : null));
@@ -245,6 +246,6 @@ public sealed class KeyManagement(
             x.k.Id, x.k.Name, x.k.DisplayKey, x.k.Environment, x.k.Service, x.k.OwnerUserId, x.Email ?? "", x.k.ScopeList,
             x.k.StatusAt(now), x.k.CreatedAt, (int)(now - x.k.CreatedAt).TotalDays, x.k.ExpiresAt, x.k.LastUsedAt, x.k.LastUsedIp, x.k.RevokedAt,
             x.k.RevokedReason, x.k.RateLimitPerMinute, x.k.IpAllowListEntries, x.k.PredecessorId, x.k.SuccessorId, x.k.PendingSecret != null,
-            KeyRotationPolicy.IsOverdue(policy, x.k, now), x.k.DisabledAt, x.k.DisabledReason))];
+            KeyRotationPolicy.IsOverdue(policy, x.k, now), x.k.DisabledAt, x.k.DisabledReason, x.k.RequestId))];
     }
 }

@@ -25,7 +25,8 @@ public sealed record ApiKeySummary(
     bool AwaitingPickup,
     bool RotationOverdue,
     DateTimeOffset? DisabledAt = null,
-    string? DisabledReason = null);
+    string? DisabledReason = null,
+    Guid? RequestId = null);
 
 /// <summary>The only response that ever carries a key's secret.</summary>
 public sealed record ApiKeyIssued(Guid Id, string Secret, string DisplayKey, DateTimeOffset? ExpiresAt);

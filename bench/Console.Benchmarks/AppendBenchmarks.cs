@@ -10,6 +10,7 @@ namespace SecurityConsole.Benchmarks;
 /// Chained append (lock, encrypt personal data, hash, move the head) against plain EF inserts of
 /// the same rows (same columns, same sizes, precomputed), in batches per SaveChanges, same database, same run.
 /// </summary>
+[Config(typeof(DatabaseConfig))]
 public class AppendBenchmarks
 {
     public const int Rows = 1000;

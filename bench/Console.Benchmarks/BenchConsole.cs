@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using SecurityConsole.Server.Audit;
@@ -9,7 +10,7 @@ using SecurityConsole.Server.Security;
 
 namespace SecurityConsole.Benchmarks;
 
-/// <summary>The audit services exactly as the console wires them, on a PostgreSQL database, without the web host.</summary>
+/// <summary>The audit services (append, verify, search) exactly as the console wires them, on a PostgreSQL database, without the web host.</summary>
 internal sealed class BenchConsole : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
@@ -22,11 +23,15 @@ internal sealed class BenchConsole : IAsyncDisposable
 
     public ServiceProvider Services { get; }
 
+    /// <summary>The pool the console's contexts use: plain-SQL baselines read through it too.</summary>
+    public NpgsqlDataSource DataSource => _dataSource;
+
     /// <summary>Options without the audit interceptor: the baseline of plain inserts.</summary>
     public DbContextOptions<PostgresConsoleDbContext> PlainOptions => new DbContextOptionsBuilder<PostgresConsoleDbContext>()
         .UseNpgsql(_dataSource).UseApplicationServiceProvider(Services).Options;
 
-    public static async Task<BenchConsole> StartAsync(string database)
+    /// <param name="interceptors">Extra EF interceptors, e.g. to capture the SQL a search runs.</param>
+    public static async Task<BenchConsole> StartAsync(string database, params IInterceptor[] interceptors)
     {
         var connection = await BenchPostgres.CreateDatabaseAsync(database);
         var dataSource = NpgsqlDataSource.Create(connection);
@@ -35,7 +40,7 @@ internal sealed class BenchConsole : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.Configure<IdentityOptions>(o => o.Stores.SchemaVersion = IdentitySchemaVersions.Version3);
         services.AddDbContext<ConsoleDbContext, PostgresConsoleDbContext>((sp, o) =>
-            o.UseNpgsql(dataSource).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
+            o.UseNpgsql(dataSource).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()).AddInterceptors(interceptors));
         services.AddDataProtection().SetApplicationName("SecurityConsole").PersistKeysToDbContext<ConsoleDbContext>();
         services.AddSingleton<AuditChainInterceptor>();
         services.AddSingleton<AuditKeys>();
@@ -44,6 +49,7 @@ internal sealed class BenchConsole : IAsyncDisposable
         services.AddScoped<AuditTrail>();
         services.AddScoped<AuditCheckpoints>();
         services.AddScoped<AuditVerifier>();
+        services.AddScoped<AuditReader>();
         var provider = services.BuildServiceProvider();
         await using (var scope = provider.CreateAsyncScope())
         {

@@ -1,16 +1,19 @@
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Engines;
-using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SecurityConsole.Benchmarks;
 
-// dotnet run -c Release --project bench/Console.Benchmarks -- --filter '*'
-// In-process and few iterations: the machine is shared, and each invocation already does 1,000 writes or 1,000,000 reads.
-var job = Job.Default
-    .WithStrategy(RunStrategy.Monitoring)
-    .WithLaunchCount(1)
-    .WithWarmupCount(1)
-    .WithIterationCount(5)
-    .WithToolchain(InProcessEmitToolchain.Instance);
-BenchmarkSwitcher.FromAssembly(typeof(SecurityConsole.Benchmarks.AppendBenchmarks).Assembly)
-    .Run(args, DefaultConfig.Instance.AddJob(job));
+// dotnet run -c Release --project bench/Console.Benchmarks -- --filter '*'      BenchmarkDotNet (each class names its job)
+// dotnet run -c Release --project bench/Console.Benchmarks -- memory-keys       heap of 1,000,000 cached keys
+// dotnet run -c Release --project bench/Console.Benchmarks -- audit-plans       SQL and PostgreSQL plans of the search benchmarks
+return args switch
+{
+    ["memory-keys", ..] => KeyCacheMemory.Run(args[1..]),
+    ["audit-plans", ..] => await AuditPlans.RunAsync(args[1..]),
+    _ => Run(args),
+};
+
+static int Run(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(AppendBenchmarks).Assembly).Run(args, DefaultConfig.Instance);
+    return 0;
+}

@@ -19,8 +19,8 @@ public sealed class AuditDemoTests
         Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.EndsWith("@demo.example", i.Personal!["email"]));
         Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.Equal("10.20.*.*", i.Personal!["ip"]));
         var keys = await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?category=key&limit=500", Json, Ct);
-        Assert.Equal(9, keys!.Items.Count(i => i.Action == "key.issued"));
-        Assert.Contains(keys.Items, i => i.Action == "key.revoked");
+        Assert.Equal(10, keys!.Items.Count(i => i.Action == "key.issued"));
+        Assert.Equal(2, keys.Items.Count(i => i.Action == "key.revoked"));
         Assert.Contains(keys.Items, i => i.Action == "key.rotated");
         Assert.Contains(keys.Items, i => i.Action == "key.request_rejected");
 

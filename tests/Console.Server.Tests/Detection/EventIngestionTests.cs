@@ -50,6 +50,9 @@ public abstract class EventIngestionTests(SharedConsole console)
         var failed = stored.Items.Single(e => e.Type == "auth.login_failed");
         Assert.Equal(("192.0.2.10", EventOutcomes.Failure, "tests"), (failed.SourceIp, failed.Outcome, failed.Source));
         Assert.Equal("crm", failed.Attributes!.Value.GetProperty("app").GetString());
+        var byPrefix = await analyst.GetFromJsonAsync<EventPage>($"{Events}?actor={Uri.EscapeDataString(actor)}&type=auth.*", Ct);
+        Assert.Equal(2, byPrefix!.Items.Count);
+        Assert.Single((await analyst.GetFromJsonAsync<EventPage>($"{Events}?actor={Uri.EscapeDataString(actor)}&type=auth.login_failed", Ct))!.Items);
         var succeeded = stored.Items.Single(e => e.Type == "auth.login_succeeded");
         Assert.Equal(("192.0.2.11", EventOutcomes.Unknown), (succeeded.SourceIp, succeeded.Outcome));
         Assert.True(succeeded.Time < succeeded.ReceivedAt.AddMinutes(-2));

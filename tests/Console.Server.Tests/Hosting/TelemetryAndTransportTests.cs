@@ -43,7 +43,7 @@ public sealed class TelemetryAndTransportTests
         await factory.DisposeAsync();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!received.Contains("/v1/traces") && DateTime.UtcNow < deadline)
+        while (!(received.Contains("/v1/traces") && received.Contains("/v1/logs")) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100, Ct);
         }

@@ -32,6 +32,17 @@ public sealed class KeyFormatTests
     }
 
     [Fact]
+    public void TheVerifyPathsHashIsTheStoredHashAndConvertsBack()
+    {
+        Keys.Sample(key =>
+        {
+            var stored = KeyFormat.Hash(key);
+            Assert.Equal(KeyHash.From(stored), KeyHash.Of(key));
+            Assert.Equal(stored, KeyHash.Of(key).ToArray());
+        });
+    }
+
+    [Fact]
     public void TwoGeneratedKeysAreNeverEqual()
     {
         var keys = Enumerable.Range(0, 2_000).Select(_ => KeyFormat.Generate("production")).ToHashSet(StringComparer.Ordinal);

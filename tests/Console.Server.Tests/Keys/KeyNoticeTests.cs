@@ -37,7 +37,9 @@ public sealed class KeyNoticeTests(SqliteConsole console) : IClassFixture<Sqlite
         Assert.Contains(request.Service, approved.Title);
 
         var issued = await developer.PickUpOkAsync(request.Id);
-        var rotate = await developer.PostAsJsonAsync($"/api/v1/keys/{issued.Id}/rotate", new RotateKeyRequest(1), Ct);
+        // Rotated by someone else (an admin): the owner must hear that a successor waits.
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var rotate = await admin.PostAsJsonAsync($"/api/v1/keys/{issued.Id}/rotate", new RotateKeyRequest(1), Ct);
         var rotated = (await rotate.Content.ReadFromJsonAsync<KeyRotated>(Ct))!;
         var successor = await developerNotices.NextAsync(n => n.KeyId == rotated.SuccessorId);
         Assert.Equal(KeyNoticeKinds.SuccessorReady, successor.Kind);

@@ -1,9 +1,11 @@
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Keys;
+using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Tests.Keys;
 
@@ -117,6 +119,25 @@ public sealed class KeyVerifierTests : IAsyncDisposable
         cache.Untrusted = false;
         cache.Clear();
         Assert.False(cache.TryGet(hash, out _, out _));
+    }
+
+    [Fact]
+    public void ACachedRecordKeepsItsScopesEnvironmentAndNetworks()
+    {
+        var key = new ApiKey
+        {
+            Name = "k", Hash = new byte[32], Prefix = "sc_live_abcd", LastFour = "wxyz", Environment = new string(KeyEnvironments.Production),
+            OwnerUserId = "owner", Scopes = "keys:verify events:write", IpAllowList = "10.0.0.0/8 2001:db8::/32",
+        };
+        var record = KeyRecord.From(key);
+        Assert.Equal(["keys:verify", "events:write"], record.Scopes);
+        Assert.Same(Permissions.KeysVerify, record.Scopes[0]);
+        Assert.Same(KeyEnvironments.Production, record.Environment);
+        Assert.Equal([IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("2001:db8::/32")], record.AllowedNetworks);
+        Assert.Empty(KeyRecord.From(new ApiKey
+        {
+            Name = "k", Hash = new byte[32], Prefix = "sc_live_abcd", LastFour = "wxyz", Environment = "staging", OwnerUserId = "owner", Scopes = "keys:verify",
+        }).AllowedNetworks);
     }
 
     [Fact]

@@ -463,6 +463,28 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.ToTable("audit_subject_keys", (string)null);
                 });
 
+            modelBuilder.Entity("SecurityConsole.Server.Data.ConsoleSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("console_settings", (string)null);
+                });
+
             modelBuilder.Entity("SecurityConsole.Server.Detection.Alert", b =>
                 {
                     b.Property<long>("Id")
@@ -767,28 +789,6 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.HasIndex("Type", "Time");
 
                     b.ToTable("security_events", (string)null);
-                });
-
-            modelBuilder.Entity("SecurityConsole.Server.Data.ConsoleSetting", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("text");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("UpdatedBy")
-                        .HasMaxLength(450)
-                        .HasColumnType("character varying(450)");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("console_settings", (string)null);
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Keys.ApiKey", b =>

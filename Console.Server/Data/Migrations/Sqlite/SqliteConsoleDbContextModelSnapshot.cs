@@ -452,6 +452,28 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.ToTable("audit_subject_keys", (string)null);
                 });
 
+            modelBuilder.Entity("SecurityConsole.Server.Data.ConsoleSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("console_settings", (string)null);
+                });
+
             modelBuilder.Entity("SecurityConsole.Server.Detection.Alert", b =>
                 {
                     b.Property<long>("Id")
@@ -748,28 +770,6 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.HasIndex("Type", "Time");
 
                     b.ToTable("security_events", (string)null);
-                });
-
-            modelBuilder.Entity("SecurityConsole.Server.Data.ConsoleSetting", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Json")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("UpdatedBy")
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("console_settings", (string)null);
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Keys.ApiKey", b =>

@@ -12,7 +12,7 @@ using SecurityConsole.Server.Data;
 namespace SecurityConsole.Server.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresConsoleDbContext))]
-    [Migration("20261123114936_Detection")]
+    [Migration("20261123125641_Detection")]
     partial class Detection
     {
         /// <inheritdoc />
@@ -466,6 +466,28 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.ToTable("audit_subject_keys", (string)null);
                 });
 
+            modelBuilder.Entity("SecurityConsole.Server.Data.ConsoleSetting", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("console_settings", (string)null);
+                });
+
             modelBuilder.Entity("SecurityConsole.Server.Detection.Alert", b =>
                 {
                     b.Property<long>("Id")
@@ -780,6 +802,13 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("DisabledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
 
                     b.Property<string>("Environment")
                         .IsRequired()
