@@ -13,7 +13,7 @@ namespace SecurityConsole.Client.Services;
 /// The typed client for the console's REST API: the UI uses the same API as automation.
 /// Failures become <see cref="ApiException"/> with a message a person can read.
 /// </summary>
-public class ConsoleApi(HttpClient http)
+public partial class ConsoleApi(HttpClient http)
 {
     /// <summary>As the server writes JSON: web defaults, enums as their names.</summary>
     protected static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { Converters = { new JsonStringEnumConverter() } };

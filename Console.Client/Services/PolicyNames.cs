@@ -10,6 +10,8 @@ public static class PolicyNames
 {
     public const string SignedIn = "signed-in";
     public const string AlertsRead = Permissions.PolicyPrefix + Permissions.AlertsRead;
+    public const string AlertsTriage = Permissions.PolicyPrefix + Permissions.AlertsTriage;
+    public const string RulesManage = Permissions.PolicyPrefix + Permissions.RulesManage;
     public const string KeysRequest = Permissions.PolicyPrefix + Permissions.KeysRequest;
     public const string KeysApprove = Permissions.PolicyPrefix + Permissions.KeysApprove;
     public const string KeysRead = Permissions.PolicyPrefix + Permissions.KeysRead;

@@ -10,7 +10,7 @@ namespace SecurityConsole.Client.Tests;
 /// The API as a test wants it: each call answers with what the test set. A call the test did not
 /// expect fails loudly instead of reaching a network.
 /// </summary>
-public sealed class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()) { BaseAddress = new Uri("http://localhost/") })
+public sealed partial class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoNetwork()) { BaseAddress = new Uri("http://localhost/") })
 {
     public Func<Task<DashboardSummary>> Dashboard { get; set; } = NotSet<DashboardSummary>;
     public Func<Task<List<UserSummary>>> Users { get; set; } = NotSet<List<UserSummary>>;

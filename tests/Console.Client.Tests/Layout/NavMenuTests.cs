@@ -18,8 +18,8 @@ public sealed class NavMenuTests : ConsoleTestContext
         var links = LinkTexts(cut);
         Assert.Contains(links, l => l.Contains("Admin"));
         Assert.Contains("Users and roles", links);
-        Assert.Equal(["Dashboard", "Alerts", "Threats", "Keys", "My keys", "Request a key", "Approvals", "All keys", "Policy", "Audit", "Compliance", "Reports"],
-            links.Take(12));
+        Assert.Equal(["Dashboard", "Alerts", "Threats", "Detection rules", "Keys", "My keys", "Request a key", "Approvals", "All keys", "Policy", "Audit", "Compliance", "Reports"],
+            links.Take(13));
     }
 
     [Fact]

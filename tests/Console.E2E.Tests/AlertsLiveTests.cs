@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace SecurityConsole.E2E.Tests;
+
+/// <summary>
+/// Two analysts watch the Alerts page; a service reports a revoked key being tried and both see the alert
+/// within a second; one acknowledges it and the other's screen follows. Then the detection screens on demo data.
+/// </summary>
+public sealed class AlertsLiveTests
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+    private const string Password = "Correct-Horse-Battery-9";
+
+    [Fact]
+    public async Task AnEventThatTripsARuleShowsOnTwoAnalystsScreensAndTriageFollows()
+    {
+        SkipWithoutChromium();
+        await using var server = ConsoleServerProcess.Start();
+        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+
+        await using var adminContext = await NewContextAsync(browser, server);
+        var admin = await adminContext.NewPageAsync();
+        var problems = new List<string>();
+        Watch(admin, "admin", problems);
+        await CreateFirstAdminAsync(admin, setupLink);
+        var created = await server.RunCommandAsync(["admin", "create-user", "--email", "analyst@example.com", "--role", "SecurityAnalyst", "--password-stdin"], Password);
+        Assert.True(created.ExitCode == 0, created.Errors);
+        var token = await server.RunCommandAsync(["admin", "create-token", "--email", "admin@example.com", "--scopes", "events:write", "--name", "e2e-events"]);
+        Assert.True(token.ExitCode == 0, token.Errors);
+        var eventsToken = token.Output.Split('\n', StringSplitOptions.TrimEntries).Last(l => l.StartsWith("sc_", StringComparison.Ordinal));
+        using var service = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        service.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", eventsToken);
+
+        await using var analystContext = await NewContextAsync(browser, server);
+        var analyst = await analystContext.NewPageAsync();
+        Watch(analyst, "analyst", problems);
+
+        try
+        {
+            await SignInAsync(analyst, "analyst@example.com");
+            foreach (var page in (IPage[])[admin, analyst])
+            {
+                await page.GetByTestId("nav").GetByText("Alerts", new() { Exact = true }).ClickAsync();
+                await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Alerts", Level = 1 })).ToBeVisibleAsync();
+                await Expect(page.GetByTestId("empty-state")).ToContainTextAsync("POST /api/v1/events");
+                await Expect(page.GetByTestId("live-indicator")).ToHaveTextAsync("Live");
+            }
+
+            // A service reports that someone tried a revoked key: the built-in rule fires on the first attempt.
+            var keyPrefix = "sc_e2e" + Random.Shared.Next(1000, 9999);
+            var watch = Stopwatch.StartNew();
+            using var response = await service.PostAsJsonAsync("/api/v1/events", new[]
+            {
+                new { type = "key.verify_failed", keyPrefix, sourceIp = "203.0.113.7", outcome = "denied", attributes = new { reason = "revoked" } },
+            }, TestContext.Current.CancellationToken);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            var posted = watch.Elapsed;
+            var rows = new[] { admin, analyst }.Select(p => p.GetByTestId("alert-row").Filter(new() { HasText = keyPrefix })).ToArray();
+            await Task.WhenAll(rows.Select(r => Expect(r).ToBeVisibleAsync(new() { Timeout = 5_000 })));
+            var seen = watch.Elapsed;
+            TestContext.Current.TestOutputHelper?.WriteLine($"Alert on both screens {seen.TotalMilliseconds:F0} ms after the POST began (POST answered after {posted.TotalMilliseconds:F0} ms)");
+            Assert.True(seen < TimeSpan.FromSeconds(2), $"The alert took {seen.TotalMilliseconds:F0} ms to reach both screens.");
+            foreach (var row in rows)
+            {
+                await Expect(row.GetByTestId("alert-severity")).ToHaveTextAsync("high");
+                await Expect(row.GetByTestId("alert-status")).ToHaveTextAsync("open");
+                await Expect(row).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("alert-fresh"));
+            }
+
+            // The admin acknowledges in the detail; the analyst's list follows without a reload.
+            await rows[0].ClickAsync();
+            var detail = admin.GetByRole(AriaRole.Dialog);
+            await detail.GetByLabel("Comment (the reason, for a false positive)").FillAsync("Looking into who still holds the old key.");
+            await detail.GetByTestId("action-acknowledge").ClickAsync();
+            await Expect(detail.GetByTestId("detail-status")).ToHaveTextAsync("acknowledged");
+            watch.Restart();
+            await Expect(rows[1].GetByTestId("alert-status")).ToHaveTextAsync("acknowledged", new() { Timeout = 5_000 });
+            TestContext.Current.TestOutputHelper?.WriteLine($"Acknowledgement on the other screen after {watch.Elapsed.TotalMilliseconds:F0} ms");
+
+            Assert.Empty(problems);
+        }
+        catch (Exception) when (WriteFailureEvidence(admin, problems, server))
+        {
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task TheDetectionScreensShowTheDemoWeek()
+    {
+        SkipWithoutChromium();
+        var images = ScreenshotFolder();
+        await using var server = ConsoleServerProcess.Start("--demo");
+        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        await using var context = await NewContextAsync(browser, server);
+        var page = await context.NewPageAsync();
+        var problems = new List<string>();
+        Watch(page, "admin", problems);
+
+        try
+        {
+            await CreateFirstAdminAsync(page, setupLink);
+            await Expect(page.GetByTestId("open-alerts").GetByTestId("open-total")).Not.ToHaveTextAsync("0");
+
+            await page.GetByTestId("nav").GetByText("Alerts", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("alert-row").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("alert-fired").Filter(new() { HasText = "times" }).First).ToBeVisibleAsync();
+            await page.Mouse.MoveAsync(0, 0);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "alerts.png") });
+
+            await page.GetByTestId("nav").GetByText("Threats", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("threat-timeline").Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("threat-heatmap").Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("top-entity").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("entity-profile").Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
+            await page.Mouse.MoveAsync(0, 0);
+            await page.WaitForTimeoutAsync(500);
+            await page.SetViewportSizeAsync(1440, 1720);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "threats.png") });
+            await page.SetViewportSizeAsync(1440, 900);
+
+            await page.GetByTestId("nav").GetByText("Detection rules", new() { Exact = true }).ClickAsync();
+            await Expect(page.GetByTestId("rule-row").First).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "detection-rules.png") });
+
+            Assert.Empty(problems);
+        }
+        catch (Exception) when (WriteFailureEvidence(page, problems, server))
+        {
+            throw;
+        }
+    }
+
+    private static void SkipWithoutChromium()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            Assert.True(Environment.GetEnvironmentVariable("CONSOLE_TESTS_REQUIRE_ALL") != "1",
+                $"Chromium not found at {ChromiumPath} and CONSOLE_TESTS_REQUIRE_ALL=1: apt-get install chromium");
+            Assert.Skip($"Chromium not found at {ChromiumPath}: apt-get install chromium");
+        }
+    }
+
+    /// <summary>artifacts/screenshots (git-ignored); CONSOLE_E2E_SCREENSHOTS=docs/images refreshes the README's.</summary>
+    internal static string ScreenshotFolder()
+    {
+        var images = Environment.GetEnvironmentVariable("CONSOLE_E2E_SCREENSHOTS") is { Length: > 0 } target
+            ? Path.GetFullPath(target, ConsoleServerProcess.RepositoryRoot)
+            : Path.Combine(ConsoleServerProcess.RepositoryRoot, "artifacts", "screenshots");
+        Directory.CreateDirectory(images);
+        return images;
+    }
+
+    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
+    {
+        ExecutablePath = ChromiumPath,
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+
+    private static async Task<IBrowserContext> NewContextAsync(IBrowser browser, ConsoleServerProcess server)
+    {
+        var context = await browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 1440, Height = 900 },
+            ColorScheme = ColorScheme.Light,
+            BaseURL = server.BaseUrl,
+        });
+        context.SetDefaultTimeout(60_000);
+        SetDefaultExpectTimeout(60_000);
+        return context;
+    }
+
+    private static async Task CreateFirstAdminAsync(IPage page, string setupLink)
+    {
+        await page.GotoAsync(setupLink);
+        await page.GetByLabel("Email").FillAsync("admin@example.com");
+        await page.GetByLabel("Password (at least 12 characters)").FillAsync(Password);
+        await page.GetByLabel("Confirm password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create admin and sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+    }
+
+    private static void Watch(IPage page, string who, List<string> problems)
+    {
+        page.Console += (_, m) =>
+        {
+            if (m.Type is "error" or "warning")
+            {
+                problems.Add($"{who} console {m.Type}: {m.Text}");
+            }
+        };
+        page.PageError += (_, e) => problems.Add($"{who} page error: {e}");
+        page.Response += (_, r) =>
+        {
+            if (r.Status >= 400)
+            {
+                problems.Add($"{who} HTTP {r.Status} {r.Request.Method} {r.Url}");
+            }
+        };
+    }
+
+    private static bool WriteFailureEvidence(IPage page, List<string> problems, ConsoleServerProcess server)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "console-e2e-alerts-failure");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            page.ScreenshotAsync(new() { Path = Path.Combine(folder, "page.png"), FullPage = true }).GetAwaiter().GetResult();
+        }
+        catch (PlaywrightException)
+        {
+        }
+        File.WriteAllLines(Path.Combine(folder, "browser.log"), problems);
+        File.WriteAllText(Path.Combine(folder, "server.log"), server.Output);
+        TestContext.Current.SendDiagnosticMessage($"Failure evidence in {folder}");
+        return false;
+    }
+}
