@@ -1,67 +1,31 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static SecurityConsole.E2E.Tests.E2EBrowser;
 
 namespace SecurityConsole.E2E.Tests;
 
 /// <summary>The first minutes of an operator's life with the console, in Debian's Chromium.</summary>
 public sealed class FirstRunTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
     private static readonly string[] Sections = ["Dashboard", "Alerts", "Threats", "Keys", "Audit", "Compliance", "Reports", "Admin"];
 
     [Fact]
     public async Task FirstRunCreatesTheAdminAndLandsOnALiveDashboard()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.True(Environment.GetEnvironmentVariable("CONSOLE_TESTS_REQUIRE_ALL") != "1",
-                $"Chromium not found at {ChromiumPath} and CONSOLE_TESTS_REQUIRE_ALL=1: apt-get install chromium");
-            Assert.Skip($"Chromium not found at {ChromiumPath}: apt-get install chromium");
-        }
-        // Screenshots go to artifacts/screenshots (git-ignored); CONSOLE_E2E_SCREENSHOTS=docs/images refreshes the README's.
-        var images = Environment.GetEnvironmentVariable("CONSOLE_E2E_SCREENSHOTS") is { Length: > 0 } target
-            ? Path.GetFullPath(target, ConsoleServerProcess.RepositoryRoot)
-            : Path.Combine(ConsoleServerProcess.RepositoryRoot, "artifacts", "screenshots");
-        Directory.CreateDirectory(images);
+        SkipWithoutChromium();
+        var images = ScreenshotFolder();
 
         await using var server = ConsoleServerProcess.Start();
         var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
         Assert.StartsWith(server.BaseUrl + "/setup?token=", setupLink);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
-        await using var context = await browser.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = 1440, Height = 900 },
-            ColorScheme = ColorScheme.Light,
-            BaseURL = server.BaseUrl,
-        });
-        // A cold WebAssembly start on a busy two-core machine takes a while.
-        context.SetDefaultTimeout(60_000);
-        SetDefaultExpectTimeout(60_000);
+        await using var browser = await LaunchAsync(playwright);
+        await using var context = await NewContextAsync(browser, server);
         var page = await context.NewPageAsync();
         var problems = new List<string>();
-        page.Console += (_, m) =>
-        {
-            if (m.Type is "error" or "warning")
-            {
-                problems.Add($"console {m.Type}: {m.Text}");
-            }
-        };
-        page.PageError += (_, e) => problems.Add($"page error: {e}");
-        page.Response += (_, r) =>
-        {
-            if (r.Status >= 400)
-            {
-                problems.Add($"HTTP {r.Status} {r.Request.Method} {r.Url}");
-            }
-        };
+        Watch(page, "admin", problems);
 
         try
         {
@@ -196,23 +160,5 @@ public sealed class FirstRunTests
             """);
         var parts = Regex.Matches(rgb, @"\d+").Select(m => double.Parse(m.Value) / 255).ToArray();
         return parts.Length < 3 ? double.NaN : (0.2126 * parts[0]) + (0.7152 * parts[1]) + (0.0722 * parts[2]);
-    }
-
-    /// <summary>On failure, leaves what is needed to see why: a screenshot, the browser's console and the server's output.</summary>
-    private static bool WriteFailureEvidence(IPage page, List<string> problems, ConsoleServerProcess server)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "console-e2e-failure");
-        Directory.CreateDirectory(folder);
-        try
-        {
-            page.ScreenshotAsync(new() { Path = Path.Combine(folder, "page.png"), FullPage = true }).GetAwaiter().GetResult();
-        }
-        catch (PlaywrightException)
-        {
-        }
-        File.WriteAllLines(Path.Combine(folder, "browser.log"), problems);
-        File.WriteAllText(Path.Combine(folder, "server.log"), server.Output);
-        TestContext.Current.SendDiagnosticMessage($"Failure evidence in {folder}");
-        return false;
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static SecurityConsole.E2E.Tests.E2EBrowser;
 
 namespace SecurityConsole.E2E.Tests;
 
@@ -13,8 +14,6 @@ namespace SecurityConsole.E2E.Tests;
 /// </summary>
 public sealed class KeyLifecycleTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-    private const string Password = "Correct-Horse-Battery-9";
 
     [Fact]
     public async Task ADeveloperRequestsAKeyAnApproverApprovesItAndItWorksUntilRevoked()
@@ -234,103 +233,5 @@ public sealed class KeyLifecycleTests
         using var response = await service.PostAsJsonAsync("/api/v1/keys/verify", new { key, clientIp = "127.0.0.1" });
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
-
-    private static void SkipWithoutChromium()
-    {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.True(Environment.GetEnvironmentVariable("CONSOLE_TESTS_REQUIRE_ALL") != "1",
-                $"Chromium not found at {ChromiumPath} and CONSOLE_TESTS_REQUIRE_ALL=1: apt-get install chromium");
-            Assert.Skip($"Chromium not found at {ChromiumPath}: apt-get install chromium");
-        }
-    }
-
-    /// <summary>artifacts/screenshots (git-ignored); CONSOLE_E2E_SCREENSHOTS=docs/images refreshes the README's.</summary>
-    private static string ScreenshotFolder()
-    {
-        var images = Environment.GetEnvironmentVariable("CONSOLE_E2E_SCREENSHOTS") is { Length: > 0 } target
-            ? Path.GetFullPath(target, ConsoleServerProcess.RepositoryRoot)
-            : Path.Combine(ConsoleServerProcess.RepositoryRoot, "artifacts", "screenshots");
-        Directory.CreateDirectory(images);
-        return images;
-    }
-
-    private static Task<IBrowser> LaunchAsync(IPlaywright playwright) => playwright.Chromium.LaunchAsync(new()
-    {
-        ExecutablePath = ChromiumPath,
-        Headless = true,
-        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-    });
-
-    private static async Task<IBrowserContext> NewContextAsync(IBrowser browser, ConsoleServerProcess server)
-    {
-        var context = await browser.NewContextAsync(new()
-        {
-            ViewportSize = new() { Width = 1440, Height = 900 },
-            ColorScheme = ColorScheme.Light,
-            BaseURL = server.BaseUrl,
-        });
-        // A cold WebAssembly start on a busy two-core machine takes a while.
-        context.SetDefaultTimeout(60_000);
-        SetDefaultExpectTimeout(60_000);
-        return context;
-    }
-
-    private static async Task CreateFirstAdminAsync(IPage page, string setupLink)
-    {
-        await page.GotoAsync(setupLink);
-        await page.GetByLabel("Email").FillAsync("admin@example.com");
-        await page.GetByLabel("Password (at least 12 characters)").FillAsync(Password);
-        await page.GetByLabel("Confirm password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Create admin and sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-    }
-
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/Account/Login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
-    }
-
-    /// <summary>Browser errors, warnings and failed requests, each a reason to fail.</summary>
-    private static void Watch(IPage page, string who, List<string> problems)
-    {
-        page.Console += (_, m) =>
-        {
-            if (m.Type is "error" or "warning")
-            {
-                problems.Add($"{who} console {m.Type}: {m.Text}");
-            }
-        };
-        page.PageError += (_, e) => problems.Add($"{who} page error: {e}");
-        page.Response += (_, r) =>
-        {
-            if (r.Status >= 400)
-            {
-                problems.Add($"{who} HTTP {r.Status} {r.Request.Method} {r.Url}");
-            }
-        };
-    }
-
-    /// <summary>On failure, leaves what is needed to see why: a screenshot, the browser's console and the server's output.</summary>
-    private static bool WriteFailureEvidence(IPage page, List<string> problems, ConsoleServerProcess server)
-    {
-        var folder = Path.Combine(Path.GetTempPath(), "console-e2e-keys-failure");
-        Directory.CreateDirectory(folder);
-        try
-        {
-            page.ScreenshotAsync(new() { Path = Path.Combine(folder, "page.png"), FullPage = true }).GetAwaiter().GetResult();
-        }
-        catch (PlaywrightException)
-        {
-        }
-        File.WriteAllLines(Path.Combine(folder, "browser.log"), problems);
-        File.WriteAllText(Path.Combine(folder, "server.log"), server.Output);
-        TestContext.Current.SendDiagnosticMessage($"Failure evidence in {folder}");
-        return false;
     }
 }

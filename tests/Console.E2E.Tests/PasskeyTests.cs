@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
+using static SecurityConsole.E2E.Tests.E2EBrowser;
 
 namespace SecurityConsole.E2E.Tests;
 
@@ -9,27 +10,15 @@ namespace SecurityConsole.E2E.Tests;
 /// </summary>
 public sealed class PasskeyTests
 {
-    private const string ChromiumPath = "/usr/bin/chromium";
-
     [Fact]
     public async Task AnAdminRegistersAPasskeyAndSignsInWithItAlone()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            Assert.True(Environment.GetEnvironmentVariable("CONSOLE_TESTS_REQUIRE_ALL") != "1",
-                $"Chromium not found at {ChromiumPath} and CONSOLE_TESTS_REQUIRE_ALL=1: apt-get install chromium");
-            Assert.Skip($"Chromium not found at {ChromiumPath}: apt-get install chromium");
-        }
+        SkipWithoutChromium();
         await using var server = ConsoleServerProcess.Start();
         var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new() { BaseURL = server.BaseUrl });
         context.SetDefaultTimeout(60_000);
         SetDefaultExpectTimeout(60_000);
