@@ -30,7 +30,7 @@ public static class AlertEndpoints
             .WithSummary("Open alerts by severity, events per minute over the last hour, and the newest alerts: the Dashboard's detection numbers.");
         group.MapGet("/changes", Changes).WithName("GetAlertChanges")
             .WithSummary("Alerts changed since a cursor, oldest first: how a browser catches up on what it missed while disconnected.");
-        group.MapGet("/assignees", (AlertTriage t, CancellationToken ct) => t.AssigneesAsync(ct).ContinueWith(r => TypedResults.Ok(r.Result), ct))
+        group.MapGet("/assignees", async (AlertTriage t, CancellationToken ct) => TypedResults.Ok(await t.AssigneesAsync(ct)))
             .WithName("ListAlertAssignees").WithSummary("People alerts can be assigned to (their roles grant alerts:triage).");
         group.MapGet("/{id:long}", Get).WithName("GetAlert").WithSummary("One alert with its notes and the entity's events around it.");
         group.MapPost("/{id:long}/acknowledge", ([FromRoute] long id, [FromBody] AlertActionRequest? body, ClaimsPrincipal user, AlertTriage t, CancellationToken ct) =>
