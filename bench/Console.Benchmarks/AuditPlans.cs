@@ -30,19 +30,22 @@ internal static class AuditPlans
             var watch = Stopwatch.StartNew();
             var page = await SearchAsync(trail, query);
             watch.Stop();
-            var (sql, parameters) = capture.Commands.First(c => c.Sql.Contains("audit_entries", StringComparison.Ordinal));
             Console.WriteLine($"=== {name}: {page.Items.Count} entries in {watch.Elapsed.TotalMilliseconds:F1} ms ({capture.Commands.Count} statements)");
-            Console.WriteLine(string.Join(", ", parameters.Select(p => $"{p.ParameterName}={p.Value}")));
-            Console.WriteLine(sql);
-            await using var connection = await trail.Console.DataSource.OpenConnectionAsync();
-            await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, connection);
-            explain.Parameters.AddRange(parameters);
-            await using var reader = await explain.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            // Every statement on the trail: a time range's probes of the Time index, then the page itself.
+            foreach (var (sql, parameters) in capture.Commands.Where(c => c.Sql.Contains("audit_entries", StringComparison.Ordinal)).ToList())
             {
-                Console.WriteLine("  " + reader.GetString(0));
+                Console.WriteLine(string.Join(", ", parameters.Select(p => $"{p.ParameterName}={p.Value}")));
+                Console.WriteLine(sql);
+                await using var connection = await trail.Console.DataSource.OpenConnectionAsync();
+                await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, connection);
+                explain.Parameters.AddRange(parameters);
+                await using var reader = await explain.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    Console.WriteLine("  " + reader.GetString(0));
+                }
+                Console.WriteLine();
             }
-            Console.WriteLine();
         }
         return 0;
     }
