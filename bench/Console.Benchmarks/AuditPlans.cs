@@ -8,7 +8,7 @@ using SecurityConsole.Server.Audit;
 namespace SecurityConsole.Benchmarks;
 
 /// <summary>
-/// <c>audit-plans [--with-indexes]</c>: seeds <see cref="SeededTrail"/>, then for each search case prints the SQL the
+/// <c>audit-plans [--without-trigram]</c>: seeds <see cref="SeededTrail"/>, then for each search case prints the SQL the
 /// console ran (captured from EF), its time, and PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of that very statement.
 /// </summary>
 internal static class AuditPlans
@@ -17,10 +17,10 @@ internal static class AuditPlans
     {
         var capture = new CommandCapture();
         await using var trail = await SeededTrail.StartAsync("bench_plans", capture);
-        if (args.Contains("--with-indexes"))
+        if (args.Contains("--without-trigram"))
         {
-            await AuditSearchIndexes.CreateAsync(trail.Console.DataSource);
-            Console.WriteLine($"With the extra indexes (benchmark only, not in the migrations):\n  {string.Join("\n  ", AuditSearchIndexes.Create)}\n");
+            await AuditSearchIndexes.DropAsync(trail.Console.DataSource);
+            Console.WriteLine($"Without the migration's trigram indexes:\n  {string.Join("\n  ", AuditSearchIndexes.Drop)}\n");
         }
         foreach (var name in AuditSearchCases.All)
         {
