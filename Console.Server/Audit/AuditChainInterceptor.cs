@@ -11,16 +11,17 @@ namespace SecurityConsole.Server.Audit;
 /// Chains audit entries at SaveChanges. When a save carries new entries it takes the chain lock
 /// (an UPDATE of the one audit_chain_head row: a row lock in PostgreSQL, the write lock in SQLite),
 /// opening a transaction if the caller has none; encrypts personal data under the subject's key;
-/// assigns gap-free sequences and hashes; and moves the head, all in the caller's transaction.
+/// assigns gap-free sequences, clamps each entry's time to at least the previous entry's (so that time never
+/// goes back along the chain) and hashes; and moves the head, all in the caller's transaction.
 /// Any failure fails the whole SaveChanges: no change is committed without its entry.
 /// </summary>
 public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal, TimeProvider clock) : SaveChangesInterceptor
 {
     private const string LockSql =
-        """UPDATE "audit_chain_head" SET "LastSequence" = "LastSequence" WHERE "Id" = 1 RETURNING "LastSequence", "LastHash" """;
+        """UPDATE "audit_chain_head" SET "LastSequence" = "LastSequence" WHERE "Id" = 1 RETURNING "LastSequence", "LastHash", "LastTime" """;
 
     private const string MoveHeadSql =
-        """UPDATE "audit_chain_head" SET "LastSequence" = @seq, "LastHash" = @hash WHERE "Id" = 1""";
+        """UPDATE "audit_chain_head" SET "LastSequence" = @seq, "LastHash" = @hash, "LastTime" = @time WHERE "Id" = 1""";
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(
         DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
@@ -99,7 +100,9 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
         {
             var connection = db.Database.GetDbConnection();
             var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-            var (lastSequence, lastHash) = await LockHeadAsync(connection, transaction, ct);
+            // SQLite stores times as UTC ticks (SqliteConsoleDbContext); PostgreSQL as timestamptz.
+            var ticks = db is SqliteConsoleDbContext;
+            var (lastSequence, lastHash, lastTime) = await LockHeadAsync(connection, transaction, ticks, ct);
             var subjectKeys = pseudonymKey is null
                 ? []
                 : await SubjectKeysAsync(db, connection, transaction, pending
@@ -117,7 +120,11 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
                 }
                 entry.Version = AuditHash.CurrentVersion;
                 entry.Sequence = ++lastSequence;
-                entry.Time = AuditHash.Truncate(entry.Time);
+                // An entry's time is when it joined the chain, never earlier than the entry before it: concurrent saves
+                // stamp times before they queue for the lock, and back-dated callers (demo data) may pass any time.
+                var time = AuditHash.Truncate(entry.Time);
+                entry.Time = lastTime is { } previous && time < previous ? previous : time;
+                lastTime = entry.Time;
                 entry.PrevHash = lastHash;
                 entry.Hash = new byte[AuditHash.Size];
                 hasher.Compute(entry, entry.Hash);
@@ -130,6 +137,7 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
             await using var move = Command(connection, transaction, MoveHeadSql);
             Add(move, "@seq", lastSequence);
             Add(move, "@hash", lastHash);
+            Add(move, "@time", ticks ? lastTime!.Value.UtcTicks : (object)lastTime!.Value);
             if (await move.ExecuteNonQueryAsync(ct) != 1)
             {
                 throw new InvalidOperationException("The audit chain head could not be moved.");
@@ -142,7 +150,8 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
         }
     }
 
-    private static async Task<(long Sequence, byte[] Hash)> LockHeadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    private static async Task<(long Sequence, byte[] Hash, DateTimeOffset? Time)> LockHeadAsync(
+        DbConnection connection, DbTransaction transaction, bool ticks, CancellationToken ct)
     {
         await using var command = Command(connection, transaction, LockSql);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -150,7 +159,9 @@ public sealed class AuditChainInterceptor(AuditKeys keys, PersonalData personal,
         {
             throw new InvalidOperationException("The audit chain head row is missing; refusing to write audit entries.");
         }
-        return (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1));
+        DateTimeOffset? time = reader.IsDBNull(2) ? null
+            : ticks ? new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero) : reader.GetFieldValue<DateTimeOffset>(2);
+        return (reader.GetInt64(0), reader.GetFieldValue<byte[]>(1), time);
     }
 
     /// <summary>The live key of each subject, read in one query per 500 subjects; missing ones are created (under the chain lock, so once).</summary>

@@ -13,6 +13,12 @@ public sealed class AuditChainHead
     public long LastSequence { get; set; }
     public byte[] LastHash { get; set; } = [];
 
+    /// <summary>
+    /// Time of the last entry (null: none yet). The next entry's time is never earlier, so that time and sequence
+    /// order agree and a time range is a sequence range (<see cref="AuditReader"/>).
+    /// </summary>
+    public DateTimeOffset? LastTime { get; set; }
+
     /// <summary>Retention removed entries up to and including this sequence (0: none).</summary>
     public long PurgedThrough { get; set; }
 }

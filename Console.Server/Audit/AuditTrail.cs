@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Audit;
@@ -81,6 +82,21 @@ public sealed class AuditTrail(ConsoleDbContext db, IActorAccessor actors, TimeP
         entry.Ordinal = ordinal;
         db.AuditEntries.Add(entry);
         return entry;
+    }
+
+    /// <summary>
+    /// For back-dated history only (demo data): chains this context's unsaved entries in time order (recording order among
+    /// equal times). Time never goes back along the chain, so an entry recorded after a later-dated one would take its time.
+    /// </summary>
+    public void ChainPendingInTimeOrder()
+    {
+        var pending = db.ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        var ordinals = pending.Select(e => e.Ordinal).Order().ToArray();
+        var i = 0;
+        foreach (var entry in pending.OrderBy(e => e.Time).ThenBy(e => e.Ordinal).ToList())
+        {
+            entry.Ordinal = ordinals[i++];
+        }
     }
 
     public static string UserSubject(string userId) => $"user:{userId}";

@@ -22,12 +22,13 @@ public static class ConsoleHost
         await DataExtensions.MigrateAsync(services, settings, ct);
         await UsersFeature.SeedRolesAsync(services, ct);
         await AuditFeature.PrepareAuditAsync(services, ct);
-        await DetectionFeature.PrepareDetectionAsync(services, ct);
-        RegisterRecurringJobs(services.GetRequiredService<IRecurringJobManager>());
         if (settings.Demo)
         {
+            // Before anything else is audited: the demo's back-dated history has to be the start of the trail.
             await DemoData.SeedAsync(services, ct);
         }
+        await DetectionFeature.PrepareDetectionAsync(services, ct);
+        RegisterRecurringJobs(services.GetRequiredService<IRecurringJobManager>());
     }
 
     private static void RegisterRecurringJobs(IRecurringJobManager jobs)

@@ -13,6 +13,8 @@ namespace SecurityConsole.Server.Hosting;
 /// `--demo`: fills the database with a small, believable organisation so that a newcomer sees a
 /// living console. Idempotent: a second start with --demo adds nothing. Each feature adds its own part.
 /// Demo people cannot sign in (no password); the first admin is still created through the setup link.
+/// The history is back-dated, and an entry's time is never earlier than the one before it in the chain: the demo
+/// must write the trail's first entries (a fresh database), or its history would all read as the time it was seeded.
 /// </summary>
 public static class DemoData
 {
@@ -72,8 +74,12 @@ public static class DemoData
         {
             audit.Record(e, at);
         }
+        // The keys' history reaches back four months and was recorded key by key: chain all of it in time order.
+        audit.ChainPendingInTimeOrder();
         // Detection's demo reads the keys back from the database: save them first.
         await db.SaveChangesAsync(ct);
+        // Detection's demo raises alerts through the rules; seeding them is audited, so it comes after the history.
+        await Detection.DetectionFeature.PrepareDetectionAsync(services, ct);
         await Detection.DetectionDemo.SeedAsync(sp, created, ct);
         audit.Record(new AuditEvent(AuditCategories.Admin, "demo.seeded", Data: new { users = created.Count }));
         await db.SaveChangesAsync(ct);

@@ -8,7 +8,7 @@ using SecurityConsole.Server.Audit;
 namespace SecurityConsole.Benchmarks;
 
 /// <summary>
-/// <c>audit-plans [--with-indexes]</c>: seeds <see cref="SeededTrail"/>, then for each search case prints the SQL the
+/// <c>audit-plans [--without-trigram]</c>: seeds <see cref="SeededTrail"/>, then for each search case prints the SQL the
 /// console ran (captured from EF), its time, and PostgreSQL's EXPLAIN (ANALYZE, BUFFERS) of that very statement.
 /// </summary>
 internal static class AuditPlans
@@ -17,10 +17,10 @@ internal static class AuditPlans
     {
         var capture = new CommandCapture();
         await using var trail = await SeededTrail.StartAsync("bench_plans", capture);
-        if (args.Contains("--with-indexes"))
+        if (args.Contains("--without-trigram"))
         {
-            await AuditSearchIndexes.CreateAsync(trail.Console.DataSource);
-            Console.WriteLine($"With the extra indexes (benchmark only, not in the migrations):\n  {string.Join("\n  ", AuditSearchIndexes.Create)}\n");
+            await AuditSearchIndexes.DropAsync(trail.Console.DataSource);
+            Console.WriteLine($"Without the migration's trigram indexes:\n  {string.Join("\n  ", AuditSearchIndexes.Drop)}\n");
         }
         foreach (var name in AuditSearchCases.All)
         {
@@ -30,19 +30,22 @@ internal static class AuditPlans
             var watch = Stopwatch.StartNew();
             var page = await SearchAsync(trail, query);
             watch.Stop();
-            var (sql, parameters) = capture.Commands.First(c => c.Sql.Contains("audit_entries", StringComparison.Ordinal));
             Console.WriteLine($"=== {name}: {page.Items.Count} entries in {watch.Elapsed.TotalMilliseconds:F1} ms ({capture.Commands.Count} statements)");
-            Console.WriteLine(string.Join(", ", parameters.Select(p => $"{p.ParameterName}={p.Value}")));
-            Console.WriteLine(sql);
-            await using var connection = await trail.Console.DataSource.OpenConnectionAsync();
-            await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, connection);
-            explain.Parameters.AddRange(parameters);
-            await using var reader = await explain.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
+            // Every statement on the trail: a time range's probes of the Time index, then the page itself.
+            foreach (var (sql, parameters) in capture.Commands.Where(c => c.Sql.Contains("audit_entries", StringComparison.Ordinal)).ToList())
             {
-                Console.WriteLine("  " + reader.GetString(0));
+                Console.WriteLine(string.Join(", ", parameters.Select(p => $"{p.ParameterName}={p.Value}")));
+                Console.WriteLine(sql);
+                await using var connection = await trail.Console.DataSource.OpenConnectionAsync();
+                await using var explain = new NpgsqlCommand("EXPLAIN (ANALYZE, BUFFERS) " + sql, connection);
+                explain.Parameters.AddRange(parameters);
+                await using var reader = await explain.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                {
+                    Console.WriteLine("  " + reader.GetString(0));
+                }
+                Console.WriteLine();
             }
-            Console.WriteLine();
         }
         return 0;
     }

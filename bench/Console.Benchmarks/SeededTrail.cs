@@ -119,9 +119,10 @@ internal sealed class SeededTrail : IAsyncDisposable
             }
             await copy.CompleteAsync();
         }
-        await using var head = new NpgsqlCommand("""UPDATE audit_chain_head SET "LastSequence" = @s, "LastHash" = @h WHERE "Id" = 1""", connection);
+        await using var head = new NpgsqlCommand("""UPDATE audit_chain_head SET "LastSequence" = @s, "LastHash" = @h, "LastTime" = @t WHERE "Id" = 1""", connection);
         head.Parameters.AddWithValue("s", (long)Entries);
         head.Parameters.AddWithValue("h", prev);
+        head.Parameters.AddWithValue("t", AuditHash.Truncate(start + Entries * Spacing));
         await head.ExecuteNonQueryAsync();
     }
 

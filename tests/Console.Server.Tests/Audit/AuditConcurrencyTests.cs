@@ -10,11 +10,14 @@ using static SecurityConsole.Server.Tests.Audit.AuditTestKit;
 
 namespace SecurityConsole.Server.Tests.Audit;
 
-/// <summary>Several appenders on several nodes at once still make one gap-free chain (PostgreSQL, where nodes share the database).</summary>
+/// <summary>
+/// Several appenders on several nodes at once still make one gap-free chain (PostgreSQL, where nodes share the database),
+/// whose times never go back although each save stamps its time before it waits for the chain lock.
+/// </summary>
 public sealed class AuditConcurrencyTests(PostgresServer postgres)
 {
     [Fact]
-    public async Task ConcurrentWritersOnTwoNodesMakeOneGapFreeChainThatVerifies()
+    public async Task ConcurrentWritersOnTwoNodesMakeOneGapFreeChainInTimeOrderThatVerifies()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
         await using var node1 = new ConsoleFactory(DatabaseProvider.Postgres, connectionString);
@@ -46,6 +49,7 @@ public sealed class AuditConcurrencyTests(PostgresServer postgres)
         Assert.True(result.Intact, result.Detail);
         Assert.Equal(result.HeadSequence, result.Checked);
         Assert.True(result.HeadSequence >= writers * saves);
+        await node1.AssertTimeNeverGoesBackAsync();
     }
 
     [Fact]
@@ -65,5 +69,6 @@ public sealed class AuditConcurrencyTests(PostgresServer postgres)
         var result = await (await factory.SignedInClientAsync(Roles.Auditor)).VerifyAsync();
         Assert.True(result.Intact, result.Detail);
         Assert.Equal(100, await factory.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "concurrency.write", Ct)));
+        await factory.AssertTimeNeverGoesBackAsync();
     }
 }

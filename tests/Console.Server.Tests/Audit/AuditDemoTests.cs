@@ -26,5 +26,11 @@ public sealed class AuditDemoTests
 
         var result = await auditor.VerifyAsync();
         Assert.True(result.Intact, result.Detail);
+
+        // History, not a heap of entries stamped at start-up: two weeks of sign-ins, keys issued months ago, in time order.
+        Assert.True(signins.Items.Select(i => i.Time.UtcDateTime.Date).Distinct().Count() >= 10, "sign-ins spread over the two weeks");
+        var firstIssued = keys.Items.Where(i => i.Action == "key.issued").Min(i => i.Time);
+        Assert.True(firstIssued < signins.Items.Min(i => i.Time).AddDays(-90), $"the oldest key was issued {firstIssued:O}, four months back");
+        await factory.AssertTimeNeverGoesBackAsync();
     }
 }

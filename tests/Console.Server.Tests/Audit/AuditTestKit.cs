@@ -44,6 +44,18 @@ internal static class AuditTestKit
         return await work(scope.ServiceProvider.GetRequiredService<ConsoleDbContext>());
     }
 
+    /// <summary>Along the sequence, time never decreases: the whole trail, read in sequence order.</summary>
+    public static async Task AssertTimeNeverGoesBackAsync(this ConsoleFactory factory)
+    {
+        var trail = await factory.WithDbAsync(db => db.AuditEntries.OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Time }).ToListAsync(Ct));
+        Assert.NotEmpty(trail);
+        for (var i = 1; i < trail.Count; i++)
+        {
+            Assert.True(trail[i].Time >= trail[i - 1].Time,
+                $"entry {trail[i].Sequence} at {trail[i].Time:O} is earlier than entry {trail[i - 1].Sequence} at {trail[i - 1].Time:O}");
+        }
+    }
+
     public static async Task<VerifyResult> VerifyAsync(this HttpClient client, long? from = null, long? to = null)
     {
         var response = await client.PostAsJsonAsync($"{ApiConventions.Prefix}/audit/verify", new VerifyRequest(from, to), Ct);

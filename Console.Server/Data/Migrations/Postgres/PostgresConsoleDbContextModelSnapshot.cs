@@ -206,6 +206,9 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.Property<long>("LastSequence")
                         .HasColumnType("bigint");
 
+                    b.Property<DateTimeOffset?>("LastTime")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("PurgedThrough")
                         .HasColumnType("bigint");
 

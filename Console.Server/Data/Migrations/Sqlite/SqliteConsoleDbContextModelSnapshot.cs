@@ -195,6 +195,9 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.Property<long>("LastSequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastTime")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("PurgedThrough")
                         .HasColumnType("INTEGER");
 

@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Tests.Infrastructure;
+using SecurityConsole.Shared.Audit;
+using SecurityConsole.Shared.Security;
+using static SecurityConsole.Server.Tests.Audit.AuditTestKit;
+
+namespace SecurityConsole.Server.Tests.Audit;
+
+/// <summary>
+/// An entry's time is when it joined the chain, never earlier than the entry before it; so a time range is a
+/// sequence range, which search uses. Each test gets a fresh console: back-dated and future times stay in it.
+/// </summary>
+public abstract class AuditTimeTests : IAsyncLifetime
+{
+    private static readonly Actor Tester = Actor.System("test");
+
+    protected ConsoleFactory Factory { get; private set; } = null!;
+
+    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
+
+    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
+
+    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+
+    [Fact]
+    public async Task AnEntryBackDatedBeforeTheEntryAheadOfItTakesThatEntrysTimeAndTheChainStillVerifies()
+    {
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        var ahead = (await Factory.RecordAsync(Tester, (new AuditEvent(AuditCategories.Admin, "time.ahead"), null)))[0];
+        var aheadTime = await TimeOfAsync(ahead);
+
+        var backDated = await Factory.RecordAsync(Tester,
+            (new AuditEvent(AuditCategories.Admin, "time.back_dated"), aheadTime.AddDays(-1)),
+            (new AuditEvent(AuditCategories.Admin, "time.back_dated"), aheadTime.AddDays(-2)));
+
+        Assert.Equal(aheadTime, await TimeOfAsync(backDated[0]));
+        Assert.Equal(aheadTime, await TimeOfAsync(backDated[1]));
+        var view = await auditor.GetFromJsonAsync<AuditEntryView>($"/api/v1/audit/{backDated[1]}", Json, Ct);
+        Assert.Equal(aheadTime, view!.Time);
+        // A search for the day it claimed does not find it: it joined the chain later.
+        var dayBefore = await auditor.GetFromJsonAsync<AuditPage>(
+            $"/api/v1/audit?action=time.back_dated&to={Uri.EscapeDataString(aheadTime.AddHours(-1).ToString("O"))}", Json, Ct);
+        Assert.Empty(dayBefore!.Items);
+
+        var result = await auditor.VerifyAsync();
+        Assert.True(result.Intact, result.Detail);
+        await Factory.AssertTimeNeverGoesBackAsync();
+    }
+
+    [Fact]
+    public async Task ATimeRangeSearchReturnsExactlyTheEntriesInRangeBoundariesIncludedAcrossPages()
+    {
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        // An hour after the newest entry, in whole seconds: nothing in the range is clamped, and ISO 8601 round-trips it.
+        var last = (await Factory.WithDbAsync(db => db.AuditChainHead.SingleAsync(Ct))).LastTime!.Value;
+        var start = new DateTimeOffset(last.UtcTicks - last.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero).AddHours(1);
+        // Minutes 0..29, three entries at every fifth minute: ties sit on both boundaries of the range below.
+        var events = Enumerable.Range(0, 30)
+            .SelectMany(m => Enumerable.Repeat(m, m % 5 == 0 ? 3 : 1))
+            .Select((m, i) => (new AuditEvent(AuditCategories.Security, "range.event", "thing", $"m{m}-{i}"), (DateTimeOffset?)start.AddMinutes(m)))
+            .ToArray();
+        var seqs = await Factory.RecordAsync(Tester, events);
+        var from = start.AddMinutes(5);
+        var to = start.AddMinutes(20);
+        var expected = seqs.Where((_, i) => events[i].Item2 >= from && events[i].Item2 <= to).Reverse().ToList();
+        Assert.Equal(3 + 4 + 3 + 4 + 3 + 4 + 3, expected.Count);
+
+        var range = $"from={Uri.EscapeDataString(from.ToString("O"))}&to={Uri.EscapeDataString(to.ToString("O"))}";
+        var seen = new List<long>();
+        var pages = 0;
+        AuditPage page;
+        var url = $"/api/v1/audit?{range}&limit=4";
+        do
+        {
+            page = (await auditor.GetFromJsonAsync<AuditPage>(url, Json, Ct))!;
+            seen.AddRange(page.Items.Select(i => i.Sequence));
+            Assert.All(page.Items, i => Assert.InRange(i.Time, from, to));
+            url = $"/api/v1/audit?{range}&limit=4&before={page.NextBefore}";
+            pages++;
+        }
+        while (page.NextBefore is not null);
+        Assert.Equal(expected, seen);
+        Assert.Equal(6, pages);
+
+        // Back towards newer entries from the oldest in range: the next four, and no further than the range's end.
+        var newer = await auditor.GetFromJsonAsync<AuditPage>($"/api/v1/audit?{range}&limit=4&after={expected[^1]}", Json, Ct);
+        Assert.Equal(expected[^5..^1], newer!.Items.Select(i => i.Sequence));
+        var newest = await auditor.GetFromJsonAsync<AuditPage>($"/api/v1/audit?{range}&limit=50&after={expected[^1]}", Json, Ct);
+        Assert.Equal(expected[..^1], newest!.Items.Select(i => i.Sequence));
+
+        // One end only: from the range's start on, and up to its end (which includes the console's own earlier entries).
+        var fromOnly = await auditor.GetFromJsonAsync<AuditPage>($"/api/v1/audit?from={Uri.EscapeDataString(from.ToString("O"))}&limit=500", Json, Ct);
+        Assert.Equal(seqs.Where((_, i) => events[i].Item2 >= from).Reverse(), fromOnly!.Items.Select(i => i.Sequence));
+        var toOnly = await auditor.GetFromJsonAsync<AuditPage>($"/api/v1/audit?to={Uri.EscapeDataString(to.ToString("O"))}&limit=500", Json, Ct);
+        var upToEnd = await Factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Sequence <= expected[0]).OrderByDescending(e => e.Sequence)
+            .Select(e => e.Sequence).ToListAsync(Ct));
+        Assert.Equal(upToEnd, toOnly!.Items.Select(i => i.Sequence));
+    }
+
+    private Task<DateTimeOffset> TimeOfAsync(long sequence) =>
+        Factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Sequence == sequence).Select(e => e.Time).SingleAsync(Ct));
+}
+
+public sealed class SqliteAuditTimeTests : AuditTimeTests
+{
+    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite(extra: NoJobServer));
+}
+
+public sealed class PostgresAuditTimeTests(PostgresServer postgres) : AuditTimeTests
+{
+    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres, extra: NoJobServer);
+}
