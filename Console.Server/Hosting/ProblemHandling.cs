@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using SecurityConsole.Shared.Validation;
@@ -60,6 +61,9 @@ public static class ProblemHandlingExtensions
         return services;
     }
 
+    /// <summary>The 400 answer for a request that failed validation: every field at fault, with what is wrong with it.</summary>
+    public static ValidationProblem Invalid(Validator v) => TypedResults.ValidationProblem(v.Errors, title: "Some fields need attention");
+
     /// <summary>Validates every <see cref="IValidatable"/> argument; answers 400 with the fields at fault.</summary>
     public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
@@ -71,7 +75,7 @@ public static class ProblemHandlingExtensions
                     var v = Validator.Run(validatable);
                     if (!v.IsValid)
                     {
-                        return TypedResults.ValidationProblem(v.Errors, title: "Some fields need attention");
+                        return Invalid(v);
                     }
                 }
             }

@@ -11,13 +11,29 @@ public static class SecurityHeaders
 {
     public const string NonceItem = "csp-nonce";
 
-    public static IApplicationBuilder UseConsoleSecurityHeaders(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    /// <summary>
+    /// What a response that is not a document (JSON, plain text, a hub) needs: it loads nothing, and nothing may frame it.
+    /// A constant, so the API's hot paths (key verification) pay neither a nonce nor a policy string per request.
+    /// </summary>
+    internal const string DataPolicy = "default-src 'none'; frame-ancestors 'none'";
+
+    public static IApplicationBuilder UseConsoleSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-        context.Items[NonceItem] = nonce;
-        context.Response.OnStarting(() =>
+        string policy;
+        if (ServesData(context.Request.Path))
         {
-            var headers = context.Response.Headers;
+            policy = DataPolicy;
+        }
+        else
+        {
+            var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+            context.Items[NonceItem] = nonce;
+            policy = PolicyFor(context.Request.Path, nonce);
+        }
+        context.Response.OnStarting(static state =>
+        {
+            var (response, policy) = ((HttpResponse, string))state;
+            var headers = response.Headers;
             headers.XContentTypeOptions = "nosniff";
             // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts,
             // which breaks passkey origin checks; other sites still get no referrer.
@@ -25,11 +41,17 @@ public static class SecurityHeaders
             headers.XFrameOptions = "DENY";
             headers["Cross-Origin-Opener-Policy"] = "same-origin";
             headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), payment=()";
-            headers.ContentSecurityPolicy = PolicyFor(context.Request.Path, nonce);
+            headers.ContentSecurityPolicy = policy;
             return Task.CompletedTask;
-        });
-        await next(context);
+        }, (context.Response, policy));
+        return next(context);
     });
+
+    /// <summary>The API, the hubs, health probes and the OpenAPI document answer data, never a page.</summary>
+    internal static bool ServesData(PathString path) =>
+        SecurityExtensions.IsApiPath(path)
+        || path.StartsWithSegments("/health")
+        || path.StartsWithSegments("/openapi");
 
     internal static string PolicyFor(PathString path, string nonce)
     {
@@ -59,7 +81,7 @@ public static class SecurityHeaders
         var request = context.Request;
         if (SecurityExtensions.IsApiOrHub(request)
             && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
-            && ApiKeyAuthenticationHandler.BearerToken(request) is null
+            && !ApiKeyAuthenticationHandler.HasBearerToken(request)
             && request.Cookies.ContainsKey("console.auth")
             && request.Headers[ApiConventions.CsrfHeader] != ApiConventions.CsrfHeaderValue)
         {

@@ -39,7 +39,8 @@ public static class Ui
         // (left to WebApplication, routing runs first and the re-executed request has no endpoint).
         app.UseRouting();
         app.UseApiCsrfProtection();
-        app.UseRateLimiter();
+        // The limiter guards the sign-in forms only; other requests do not pass through it at all.
+        app.UseWhen(ctx => SecurityExtensions.IsSignInAttempt(ctx.Request), branch => branch.UseRateLimiter());
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Shared.Keys;
+using SecurityConsole.Server.Hosting;
 using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
 
@@ -23,7 +24,7 @@ public sealed class KeyRequests(
         }
         if (!v.IsValid)
         {
-            return TypedResults.ValidationProblem(v.Errors, title: "Some fields need attention");
+            return ProblemHandlingExtensions.Invalid(v);
         }
         var request = new KeyRequest
         {

@@ -66,6 +66,10 @@ public sealed class ApiKeyAuthenticationHandler(
             statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(Context);
     }
 
+    /// <summary>Whether the request carries a bearer token, without copying it out.</summary>
+    internal static bool HasBearerToken(HttpRequest request) =>
+        request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
     internal static string? BearerToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();

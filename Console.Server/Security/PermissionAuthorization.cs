@@ -11,9 +11,13 @@ public sealed class PermissionHandler : AuthorizationHandler<PermissionRequireme
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, PermissionRequirement requirement)
     {
-        if (requirement.AnyOf.Any(p => context.User.HasClaim(Permissions.ClaimType, p)))
+        foreach (var permission in requirement.AnyOf)
         {
-            context.Succeed(requirement);
+            if (context.User.HasClaim(Permissions.ClaimType, permission))
+            {
+                context.Succeed(requirement);
+                break;
+            }
         }
         return Task.CompletedTask;
     }
@@ -22,6 +26,12 @@ public sealed class PermissionHandler : AuthorizationHandler<PermissionRequireme
 /// <summary>Builds "perm:{name}" policies on demand, so any endpoint can say <c>RequireAuthorization(Permissions.Policy(x))</c>.</summary>
 public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
 {
+    /// <summary>
+    /// A policy depends on its name alone, so the authorization middleware may combine an endpoint's policies once
+    /// and keep the result (a derived provider has to say so; otherwise they are rebuilt on every request).
+    /// </summary>
+    public override bool AllowsCachingPolicies => true;
+
     public override async Task<AuthorizationPolicy?> GetPolicyAsync(string policyName)
     {
         if (policyName.StartsWith(Permissions.PolicyPrefix, StringComparison.Ordinal))
@@ -32,7 +42,9 @@ public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> opti
                 // A typo in a policy name must not become "anyone may": refuse to build it.
                 throw new InvalidOperationException($"Unknown permission '{permission}' in policy '{policyName}'.");
             }
-            return new AuthorizationPolicyBuilder(ConsoleClaims.ConsoleScheme)
+            // No scheme named: the default (cookie or API key) already authenticated the request, and naming it
+            // again would make every authorization re-run it and merge the principal anew.
+            return new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
                 .AddRequirements(new PermissionRequirement(permissions))
                 .Build();

@@ -29,7 +29,7 @@ public static class SecurityExtensions
                 o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
             .AddPolicyScheme(ConsoleClaims.ConsoleScheme, "Cookie or API key", o =>
-                o.ForwardDefaultSelector = ctx => ApiKeyAuthenticationHandler.BearerToken(ctx.Request) is not null
+                o.ForwardDefaultSelector = ctx => ApiKeyAuthenticationHandler.HasBearerToken(ctx.Request)
                     ? ConsoleClaims.ApiKeyScheme
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ConsoleClaims.ApiKeyScheme, null)
@@ -76,9 +76,10 @@ public static class SecurityExtensions
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(Policies.SignedIn, p => p.AddAuthenticationSchemes(ConsoleClaims.ConsoleScheme).RequireAuthenticatedUser())
+            // Policies name no scheme: the default scheme (cookie or API key, ConsoleScheme) is what authenticates.
+            .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
             // Nothing fails open: an endpoint that forgot to say what it needs still needs a signed-in caller.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder(ConsoleClaims.ConsoleScheme).RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
         services.AddRateLimiter(o =>
         {
@@ -101,7 +102,7 @@ public static class SecurityExtensions
     }
 
     /// <summary>Sign-in and first-run forms are limited per client IP.</summary>
-    private static bool IsSignInAttempt(HttpRequest request) =>
+    internal static bool IsSignInAttempt(HttpRequest request) =>
         HttpMethods.IsPost(request.Method) &&
         (request.Path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase) ||
          request.Path.StartsWithSegments("/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase) ||
@@ -123,6 +124,8 @@ public static class SecurityExtensions
         return Task.CompletedTask;
     }
 
-    internal static bool IsApiOrHub(HttpRequest request) =>
-        request.Path.StartsWithSegments(ApiConventions.Prefix) || request.Path.StartsWithSegments("/hubs");
+    internal static bool IsApiOrHub(HttpRequest request) => IsApiPath(request.Path);
+
+    internal static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments(ApiConventions.Prefix) || path.StartsWithSegments("/hubs");
 }

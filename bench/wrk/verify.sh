@@ -7,6 +7,8 @@
 #   bench/wrk/verify.sh                      # from the repository root
 #   ROUNDS=3 DURATION=30s bench/wrk/verify.sh
 #   VARIANT_ENV="OTEL_SDK_DISABLED=true" bench/wrk/verify.sh   # a third target: the console with extra environment, same rounds
+#   VARIANT_DIR=/path/to/other/Console.Server/bin/Release/net10.0 bench/wrk/verify.sh
+#                                            # a third target: another build of the console (say, main before a change)
 #
 # Prints requests/s and p99 latency per run, the means, and the ratio console/bare (goal: at least 0.60).
 set -euo pipefail
@@ -62,15 +64,15 @@ CONSOLE_URL=http://127.0.0.1:$CONSOLE_PORT/api/v1/keys/verify
 BARE_URL=http://127.0.0.1:$BARE_PORT/
 declare -A URLS=([bare]=$BARE_URL [console]=$CONSOLE_URL)
 TARGETS=(bare console)
-if [[ -n "${VARIANT_ENV:-}" ]]; then
-  # Same database, same keys, its own port; only the extra environment differs.
+if [[ -n "${VARIANT_ENV:-}" || -n "${VARIANT_DIR:-}" ]]; then
+  # Same database, same keys, its own port; only the extra environment or the build differs.
   VARIANT_PORT=$((CONSOLE_PORT + 10))
   # shellcheck disable=SC2086
-  (cd "$SERVER_DIR" && exec env $VARIANT_ENV dotnet Console.Server.dll --urls "http://127.0.0.1:$VARIANT_PORT") >"$WORK/variant.log" 2>&1 &
+  (cd "${VARIANT_DIR:-$SERVER_DIR}" && exec env ${VARIANT_ENV:-} dotnet Console.Server.dll --urls "http://127.0.0.1:$VARIANT_PORT") >"$WORK/variant.log" 2>&1 &
   PIDS+=($!)
   URLS[variant]=http://127.0.0.1:$VARIANT_PORT/api/v1/keys/verify
   TARGETS+=(variant)
-  echo "   variant = console with: $VARIANT_ENV"
+  echo "   variant = console ${VARIANT_DIR:+built in $VARIANT_DIR }${VARIANT_ENV:+with: $VARIANT_ENV}"
 fi
 BODY="{\"key\":\"$VERIFY_KEY\",\"requiredScope\":\"events:write\",\"clientIp\":\"10.1.2.3\"}"
 for _ in $(seq 1 120); do
