@@ -105,7 +105,7 @@ public sealed class AlertsPageTests : ConsoleTestContext
     {
         var alert = Alert(4, "Lock-out of ada");
         Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
-        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], []));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
         Api.AlertAction = (id, action, _) => Task.FromResult(alert with { Status = AlertStatuses.Acknowledged, Version = 2 });
         var cut = RenderPage<AlertsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
@@ -123,7 +123,7 @@ public sealed class AlertsPageTests : ConsoleTestContext
     {
         var alert = Alert(4);
         Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
-        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], []));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
         var cut = RenderPage<AlertsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
 
@@ -138,7 +138,7 @@ public sealed class AlertsPageTests : ConsoleTestContext
     {
         var alert = Alert(4);
         Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
-        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], []));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
         var cut = RenderPage<AlertsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
         cut.WaitForAssertion(() => Assert.Equal("open", cut.Find("[data-testid=detail-status]").TextContent));
@@ -155,7 +155,7 @@ public sealed class AlertsPageTests : ConsoleTestContext
         SignInWith(Permissions.AlertsRead);
         var alert = Alert(4);
         Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
-        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], []));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
         var cut = RenderPage<AlertsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
 
