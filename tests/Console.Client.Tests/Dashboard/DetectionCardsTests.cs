@@ -31,6 +31,7 @@ public sealed class DetectionCardsTests : ConsoleTestContext
         Assert.Equal("critical 1", cut.Find("[data-testid=open-critical]").TextContent.Trim());
         Assert.Equal("12", cut.Find("[data-testid=events-last-minute]").TextContent);
         Assert.Contains("Revoked key tried", cut.FindAll("[data-testid=newest-alert]")[0].TextContent);
+        Assert.Equal(["alerts/2", "alerts/1"], cut.FindAll("[data-testid=newest-alert-link]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
