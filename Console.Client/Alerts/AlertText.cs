@@ -41,7 +41,12 @@ public static class AlertText
             ? $"Seen {When(alert.LastSeenAt)}"
             : $"First seen {When(alert.FirstSeenAt)}, last seen {When(alert.LastSeenAt)}";
 
-    public static string When(DateTimeOffset at) => at.ToLocalTime().ToString("ddd d MMM, HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+    public static string When(DateTimeOffset at, bool seconds = false) =>
+        at.ToLocalTime().ToString(seconds ? "ddd d MMM, HH:mm:ss" : "ddd d MMM, HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>For a narrow column: "5 h ago", grouped "6×, last 1 d ago".</summary>
+    public static string FiredShort(AlertView alert, DateTimeOffset now) =>
+        alert.Count <= 1 ? Ago(alert.LastSeenAt, now) : $"{alert.Count:N0}×, last {Ago(alert.LastSeenAt, now)}";
 
     public static string Ago(DateTimeOffset at, DateTimeOffset now)
     {
