@@ -102,11 +102,15 @@ public sealed partial record DetectionRuleCreate(
     string? Description = null,
     JsonElement? Parameters = null) : IValidatable
 {
+    public const string IdMessage = "Use 3–64 lower-case letters, digits and dashes, starting with a letter (e.g. payments-refund-burst).";
+
+    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
+
     public void Validate(Validator v)
     {
-        if (Id is null || !IdPattern().IsMatch(Id))
+        if (!IsValidId(Id))
         {
-            v.Add("id", "Use 3–64 lower-case letters, digits and dashes, starting with a letter (e.g. payments-refund-burst).");
+            v.Add("id", IdMessage);
         }
         v.Required("name", Name, RuleLimits.MaxNameLength);
         if (Description is { Length: > RuleLimits.MaxDescriptionLength })
