@@ -102,7 +102,7 @@ public sealed class RulesPageTests : ConsoleTestContext
     {
         Api.RuleTypes = () => Task.FromResult(new List<RuleTypeInfo> { BruteForceType, ThresholdType });
         var cut = RenderPage<RulesPage>();
-        cut.WaitForAssertion(() => Assert.False(cut.Find("[data-testid=rule-new]").HasAttribute("disabled")));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=rule-row]")));
         cut.Find("[data-testid=rule-new]").Click();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=rule-create-dialog]")));
         return cut;
