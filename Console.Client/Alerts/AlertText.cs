@@ -28,11 +28,25 @@ public static class AlertText
         _ => Color.Default,
     };
 
+    /// <summary>"fired 2 min ago"; grouped: "fired 7 times, first 3 h ago, last 2 min ago".</summary>
     public static string Fired(AlertView alert, DateTimeOffset now) => alert.Count switch
     {
         <= 1 => $"fired {Ago(alert.LastSeenAt, now)}",
-        var n => $"fired {n} times, last {Ago(alert.LastSeenAt, now)}",
+        var n => $"fired {n:N0} times, first {Ago(alert.FirstSeenAt, now)}, last {Ago(alert.LastSeenAt, now)}",
     };
+
+    /// <summary>"Seen Mon 23 Nov, 14:20" or "First seen …, last seen …" in the reader's time.</summary>
+    public static string Seen(AlertView alert) =>
+        alert.Count <= 1 || alert.FirstSeenAt == alert.LastSeenAt
+            ? $"Seen {When(alert.LastSeenAt)}"
+            : $"First seen {When(alert.FirstSeenAt)}, last seen {When(alert.LastSeenAt)}";
+
+    public static string When(DateTimeOffset at, bool seconds = false) =>
+        at.ToLocalTime().ToString(seconds ? "ddd d MMM, HH:mm:ss" : "ddd d MMM, HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>For a narrow column: "5 h ago", grouped "6×, last 1 d ago".</summary>
+    public static string FiredShort(AlertView alert, DateTimeOffset now) =>
+        alert.Count <= 1 ? Ago(alert.LastSeenAt, now) : $"{alert.Count:N0}×, last {Ago(alert.LastSeenAt, now)}";
 
     public static string Ago(DateTimeOffset at, DateTimeOffset now)
     {

@@ -17,6 +17,27 @@ public static class RuleText
         _ => type,
     };
 
+    /// <summary>A parameter's label in a form: "Event types", "Deviations to alert (z)"; an unknown one by its name.</summary>
+    public static string ParameterLabel(string name) => name switch
+    {
+        "eventTypes" => "Event types",
+        "eventType" => "Event type",
+        "by" => "Per",
+        "threshold" => "Threshold",
+        "outcome" => "Outcome",
+        "alpha" => "Weight of the newest period (alpha)",
+        "zThreshold" => "Deviations above usual to alert (z)",
+        "minEvents" => "Fewest events in a period to alert",
+        "warmupBuckets" => "Periods to learn before alerting",
+        "ipv4PrefixLength" => "IPv4 network size (prefix bits)",
+        "ipv6PrefixLength" => "IPv6 network size (prefix bits)",
+        "minKnownEvents" => "Events of history before alerting",
+        "minHistoryEvents" => "Events of history before alerting",
+        "successOnly" => "Successful events only",
+        "maxShare" => "Unusual below this share of activity",
+        _ => name,
+    };
+
     public static string Seconds(int seconds) => seconds switch
     {
         0 => "–",

@@ -76,6 +76,12 @@ public partial class ConsoleApi
     public virtual Task<DetectionRuleView> UpdateRuleAsync(string id, DetectionRuleUpdate update, CancellationToken ct = default) =>
         SendAsync<DetectionRuleView>(HttpMethod.Put, $"api/v1/rules/{Uri.EscapeDataString(id)}", update, ct);
 
+    public virtual Task<DetectionRuleView> CreateRuleAsync(DetectionRuleCreate rule, CancellationToken ct = default) =>
+        SendAsync<DetectionRuleView>(HttpMethod.Post, "api/v1/rules", rule, ct);
+
+    public virtual Task DeleteRuleAsync(string id, CancellationToken ct = default) =>
+        SendAsync<object>(HttpMethod.Delete, $"api/v1/rules/{Uri.EscapeDataString(id)}", null, ct);
+
     // Threats
 
     public virtual Task<Timeline> GetTimelineAsync(DateTimeOffset from, DateTimeOffset to, int bucketMinutes, CancellationToken ct = default) =>

@@ -37,6 +37,7 @@ public abstract class ConsoleDbContext(DbContextOptions options)
     public DbSet<DetectionRule> DetectionRules => Set<DetectionRule>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertNote> AlertNotes => Set<AlertNote>();
+    public DbSet<AlertOccurrence> AlertOccurrences => Set<AlertOccurrence>();
     public DbSet<EntityBaseline> EntityBaselines => Set<EntityBaseline>();
 
     /// <summary>The transaction the audit interceptor opened for a save that had none; committed or rolled back with it.</summary>

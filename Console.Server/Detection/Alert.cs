@@ -13,6 +13,9 @@ public sealed class Alert
     public required string EntityKind { get; set; }
     public required string EntityId { get; set; }
     public required string Title { get; set; }
+
+    /// <summary>The evidence behind the title, in a sentence: the last attempt, the learned baseline.</summary>
+    public string? Summary { get; set; }
     public DateTimeOffset FirstSeenAt { get; set; }
     public DateTimeOffset LastSeenAt { get; set; }
     public int Count { get; set; }
@@ -37,6 +40,18 @@ public sealed class AlertNote
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>One detection grouped into an alert: when the rule fired, and what it said then.</summary>
+public sealed class AlertOccurrence
+{
+    public long Id { get; set; }
+    public long AlertId { get; set; }
+    public DateTimeOffset At { get; set; }
+    public required string Title { get; set; }
+
+    /// <summary>The event that tipped the rule; it may have left the events table under retention since.</summary>
+    public long EventId { get; set; }
+}
+
 internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
 {
     public void Configure(EntityTypeBuilder<Alert> b)
@@ -49,6 +64,7 @@ internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
         b.Property(a => a.EntityKind).HasMaxLength(16);
         b.Property(a => a.EntityId).HasMaxLength(256);
         b.Property(a => a.Title).HasMaxLength(256);
+        b.Property(a => a.Summary).HasMaxLength(512);
         b.Property(a => a.AssigneeUserId).HasMaxLength(450);
         b.Property(a => a.Details).HasMaxLength(8192);
         b.Property(a => a.ClosedBy).HasMaxLength(450);
@@ -69,5 +85,17 @@ internal sealed class AlertNoteConfiguration : IEntityTypeConfiguration<AlertNot
         b.Property(n => n.Text).HasMaxLength(4000);
         b.HasIndex(n => n.AlertId);
         b.HasOne<Alert>().WithMany().HasForeignKey(n => n.AlertId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AlertOccurrenceConfiguration : IEntityTypeConfiguration<AlertOccurrence>
+{
+    public void Configure(EntityTypeBuilder<AlertOccurrence> b)
+    {
+        b.ToTable("alert_occurrences");
+        b.HasKey(o => o.Id);
+        b.Property(o => o.Title).HasMaxLength(256);
+        b.HasIndex(o => new { o.AlertId, o.At });
+        b.HasOne<Alert>().WithMany().HasForeignKey(o => o.AlertId).OnDelete(DeleteBehavior.Cascade);
     }
 }

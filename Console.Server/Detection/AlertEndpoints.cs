@@ -32,7 +32,9 @@ public static class AlertEndpoints
             .WithSummary("Alerts changed since a cursor, oldest first: how a browser catches up on what it missed while disconnected.");
         group.MapGet("/assignees", async (AlertTriage t, CancellationToken ct) => TypedResults.Ok(await t.AssigneesAsync(ct)))
             .WithName("ListAlertAssignees").WithSummary("People alerts can be assigned to (their roles grant alerts:triage).");
-        group.MapGet("/{id:long}", Get).WithName("GetAlert").WithSummary("One alert with its notes and the entity's events around it.");
+        // Not constrained to {id:long}: a malformed id is a 400 naming it, not an unknown route.
+        group.MapGet("/{id}", Get).WithName("GetAlert")
+            .WithSummary("One alert with its notes, its occurrences (the detections grouped into it) and the entity's events around it; a 404 problem for an unknown id.");
         group.MapPost("/{id:long}/acknowledge", ([FromRoute] long id, [FromBody] AlertActionRequest? body, ClaimsPrincipal user, AlertTriage t, CancellationToken ct) =>
                 t.ApplyAsync(id, AlertTriage.Acknowledge, body?.Comment, UserId(user), ct))
             .RequireAuthorization(triage).WithName("AcknowledgeAlert").WithSummary("Someone is on it: open → acknowledged, with an optional comment.");
@@ -120,24 +122,33 @@ public static class AlertEndpoints
         return TypedResults.Ok(new AlertChanges(page, ChangeCursor.Format(next.Item1, next.Item2), more));
     }
 
-    private static async Task<Results<Ok<AlertDetail>, NotFound>> Get(long id, ConsoleDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<AlertDetail>, ValidationProblem, ProblemHttpResult>> Get(string id, ConsoleDbContext db, CancellationToken ct)
     {
-        var alert = (await db.Alerts.AsNoTracking().Where(a => a.Id == id).ToViewsAsync(db, ct)).SingleOrDefault();
+        var q = new QueryReader();
+        if (q.Id("id", id) is not { } alertId)
+        {
+            return q.Problem();
+        }
+        var alert = (await db.Alerts.AsNoTracking().Where(a => a.Id == alertId).ToViewsAsync(db, ct)).SingleOrDefault();
         if (alert is null)
         {
-            return TypedResults.NotFound();
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert",
+                detail: $"There is no alert {alertId}. It may be a link from another console.");
         }
         var notes = await (from n in db.AlertNotes.AsNoTracking()
-                           where n.AlertId == id
+                           where n.AlertId == alertId
                            join u in db.Users on n.AuthorUserId equals u.Id into authors
                            from u in authors.DefaultIfEmpty()
                            orderby n.Id
                            select new AlertNoteView(n.Id, n.AuthorUserId, u == null ? null : u.Email, n.Text, n.CreatedAt)).ToListAsync(ct);
+        var occurrences = await db.AlertOccurrences.AsNoTracking().Where(o => o.AlertId == alertId)
+            .OrderByDescending(o => o.At).ThenByDescending(o => o.Id).Take(100)
+            .Select(o => new AlertOccurrenceView(o.At, o.Title, o.EventId)).ToListAsync(ct);
         var from = alert.FirstSeenAt.AddHours(-1);
         var to = alert.LastSeenAt.AddMinutes(1);
         var events = await ThreatAnalytics.EventsOf(db, alert.EntityKind, alert.EntityId)
             .Where(e => e.Time >= from && e.Time <= to).OrderByDescending(e => e.Id).Take(50).ToListAsync(ct);
-        return TypedResults.Ok(new AlertDetail(alert, notes, [.. events.Select(AlertViews.View)]));
+        return TypedResults.Ok(new AlertDetail(alert, notes, [.. events.Select(AlertViews.View)], occurrences));
     }
 
     private static async Task<Ok<DetectionSummary>> Summary(ConsoleDbContext db, TimeProvider clock, CancellationToken ct)

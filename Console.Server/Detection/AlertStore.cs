@@ -29,7 +29,7 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
         }
         var now = clock.GetUtcNow();
         var changed = new List<long>();
-        var raised = new List<Alert>();
+        var raised = new List<(Alert Alert, List<RuleHit> Hits)>();
         var fired = new Dictionary<string, (int Count, DateTimeOffset Last)>(StringComparer.Ordinal);
         foreach (var group in detections.GroupBy(d => (d.Rule.Id, d.Finding.EntityKind, d.Finding.EntityId)))
         {
@@ -42,6 +42,7 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
             var details = JsonSerializer.Serialize(last.Details);
             if (await GroupIntoActiveAsync(db, rule, first, last, n, details, now, ct) is { } joined)
             {
+                AddOccurrences(db, joined, group);
                 changed.Add(joined);
                 continue;
             }
@@ -52,7 +53,8 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
                 Status = AlertStatuses.Open,
                 EntityKind = first.EntityKind,
                 EntityId = Truncate(first.EntityId, 256),
-                Title = Truncate(last.Title, 256),
+                Title = Truncate(last.TitleFor(n), 256),
+                Summary = last.Summary is { } summary ? Truncate(summary, 512) : null,
                 FirstSeenAt = group.Min(d => d.Finding.At),
                 LastSeenAt = last.At,
                 Count = n,
@@ -62,17 +64,18 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
                 Version = 1,
             };
             db.Alerts.Add(alert);
-            raised.Add(alert);
+            raised.Add((alert, [.. group]));
         }
         if (raised.Count > 0)
         {
             await db.SaveChangesAsync(ct);
-            foreach (var alert in raised)
+            foreach (var (alert, hits) in raised)
             {
                 // The entity may be a person (email, address): kept out of the chain's clear data.
                 audit.Record(new AuditEvent(AuditCategories.Security, "alert.raised", "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Data: new { rule = alert.RuleId, severity = alert.Severity, entityKind = alert.EntityKind },
                     Personal: new { entity = alert.EntityId, title = alert.Title }));
+                AddOccurrences(db, alert.Id, hits);
                 changed.Add(alert.Id);
             }
         }
@@ -96,7 +99,7 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
             .Where(a => a.RuleId == rule.Id && a.EntityKind == first.EntityKind && a.EntityId == entity
                 && (a.Status == AlertStatuses.Open || a.Status == AlertStatuses.Acknowledged) && a.LastSeenAt >= since)
             .OrderByDescending(a => a.Id)
-            .Select(a => new { a.Id, a.LastSeenAt, a.Severity })
+            .Select(a => new { a.Id, a.LastSeenAt, a.Severity, a.Count })
             .FirstOrDefaultAsync(ct);
         if (existing is null)
         {
@@ -104,7 +107,10 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
         }
         var lastSeen = existing.LastSeenAt > last.At ? existing.LastSeenAt : last.At;
         var severity = AlertSeverities.Rank(rule.Severity) > AlertSeverities.Rank(existing.Severity) ? rule.Severity : existing.Severity;
-        var title = Truncate(last.Title, 256);
+        // Read before the update: a node grouping into the same alert at the same moment can leave the count in the
+        // title one behind the Count column, until the next hit.
+        var title = Truncate(last.TitleFor(existing.Count + n), 256);
+        var summary = last.Summary is { } s ? Truncate(s, 512) : null;
         // Conditional on still being active: an analyst who resolved it a moment ago wins, and the hit raises a new alert.
         var updated = await db.Alerts
             .Where(a => a.Id == existing.Id && (a.Status == AlertStatuses.Open || a.Status == AlertStatuses.Acknowledged))
@@ -112,11 +118,20 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
                 .SetProperty(a => a.Count, a => a.Count + n)
                 .SetProperty(a => a.LastSeenAt, lastSeen)
                 .SetProperty(a => a.Title, title)
+                .SetProperty(a => a.Summary, summary)
                 .SetProperty(a => a.Details, details)
                 .SetProperty(a => a.Severity, severity)
                 .SetProperty(a => a.UpdatedAt, now)
                 .SetProperty(a => a.Version, a => a.Version + 1), ct);
         return updated == 1 ? existing.Id : null;
+    }
+
+    private static void AddOccurrences(ConsoleDbContext db, long alertId, IEnumerable<RuleHit> hits)
+    {
+        foreach (var hit in hits)
+        {
+            db.AlertOccurrences.Add(new AlertOccurrence { AlertId = alertId, At = hit.Finding.At, Title = Truncate(hit.Finding.Title, 256), EventId = hit.Finding.EventId });
+        }
     }
 
     private static string Truncate(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";

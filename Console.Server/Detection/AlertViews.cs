@@ -22,7 +22,7 @@ public static class AlertViews
 
     public static AlertView View(Alert a, string ruleName, string ruleType, string? assigneeEmail) => new(
         a.Id, a.RuleId, ruleName, ruleType, a.Severity, a.Status, a.EntityKind, a.EntityId, a.Title, a.FirstSeenAt, a.LastSeenAt, a.Count,
-        a.AssigneeUserId, assigneeEmail, a.NoteCount, Json(a.Details), a.CreatedAt, a.UpdatedAt, a.ClosedAt, a.Version);
+        a.AssigneeUserId, assigneeEmail, a.NoteCount, Json(a.Details), a.CreatedAt, a.UpdatedAt, a.ClosedAt, a.Version, a.Summary);
 
     public static JsonElement? Json(string? text)
     {

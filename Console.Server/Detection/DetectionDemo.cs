@@ -9,8 +9,8 @@ namespace SecurityConsole.Server.Detection;
 /// <summary>
 /// Detection's part of <c>--demo</c>: a week of ordinary events (people signing in and working during office hours,
 /// services sending steadily, keys used from their own networks) with planted incidents that the built-in rules
-/// find when the console starts: a brute force, a revoked key still tried, a leaked key, a key used from a new
-/// network, a sign-in at 3 a.m., a burst from a service, a lock-out. Written through the event store, so the
+/// find when the console starts: keys sprayed from one address, a person's password guessed from several, a revoked
+/// key still tried, a leaked key, a key used from a new network, a sign-in at 3 a.m., a burst from a service, a lock-out. Written through the event store, so the
 /// pipeline detects them from the backlog like any other events.
 /// </summary>
 public static class DetectionDemo
@@ -19,6 +19,9 @@ public static class DetectionDemo
     public const string RevokedKeyAddress = "198.51.100.23";
     public const string NewNetworkAddress = "45.77.12.34";
     public const string BurstingService = "search-indexer";
+
+    /// <summary>Where the password guessing against the first demo person comes from: three addresses of one network.</summary>
+    public const string GuessingNetwork = "185.220.101.";
 
     public static async Task SeedAsync(IServiceProvider sp, IReadOnlyList<ConsoleUser> people, CancellationToken ct)
     {
@@ -124,6 +127,17 @@ public static class DetectionDemo
         {
             Add(SecurityEventTypes.LoginSucceeded, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(3).AddMinutes(12),
                 actor: people[1].Email, ip: "10.20.2.77");
+        }
+        if (people.Count >= 1)
+        {
+            // Twelve wrong passwords for one person within four minutes, from three addresses: no address reaches the
+            // threshold on its own, the person does.
+            var guessing = start.AddDays(6).AddHours(10).AddMinutes(40);
+            for (var i = 0; i < 12; i++)
+            {
+                Add(SecurityEventTypes.LoginFailed, guessing.AddSeconds(i * 20), actor: people[0].Email, ip: $"{GuessingNetwork}{7 + i % 3}",
+                    outcome: EventOutcomes.Failure);
+            }
         }
         if (people.Count >= 3)
         {

@@ -133,6 +133,35 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
         return TypedResults.Created($"/api/v1/rules/{rule.Id}", View(rule, 0));
     }
 
+    /// <summary>
+    /// Deletes a rule an admin created, with what it learned; audited. Built-in rules are only ever disabled (they
+    /// would come back on the next start). Its alerts stay, named by the rule's id.
+    /// </summary>
+    public async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, CancellationToken ct)
+    {
+        if (IsBuiltIn(id))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Built-in rules cannot be deleted",
+                detail: $"Switch '{id}' off instead: PUT /api/v1/rules/{id} with enabled false.");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rule = await db.DetectionRules.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (rule is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such rule", detail: $"There is no rule '{id}'.");
+        }
+        db.DetectionRules.Remove(rule);
+        await db.EntityBaselines.Where(b => b.RuleId == id).ExecuteDeleteAsync(ct);
+        audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rule_deleted", "detection_rule", rule.Id,
+            Data: new { rule.Name, rule.Type, rule.Severity, rule.Enabled, rule.FiredCount, parameters = AlertViews.Json(rule.Parameters) }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        pipeline.RulesChanged();
+        return TypedResults.NoContent();
+    }
+
+    public static bool IsBuiltIn(string id) => BuiltInRules.All.Any(s => s.Id == id);
+
     /// <summary>Adds the built-in rules a database does not have yet; an admin's changes to existing ones are kept.</summary>
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
@@ -187,5 +216,5 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
 
     private static DetectionRuleView View(DetectionRule r, int activeAlerts) => new(
         r.Id, r.Name, r.Description, r.Type, r.Severity, r.Enabled, r.WindowSeconds, r.GroupingSeconds, AlertViews.Json(r.Parameters)!.Value,
-        r.FiredCount, r.LastFiredAt, activeAlerts, r.UpdatedAt, r.UpdatedBy, r.Version);
+        r.FiredCount, r.LastFiredAt, activeAlerts, r.UpdatedAt, r.UpdatedBy, r.Version, IsBuiltIn(r.Id));
 }

@@ -30,6 +30,9 @@ public static class RuleEndpoints
         group.MapPost("/", (DetectionRuleCreate body, RuleAdmin rules, CancellationToken ct) => rules.CreateAsync(body, ct))
             .RequireAuthorization(manage).WithName("CreateDetectionRule")
             .WithSummary("A new rule of a built-in type, e.g. a threshold on an event type a service sends; audited.");
+        group.MapDelete("/{id}", (string id, RuleAdmin rules, CancellationToken ct) => rules.DeleteAsync(id, ct))
+            .RequireAuthorization(manage).WithName("DeleteDetectionRule")
+            .WithSummary("Delete a rule an admin created, with what it learned; audited. Built-in rules answer 409: disable them instead.");
         return app;
     }
 }

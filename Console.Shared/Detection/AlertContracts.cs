@@ -48,9 +48,10 @@ public static class EntityKinds
 }
 
 /// <summary>
-/// One alert. <see cref="Count"/> is how many detections were grouped into it (same rule and entity within
-/// the rule's grouping window); <see cref="Version"/> grows with every change, so a client that hears of the
-/// same alert twice (live and from catch-up) keeps the higher version.
+/// One alert. <see cref="Title"/> says what happened, to or by whom, how much against what normal, over what window;
+/// <see cref="Summary"/> (when the rule gives one) the evidence behind it. <see cref="Count"/> is how many detections
+/// were grouped into it (same rule and entity within the rule's grouping window); <see cref="Version"/> grows with
+/// every change, so a client that hears of the same alert twice (live and from catch-up) keeps the higher version.
 /// </summary>
 public sealed record AlertView(
     long Id,
@@ -72,12 +73,23 @@ public sealed record AlertView(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ClosedAt,
-    int Version);
+    int Version,
+    string? Summary = null);
 
 public sealed record AlertNoteView(long Id, string AuthorUserId, string? AuthorEmail, string Text, DateTimeOffset CreatedAt);
 
-/// <summary>One alert with its notes and the entity's events around it (newest first, at most 50).</summary>
-public sealed record AlertDetail(AlertView Alert, IReadOnlyList<AlertNoteView> Notes, IReadOnlyList<SecurityEventView> RecentEvents);
+/// <summary>One detection grouped into an alert: when its rule fired, what it said then, and the event that tipped it.</summary>
+public sealed record AlertOccurrenceView(DateTimeOffset At, string Title, long EventId);
+
+/// <summary>
+/// One alert with its notes, its occurrences (newest first, at most 100 of <see cref="AlertView.Count"/>) and the
+/// entity's events around it (newest first, at most 50).
+/// </summary>
+public sealed record AlertDetail(
+    AlertView Alert,
+    IReadOnlyList<AlertNoteView> Notes,
+    IReadOnlyList<SecurityEventView> RecentEvents,
+    IReadOnlyList<AlertOccurrenceView> Occurrences);
 
 /// <summary>
 /// Alerts newest first. <see cref="NextBefore"/> pages on; <see cref="ChangesCursor"/> is where a client that

@@ -20,7 +20,8 @@ public static class RuleTypes
 /// A detection rule as the API shows it. What <see cref="WindowSeconds"/> means depends on the type: the
 /// counting window (brute force, threshold, revoked key use) or the bucket length (rate anomaly); the
 /// other types learn without a window. A new hit on the same entity within <see cref="GroupingSeconds"/>
-/// of an active alert's last hit is added to that alert instead of raising another.
+/// of an active alert's last hit is added to that alert instead of raising another. <see cref="BuiltIn"/> rules
+/// can be tuned and disabled, not deleted.
 /// </summary>
 public sealed record DetectionRuleView(
     string Id,
@@ -37,7 +38,8 @@ public sealed record DetectionRuleView(
     int ActiveAlerts,
     DateTimeOffset UpdatedAt,
     string? UpdatedBy,
-    int Version);
+    int Version,
+    bool BuiltIn = false);
 
 public static class RuleLimits
 {
@@ -100,11 +102,15 @@ public sealed partial record DetectionRuleCreate(
     string? Description = null,
     JsonElement? Parameters = null) : IValidatable
 {
+    public const string IdMessage = "Use 3–64 lower-case letters, digits and dashes, starting with a letter (e.g. payments-refund-burst).";
+
+    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id);
+
     public void Validate(Validator v)
     {
-        if (Id is null || !IdPattern().IsMatch(Id))
+        if (!IsValidId(Id))
         {
-            v.Add("id", "Use 3–64 lower-case letters, digits and dashes, starting with a letter (e.g. payments-refund-burst).");
+            v.Add("id", IdMessage);
         }
         v.Required("name", Name, RuleLimits.MaxNameLength);
         if (Description is { Length: > RuleLimits.MaxDescriptionLength })

@@ -16,6 +16,8 @@ public sealed partial class FakeConsoleApi
     public Func<Task<List<DetectionRuleView>>> Rules { get; set; } = () => Task.FromResult(new List<DetectionRuleView>());
     public Func<Task<List<RuleTypeInfo>>> RuleTypes { get; set; } = () => Task.FromResult(new List<RuleTypeInfo>());
     public Func<string, DetectionRuleUpdate, Task<DetectionRuleView>> UpdateRule { get; set; } = (_, _) => NotSet<DetectionRuleView>();
+    public Func<DetectionRuleCreate, Task<DetectionRuleView>> CreateRule { get; set; } = _ => NotSet<DetectionRuleView>();
+    public Func<string, Task> DeleteRule { get; set; } = _ => Task.CompletedTask;
     public Func<Task<Timeline>> Timeline { get; set; } = NotSet<Timeline>;
     public Func<Task<Heatmap>> Heatmap { get; set; } = NotSet<Heatmap>;
     public Func<string?, Task<List<TopEntity>>> TopEntities { get; set; } = _ => Task.FromResult(new List<TopEntity>());
@@ -26,6 +28,8 @@ public sealed partial class FakeConsoleApi
     public List<(long Id, string Action, string? Comment)> AlertActions { get; } = [];
     public List<(string Id, DetectionRuleUpdate Update)> RuleUpdates { get; } = [];
     public List<(string Kind, string Id, int Hours)> ProfileRequests { get; } = [];
+    public List<DetectionRuleCreate> RulesCreated { get; } = [];
+    public List<string> RulesDeleted { get; } = [];
 
     public override Task<AlertPage> GetAlertsAsync(AlertQuery query, CancellationToken ct = default)
     {
@@ -63,6 +67,18 @@ public sealed partial class FakeConsoleApi
     {
         RuleUpdates.Add((id, update));
         return UpdateRule(id, update);
+    }
+
+    public override Task<DetectionRuleView> CreateRuleAsync(DetectionRuleCreate rule, CancellationToken ct = default)
+    {
+        RulesCreated.Add(rule);
+        return CreateRule(rule);
+    }
+
+    public override Task DeleteRuleAsync(string id, CancellationToken ct = default)
+    {
+        RulesDeleted.Add(id);
+        return DeleteRule(id);
     }
 
     public override Task<Timeline> GetTimelineAsync(DateTimeOffset from, DateTimeOffset to, int bucketMinutes, CancellationToken ct = default) => Timeline();

@@ -122,7 +122,7 @@ public sealed class AlertsLiveTests
             await Expect(page.GetByTestId("entity-profile").Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
             await page.Mouse.MoveAsync(0, 0);
             await page.WaitForTimeoutAsync(500);
-            await page.SetViewportSizeAsync(1440, 1720);
+            await page.SetViewportSizeAsync(1440, 1880);
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "threats.png") });
             await page.SetViewportSizeAsync(1440, 900);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using SecurityConsole.Shared.Detection;
+using static SecurityConsole.Server.Detection.Rules.AlertWording;
 
 namespace SecurityConsole.Server.Detection.Rules;
 
@@ -127,11 +128,26 @@ public sealed class RateAnomalyEvaluator(CompiledRule rule, RateAnomalyParameter
         if (z >= p.ZThreshold)
         {
             s.Fired = true;
-            found.Add(new Finding(p.By, entity, e.Time,
-                $"{KindName(p.By)} {entity}: {s.Count} events in {Window}, usually {s.Mean:0.#} (z = {z:0.#})",
+            found.Add(new Finding(p.By, entity, e.Time, RateTitle(entity, s.Count, s.Mean, z),
                 new { count = s.Count, mean = Math.Round(s.Mean, 2), stdDev = Math.Round(Math.Sqrt(s.Var), 2), z = Math.Round(z, 2), bucketMinutes = Rule.Window.TotalMinutes, lastEventId = e.Id },
-                e.Id));
+                e.Id)
+            {
+                Summary = $"Its usual rate was learned over {Plural(s.Learned, "period", "periods")} of {Window}: about {Number(s.Mean)} ± {Number(deviation)} {(p.EventType is null ? "events" : "of these events")} each. "
+                    + $"The rule alerts at {Number(p.ZThreshold)} deviations above the usual.",
+            });
         }
+    }
+
+    /// <summary>"payments-api sent 4.2× its usual event rate: 38 events in 5 minutes, usually about 9 (z = 6.1)".</summary>
+    private string RateTitle(string entity, int count, double mean, double z)
+    {
+        var exact = p.EventType is { } t && !t.Contains('*') ? t : null;
+        var events = exact is null ? Plural(count, "event", "events") : $"{Count(count)} {Noun(exact, count, p.By)}";
+        var rate = exact is null ? "event rate" : $"rate of {Noun(exact, 2, p.By)}";
+        var score = $"(z = {z.ToString(z >= 100 ? "N0" : "0.#", System.Globalization.CultureInfo.InvariantCulture)})";
+        return mean < 0.5
+            ? $"{Who(p.By, entity)} sent {events} in {Window}, where {(p.By == EntityKinds.User ? "they usually send" : "it usually sends")} almost none {score}"
+            : $"{Who(p.By, entity)} sent {AgainstUsual(count / mean, Their(p.By))} {rate}: {events} in {Window}, usually about {Number(mean)} {score}";
     }
 
     private void Learn(RateState s, int x)
@@ -175,8 +191,14 @@ public sealed class NewNetworkEvaluator(CompiledRule rule, NewNetworkParameters 
         {
             if (s.Seen >= p.MinKnownEvents)
             {
-                found.Add(new Finding(p.By, entity, e.Time, $"{KindName(p.By)} {entity} used from {network}, a network it was never used from",
-                    new { network, sourceIp = ip, knownNetworks = s.Networks.TakeLast(10).ToList(), history = s.Seen, lastEventId = e.Id }, e.Id));
+                var verb = e.Type == SecurityEventTypes.LoginSucceeded ? "signed in from" : p.By == EntityKinds.Key ? "used from" : "seen on";
+                var before = s.Networks.Count == 0 ? "no network seen before" : $"seen before: {List(s.Networks, s.Networks.Count)}";
+                found.Add(new Finding(p.By, entity, e.Time, $"{Who(p.By, entity)} {verb} a new network {network} ({before})",
+                    new { network, sourceIp = ip, knownNetworks = s.Networks.TakeLast(10).ToList(), history = s.Seen, lastEventId = e.Id }, e.Id)
+                {
+                    Summary = $"{ip} is the first address in {network} after {Plural(s.Seen, "event", "events")} from "
+                        + $"{Plural(s.Networks.Count, "known network", "known networks")}.",
+                });
             }
             if (s.Networks.Count >= MaxNetworks)
             {
@@ -233,12 +255,34 @@ public sealed class UnusualHoursEvaluator(CompiledRule rule, UnusualHoursParamet
             var share = (double)s.Hours[hour] / s.Total;
             if (share < p.MaxShare)
             {
-                found.Add(new Finding(p.By, entity, e.Time,
-                    $"{KindName(p.By)} {entity} active at {hour:00}:00 UTC, an hour with {share:P1} of its usual activity",
-                    new { hour, share = Math.Round(share, 4), history = s.Total, type = e.Type, lastEventId = e.Id }, e.Id));
+                var usual = UsualHours(s.Hours);
+                found.Add(new Finding(p.By, entity, e.Time, HoursTitle(e, entity, hour, usual),
+                    new { hour, share = Math.Round(share, 4), history = s.Total, usualFrom = usual?.Start, usualTo = usual?.End, type = e.Type, lastEventId = e.Id }, e.Id)
+                {
+                    Summary = (s.Hours[hour] == 0
+                        ? $"None of {Their(p.By)} {Plural(s.Total, "earlier event", "earlier events")} fell"
+                        : $"Only {Count(s.Hours[hour])} of {Their(p.By)} {Plural(s.Total, "earlier event", "earlier events")} ({Percent(share)}) fell")
+                        + $" between {hour:00}:00 and {(hour + 1) % 24:00}:00 UTC.",
+                });
             }
         }
         s.Hours[hour]++;
         s.Total++;
+    }
+
+    /// <summary>"sam@example.com signed in at 03:12 UTC, outside their usual hours (08:00–18:00 UTC)".</summary>
+    private string HoursTitle(SecurityEvent e, string entity, int hour, (int Start, int End)? usual)
+    {
+        var verb = e.Type switch
+        {
+            SecurityEventTypes.LoginSucceeded => "signed in",
+            SecurityEventTypes.LoginFailed => "tried to sign in",
+            _ when p.By == EntityKinds.Key => "used",
+            _ => "active",
+        };
+        var when = $"{Who(p.By, entity)} {verb} at {Clock(e.Time)}";
+        return usual is { } u && !Covers(u, hour)
+            ? $"{when}, outside {Their(p.By)} usual hours ({u.Start:00}:00–{u.End:00}:00 UTC)"
+            : $"{when}, an hour {(p.By == EntityKinds.User ? "they are" : "it is")} rarely active";
     }
 }

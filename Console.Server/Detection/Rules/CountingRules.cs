@@ -1,4 +1,5 @@
 using SecurityConsole.Shared.Detection;
+using static SecurityConsole.Server.Detection.Rules.AlertWording;
 
 namespace SecurityConsole.Server.Detection.Rules;
 
@@ -19,15 +20,42 @@ public sealed class BruteForceEvaluator(CompiledRule rule, BruteForceParameters 
             {
                 continue;
             }
-            var n = counter.Add(entity, e.Time);
+            // Per address, whom it tried matters (one account guessed, or many sprayed); per key or user, from where.
+            var target = kind != EntityKinds.Ip ? null : e.Actor is { } actor ? "user:" + actor : e.KeyPrefix is { } key ? "key:" + key : null;
+            var n = counter.Add(entity, e.Time, e.Type, e.SourceIp, target);
             if (n >= p.Threshold)
             {
-                found.Add(new Finding(kind, entity, e.Time, $"{n} failed attempts by {KindName(kind)} {entity} within {Window}",
-                    new { failures = n, windowSeconds = (int)Rule.Window.TotalSeconds, lastType = e.Type, lastEventId = e.Id }, e.Id));
+                var (type, ip, whom) = counter.Facets(entity);
+                found.Add(new Finding(kind, entity, e.Time, Title(kind, entity, n, type, ip, whom),
+                    new { failures = n, threshold = p.Threshold, windowSeconds = (int)Rule.Window.TotalSeconds, lastType = e.Type, lastEventId = e.Id }, e.Id)
+                {
+                    Summary = $"Last attempt at {Clock(e.Time)}: {Describe(e)}.",
+                });
                 counter.Reset(entity);
             }
         }
     }
+
+    /// <summary>"12 failed sign-ins for alice@example.com from 203.0.113.7 in 5 minutes (threshold 10)".</summary>
+    private string Title(string kind, string entity, int n, Facet type, Facet ip, Facet whom)
+    {
+        var what = $"{Count(n)} {FailureNoun(type.Varied ? null : type.Value, n, kind)}";
+        var who = kind == EntityKinds.Ip ? $"{Whom(whom, type)} from {entity}" : $" {Subject(kind, entity)}{From(ip)}";
+        return $"{what}{who} in {Window} (threshold {Count(p.Threshold)})";
+    }
+
+    private static string Whom(Facet whom, Facet type) => whom switch
+    {
+        { Varied: true } => type.Value switch
+        {
+            SecurityEventTypes.LoginFailed => " against different accounts",
+            SecurityEventTypes.KeyVerifyFailed => " with different keys",
+            _ => " against different accounts or keys",
+        },
+        { Value: { } v } when v.StartsWith("user:", StringComparison.Ordinal) => $" for {v[5..]}",
+        { Value: { } v } when v.StartsWith("key:", StringComparison.Ordinal) => $" for key {v[4..]}",
+        _ => "",
+    };
 
     public override void Trim(DateTimeOffset now)
     {
@@ -36,6 +64,13 @@ public sealed class BruteForceEvaluator(CompiledRule rule, BruteForceParameters 
             counter.Trim(now);
         }
     }
+
+    internal static string From(Facet ip) => ip switch
+    {
+        { Varied: true } => " from different addresses",
+        { Value: { } v } => $" from {v}",
+        _ => "",
+    };
 }
 
 /// <summary>Events of a type (and outcome) per entity reaching a threshold within the window.</summary>
@@ -49,17 +84,68 @@ public sealed class ThresholdEvaluator(CompiledRule rule, ThresholdParameters p)
         {
             return;
         }
-        var n = _counter.Add(entity, e.Time);
+        var n = _counter.Add(entity, e.Time, e.Type, e.SourceIp);
         if (n >= p.Threshold)
         {
-            var title = p.Threshold == 1
-                ? $"{e.Type} for {KindName(p.By)} {entity}"
-                : $"{n} × {e.Type} for {KindName(p.By)} {entity} within {Window}";
-            found.Add(new Finding(p.By, entity, e.Time, title,
-                new { events = n, threshold = p.Threshold, windowSeconds = (int)Rule.Window.TotalSeconds, type = e.Type, lastEventId = e.Id }, e.Id));
+            var details = new { events = n, threshold = p.Threshold, windowSeconds = (int)Rule.Window.TotalSeconds, type = e.Type, lastEventId = e.Id };
+            if (p.Threshold == 1)
+            {
+                found.Add(new Finding(p.By, entity, e.Time, Single(e, entity, 1), details, e.Id)
+                {
+                    Summary = SingleSummary(e),
+                    GroupedTitle = grouped => Single(e, entity, grouped),
+                });
+            }
+            else
+            {
+                var (type, ip, _) = _counter.Facets(entity);
+                var noun = Noun(type.Varied ? p.EventType : type.Value ?? e.Type, p.Outcome, n, p.By);
+                var from = p.By == EntityKinds.Ip ? "" : BruteForceEvaluator.From(ip);
+                found.Add(new Finding(p.By, entity, e.Time,
+                    $"{Count(n)} {noun} {Subject(p.By, entity, user: "by")}{from} in {Window} (threshold {Count(p.Threshold)})", details, e.Id)
+                {
+                    Summary = $"Last at {Clock(e.Time)}: {Describe(e)}.",
+                });
+            }
             _counter.Reset(entity);
         }
     }
+
+    /// <summary>A rule on single events: the alert reads as the event, and as how often it happened once grouped.</summary>
+    private string Single(SecurityEvent e, string entity, int times)
+    {
+        var from = e.SourceIp is { } ip && p.By != EntityKinds.Ip ? $" from {ip}" : "";
+        var last = times > 1 ? ", last" : "";
+        switch (e.Type)
+        {
+            case SecurityEventTypes.KeyLeakReported when p.By == EntityKinds.Key:
+                var by = e.Attribute("reportedBy") is { } reporter ? $"{last} by {reporter}" : "";
+                if (times > 1)
+                {
+                    return $"Key {entity} reported leaked {Times(times)}{by}";
+                }
+                return e.Attribute("outcome") switch
+                {
+                    "revoked" => $"Key {entity} reported leaked{by} and revoked at once",
+                    "already_revoked" => $"Key {entity} reported leaked{by} (it was already revoked)",
+                    _ => $"Key {entity} reported leaked{by}",
+                };
+            case SecurityEventTypes.Lockout when p.By == EntityKinds.User:
+                return $"{entity} locked out{(times > 1 ? " " + Times(times) : "")} after repeated failed sign-ins{(from.Length > 0 ? $"{last}{from}" : "")}";
+            default:
+                var noun = Noun(e.Type, p.Outcome, times, p.By);
+                // A service's own type keeps its spelling, even to open the sentence.
+                var what = times > 1 ? $"{Count(times)} {noun}" : noun.StartsWith(e.Type, StringComparison.Ordinal) ? noun : EventTypeNames.Capitalize(noun);
+                return $"{what} {Subject(p.By, entity, user: "by")}{(from.Length > 0 ? $"{last}{from}" : "")}";
+        }
+    }
+
+    private static string SingleSummary(SecurityEvent e) => e.Type switch
+    {
+        SecurityEventTypes.KeyLeakReported => $"Reported at {Clock(e.Time)}{(e.Attribute("reportedBy") is { } by ? $" by {by}" : "")}. "
+            + (e.Attribute("outcome") == "revoked" ? "The key no longer works: replace it wherever it is deployed." : "Check where it leaked from."),
+        _ => $"At {Clock(e.Time)}: {Describe(e)}.",
+    };
 
     public override void Trim(DateTimeOffset now) => _counter.Trim(now);
 }
@@ -75,12 +161,24 @@ public sealed class RevokedKeyUseEvaluator(CompiledRule rule, RevokedKeyUseParam
         {
             return;
         }
-        var n = _counter.Add(key, e.Time);
+        var n = _counter.Add(key, e.Time, e.SourceIp);
         if (n >= p.Threshold)
         {
-            var from = e.SourceIp is null ? "" : $" from {e.SourceIp}";
-            found.Add(new Finding(EntityKinds.Key, key, e.Time, $"Revoked key {key} was presented {n} time{(n == 1 ? "" : "s")}{from}",
-                new { attempts = n, windowSeconds = (int)Rule.Window.TotalSeconds, sourceIp = e.SourceIp, lastEventId = e.Id }, e.Id));
+            var (ip, _, _) = _counter.Facets(key);
+            var from = ip switch
+            {
+                { Varied: true } => " (from different addresses)",
+                { Value: { } v } => $" (from {v})",
+                _ => "",
+            };
+            // Each finding stands for `threshold` attempts: grouped, the alert counts them all.
+            var last = e.SourceIp is { } address ? $" (last from {address})" : "";
+            found.Add(new Finding(EntityKinds.Key, key, e.Time, $"Revoked key {key} presented {Times(n)} after revocation{from}",
+                new { attempts = n, threshold = p.Threshold, windowSeconds = (int)Rule.Window.TotalSeconds, sourceIp = e.SourceIp, lastEventId = e.Id }, e.Id)
+            {
+                Summary = $"Last attempt at {Clock(e.Time)}: {Describe(e)}. Whoever presents it holds a key that no longer works, or is trying a leaked one.",
+                GroupedTitle = grouped => grouped <= 1 ? null : $"Revoked key {key} presented {Times(grouped * p.Threshold)} after revocation{last}",
+            });
             _counter.Reset(key);
         }
     }

@@ -31,8 +31,22 @@ public sealed record CompiledRule(
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 }
 
-/// <summary>What a rule found: one entity, at the time of the event that tipped it.</summary>
-public sealed record Finding(string EntityKind, string EntityId, DateTimeOffset At, string Title, object Details, long EventId);
+/// <summary>
+/// What a rule found: one entity, at the time of the event that tipped it. <see cref="Title"/> says what happened, to or
+/// by whom, how much against what normal, over what window; <see cref="Summary"/> adds the evidence behind it.
+/// </summary>
+public sealed record Finding(string EntityKind, string EntityId, DateTimeOffset At, string Title, object Details, long EventId)
+{
+    public string? Summary { get; init; }
+
+    /// <summary>
+    /// For findings that each stand for single occurrences (a revoked key presented, a leak reported): the title of an
+    /// alert that groups this many of them, so that it reads "presented 3 times", not the latest finding's "once".
+    /// </summary>
+    public Func<int, string?>? GroupedTitle { get; init; }
+
+    public string TitleFor(int grouped) => GroupedTitle?.Invoke(grouped) ?? Title;
+}
 
 public sealed record RuleHit(CompiledRule Rule, Finding Finding);
 
@@ -52,21 +66,8 @@ public abstract class RuleEvaluator(CompiledRule rule)
     /// <summary>At most this many entities per rule are held in memory.</summary>
     public const int MaxEntities = 100_000;
 
-    protected string Window => Describe(Rule.Window);
-
-    public static string Describe(TimeSpan span) =>
-        span.TotalHours >= 1 && span.TotalHours % 1 == 0 ? $"{span.TotalHours:0} h"
-        : span.TotalMinutes >= 1 && span.TotalMinutes % 1 == 0 ? $"{span.TotalMinutes:0} min"
-        : $"{span.TotalSeconds:0} s";
-
-    public static string KindName(string kind) => kind switch
-    {
-        EntityKinds.Key => "key",
-        EntityKinds.User => "user",
-        EntityKinds.Ip => "address",
-        EntityKinds.Service => "service",
-        _ => kind,
-    };
+    /// <summary>The rule's window in words: "5 minutes".</summary>
+    protected string Window => AlertWording.Duration(Rule.Window);
 }
 
 /// <summary>A rule that learns per entity and keeps what it learned in entity_baselines.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Client.Alerts;
 using SecurityConsole.Client.Realtime;
@@ -32,17 +33,52 @@ public sealed class AlertsPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public async Task ALiveAlertsPopUpOpensThatAlertsPage()
+    {
+        var cut = RenderPage<AlertsPage>();
+        cut.WaitForAssertion(() => Assert.Contains("No alerts yet", cut.Markup));
+
+        await LiveAsync(Alert(31, "Revoked key sc_live_ab12 presented once after revocation (from 198.51.100.23)", AlertSeverities.High));
+
+        cut.WaitForAssertion(() => cut.Find(".mud-snackbar button").Click());
+        Assert.EndsWith("/alerts/31", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public void ARowShowsTheEvidenceUnderTheTitle()
+    {
+        Api.Alerts = _ => Task.FromResult(new AlertPage([Alert(8, "10 failed sign-ins for ana@example.com from different addresses in 5 minutes (threshold 10)",
+            summary: "Last attempt at 10:43 UTC: failed sign-in by ana@example.com from 185.220.101.8.")], null, "1.0"));
+        var cut = RenderPage<AlertsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("Last attempt at 10:43 UTC: failed sign-in by ana@example.com from 185.220.101.8.",
+            cut.Find("[data-testid=alert-summary]").TextContent));
+    }
+
+    [Fact]
+    public void TheDetailOverTheListLinksToTheAlertsOwnPage()
+    {
+        var alert = Alert(4, "Lock-out of ada");
+        Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
+        var cut = RenderPage<AlertsPage>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("alerts/4", cut.Find("[data-testid=alert-permalink]").GetAttribute("href")));
+    }
+
+    [Fact]
     public async Task AGroupedAlertShowsHowOftenItFiredAndALaterVersionReplacesAnEarlierOne()
     {
         Api.Alerts = _ => Task.FromResult(new AlertPage([Alert(5, count: 7, lastSeen: DateTimeOffset.UtcNow.AddMinutes(-2))], null, "1.0"));
         var cut = RenderPage<AlertsPage>();
-        cut.WaitForAssertion(() => Assert.Equal("fired 7 times, last 2 min ago", cut.Find("[data-testid=alert-fired]").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal("fired 7 times, first 12 min ago, last 2 min ago", cut.Find("[data-testid=alert-fired]").TextContent));
 
         await LiveAsync(Alert(5, count: 8, version: 2));
-        cut.WaitForAssertion(() => Assert.Equal("fired 8 times, last just now", cut.Find("[data-testid=alert-fired]").TextContent));
+        cut.WaitForAssertion(() => Assert.Equal("fired 8 times, first 10 min ago, last just now", cut.Find("[data-testid=alert-fired]").TextContent));
 
         await LiveAsync(Alert(5, count: 6, version: 1));
-        Assert.Equal("fired 8 times, last just now", cut.Find("[data-testid=alert-fired]").TextContent);
+        Assert.Equal("fired 8 times, first 10 min ago, last just now", cut.Find("[data-testid=alert-fired]").TextContent);
         Assert.Single(cut.FindAll("[data-testid=alert-row]"));
     }
 
@@ -105,7 +141,7 @@ public sealed class AlertsPageTests : ConsoleTestContext
     {
         var alert = Alert(4, "Lock-out of ada");
         Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
-        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], []));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
         Api.AlertAction = (id, action, _) => Task.FromResult(alert with { Status = AlertStatuses.Acknowledged, Version = 2 });
         var cut = RenderPage<AlertsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
@@ -123,7 +159,7 @@ public sealed class AlertsPageTests : ConsoleTestContext
     {
         var alert = Alert(4);
         Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
-        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], []));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
         var cut = RenderPage<AlertsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
 
@@ -138,7 +174,7 @@ public sealed class AlertsPageTests : ConsoleTestContext
     {
         var alert = Alert(4);
         Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
-        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], []));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
         var cut = RenderPage<AlertsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
         cut.WaitForAssertion(() => Assert.Equal("open", cut.Find("[data-testid=detail-status]").TextContent));
@@ -155,7 +191,7 @@ public sealed class AlertsPageTests : ConsoleTestContext
         SignInWith(Permissions.AlertsRead);
         var alert = Alert(4);
         Api.Alerts = _ => Task.FromResult(new AlertPage([alert], null, "1.0"));
-        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], []));
+        Api.Alert = _ => Task.FromResult(new AlertDetail(alert, [], [], []));
         var cut = RenderPage<AlertsPage>();
         cut.WaitForAssertion(() => cut.Find("[data-testid=alert-row]").Click());
 

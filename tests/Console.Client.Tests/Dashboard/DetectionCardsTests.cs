@@ -24,13 +24,15 @@ public sealed class DetectionCardsTests : ConsoleTestContext
     [Fact]
     public void OpenAlertsBySeverityEventsAndTheNewestAlertsShow()
     {
-        Summary(3, Alert(2, "Revoked key tried"), Alert(1, "Brute force"));
+        Summary(3, Alert(2, "Revoked key tried", count: 6), Alert(1, "Brute force"));
         var cut = RenderPage<DetectionCards>();
 
         cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-testid=open-total]").TextContent));
         Assert.Equal("critical 1", cut.Find("[data-testid=open-critical]").TextContent.Trim());
         Assert.Equal("12", cut.Find("[data-testid=events-last-minute]").TextContent);
         Assert.Contains("Revoked key tried", cut.FindAll("[data-testid=newest-alert]")[0].TextContent);
+        Assert.Contains("6×, last just now", cut.FindAll("[data-testid=newest-alert]")[0].TextContent);
+        Assert.Equal(["alerts/2", "alerts/1"], cut.FindAll("[data-testid=newest-alert-link]").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]

@@ -49,6 +49,18 @@ public sealed class ThreatsPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public void TheEntitysAlertsLinkToEachAlertsPage()
+    {
+        var cut = RenderPage<ThreatsPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=entity-alert-link]")));
+        var link = cut.Find("[data-testid=entity-alert-link]");
+        Assert.Equal("alerts/1", link.GetAttribute("href"));
+        Assert.Equal("Brute force on key sc_live_ab12", link.TextContent);
+        Assert.Contains("1 alert on this entity", cut.Find("[data-testid=entity-profile]").TextContent);
+    }
+
+    [Fact]
     public void TheTimelineZoomsOnTimeAndTheHeatmapHasARowPerWeekday()
     {
         var cut = RenderPage<ThreatsPage>();

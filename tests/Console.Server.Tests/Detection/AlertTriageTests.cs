@@ -38,7 +38,8 @@ public abstract class AlertTriageTests(SharedConsole console)
         var alert = await analyst.WaitForAlertAsync(a => a.RuleId == "brute-force" && a.EntityId == ip);
         Assert.Equal((EntityKinds.Ip, AlertSeverities.High, AlertStatuses.Open, 1), (alert.EntityKind, alert.Severity, alert.Status, alert.Count));
         Assert.Equal("Brute force", alert.RuleName);
-        Assert.Contains("10 failed attempts", alert.Title);
+        Assert.Equal($"10 failed sign-ins against different accounts from {ip} in 5 minutes (threshold 10)", alert.Title);
+        Assert.StartsWith("Last attempt at ", alert.Summary);
         Assert.Equal(10, alert.Details!.Value.GetProperty("failures").GetInt32());
 
         await BruteForceAsync(sender, ip);

@@ -24,7 +24,7 @@ public abstract class DetectionDemoTests
 
         string[] expected =
         [
-            "account-lockout user", "brute-force ip", "key-new-network key", "leaked-key key", "revoked-key-use key",
+            "account-lockout user", "brute-force ip", "brute-force user", "key-new-network key", "leaked-key key", "revoked-key-use key",
             "service-rate-anomaly service", "service-rate-anomaly service", "user-unusual-hours user",
         ];
         Assert.Equal(expected.Order(), found);
@@ -32,8 +32,16 @@ public abstract class DetectionDemoTests
         Assert.Contains(alerts, a => a.RuleId == "service-rate-anomaly" && a.EntityId == DetectionDemo.BurstingService);
         // The brute force is also a burst of the console's own events.
         Assert.Contains(alerts, a => a.RuleId == "service-rate-anomaly" && a.EntityId == "console");
-        Assert.Contains(alerts, a => a.RuleId == "user-unusual-hours" && a.EntityId == "sam.soc@demo.example" && a.Title.Contains("03:00"));
-        Assert.Contains(alerts, a => a.RuleId == "key-new-network" && a.Title.Contains("45.77.12.0/24"));
+        Assert.Contains(alerts, a => a.RuleId == "user-unusual-hours" && a.EntityId == "sam.soc@demo.example"
+            && a.Title == "sam.soc@demo.example signed in at 03:12 UTC, outside their usual hours (08:00–18:00 UTC)");
+        Assert.Contains(alerts, a => a.RuleId == "key-new-network" && a.Title.Contains("used from a new network 45.77.12.0/24 (seen before: "));
+        Assert.Contains(alerts, a => a.RuleId == "brute-force" && a.EntityKind == EntityKinds.User
+            && a.Title == "10 failed sign-ins for ana.analyst@demo.example from different addresses in 5 minutes (threshold 10)");
+        Assert.Contains(alerts, a => a.RuleId == "revoked-key-use" && a.Count == 6 && a.Title.Contains(" presented 6 times after revocation (last from 198.51.100.23)"));
+        Assert.Contains(alerts, a => a.RuleId == "leaked-key" && a.Title.EndsWith(" reported leaked by github-secret-scanning and revoked at once"));
+        // Sentences, not machine-speak: no raw console event types, no "0.0 %", no "1 times".
+        Assert.All(alerts, a => Assert.DoesNotMatch(@"(key|auth)\.[a-z_]+|%|1 times", a.Title));
+        Assert.All(alerts, a => Assert.False(string.IsNullOrEmpty(a.Summary), $"{a.RuleId}: no summary"));
         Assert.All(alerts, a => Assert.True(a.FirstSeenAt < DateTimeOffset.UtcNow.AddMinutes(-60), $"{a.RuleId} at {a.FirstSeenAt}: the incidents lie in the past week"));
 
         var events = await analyst.GetFromJsonAsync<EventPage>($"{Events}?limit=1", Ct);

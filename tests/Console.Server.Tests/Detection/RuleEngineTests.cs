@@ -33,7 +33,7 @@ public sealed class RuleEngineTests
             ip: "203.0.113.66", key: $"sc_live_G{i:000}", outcome: EventOutcomes.Failure));
         var hit = Assert.Single(engine.Evaluate(burst));
         Assert.Equal((EntityKinds.Ip, "203.0.113.66"), (hit.Finding.EntityKind, hit.Finding.EntityId));
-        Assert.Contains("10 failed attempts", hit.Finding.Title);
+        Assert.Equal("10 failed key verifications with different keys from 203.0.113.66 in 5 minutes (threshold 10)", hit.Finding.Title);
     }
 
     [Fact]
@@ -102,7 +102,8 @@ public sealed class RuleEngineTests
         var spike = Enumerable.Range(0, 120).Select(i => Event("search.query", Monday.AddDays(1).AddSeconds(i * 2), source: "search-api"));
         var hit = Assert.Single(engine.Evaluate(spike));
         Assert.Equal((EntityKinds.Service, "search-api"), (hit.Finding.EntityKind, hit.Finding.EntityId));
-        Assert.Contains("usually", hit.Finding.Title);
+        Assert.StartsWith("search-api sent ", hit.Finding.Title);
+        Assert.Contains("× its usual event rate", hit.Finding.Title);
     }
 
     [Fact]
@@ -128,7 +129,7 @@ public sealed class RuleEngineTests
         Assert.Empty(engine.Evaluate(days));
         Assert.Empty(engine.Evaluate([Event(SecurityEventTypes.LoginSucceeded, Monday.AddDays(21).AddHours(11), actor: "ana@example.test")]));
         var hit = Assert.Single(engine.Evaluate([Event(SecurityEventTypes.LoginSucceeded, Monday.AddDays(21).AddHours(3).AddMinutes(12), actor: "ana@example.test")]));
-        Assert.Contains("03:00", hit.Finding.Title);
+        Assert.Equal("ana@example.test signed in at 03:12 UTC, outside their usual hours (08:00–18:00 UTC)", hit.Finding.Title);
     }
 
     [Fact]

@@ -99,6 +99,41 @@ public abstract class RuleManagementTests(SharedConsole console)
     }
 
     [Fact]
+    public async Task AnAdminDeletesARuleTheyCreatedButOnlyDisablesABuiltInOne()
+    {
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var sender = await Factory.SenderAsync();
+        var id = $"gone-{Guid.NewGuid():N}"[..16];
+        var type = $"crm.export_{Guid.NewGuid():N}"[..24];
+        var created = await admin.PostAsJsonAsync(Rules, new DetectionRuleCreate(id, "Bulk export", RuleTypes.Threshold, AlertSeverities.Low, 60, 600,
+            Parameters: JsonSerializer.SerializeToElement(new { eventType = type, by = "user", threshold = 1 })), Ct);
+        await created.AssertStatusAsync(HttpStatusCode.Created);
+        Assert.False((await created.Content.ReadFromJsonAsync<DetectionRuleView>(Ct))!.BuiltIn);
+        Assert.True((await admin.GetFromJsonAsync<DetectionRuleView>($"{Rules}/brute-force", Ct))!.BuiltIn);
+
+        var analyst = await Factory.SignedInClientAsync(Roles.SecurityAnalyst);
+        Assert.Equal(HttpStatusCode.Forbidden, (await analyst.DeleteAsync($"{Rules}/{id}", Ct)).StatusCode);
+        var builtIn = await (await admin.DeleteAsync($"{Rules}/brute-force", Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("Built-in rules cannot be deleted", builtIn.GetProperty("title").GetString());
+
+        await (await admin.DeleteAsync($"{Rules}/{id}", Ct)).AssertStatusAsync(HttpStatusCode.NoContent);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"{Rules}/{id}", Ct)).StatusCode);
+        await (await admin.DeleteAsync($"{Rules}/{id}", Ct)).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.NotNull(await admin.GetFromJsonAsync<DetectionRuleView>($"{Rules}/brute-force", Ct));
+
+        // Gone from detection too: its events raise nothing.
+        await sender.SendOkAsync(Ev(type, actor: "mallory"));
+        await Factory.QuietAsync();
+        Assert.Empty((await admin.AlertsAsync($"&rule={id}")).Items);
+
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+        var audited = await db.AuditEntries.AsNoTracking().Where(e => e.TargetType == "detection_rule" && e.TargetId == id)
+            .OrderBy(e => e.Sequence).Select(e => e.Action).ToListAsync(Ct);
+        Assert.Equal(["detection.rule_created", "detection.rule_deleted"], audited);
+    }
+
+    [Fact]
     public async Task ANewRuleIsValidatedLikeAChange()
     {
         var admin = await Factory.SignedInClientAsync(Roles.Admin);

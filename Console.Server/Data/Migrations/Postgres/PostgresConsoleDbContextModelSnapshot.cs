@@ -551,6 +551,10 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<string>("Summary")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -604,6 +608,35 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.HasIndex("AlertId");
 
                     b.ToTable("alert_notes", (string)null);
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Detection.AlertOccurrence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("EventId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId", "At");
+
+                    b.ToTable("alert_occurrences", (string)null);
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Detection.DetectionBacklog", b =>
@@ -1245,6 +1278,15 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Detection.AlertNote", b =>
+                {
+                    b.HasOne("SecurityConsole.Server.Detection.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Detection.AlertOccurrence", b =>
                 {
                     b.HasOne("SecurityConsole.Server.Detection.Alert", null)
                         .WithMany()

@@ -538,6 +538,10 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Summary")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -589,6 +593,33 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.HasIndex("AlertId");
 
                     b.ToTable("alert_notes", (string)null);
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Detection.AlertOccurrence", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AlertId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("EventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AlertId", "At");
+
+                    b.ToTable("alert_occurrences", (string)null);
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Detection.DetectionBacklog", b =>
@@ -1226,6 +1257,15 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("SecurityConsole.Server.Detection.AlertNote", b =>
+                {
+                    b.HasOne("SecurityConsole.Server.Detection.Alert", null)
+                        .WithMany()
+                        .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Detection.AlertOccurrence", b =>
                 {
                     b.HasOne("SecurityConsole.Server.Detection.Alert", null)
                         .WithMany()
