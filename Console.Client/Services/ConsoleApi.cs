@@ -101,9 +101,27 @@ public partial class ConsoleApi(HttpClient http)
     public virtual Task<ApiKeyIssued> PickUpKeyAsync(Guid keyId, CancellationToken ct = default) =>
         SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/keys/{keyId}/pickup", null, ct);
 
-    /// <summary>Every key for keys:read, one's own otherwise; <paramref name="owner"/> is a user id.</summary>
-    public virtual Task<List<ApiKeySummary>> GetKeysAsync(string? status = null, string? owner = null, CancellationToken ct = default) =>
-        GetAsync<List<ApiKeySummary>>("api/v1/keys" + Query(("status", status), ("owner", owner)), ct);
+    /// <summary>One page of keys and the number matching in all: every key for keys:read, one's own otherwise.</summary>
+    public virtual Task<KeyPage> GetKeysAsync(KeyListQuery query, CancellationToken ct = default) =>
+        GetAsync<KeyPage>("api/v1/keys" + query.ToQueryString(), ct);
+
+    /// <summary>
+    /// Every matching key, read page by page: for short lists such as one person's own keys. A long list
+    /// (everyone's keys) belongs in a paged table instead.
+    /// </summary>
+    public async Task<List<ApiKeySummary>> GetAllKeysAsync(KeyListQuery query, CancellationToken ct = default)
+    {
+        var all = new List<ApiKeySummary>();
+        for (var page = 1; ; page++)
+        {
+            var found = await GetKeysAsync(query with { Page = page, PageSize = KeyListQuery.MaxPageSize }, ct);
+            all.AddRange(found.Items);
+            if (found.Items.Count == 0 || all.Count >= found.Total)
+            {
+                return all;
+            }
+        }
+    }
 
     public virtual Task<ApiKeySummary> GetKeyAsync(Guid id, CancellationToken ct = default) => GetAsync<ApiKeySummary>($"api/v1/keys/{id}", ct);
 

@@ -49,7 +49,8 @@ public static class KeyEndpoints
             .WithSummary("The requester collects the issued key's secret, exactly once; afterwards 410 Gone.");
 
         group.MapGet("/", ListKeys).RequireAuthorization(readKeys).WithName("ListKeys")
-            .WithSummary("Keys with status, owner, scopes, age, last use: every key for keys:read, one's own otherwise.");
+            .WithSummary("A page of keys with status, owner, scopes, age, last use, and the total: every key for keys:read, one's own otherwise; "
+                + "filters, sort, page and pageSize (at most 100).");
         group.MapGet("/{id:guid}", GetKey).RequireAuthorization(readKeys).WithName("GetKey").WithSummary("One key, never its secret.");
         group.MapGet("/{id:guid}/usage", Usage).RequireAuthorization(readKeys).WithName("GetKeyUsage")
             .WithSummary("Uses per minute over the last hours (default 24, at most 720); recorded in batches, a few seconds behind.");
@@ -121,16 +122,13 @@ public static class KeyEndpoints
         return await keys.PickUpAsync(caller, keyId, ct);
     }
 
-    private static async Task<Results<Ok<List<ApiKeySummary>>, ValidationProblem>> ListKeys(
-        string? status, string? owner, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct)
+    private static async Task<Results<Ok<KeyPage>, ValidationProblem>> ListKeys(
+        [AsParameters] KeyListParameters parameters, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct)
     {
         var v = new Validator();
-        if (status is not null)
-        {
-            v.OneOf("status", status, KeyStatuses.All);
-        }
+        var query = KeyListQuery.Parse(parameters.Get, v);
         return v.IsValid
-            ? TypedResults.Ok(await keys.ListAsync(KeyCaller.From(user), status, owner, ct))
+            ? TypedResults.Ok(await keys.ListAsync(KeyCaller.From(user), query, ct))
             : TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
     }
 

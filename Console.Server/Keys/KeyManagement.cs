@@ -12,17 +12,15 @@ public sealed class KeyManagement(
     ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, KeyPolicyStore policies,
     KeyNotifier notifier, TimeProvider clock, Detection.ConsoleSecurityEvents? events = null)
 {
-    public async Task<List<ApiKeySummary>> ListAsync(KeyCaller caller, string? status, string? owner, CancellationToken ct)
+    /// <summary>One page of the keys the caller may see that match; filtered, counted, sorted and paged by the database.</summary>
+    public async Task<KeyPage> ListAsync(KeyCaller caller, KeyListQuery q, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var query = Visible(caller);
-        if (owner is not null)
-        {
-            query = query.Where(k => k.OwnerUserId == owner);
-        }
-        // Status depends on the clock; the list is per person or small enough to filter after reading.
-        var summaries = await SummariesAsync(query, now, ct);
-        return status is null ? summaries : [.. summaries.Where(s => s.Status == status)];
+        var policy = await policies.GetAsync(ct);
+        var rows = KeyList.Search(WithOwners(KeyList.Filter(Visible(caller), q, policy, now)), q.Search);
+        var total = await rows.CountAsync(ct);
+        var page = await KeyList.Order(rows, q).Skip((q.Page - 1) * q.PageSize).Take(q.PageSize).ToListAsync(ct);
+        return new KeyPage([.. page.Select(r => Summary(r, policy, now))], total, q.Page, q.PageSize);
     }
 
     public async Task<ApiKeySummary?> GetAsync(KeyCaller caller, Guid id, CancellationToken ct) =>
@@ -237,15 +235,23 @@ public sealed class KeyManagement(
     private async Task<List<ApiKeySummary>> SummariesAsync(IQueryable<ApiKey> query, DateTimeOffset now, CancellationToken ct)
     {
         var policy = await policies.GetAsync(ct);
-        var rows = await (from k in query
-                          join u in db.Users on k.OwnerUserId equals u.Id into owners
-                          from u in owners.DefaultIfEmpty()
-                          orderby k.CreatedAt descending
-                          select new { k, Email = u == null ? null : u.Email }).ToListAsync(ct);
-        return [.. rows.Select(x => new ApiKeySummary(
-            x.k.Id, x.k.Name, x.k.DisplayKey, x.k.Environment, x.k.Service, x.k.OwnerUserId, x.Email ?? "", x.k.ScopeList,
-            x.k.StatusAt(now), x.k.CreatedAt, (int)(now - x.k.CreatedAt).TotalDays, x.k.ExpiresAt, x.k.LastUsedAt, x.k.LastUsedIp, x.k.RevokedAt,
-            x.k.RevokedReason, x.k.RateLimitPerMinute, x.k.IpAllowListEntries, x.k.PredecessorId, x.k.SuccessorId, x.k.PendingSecret != null,
-            KeyRotationPolicy.IsOverdue(policy, x.k, now), x.k.DisabledAt, x.k.DisabledReason, x.k.RequestId))];
+        var rows = await WithOwners(query).OrderByDescending(r => r.Key.CreatedAt).ToListAsync(ct);
+        return [.. rows.Select(r => Summary(r, policy, now))];
+    }
+
+    private IQueryable<KeyRow> WithOwners(IQueryable<ApiKey> keys) =>
+        from k in keys
+        join u in db.Users on k.OwnerUserId equals u.Id into owners
+        from u in owners.DefaultIfEmpty()
+        select new KeyRow { Key = k, Email = u == null ? null : u.Email };
+
+    private static ApiKeySummary Summary(KeyRow r, KeyPolicy policy, DateTimeOffset now)
+    {
+        var k = r.Key;
+        return new ApiKeySummary(
+            k.Id, k.Name, k.DisplayKey, k.Environment, k.Service, k.OwnerUserId, r.Email ?? "", k.ScopeList,
+            k.StatusAt(now), k.CreatedAt, (int)(now - k.CreatedAt).TotalDays, k.ExpiresAt, k.LastUsedAt, k.LastUsedIp, k.RevokedAt,
+            k.RevokedReason, k.RateLimitPerMinute, k.IpAllowListEntries, k.PredecessorId, k.SuccessorId, k.PendingSecret != null,
+            KeyRotationPolicy.IsOverdue(policy, k, now), k.DisabledAt, k.DisabledReason, k.RequestId);
     }
 }

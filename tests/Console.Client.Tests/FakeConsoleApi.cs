@@ -39,6 +39,12 @@ public sealed partial class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoN
     public Func<Guid, Task<ApiKeyIssued>> PickUpRequest { get; set; } = _ => NotSet<ApiKeyIssued>();
     public Func<Guid, Task<ApiKeyIssued>> PickUpKey { get; set; } = _ => NotSet<ApiKeyIssued>();
     public Func<string?, string?, Task<List<ApiKeySummary>>> Keys { get; set; } = (_, _) => Task.FromResult(new List<ApiKeySummary>());
+
+    /// <summary>
+    /// One page of keys. By default the list from <see cref="Keys"/>, filtered and paged in memory the way the server does
+    /// (sorting is the server's: the order given is kept), so that a page renders what a server would send.
+    /// </summary>
+    public Func<KeyListQuery, Task<KeyPage>>? KeyPages { get; set; }
     public Func<Guid, Task<ApiKeySummary>> Key { get; set; } = _ => NotSet<ApiKeySummary>();
     public Func<Guid, int, Task<List<KeyUsagePoint>>> KeyUsage { get; set; } = (_, _) => Task.FromResult(new List<KeyUsagePoint>());
     public Func<Guid, RotateKeyRequest, Task<KeyRotated>> RotateKey { get; set; } = (_, _) => NotSet<KeyRotated>();
@@ -48,7 +54,7 @@ public sealed partial class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoN
     public List<KeyRequestCreate> KeyRequestsMade { get; } = [];
     public List<(Guid Id, bool Approve, KeyRequestDecision Decision)> Decisions { get; } = [];
     public List<string> PickUps { get; } = [];
-    public List<(string? Status, string? Owner)> KeyListings { get; } = [];
+    public List<KeyListQuery> KeyListings { get; } = [];
     public List<(Guid Id, int Hours)> UsageRequests { get; } = [];
     public List<(Guid Id, RotateKeyRequest Request)> Rotations { get; } = [];
     public List<(Guid Id, RevokeKeyRequest Request)> Revocations { get; } = [];
@@ -164,10 +170,21 @@ public sealed partial class FakeConsoleApi() : ConsoleApi(new HttpClient(new NoN
         return PickUpKey(keyId);
     }
 
-    public override Task<List<ApiKeySummary>> GetKeysAsync(string? status = null, string? owner = null, CancellationToken ct = default)
+    public override Task<KeyPage> GetKeysAsync(KeyListQuery query, CancellationToken ct = default)
     {
-        KeyListings.Add((status, owner));
-        return Keys(status, owner);
+        KeyListings.Add(query);
+        return KeyPages?.Invoke(query) ?? InMemoryPageAsync(query);
+    }
+
+    private async Task<KeyPage> InMemoryPageAsync(KeyListQuery q)
+    {
+        var matching = (await Keys(q.Status, q.Owner)).Where(k =>
+            (q.Status is null || k.Status == q.Status) &&
+            (q.Environment is null || k.Environment == q.Environment) &&
+            (!q.Overdue || (k.RotationOverdue && k.Status is not (KeyStatuses.Revoked or KeyStatuses.Expired))) &&
+            (q.Search is null || k.OwnerEmail.Contains(q.Search, StringComparison.OrdinalIgnoreCase)
+                || (k.Service?.Contains(q.Search, StringComparison.OrdinalIgnoreCase) ?? false))).ToList();
+        return new KeyPage([.. matching.Skip((q.Page - 1) * q.PageSize).Take(q.PageSize)], matching.Count, q.Page, q.PageSize);
     }
 
     public override Task<ApiKeySummary> GetKeyAsync(Guid id, CancellationToken ct = default) => Key(id);

@@ -78,7 +78,9 @@ public sealed class AllKeysPageTests : ConsoleTestContext
         cut.Find("input[data-testid=filter-owner]").Input("CAROL@");
 
         cut.WaitForAssertion(() => Assert.Equal(["search-api"], ServiceNames(cut)));
-        Assert.Contains("1 of 4 keys", cut.Find("[data-testid=keys-count]").TextContent);
+        Assert.Contains("1 key matches these filters", cut.Find("[data-testid=keys-count]").TextContent);
+        Assert.Equal("CAROL@", Api.KeyListings[^1].Search);
+        Assert.Equal(2, Api.KeyListings.Count);
     }
 
     [Fact]
@@ -87,7 +89,7 @@ public sealed class AllKeysPageTests : ConsoleTestContext
         var cut = RenderAt("keys/all?overdue=true");
 
         Assert.Equal(["billing-api"], ServiceNames(cut));
-        Assert.Single(Api.KeyListings);
+        Assert.True(Assert.Single(Api.KeyListings).Overdue);
     }
 
     [Fact]
@@ -97,7 +99,8 @@ public sealed class AllKeysPageTests : ConsoleTestContext
 
         Assert.Contains("No key matches these filters", cut.Find("[data-testid=empty-state]").TextContent);
         cut.Find("[data-testid=empty-clear]").Click();
-        Assert.Equal(4, ServiceNames(cut).Length);
+        cut.WaitForAssertion(() => Assert.Equal(4, ServiceNames(cut).Length));
+        Assert.Null(Api.KeyListings[^1].Search);
     }
 
     [Fact]
@@ -108,5 +111,77 @@ public sealed class AllKeysPageTests : ConsoleTestContext
         var cut = RenderAt("keys/all");
 
         Assert.Contains("Request a key", cut.Find("[data-testid=empty-state]").TextContent);
+    }
+
+    [Fact]
+    public void TheFiltersInTheAddressGoToTheServerWithTheFirstPage()
+    {
+        RenderAt("keys/all?status=revoked&environment=staging&owner=carol&overdue=true");
+
+        var sent = Assert.Single(Api.KeyListings);
+        Assert.Equal(new KeyListQuery(KeyStatuses.Revoked, KeyEnvironments.Staging, Search: "carol", Overdue: true), sent);
+    }
+
+    [Fact]
+    public void WhileThePageIsOnItsWayTheTableSaysItIsLoadingThenShowsTheKeys()
+    {
+        var answer = new TaskCompletionSource<KeyPage>();
+        Api.KeyPages = _ => answer.Task;
+
+        var cut = RenderAt("keys/all");
+
+        Assert.NotNull(cut.Find("[data-testid=keys-loading]"));
+        Assert.Empty(cut.FindAll("[data-testid=empty-state]"));
+        answer.SetResult(new KeyPage([.. Keys.Take(2)], 2, 1, KeyListQuery.DefaultPageSize));
+        cut.WaitForAssertion(() => Assert.Equal(["billing-api", "search-api"], ServiceNames(cut)));
+        Assert.Empty(cut.FindAll("[data-testid=keys-loading]"));
+    }
+
+    [Fact]
+    public void ThePagerReadsTheNextPageFromTheServerAndAFilterGoesBackToTheFirst()
+    {
+        var many = Enumerable.Range(0, 30).Select(i => Key($"svc-{i:D2}", ownerEmail: i % 2 == 0 ? "bob@example.com" : "carol@example.com")).ToList();
+        Api.Keys = (_, _) => Task.FromResult(many);
+        var cut = RenderAt("keys/all");
+        Assert.Equal(25, ServiceNames(cut).Length);
+        Assert.Contains("30 keys", cut.Find("[data-testid=keys-count]").TextContent);
+
+        cut.Find("[data-testid=keys-pager] button[aria-label='Next page']").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["svc-25", "svc-26", "svc-27", "svc-28", "svc-29"], ServiceNames(cut)));
+        Assert.Equal(2, Api.KeyListings[^1].Page);
+
+        cut.Find("input[data-testid=filter-owner]").Input("carol");
+
+        cut.WaitForAssertion(() => Assert.Equal(1, Api.KeyListings[^1].Page));
+        cut.WaitForAssertion(() => Assert.Equal(15, ServiceNames(cut).Length));
+    }
+
+    [Theory]
+    [InlineData("Last used", KeySorts.LastUsed, false)]
+    [InlineData("Key", KeySorts.Name, false)]
+    [InlineData("Age", KeySorts.Created, true)]
+    public void AHeaderSortsOnTheServer(string header, string sort, bool descending)
+    {
+        var cut = RenderAt("keys/all");
+
+        cut.FindAll("[data-testid=keys-table] .mud-table-sort-label").Single(l => l.TextContent.Trim() == header).Click();
+
+        cut.WaitForAssertion(() => Assert.Equal((sort, descending), (Api.KeyListings[^1].Sort, Api.KeyListings[^1].Descending)));
+    }
+
+    [Fact]
+    public void WhenTheServerFailsThePageSaysSoAndTryAgainReadsAgain()
+    {
+        var fail = true;
+        Api.KeyPages = q => fail ? Task.FromException<KeyPage>(new HttpRequestException("down")) : Task.FromResult(new KeyPage([.. Keys], 4, 1, q.PageSize));
+
+        var cut = RenderAt("keys/all");
+
+        Assert.NotNull(cut.Find("[data-testid=keys-error]"));
+        fail = false;
+        cut.Find("[data-testid=keys-error] button").Click();
+        cut.WaitForAssertion(() => Assert.Equal(4, ServiceNames(cut).Length));
+        Assert.Empty(cut.FindAll("[data-testid=keys-error]"));
     }
 }

@@ -32,7 +32,7 @@ public sealed class MyKeysPageTests : ConsoleTestContext
 
         var cut = RenderPage<MyKeysPage>();
 
-        Assert.Equal([(null, SignedInUserId)], Api.KeyListings);
+        Assert.Equal(SignedInUserId, Assert.Single(Api.KeyListings).Owner);
         var rows = cut.FindAll("[data-testid=requests-table] tbody tr");
         var row = Assert.Single(rows);
         Assert.Contains("mine-api", row.TextContent);

@@ -12,7 +12,9 @@ public sealed class KeyDemoTests
         await using var factory = ConsoleFactory.Sqlite(extra: new Dictionary<string, string?> { ["Console:Demo"] = "true", ["Jobs:RunServer"] = "false" });
         var admin = await factory.SignedInClientAsync(Roles.Admin);
 
-        var keys = (await admin.GetFromJsonAsync<List<ApiKeySummary>>("/api/v1/keys", Ct))!;
+        var page = (await admin.GetFromJsonAsync<KeyPage>($"/api/v1/keys?pageSize={KeyListQuery.MaxPageSize}", Ct))!;
+        Assert.Equal(page.Total, page.Items.Count);
+        var keys = page.Items;
         Assert.Equal(KeyStatuses.All.Order(), keys.Select(k => k.Status).Distinct().Order());
         Assert.Contains(keys, k => k.RotationOverdue);
         Assert.Contains(keys, k => k.AwaitingPickup && k.PredecessorId is not null);

@@ -17,8 +17,9 @@ public abstract class KeyManagementTests(SharedConsole console)
         var (alice, alicesKey) = await Factory.IssuedKeyAsync();
         var (bob, bobsKey) = await Factory.IssuedKeyAsync();
 
-        var alicesList = await alice.GetFromJsonAsync<List<ApiKeySummary>>("/api/v1/keys", Ct);
-        var mine = Assert.Single(alicesList!);
+        var alicesList = await alice.GetFromJsonAsync<KeyPage>("/api/v1/keys", Ct);
+        var mine = Assert.Single(alicesList!.Items);
+        Assert.Equal(1, alicesList.Total);
         Assert.Equal(alicesKey.Id, mine.Id);
         Assert.Equal(KeyStatuses.Active, mine.Status);
         Assert.Equal([Permissions.KeysVerify], mine.Scopes);
@@ -27,12 +28,12 @@ public abstract class KeyManagementTests(SharedConsole console)
         Assert.Equal(HttpStatusCode.NotFound, (await alice.GetAsync($"/api/v1/keys/{bobsKey.Id}", Ct)).StatusCode);
 
         var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
-        var all = await auditor.GetStringAsync("/api/v1/keys", Ct);
+        var all = await auditor.GetStringAsync("/api/v1/keys?pageSize=100", Ct);
         Assert.Contains(alicesKey.Id.ToString(), all, StringComparison.Ordinal);
         Assert.Contains(bobsKey.Id.ToString(), all, StringComparison.Ordinal);
         Assert.DoesNotContain(alicesKey.Secret, all, StringComparison.Ordinal);
-        var revokedOnly = await auditor.GetFromJsonAsync<List<ApiKeySummary>>("/api/v1/keys?status=revoked", Ct);
-        Assert.All(revokedOnly!, k => Assert.Equal(KeyStatuses.Revoked, k.Status));
+        var revokedOnly = await auditor.GetFromJsonAsync<KeyPage>("/api/v1/keys?status=revoked", Ct);
+        Assert.All(revokedOnly!.Items, k => Assert.Equal(KeyStatuses.Revoked, k.Status));
         await (await auditor.GetAsync("/api/v1/keys?status=broken", Ct)).AssertProblemAsync(HttpStatusCode.BadRequest);
         _ = bob;
     }
@@ -93,9 +94,9 @@ public abstract class KeyManagementTests(SharedConsole console)
         // PostgreSQL keeps microseconds, .NET ticks: equal to the microsecond.
         Assert.InRange(old.ExpiresAt!.Value, rotated.PreviousKeyExpiresAt.AddTicks(-10), rotated.PreviousKeyExpiresAt.AddTicks(10));
         Assert.True((await verifier.VerifyAsync(secret)).Valid);
-        var list = await owner.GetFromJsonAsync<List<ApiKeySummary>>("/api/v1/keys", Ct);
-        Assert.Equal(KeyStatuses.PendingRotation, list!.Single(k => k.Id == key.Id).Status);
-        Assert.Equal(key.Id, list!.Single(k => k.Id == rotated.SuccessorId).PredecessorId);
+        var list = (await owner.GetFromJsonAsync<KeyPage>("/api/v1/keys", Ct))!.Items;
+        Assert.Equal(KeyStatuses.PendingRotation, list.Single(k => k.Id == key.Id).Status);
+        Assert.Equal(key.Id, list.Single(k => k.Id == rotated.SuccessorId).PredecessorId);
         await (await owner.PostAsJsonAsync($"/api/v1/keys/{key.Id}/rotate", new RotateKeyRequest(1), Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
     }
 

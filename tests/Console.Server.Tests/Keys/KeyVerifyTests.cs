@@ -145,8 +145,8 @@ public abstract class KeyVerifyTests(SharedConsole console)
         Assert.Equal(KeyVerifyReasons.Expired, after.Reason);
         // A day later the owner's sign-in has lapsed; someone who may read every key signs in afresh.
         var reader = await factory.SignedInClientAsync(Roles.Auditor);
-        var list = await reader.GetFromJsonAsync<List<ApiKeySummary>>("/api/v1/keys", Ct);
-        Assert.Equal(KeyStatuses.Expired, list!.Single(k => k.Id == key.Id).Status);
+        var list = (await reader.GetFromJsonAsync<KeyPage>("/api/v1/keys?pageSize=100", Ct))!.Items;
+        Assert.Equal(KeyStatuses.Expired, list.Single(k => k.Id == key.Id).Status);
     }
 
     [Fact]
