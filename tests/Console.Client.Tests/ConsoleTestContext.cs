@@ -19,6 +19,9 @@ namespace SecurityConsole.Client.Tests;
 /// </summary>
 public abstract class ConsoleTestContext : BunitContext
 {
+    // Waits end as soon as the markup matches; the generous ceiling only keeps a loaded CI runner from failing them.
+    static ConsoleTestContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+
     protected ConsoleTestContext()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
