@@ -14,7 +14,8 @@ namespace SecurityConsole.Server.Hosting;
 /// living console. Idempotent: a second start with --demo adds nothing. Each feature adds its own part.
 /// Demo people cannot sign in (no password); the first admin is still created through the setup link.
 /// The history is back-dated, and an entry's time is never earlier than the one before it in the chain: the demo
-/// must write the trail's first entries (a fresh database), or its history would all read as the time it was seeded.
+/// must write the trail's first entries (a fresh database), or its history would all read as the time it was seeded;
+/// on a database that already has a trail it refuses to start and says why.
 /// </summary>
 public static class DemoData
 {
@@ -38,6 +39,14 @@ public static class DemoData
         if (await db.Users.AnyAsync(u => u.Email!.EndsWith("@" + Marker), ct))
         {
             return;
+        }
+        if (await db.AuditEntries.AnyAsync(ct))
+        {
+            // Seeded now, two weeks of back-dated history would all read as this minute: say so instead of faking it.
+            throw new StartupException(
+                "--demo needs a fresh database: this one already has an audit trail, and the demo's back-dated history "
+                + "has to be its beginning. Start the demo on a new database, for example "
+                + "`ConnectionStrings__Console=\"Data Source=data/demo.db\" dotnet run --project Console.Server -- --demo`.");
         }
         sp.GetRequiredService<HttpActorAccessor>().Set(Actor.System("demo"));
         var users = sp.GetRequiredService<UserManager<ConsoleUser>>();

@@ -33,4 +33,23 @@ public sealed class AuditDemoTests
         Assert.True(firstIssued < signins.Items.Min(i => i.Time).AddDays(-90), $"the oldest key was issued {firstIssued:O}, four months back");
         await factory.AssertTimeNeverGoesBackAsync();
     }
+
+    [Fact]
+    public async Task DemoOnADatabaseThatAlreadyHasATrailRefusesAndSaysWhy()
+    {
+        // A console that has run without --demo: its own start-up (the detection rules) is already in the trail.
+        await using var factory = ConsoleFactory.Sqlite(extra: new Dictionary<string, string?> { ["Jobs:RunServer"] = "false" });
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var before = await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?limit=500", Json, Ct);
+        Assert.NotEmpty(before!.Items);
+
+        var refused = await Assert.ThrowsAsync<SecurityConsole.Server.Data.StartupException>(
+            () => SecurityConsole.Server.Hosting.DemoData.SeedAsync(factory.Services, Ct));
+        Assert.Contains("fresh database", refused.Message);
+
+        // Nothing was half-seeded: no demo people, and the trail is what it was.
+        var after = await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?limit=500", Json, Ct);
+        Assert.Equal(before.Items.Count, after!.Items.Count);
+        Assert.DoesNotContain(after.Items, i => i.Action == "demo.seeded");
+    }
 }
