@@ -38,6 +38,7 @@ public sealed class DetectionPipeline(
     private long _rulesCheckedAt = long.MinValue / 2;
     private long _sweptAt = long.MinValue / 2;
     private long _flushedAt = Stopwatch.GetTimestamp();
+    private Task _saving = Task.CompletedTask;
     private long _processed;
 
     /// <summary>Events evaluated by this node since it started.</summary>
@@ -101,9 +102,13 @@ public sealed class DetectionPipeline(
                 {
                     await SweepAsync(stoppingToken);
                 }
-                if (Due(ref _flushedAt, options.BaselineFlushInterval))
+                if (_saving.IsCompleted && Due(ref _flushedAt, options.BaselineFlushInterval))
                 {
-                    await baselines.FlushAsync(_engine, stoppingToken);
+                    // Taken here, where the evaluators live; written beside the loop, so that thousands of baselines
+                    // being saved do not hold up the alerts of the next commits.
+                    var learned = BaselineStore.TakeDirty(_engine);
+                    // Not cancelled by the stop: StopAsync waits for it, so that what was taken is not lost.
+                    _saving = Task.Run(() => SaveBaselinesAsync(learned), CancellationToken.None);
                 }
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 wait.CancelAfter(TimeSpan.FromMilliseconds(500));
@@ -127,6 +132,18 @@ public sealed class DetectionPipeline(
         }
     }
 
+    private async Task SaveBaselinesAsync(List<LearnedState> learned)
+    {
+        try
+        {
+            await baselines.SaveAsync(learned, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Saving {Count} baselines failed; each is saved again when it next changes", learned.Count);
+        }
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
@@ -134,6 +151,7 @@ public sealed class DetectionPipeline(
         {
             try
             {
+                await _saving;
                 await baselines.FlushAsync(_engine, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -252,6 +270,8 @@ public sealed class DetectionPipeline(
         {
             return;
         }
+        // A save in progress first: what is flushed now is newer and must be written after it.
+        await _saving;
         await baselines.FlushAsync(_engine, ct);
         var compiled = new List<CompiledRule>();
         foreach (var row in await db.DetectionRules.AsNoTracking().Where(r => r.Enabled).ToListAsync(ct))

@@ -59,7 +59,9 @@ internal static class AlertLatencyBench
         Console.WriteLine($"   traffic: {traffic}");
         Console.WriteLine($"   detection backlog (commits not yet through detection, sampled every 100 ms): mean {backlogMean:F1}, max {backlogMax}");
         var latencies = new List<double>();
+        var slowest = new List<(double Ms, double At)>();
         var early = 0;
+        var first = trips.Count > 0 ? trips.Min(t => t.AcknowledgedAt) : 0;
         foreach (var (actor, acknowledgedAt) in trips)
         {
             if (arrivals.TryGetValue(actor, out var arrivedAt))
@@ -72,9 +74,11 @@ internal static class AlertLatencyBench
                     ms = 0;
                 }
                 latencies.Add(ms);
+                slowest.Add((ms, Stopwatch.GetElapsedTime(first, acknowledgedAt).TotalSeconds));
             }
         }
         latencies.Sort();
+        Console.WriteLine($"   slowest (ms @ s into the run): {string.Join(", ", slowest.OrderByDescending(x => x.Ms).Take(8).Select(x => $"{x.Ms:F0} @ {x.At:F1}"))}");
         Console.WriteLine($"   trips acknowledged: {trips.Count}; alerts received: {latencies.Count} ({trips.Count - latencies.Count} missing, {early} arrived before the 2xx); other alerts: {otherAlerts}");
         Console.WriteLine($"   2xx → alertChanged (ms): p50 {BenchArgs.Quantile(latencies, 0.5):F1}  p90 {BenchArgs.Quantile(latencies, 0.9):F1}  " +
             $"p99 {BenchArgs.Quantile(latencies, 0.99):F1}  max {(latencies.Count > 0 ? latencies[^1] : double.NaN):F1}  (n = {latencies.Count})");

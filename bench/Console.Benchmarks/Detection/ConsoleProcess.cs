@@ -82,7 +82,9 @@ internal sealed partial class ConsoleProcess : IAsyncDisposable
     public static async Task<ConsoleProcess> StartAsync(string connection, string logFile, params string[] extraArgs)
     {
         var port = FreePort();
-        var psi = Psi(connection, [.. extraArgs, "--urls", $"http://127.0.0.1:{port}"]);
+        // CONSOLE_BENCH_SERVER_ARGS: extra settings for an experiment, e.g. "--Detection:BaselineFlushSeconds=3600".
+        var experiment = Environment.GetEnvironmentVariable("CONSOLE_BENCH_SERVER_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        var psi = Psi(connection, [.. extraArgs, .. experiment, "--urls", $"http://127.0.0.1:{port}"]);
         psi.RedirectStandardInput = false;
         var log = new StreamWriter(logFile) { AutoFlush = true };
         var process = new Process { StartInfo = psi };
