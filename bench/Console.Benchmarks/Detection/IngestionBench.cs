@@ -38,19 +38,20 @@ internal static class IngestionBench
         var work = BenchArgs.WorkDirectory("detect-ingest");
         Console.WriteLine($"== detect-ingest: {senders} senders × batches of {batchSize}, {seconds} s per run, {rounds} rounds; start {BenchArgs.Stamp()}");
 
-        var consoleDb = await BenchPostgres.CreateDatabaseAsync("detect_ingest_console");
         var directDb = await BenchPostgres.CreateDatabaseAsync("detect_ingest_direct");
-        await ConsoleProcess.CommandAsync(consoleDb, null, "migrate");
         await ConsoleProcess.CommandAsync(directDb, null, "migrate");
-        await ConsoleProcess.CreateUserAsync(consoleDb, "ingest@bench.example", "Developer");
-        var secret = await ConsoleProcess.CreateTokenAsync(consoleDb, "ingest@bench.example", "events:write", Source);
-        await using var consoleData = NpgsqlDataSource.Create(consoleDb);
         await using var directData = NpgsqlDataSource.Create(directDb);
         await ExecAsync(directData, "CREATE TABLE raw_events (LIKE security_events INCLUDING ALL)");
-
-        await using var server = await ConsoleProcess.StartAsync(consoleDb, Path.Combine(work, "console.log"));
-        using var http = server.KeyClient(secret, senders);
         await using var writer = await InProcessWriter.StartAsync(directDb);
+        await using var console = await Target.StartAsync("detect_ingest_console", work, senders, []);
+        // CONSOLE_BENCH_VARIANT_ARGS: a second console, its own database on the same server, with extra settings, as a fourth line.
+        var variantArgs = Environment.GetEnvironmentVariable("CONSOLE_BENCH_VARIANT_ARGS")?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        await using var variant = variantArgs is { Length: > 0 } ? await Target.StartAsync("detect_ingest_variant", work, senders, variantArgs) : null;
+        if (variant is not null)
+        {
+            Console.WriteLine($"   variant = console with {string.Join(' ', variantArgs!)}");
+        }
+        var pgPort = new NpgsqlConnectionStringBuilder(directDb).Port;
 
         var batches = BenchEvents.Batches(64, batchSize);
         var bodies = batches.Select(BenchEvents.Json).ToArray();
@@ -88,9 +89,9 @@ internal static class IngestionBench
             return (await writer.Writer.WriteAsync(rows, CancellationToken.None)).Length;
         }
 
-        async Task<int> Http(int i)
+        Func<int, Task<int>> Http(Target target) => async i =>
         {
-            using var response = await http.PostAsync("api/v1/events", BenchEvents.Content(bodies[i % bodies.Length]));
+            using var response = await target.Http.PostAsync("api/v1/events", BenchEvents.Content(bodies[i % bodies.Length]));
             if (response.IsSuccessStatusCode)
             {
                 return batches[i % batches.Length].Length;
@@ -100,17 +101,31 @@ internal static class IngestionBench
                 Console.WriteLine($"   console answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
             }
             return 0;
-        }
+        };
 
+        Target[] consoles = variant is null ? [console] : [console, variant];
         async Task ResetAsync()
         {
-            await DrainAsync(consoleData, TimeSpan.FromSeconds(120));
+            foreach (var target in consoles)
+            {
+                await DrainAsync(target.Data, TimeSpan.FromSeconds(120));
+                await ExecAsync(target.Data, "TRUNCATE security_events, detection_backlog");
+            }
             await ExecAsync(directData, "TRUNCATE raw_events, security_events, detection_backlog");
-            await ExecAsync(consoleData, "TRUNCATE security_events, detection_backlog");
             await ExecAsync(directData, "CHECKPOINT");
         }
 
-        var lines = new (string Name, Func<int, Task<int>> Send)[] { ("raw COPY", Raw), ("writer", Writer), ("console", Http) };
+        var lines = new List<(string Name, Func<int, Task<int>> Send)> { ("raw COPY", Raw), ("writer", Writer), ("console", Http(console)) };
+        if (variant is not null)
+        {
+            lines.Add(("variant", Http(variant)));
+        }
+        if (args.Contains("--console-only"))
+        {
+            // For a profiler attached to the console: no baseline, no ratio.
+            lines = [("console", Http(console))];
+        }
+        Target? TargetOf(string line) => line == "console" ? console : line == "variant" ? variant : null;
         Console.WriteLine("== warm-up, 5 s each (not counted)");
         foreach (var (_, send) in lines)
         {
@@ -118,26 +133,32 @@ internal static class IngestionBench
         }
         await ResetAsync();
 
-        Console.WriteLine($"{"round",-6}{"line",-10}{"events",12}{"s",8}{"events/s",12}{"server CPU s",14}{"bench CPU s",13}{"detected after",16}  load");
+        Console.WriteLine($"{"round",-6}{"line",-10}{"events",12}{"s",8}{"events/s",12}{"console CPU s",15}{"bench CPU s",13}{"PG CPU s",10}{"events/commit",15}{"detected after",16}  load");
         var sums = lines.ToDictionary(l => l.Name, _ => 0.0);
         for (var round = 1; round <= rounds; round++)
         {
-            for (var k = 0; k < lines.Length; k++)
+            for (var k = 0; k < lines.Count; k++)
             {
-                var (name, send) = lines[(k + round - 1) % lines.Length];
-                var serverCpu = BenchArgs.CpuSeconds(server.Pid);
+                var (name, send) = lines[(k + round - 1) % lines.Count];
+                var target = TargetOf(name);
+                var data = target?.Data ?? directData;
+                var serverCpu = target is null ? 0 : BenchArgs.CpuSeconds(target.Server.Pid);
                 var benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+                var pgCpu = BenchArgs.PostgresCpuSeconds(pgPort);
+                var commits = -await CommitsAsync(data);
                 var (events, elapsed) = await DriveAsync(senders, TimeSpan.FromSeconds(seconds), send);
-                serverCpu = BenchArgs.CpuSeconds(server.Pid) - serverCpu;
+                serverCpu = target is null ? 0 : BenchArgs.CpuSeconds(target.Server.Pid) - serverCpu;
                 benchCpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - benchCpu;
+                pgCpu = BenchArgs.PostgresCpuSeconds(pgPort) - pgCpu;
+                commits += await CommitsAsync(data);
                 var detected = "";
-                if (name == "console")
+                if (target is not null)
                 {
-                    // Every acknowledged event is in the table; detection (one transaction per commit) catches up after the run.
+                    // Every acknowledged event is in the table, and detection has taken it (or catches up this long after the run).
                     var drain = Stopwatch.StartNew();
-                    await DrainAsync(consoleData, TimeSpan.FromSeconds(300));
+                    await DrainAsync(target.Data, TimeSpan.FromSeconds(300));
                     detected = $"+{drain.Elapsed.TotalSeconds:F1} s";
-                    var stored = await CountAsync(consoleData, $"SELECT count(*) FROM security_events WHERE \"Source\" = '{Source}'");
+                    var stored = await CountAsync(target.Data, $"SELECT count(*) FROM security_events WHERE \"Source\" = '{Source}'");
                     if (stored != events)
                     {
                         Console.WriteLine($"   !! {events} events acknowledged but {stored} stored");
@@ -149,7 +170,7 @@ internal static class IngestionBench
                 }
                 var rate = events / elapsed;
                 sums[name] += rate;
-                Console.WriteLine($"{round,-6}{name,-10}{events,12:N0}{elapsed,8:F1}{rate,12:N0}{(name == "console" ? serverCpu.ToString("F1") : "-"),14}{benchCpu,13:F1}{detected,16}  {File.ReadAllText("/proc/loadavg")[..14]}");
+                Console.WriteLine($"{round,-6}{name,-10}{events,12:N0}{elapsed,8:F1}{rate,12:N0}{(target is null ? "-" : serverCpu.ToString("F1")),15}{benchCpu,13:F1}{pgCpu,10:F1}{(name == "raw COPY" ? batchSize : events / Math.Max(1, commits)),15:N0}{detected,16}  {File.ReadAllText("/proc/loadavg")[..14]}");
                 await ResetAsync();
             }
         }
@@ -157,10 +178,18 @@ internal static class IngestionBench
         {
             Console.WriteLine($"{"mean",-6}{name,-10}{"",12}{"",8}{sums[name] / rounds,12:N0}");
         }
+        if (lines.Count == 1)
+        {
+            return 0;
+        }
         var ratio = sums["console"] / sums["raw COPY"];
         Console.WriteLine($"ratio console/raw COPY: {ratio:F2} — goal >= 0.50: {(ratio >= 0.5 ? "met" : "not met")}");
         Console.WriteLine($"ratio writer/raw COPY: {sums["writer"] / sums["raw COPY"]:F2}; console/writer: {sums["console"] / sums["writer"]:F2}");
-        Console.WriteLine($"console failures: {failures}; end {BenchArgs.Stamp()}; console log {work}/console.log");
+        if (variant is not null)
+        {
+            Console.WriteLine($"ratio variant/raw COPY: {sums["variant"] / sums["raw COPY"]:F2}; variant/console: {sums["variant"] / sums["console"]:F2}");
+        }
+        Console.WriteLine($"console failures: {failures}; end {BenchArgs.Stamp()}; console logs in {work}");
         return 0;
     }
 
@@ -194,6 +223,10 @@ internal static class IngestionBench
         }
     }
 
+    /// <summary>Commits of the console's writer so far: each writes one backlog entry, numbered by its identity sequence.</summary>
+    private static Task<long> CommitsAsync(NpgsqlDataSource data) =>
+        CountAsync(data, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM \"detection_backlog_Id_seq\"");
+
     private static async Task<long> CountAsync(NpgsqlDataSource data, string sql)
     {
         await using var command = data.CreateCommand(sql);
@@ -204,6 +237,38 @@ internal static class IngestionBench
     {
         await using var command = data.CreateCommand(sql);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A console process on a database of its own, with an events:write key of the sending service.</summary>
+    private sealed class Target : IAsyncDisposable
+    {
+        private Target(ConsoleProcess server, HttpClient http, NpgsqlDataSource data)
+        {
+            Server = server;
+            Http = http;
+            Data = data;
+        }
+
+        public ConsoleProcess Server { get; }
+        public HttpClient Http { get; }
+        public NpgsqlDataSource Data { get; }
+
+        public static async Task<Target> StartAsync(string database, string work, int senders, string[] serverArgs)
+        {
+            var connection = await BenchPostgres.CreateDatabaseAsync(database);
+            await ConsoleProcess.CommandAsync(connection, null, "migrate");
+            await ConsoleProcess.CreateUserAsync(connection, "ingest@bench.example", "Developer");
+            var secret = await ConsoleProcess.CreateTokenAsync(connection, "ingest@bench.example", "events:write", Source);
+            var server = await ConsoleProcess.StartAsync(connection, Path.Combine(work, $"{database}.log"), serverArgs);
+            return new Target(server, server.KeyClient(secret, senders), NpgsqlDataSource.Create(connection));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Http.Dispose();
+            await Server.DisposeAsync();
+            await Data.DisposeAsync();
+        }
     }
 
     /// <summary>The console's writer and store on a database, without the web host; detection off (backlog rows without a node).</summary>
