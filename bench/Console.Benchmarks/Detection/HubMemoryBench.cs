@@ -115,7 +115,7 @@ internal static class HubMemoryBench
     private static string Describe(ConsoleProcess server, RuntimeCounters? counters)
     {
         var (rss, hwm) = server.Memory();
-        return $"VmRSS {rss:F0} MB, VmHWM {hwm:F0} MB" + (counters is null ? "" : $", GC heap {counters["gc-heap-size"].Last:F0} MB");
+        return $"VmRSS {rss:F0} MB, VmHWM {hwm:F0} MB" + (counters?["gc-heap-size"].Last is { } heap && !double.IsNaN(heap) ? $", GC heap {heap:F0} MB" : "");
     }
 
     /// <summary>Trip events for new people at a steady rate; each raises one alert that every analyst connection receives.</summary>
