@@ -15,15 +15,18 @@ namespace SecurityConsole.Server.Detection;
 /// </summary>
 public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
 {
-    /// <summary>The ids of alerts raised or changed; null when another node had already taken the batch.</summary>
-    public async Task<List<long>?> ApplyAsync(IReadOnlyList<RuleHit> detections, long? backlogId, CancellationToken ct)
+    /// <summary>
+    /// The ids of alerts raised or changed; null, and nothing stored, when another node had already taken any of the batches
+    /// (<paramref name="backlogIds"/>: the backlog entries of the events these detections come from, deleted here).
+    /// </summary>
+    public async Task<List<long>?> ApplyAsync(IReadOnlyList<RuleHit> detections, IReadOnlyCollection<long> backlogIds, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("detection"));
         var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (backlogId is { } id && await db.DetectionBacklog.Where(b => b.Id == id).ExecuteDeleteAsync(ct) == 0)
+        if (backlogIds.Count > 0 && await db.DetectionBacklog.Where(b => backlogIds.Contains(b.Id)).ExecuteDeleteAsync(ct) != backlogIds.Count)
         {
             return null;
         }

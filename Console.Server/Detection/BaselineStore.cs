@@ -12,20 +12,30 @@ namespace SecurityConsole.Server.Detection;
 /// </summary>
 public sealed class BaselineStore(IServiceScopeFactory scopes, ConsoleSettings settings, TimeProvider clock, ILogger<BaselineStore> logger)
 {
-    private const string UpsertSql =
+    /// <summary>Rows per upsert statement: 6 parameters each, well under SQLite's and PostgreSQL's limits.</summary>
+    private const int RowsPerStatement = 200;
+
+    private const string Upsert =
         """
         INSERT INTO entity_baselines ("RuleId", "EntityKind", "EntityId", "ParametersHash", "State", "UpdatedAt")
-        VALUES ({0}, {1}, {2}, {3}, {4}, {5})
+        VALUES {0}
         ON CONFLICT ("RuleId", "EntityKind", "EntityId")
         DO UPDATE SET "ParametersHash" = excluded."ParametersHash", "State" = excluded."State", "UpdatedAt" = excluded."UpdatedAt"
         """;
 
-    public async Task FlushAsync(RuleEngine engine, CancellationToken ct)
-    {
-        var pending = engine.Evaluators
+    /// <summary>What the rules learned since the last call, taken from them: on the pipeline's thread, which alone touches the evaluators.</summary>
+    public static List<LearnedState> TakeDirty(RuleEngine engine) =>
+    [
+        .. engine.Evaluators
             .Where(e => e is IBaselineEvaluator)
-            .SelectMany(e => ((IBaselineEvaluator)e).TakeDirty().Select(d => (e.Rule, d.Kind, d.Id, d.State)))
-            .ToList();
+            .SelectMany(e => ((IBaselineEvaluator)e).TakeDirty().Select(d => new LearnedState(e.Rule.Id, e.Rule.LearningHash, d.Kind, d.Id, d.State))),
+    ];
+
+    public Task FlushAsync(RuleEngine engine, CancellationToken ct) => SaveAsync(TakeDirty(engine), ct);
+
+    /// <summary>Upserts the states in one transaction, many rows per statement (thousands of entities are saved every 30 s).</summary>
+    public async Task SaveAsync(IReadOnlyList<LearnedState> pending, CancellationToken ct)
+    {
         if (pending.Count == 0)
         {
             return;
@@ -36,9 +46,11 @@ public sealed class BaselineStore(IServiceScopeFactory scopes, ConsoleSettings s
         // SQLite keeps times as UTC ticks (see SqliteConsoleDbContext); raw SQL must do the same.
         object at = settings.Provider == DatabaseProvider.Sqlite ? now.UtcTicks : now;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        foreach (var (rule, kind, id, state) in pending)
+        foreach (var chunk in pending.Chunk(RowsPerStatement))
         {
-            await db.Database.ExecuteSqlRawAsync(UpsertSql, [rule.Id, kind, id, rule.LearningHash, state, at], ct);
+            var values = string.Join(", ", chunk.Select((_, i) => $"({{{6 * i}}}, {{{6 * i + 1}}}, {{{6 * i + 2}}}, {{{6 * i + 3}}}, {{{6 * i + 4}}}, {{{6 * i + 5}}})"));
+            var parameters = chunk.SelectMany(b => new object[] { b.RuleId, b.Kind, b.Id, b.ParametersHash, b.State, at });
+            await db.Database.ExecuteSqlRawAsync(Upsert.Replace("{0}", values, StringComparison.Ordinal), parameters, ct);
         }
         await tx.CommitAsync(ct);
         logger.LogDebug("Saved {Count} baselines", pending.Count);
@@ -65,3 +77,6 @@ public sealed class BaselineStore(IServiceScopeFactory scopes, ConsoleSettings s
         }
     }
 }
+
+/// <summary>One entity's learned state under one rule, ready to save.</summary>
+public sealed record LearnedState(string RuleId, string ParametersHash, string Kind, string Id, string State);

@@ -15,6 +15,12 @@ public sealed record DetectionOptions
     /// <summary>At most this many events go into one commit (group commit across requests).</summary>
     public int MaxEventsPerCommit { get; init; } = 5000;
 
+    /// <summary>
+    /// Commits of the event writer in flight at once, each with its own connection (PostgreSQL; SQLite has one writer):
+    /// while one waits for its commit to be durable the next group is already being written.
+    /// </summary>
+    public int WriterCommits { get; init; } = 2;
+
     /// <summary>Off: events are stored and queued in the backlog, but this node detects nothing (tests of recovery).</summary>
     public bool PipelineEnabled { get; init; } = true;
 
@@ -33,6 +39,7 @@ public sealed record DetectionOptions
             RulesRefreshInterval = Seconds(section, "RulesRefreshSeconds", defaults.RulesRefreshInterval),
             StatsInterval = Seconds(section, "StatsSeconds", defaults.StatsInterval),
             MaxEventsPerCommit = Math.Clamp(section.GetValue("MaxEventsPerCommit", defaults.MaxEventsPerCommit), 1, 50_000),
+            WriterCommits = Math.Clamp(section.GetValue("WriterCommits", defaults.WriterCommits), 1, 16),
             PipelineEnabled = section.GetValue("PipelineEnabled", true),
         };
     }

@@ -18,6 +18,9 @@ public sealed class DetectionPipeline(
     TimeProvider clock, ILogger<DetectionPipeline> logger) : BackgroundService
 {
     public const int Capacity = 256;
+
+    /// <summary>At most this many of the writer's commits go through detection in one transaction.</summary>
+    public const int MaxBatchesPerTransaction = 64;
     private const int SweepBatch = 20;
 
     private readonly Channel<CommittedBatch> _batches = Channel.CreateBounded<CommittedBatch>(new BoundedChannelOptions(Capacity)
@@ -35,6 +38,7 @@ public sealed class DetectionPipeline(
     private long _rulesCheckedAt = long.MinValue / 2;
     private long _sweptAt = long.MinValue / 2;
     private long _flushedAt = Stopwatch.GetTimestamp();
+    private Task _saving = Task.CompletedTask;
     private long _processed;
 
     /// <summary>Events evaluated by this node since it started.</summary>
@@ -75,19 +79,22 @@ public sealed class DetectionPipeline(
             try
             {
                 await RefreshRulesAsync(stoppingToken);
-                while (_batches.Reader.TryRead(out var batch))
+                List<CommittedBatch> taken;
+                while ((taken = TakeQueued()).Count > 0)
                 {
                     try
                     {
-                        await RefreshRulesAsync(stoppingToken);
-                        await ProcessAsync(batch, stoppingToken);
+                        await DetectAsync(taken, stoppingToken);
                     }
                     finally
                     {
                         // Done, or failed for good: either way the sweep may take what is left in the backlog.
-                        if (batch.BacklogId is { } id)
+                        foreach (var batch in taken)
                         {
-                            _queued.TryRemove(id, out _);
+                            if (batch.BacklogId is { } id)
+                            {
+                                _queued.TryRemove(id, out _);
+                            }
                         }
                     }
                 }
@@ -95,9 +102,13 @@ public sealed class DetectionPipeline(
                 {
                     await SweepAsync(stoppingToken);
                 }
-                if (Due(ref _flushedAt, options.BaselineFlushInterval))
+                if (_saving.IsCompleted && Due(ref _flushedAt, options.BaselineFlushInterval))
                 {
-                    await baselines.FlushAsync(_engine, stoppingToken);
+                    // Taken here, where the evaluators live; written beside the loop, so that thousands of baselines
+                    // being saved do not hold up the alerts of the next commits.
+                    var learned = BaselineStore.TakeDirty(_engine);
+                    // Not cancelled by the stop: StopAsync waits for it, so that what was taken is not lost.
+                    _saving = Task.Run(() => SaveBaselinesAsync(learned), CancellationToken.None);
                 }
                 using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 wait.CancelAfter(TimeSpan.FromMilliseconds(500));
@@ -121,6 +132,18 @@ public sealed class DetectionPipeline(
         }
     }
 
+    private async Task SaveBaselinesAsync(List<LearnedState> learned)
+    {
+        try
+        {
+            await baselines.SaveAsync(learned, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Saving {Count} baselines failed; each is saved again when it next changes", learned.Count);
+        }
+    }
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
@@ -128,6 +151,7 @@ public sealed class DetectionPipeline(
         {
             try
             {
+                await _saving;
                 await baselines.FlushAsync(_engine, cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -137,20 +161,56 @@ public sealed class DetectionPipeline(
         }
     }
 
-    private async Task ProcessAsync(CommittedBatch batch, CancellationToken ct)
+    /// <summary>
+    /// Everything the writer has handed over so far, up to <see cref="MaxBatchesPerTransaction"/> commits: detected together and
+    /// stored in one transaction, so that detection keeps up with the writer's rate of commits instead of paying a commit of its own for each.
+    /// </summary>
+    private List<CommittedBatch> TakeQueued()
     {
-        var hits = _engine.Evaluate(batch.Events);
-        Interlocked.Add(ref _processed, batch.Events.Count);
+        var taken = new List<CommittedBatch>();
+        while (taken.Count < MaxBatchesPerTransaction && _batches.Reader.TryRead(out var batch))
+        {
+            taken.Add(batch);
+        }
+        return taken;
+    }
+
+    /// <summary>Detects committed batches with the current rules and stores what they raise; the loop's step, callable by tests.</summary>
+    internal async Task DetectAsync(IReadOnlyList<CommittedBatch> batches, CancellationToken ct)
+    {
+        await RefreshRulesAsync(ct);
+        await ProcessAsync(batches, ct);
+    }
+
+    private async Task ProcessAsync(IReadOnlyList<CommittedBatch> batches, CancellationToken ct)
+    {
+        // Evaluated once, in commit order: the rules' windows and baselines see each event once, whatever happens to the storing.
+        var hits = batches.Select(b => _engine.Evaluate(b.Events)).ToList();
+        Interlocked.Add(ref _processed, batches.Sum(b => b.Events.Count));
+        if (await StoreAsync([.. hits.SelectMany(h => h)], [.. batches.Select(b => b.BacklogId).OfType<long>()], ct) || batches.Count == 1)
+        {
+            return;
+        }
+        // Another node's sweep took some of these batches: store each on its own, so that only the alerts of those are dropped.
+        for (var i = 0; i < batches.Count; i++)
+        {
+            await StoreAsync(hits[i], batches[i].BacklogId is { } id ? [id] : [], ct);
+        }
+    }
+
+    /// <summary>Stores the alerts with the deletion of the backlog entries and tells browsers; false if any entry was already gone.</summary>
+    private async Task<bool> StoreAsync(IReadOnlyList<RuleHit> hits, IReadOnlyCollection<long> backlogIds, CancellationToken ct)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                var changed = await alerts.ApplyAsync(hits, batch.BacklogId, ct);
+                var changed = await alerts.ApplyAsync(hits, backlogIds, ct);
                 if (changed is { Count: > 0 })
                 {
                     await broadcaster.AlertsChangedAsync(changed, ct);
                 }
-                return;
+                return changed is not null;
             }
             catch (Exception ex) when (ex is not OperationCanceledException && attempt < 5)
             {
@@ -181,8 +241,10 @@ public sealed class DetectionPipeline(
             foreach (var (entry, events) in taken)
             {
                 logger.LogInformation("Detecting {Count} events left in the backlog by {Node}", events.Count, entry.Node ?? "nobody");
-                await RefreshRulesAsync(ct);
-                await ProcessAsync(new CommittedBatch(entry.Id, events), ct);
+            }
+            if (taken.Count > 0)
+            {
+                await DetectAsync([.. taken.Select(t => new CommittedBatch(t.Entry.Id, t.Events))], ct);
             }
             if (taken.Count < SweepBatch)
             {
@@ -208,6 +270,8 @@ public sealed class DetectionPipeline(
         {
             return;
         }
+        // A save in progress first: what is flushed now is newer and must be written after it.
+        await _saving;
         await baselines.FlushAsync(_engine, ct);
         var compiled = new List<CompiledRule>();
         foreach (var row in await db.DetectionRules.AsNoTracking().Where(r => r.Enabled).ToListAsync(ct))

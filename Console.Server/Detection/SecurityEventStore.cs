@@ -18,6 +18,9 @@ public sealed class SecurityEventStore(ConsoleSettings settings, IServiceScopeFa
     private const string CopySql =
         """COPY security_events ("Id", "Time", "ReceivedAt", "Type", "Source", "Actor", "KeyPrefix", "SourceIp", "Outcome", "Attributes", "SenderKeyId") FROM STDIN (FORMAT BINARY)""";
 
+    /// <summary>Appends that may run at once: SQLite has a single writer, so more would only wait for its lock.</summary>
+    public int ConcurrentCommits => settings.Provider == DatabaseProvider.Sqlite ? 1 : int.MaxValue;
+
     /// <summary>Stores the events (their ids are set) and returns the backlog entry that names them.</summary>
     public Task<DetectionBacklog> AppendAsync(IReadOnlyList<SecurityEvent> events, string? node, CancellationToken ct) => settings.Provider switch
     {

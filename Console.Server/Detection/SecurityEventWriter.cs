@@ -14,8 +14,9 @@ public interface ISecurityEventSink
 
 /// <summary>
 /// The one writer of security events on this node. Requests and the console's own emitters queue their
-/// events; a single loop takes everything queued (up to <see cref="DetectionOptions.MaxEventsPerCommit"/>)
-/// and commits it at once, so concurrent requests share one transaction (group commit). After the commit it
+/// events; a commit loop takes everything queued (up to <see cref="DetectionOptions.MaxEventsPerCommit"/>)
+/// and commits it at once, so concurrent requests share one transaction (group commit). On PostgreSQL
+/// <see cref="DetectionOptions.WriterCommits"/> loops do so side by side, so that one group is written while another waits for its commit. After the commit it
 /// answers the waiting requests and hands the events to the detection pipeline: nothing on the request path
 /// waits for detection.
 /// </summary>
@@ -26,10 +27,12 @@ public sealed class SecurityEventWriter(
     /// <summary>Queued writes (a batch counts once). Beyond this, <see cref="WriteAsync"/> waits and <see cref="Emit"/> drops.</summary>
     public const int Capacity = 20_000;
 
+    private readonly int _commitLoops = Math.Min(options.WriterCommits, store.ConcurrentCommits);
+
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Capacity)
     {
         FullMode = BoundedChannelFullMode.Wait,
-        SingleReader = true,
+        SingleReader = Math.Min(options.WriterCommits, store.ConcurrentCommits) == 1,
     });
 
     private long _dropped;
@@ -53,7 +56,10 @@ public sealed class SecurityEventWriter(
         return await done.Task.WaitAsync(ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _commitLoops).Select(_ => CommitLoopAsync(stoppingToken)));
+
+    private async Task CommitLoopAsync(CancellationToken stoppingToken)
     {
         try
         {

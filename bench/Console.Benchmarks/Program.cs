@@ -1,14 +1,19 @@
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Running;
 using SecurityConsole.Benchmarks;
+using SecurityConsole.Benchmarks.Detection;
 
 // dotnet run -c Release --project bench/Console.Benchmarks -- --filter '*'      BenchmarkDotNet (each class names its job)
 // dotnet run -c Release --project bench/Console.Benchmarks -- memory-keys       heap of 1,000,000 cached keys
 // dotnet run -c Release --project bench/Console.Benchmarks -- audit-plans       SQL and PostgreSQL plans of the search benchmarks
+// bench/detection/run.sh ingest|latency|hub-memory                              detection (issue 5): a real console process on PostgreSQL
 return args switch
 {
     ["memory-keys", ..] => KeyCacheMemory.Run(args[1..]),
     ["audit-plans", ..] => await AuditPlans.RunAsync(args[1..]),
+    ["detect-ingest", ..] => await IngestionBench.RunAsync(args[1..]),
+    ["detect-latency", ..] => await AlertLatencyBench.RunAsync(args[1..]),
+    ["detect-hub-memory", ..] => await HubMemoryBench.RunAsync(args[1..]),
     _ => Run(args),
 };
 

@@ -1,4 +1,8 @@
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Hosting;
 using SecurityConsole.Server.Tests.Realtime;
 using SecurityConsole.Shared.Detection;
@@ -32,6 +36,42 @@ public abstract class DetectionNodeTests
         Assert.Equal(1, alert.Count);
         await Task.Delay(1500, Ct);
         Assert.Single((await analyst.AlertsAsync($"&entity={ip}")).Items);
+    }
+
+    [Fact]
+    public async Task WhenAnotherNodeTookOneOfSeveralCommitsDetectedTogetherTheOthersStillRaiseTheirAlertsAndItsAreLeftToThatNode()
+    {
+        var (provider, connection) = await NewDatabaseAsync();
+        // Detection is driven by hand here: three commits handed over at once, as the pipeline takes them when it runs behind.
+        await using var node = new ConsoleFactory(provider, connection, extra: Fast(new() { ["Detection:PipelineEnabled"] = "false" }));
+        var store = node.Services.GetRequiredService<SecurityEventStore>();
+        var people = Enumerable.Range(0, 3).Select(i => $"locked-{i}-{Guid.NewGuid():N}@example.test").ToArray();
+        var batches = new List<CommittedBatch>();
+        foreach (var person in people)
+        {
+            var now = DateTimeOffset.UtcNow;
+            List<SecurityEvent> events = [new() { Type = SecurityEventTypes.Lockout, Source = "console", Actor = person, Outcome = "failure", Time = now, ReceivedAt = now }];
+            var backlog = await store.AppendAsync(events, "this-node", Ct);
+            batches.Add(new CommittedBatch(backlog.Id, events));
+        }
+        // Meanwhile another node's sweep took the second commit: its backlog entry is gone, its alert is that node's to store.
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ConsoleDbContext>().DetectionBacklog.Where(b => b.Id == batches[1].BacklogId).ExecuteDeleteAsync(Ct);
+        }
+
+        await node.Services.GetRequiredService<DetectionPipeline>().DetectAsync(batches, Ct);
+
+        var analyst = await node.SignedInClientAsync(Roles.SecurityAnalyst);
+        Assert.Single((await analyst.AlertsAsync($"&rule=account-lockout&entity={Uri.EscapeDataString(people[0])}")).Items);
+        Assert.Empty((await analyst.AlertsAsync($"&rule=account-lockout&entity={Uri.EscapeDataString(people[1])}")).Items);
+        Assert.Single((await analyst.AlertsAsync($"&rule=account-lockout&entity={Uri.EscapeDataString(people[2])}")).Items);
+        await using (var scope = node.Services.CreateAsyncScope())
+        {
+            // The sign-in's own events wait in the backlog (detection is off here); these three commits do not.
+            var ids = batches.Select(b => b.BacklogId).ToList();
+            Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<ConsoleDbContext>().DetectionBacklog.CountAsync(b => ids.Contains(b.Id), Ct));
+        }
     }
 }
 
