@@ -45,6 +45,15 @@ public static partial class SecurityEventParser
         return v.IsValid ? events : null;
     }
 
+    /// <summary>
+    /// Facts only the console can establish about the keys it issues. A service sending them could raise a critical
+    /// "leaked and revoked" alert for a key nobody revoked, so they are refused from outside.
+    /// </summary>
+    private static readonly HashSet<string> ConsoleOnlyTypes =
+    [
+        SecurityEventTypes.KeyIssued, SecurityEventTypes.KeyRevoked, SecurityEventTypes.KeyRotated, SecurityEventTypes.KeyLeakReported,
+    ];
+
     public static Parsed Parse(JsonElement events, DateTimeOffset now, string defaultSource, Guid? senderKeyId)
     {
         var result = new Parsed([], [], []);
@@ -88,6 +97,16 @@ public static partial class SecurityEventParser
         }
         var time = Time(item, at, now, v);
         var source = Text(item, "source", at, v, SecurityEventLimits.MaxSourceLength) ?? defaultSource;
+        if (string.Equals(source, ConsoleSecurityEvents.Source, StringComparison.OrdinalIgnoreCase))
+        {
+            v.Add($"{at}.source", $"'{ConsoleSecurityEvents.Source}' is the console's own source; name your service instead.");
+        }
+        if (type is not null && ConsoleOnlyTypes.Contains(type))
+        {
+            v.Add($"{at}.type", type == SecurityEventTypes.KeyLeakReported
+                ? "Only the console records this; report a leaked key to POST /api/v1/keys/leaked, which also revokes it."
+                : "Only the console records this: it is a fact about its own keys.");
+        }
         var actor = Text(item, "actor", at, v, SecurityEventLimits.MaxActorLength);
         var keyPrefix = Text(item, "keyPrefix", at, v, SecurityEventLimits.MaxKeyPrefixLength, tooLong: "Send only the key's prefix (e.g. sc_live_AbCd), never the whole key.");
         if (keyPrefix is not null && !KeyPrefixPattern().IsMatch(keyPrefix))

@@ -59,6 +59,32 @@ public abstract class EventIngestionTests(SharedConsole console)
     }
 
     [Fact]
+    public async Task AServiceCannotSpeakAsTheConsoleNorReportFactsAboutItsKeys()
+    {
+        var sender = await Factory.SenderAsync();
+        var actor = $"spoof-{Guid.NewGuid():N}@example.test";
+        var response = await sender.SendRawAsync($$"""
+            [
+              { "type": "auth.lockout", "actor": "{{actor}}", "source": "Console" },
+              { "type": "key.leak_reported", "actor": "{{actor}}", "keyPrefix": "sc_live_AbCd" },
+              { "type": "key.revoked", "actor": "{{actor}}", "keyPrefix": "sc_live_AbCd" },
+              { "type": "auth.lockout", "actor": "{{actor}}" }
+            ]
+            """);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var result = (await response.Content.ReadFromJsonAsync<EventBatchResult>(Ct))!;
+
+        Assert.Equal([0, 1, 2], result.Errors.Select(e => e.Index));
+        Assert.Contains("events[0].source", result.Errors[0].Errors.Keys);
+        Assert.Contains("/api/v1/keys/leaked", result.Errors[1].Errors["events[1].type"][0]);
+        Assert.Contains("events[2].type", result.Errors[2].Errors.Keys);
+        // A service's own lock-outs are its business: that one is stored, under the sender's service.
+        var analyst = await Factory.SignedInClientAsync(Roles.SecurityAnalyst);
+        var stored = await analyst.GetFromJsonAsync<EventPage>($"{Events}?actor={Uri.EscapeDataString(actor)}", Ct);
+        Assert.Equal("tests", Assert.Single(stored!.Items).Source);
+    }
+
+    [Fact]
     public async Task ABatchWithNoValidEventIsAValidationProblemNamingEachField()
     {
         var sender = await Factory.SenderAsync();
