@@ -12,9 +12,10 @@ public static class Jobs
 {
     public static WebApplicationBuilder AddConsoleJobs(this WebApplicationBuilder builder, ConsoleSettings settings)
     {
-        builder.Services.AddHangfire(config =>
+        builder.Services.AddHangfire((services, config) =>
         {
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            config.UseLogProvider(new HangfireLogBridge(services.GetRequiredService<ILoggerFactory>()))
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
             switch (settings.Provider)
