@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -17,28 +16,12 @@ public sealed class AlertsLiveTests
     [Fact]
     public async Task AnEventThatTripsARuleShowsOnTwoAnalystsScreensAndTriageFollows()
     {
-        SkipWithoutChromium();
-        await using var server = ConsoleServerProcess.Start();
-        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-
-        await using var adminContext = await NewContextAsync(browser, server);
-        var admin = await adminContext.NewPageAsync();
-        var problems = new List<string>();
-        Watch(admin, "admin", problems);
-        await CreateFirstAdminAsync(admin, setupLink);
-        var created = await server.RunCommandAsync(["admin", "create-user", "--email", "analyst@example.com", "--role", "SecurityAnalyst", "--password-stdin"], Password);
-        Assert.True(created.ExitCode == 0, created.Errors);
-        var token = await server.RunCommandAsync(["admin", "create-token", "--email", "admin@example.com", "--scopes", "events:write", "--name", "e2e-events"]);
-        Assert.True(token.ExitCode == 0, token.Errors);
-        var eventsToken = token.Output.Split('\n', StringSplitOptions.TrimEntries).Last(l => l.StartsWith("sc_", StringComparison.Ordinal));
-        using var service = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        service.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", eventsToken);
-
-        await using var analystContext = await NewContextAsync(browser, server);
-        var analyst = await analystContext.NewPageAsync();
-        Watch(analyst, "analyst", problems);
+        await using var session = await BrowserSession.StartAsync();
+        var admin = session.Page;
+        await CreateFirstAdminAsync(admin, session.SetupLink);
+        await session.CreateUserAsync("analyst@example.com", "SecurityAnalyst");
+        using var service = await session.ServiceClientAsync("events:write", "e2e-events");
+        var analyst = await session.NewPageAsync("analyst");
 
         try
         {
@@ -84,9 +67,9 @@ public sealed class AlertsLiveTests
             await Expect(rows[1].GetByTestId("alert-status")).ToHaveTextAsync("acknowledged", new() { Timeout = 30_000 });
             TestContext.Current.TestOutputHelper?.WriteLine($"Acknowledgement on the other screen after {watch.Elapsed.TotalMilliseconds:F0} ms");
 
-            Assert.Empty(problems);
+            Assert.Empty(session.Problems);
         }
-        catch (Exception) when (WriteFailureEvidence(admin, problems, server))
+        catch (Exception) when (session.WriteFailureEvidence())
         {
             throw;
         }
@@ -95,20 +78,13 @@ public sealed class AlertsLiveTests
     [Fact]
     public async Task TheDetectionScreensShowTheDemoWeek()
     {
-        SkipWithoutChromium();
         var images = ScreenshotFolder();
-        await using var server = ConsoleServerProcess.Start("--demo");
-        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-        await using var context = await NewContextAsync(browser, server);
-        var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        Watch(page, "admin", problems);
+        await using var session = await BrowserSession.StartAsync("--demo");
+        var page = session.Page;
 
         try
         {
-            await CreateFirstAdminAsync(page, setupLink);
+            await CreateFirstAdminAsync(page, session.SetupLink);
             await Expect(page.GetByTestId("open-alerts").GetByTestId("open-total")).Not.ToHaveTextAsync("0");
 
             await page.GetByTestId("nav").GetByText("Alerts", new() { Exact = true }).ClickAsync();
@@ -132,9 +108,9 @@ public sealed class AlertsLiveTests
             await Expect(page.GetByTestId("rule-row").First).ToBeVisibleAsync();
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "detection-rules.png") });
 
-            Assert.Empty(problems);
+            Assert.Empty(session.Problems);
         }
-        catch (Exception) when (WriteFailureEvidence(page, problems, server))
+        catch (Exception) when (session.WriteFailureEvidence())
         {
             throw;
         }

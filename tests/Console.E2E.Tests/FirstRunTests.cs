@@ -13,19 +13,10 @@ public sealed class FirstRunTests
     [Fact]
     public async Task FirstRunCreatesTheAdminAndLandsOnALiveDashboard()
     {
-        SkipWithoutChromium();
         var images = ScreenshotFolder();
-
-        await using var server = ConsoleServerProcess.Start();
-        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
+        await using var session = await BrowserSession.StartAsync();
+        var (server, setupLink, page) = (session.Server, session.SetupLink, session.Page);
         Assert.StartsWith(server.BaseUrl + "/setup?token=", setupLink);
-
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-        await using var context = await NewContextAsync(browser, server);
-        var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        Watch(page, "admin", problems);
 
         try
         {
@@ -138,9 +129,9 @@ public sealed class FirstRunTests
             await page.Mouse.MoveAsync(0, 0);
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "audit-retention.png"), FullPage = true });
 
-            Assert.Empty(problems);
+            Assert.Empty(session.Problems);
         }
-        catch (Exception) when (WriteFailureEvidence(page, problems, server))
+        catch (Exception) when (session.WriteFailureEvidence())
         {
             throw;
         }

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -18,32 +17,16 @@ public sealed class KeyLifecycleTests
     [Fact]
     public async Task ADeveloperRequestsAKeyAnApproverApprovesItAndItWorksUntilRevoked()
     {
-        SkipWithoutChromium();
         var images = ScreenshotFolder();
-        await using var server = ConsoleServerProcess.Start();
-        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var session = await BrowserSession.StartAsync();
 
         // The approver is the first admin; the developer and a service token come from the operator's command line.
-        await using var adminContext = await NewContextAsync(browser, server);
-        var admin = await adminContext.NewPageAsync();
-        var problems = new List<string>();
-        Watch(admin, "admin", problems);
-        await CreateFirstAdminAsync(admin, setupLink);
-        var created = await server.RunCommandAsync(["admin", "create-user", "--email", "dev@example.com", "--role", "Developer", "--password-stdin"], Password);
-        Assert.True(created.ExitCode == 0, created.Errors);
-        var token = await server.RunCommandAsync(["admin", "create-token", "--email", "admin@example.com", "--scopes", "keys:verify", "--name", "e2e-verifier"]);
-        Assert.True(token.ExitCode == 0, token.Errors);
-        // The secret is the one line of standard output that looks like a key; host logging may share the stream.
-        var verifierToken = token.Output.Split('\n', StringSplitOptions.TrimEntries).Last(l => l.StartsWith("sc_", StringComparison.Ordinal));
-        using var service = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
-        service.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", verifierToken);
-
-        await using var devContext = await NewContextAsync(browser, server);
-        await devContext.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = server.BaseUrl });
-        var dev = await devContext.NewPageAsync();
-        Watch(dev, "developer", problems);
+        var admin = session.Page;
+        await CreateFirstAdminAsync(admin, session.SetupLink);
+        await session.CreateUserAsync("dev@example.com", "Developer");
+        using var service = await session.ServiceClientAsync("keys:verify", "e2e-verifier");
+        var dev = await session.NewPageAsync("developer");
+        await dev.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = session.Server.BaseUrl });
 
         try
         {
@@ -112,7 +95,7 @@ public sealed class KeyLifecycleTests
             await dev.ReloadAsync();
             await Expect(dev.GetByTestId("key-facts").GetByTestId("display-key")).ToHaveTextAsync(displayKey);
             Assert.DoesNotContain(secret, await dev.ContentAsync());
-            var again = await devContext.APIRequest.PostAsync($"/api/v1/keys/{keyId}/pickup", new() { Headers = CsrfHeader });
+            var again = await dev.Context.APIRequest.PostAsync($"/api/v1/keys/{keyId}/pickup", new() { Headers = CsrfHeader });
             Assert.Equal(410, again.Status);
 
             // A service verifies the key through the API, as every service will.
@@ -151,9 +134,9 @@ public sealed class KeyLifecycleTests
             await Expect(admin.GetByTestId("history-table")).ToContainTextAsync("key.revoked");
             await Expect(admin.GetByTestId("history-table")).ToContainTextAsync("key.picked_up");
 
-            Assert.Empty(problems);
+            Assert.Empty(session.Problems);
         }
-        catch (Exception) when (WriteFailureEvidence(dev, problems, server))
+        catch (Exception) when (session.WriteFailureEvidence(dev))
         {
             throw;
         }
@@ -162,20 +145,13 @@ public sealed class KeyLifecycleTests
     [Fact]
     public async Task TheKeyScreensShowAConsoleFullOfKeys()
     {
-        SkipWithoutChromium();
         var images = ScreenshotFolder();
-        await using var server = ConsoleServerProcess.Start("--demo");
-        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
-        await using var context = await NewContextAsync(browser, server);
-        var page = await context.NewPageAsync();
-        var problems = new List<string>();
-        Watch(page, "admin", problems);
+        await using var session = await BrowserSession.StartAsync("--demo");
+        var page = session.Page;
 
         try
         {
-            await CreateFirstAdminAsync(page, setupLink);
+            await CreateFirstAdminAsync(page, session.SetupLink);
 
             // The dashboard's key cards lead to the lists behind them.
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Keys overdue for rotation: see the overdue keys" })).ToBeVisibleAsync();
@@ -218,9 +194,9 @@ public sealed class KeyLifecycleTests
             await page.SetViewportSizeAsync(1440, 1300);
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "key-policy.png") });
 
-            Assert.Empty(problems);
+            Assert.Empty(session.Problems);
         }
-        catch (Exception) when (WriteFailureEvidence(page, problems, server))
+        catch (Exception) when (session.WriteFailureEvidence())
         {
             throw;
         }
