@@ -80,7 +80,7 @@ public static class AuditEndpoints
         var revealed = ParseBool(reveal, "reveal", v);
         if (!v.IsValid)
         {
-            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+            return ProblemHandlingExtensions.InvalidParameters(v);
         }
         if (revealed && !CanSeePersonalData(http.User))
         {
@@ -107,7 +107,7 @@ public static class AuditEndpoints
         if (format is not "csv" and not "json")
         {
             var v = new Validator().Add("format", "Must be one of: csv, json.");
-            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+            return ProblemHandlingExtensions.InvalidParameters(v);
         }
         if (error is not null)
         {
@@ -185,7 +185,7 @@ public static class AuditEndpoints
         if (limit is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 500))
         {
             v.Add("limit", "Must be between 1 and 500.");
-            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+            return ProblemHandlingExtensions.InvalidParameters(v);
         }
         var rows = await db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).Take(take).ToListAsync(ct);
         return TypedResults.Ok(rows.Select(AuditCheckpoints.View).ToList());
@@ -205,7 +205,7 @@ public static class AuditEndpoints
         var v = new Validator();
         var query = AuditSearchQuery.Parse(parameters.Get, v);
         var reveal = ParseBool(parameters.Reveal, "reveal", v);
-        return (query, reveal, v.IsValid ? null : TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention"));
+        return (query, reveal, v.IsValid ? null : ProblemHandlingExtensions.InvalidParameters(v));
     }
 
     private static bool ParseBool(string? s, string name, Validator v)

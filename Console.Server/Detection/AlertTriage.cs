@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Hosting;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
@@ -29,8 +30,7 @@ public sealed class AlertTriage(ConsoleDbContext db, AuditTrail audit, AlertBroa
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         if (t.CommentRequired && comment is null)
         {
-            return TypedResults.ValidationProblem(new Validator().Add("comment", "Say why this is a false positive: it is how rules get tuned.").Errors,
-                title: "Some fields need attention");
+            return ProblemHandlingExtensions.Invalid(new Validator().Add("comment", "Say why this is a false positive: it is how rules get tuned."));
         }
         var now = clock.GetUtcNow();
         var closes = t.To is AlertStatuses.Resolved or AlertStatuses.FalsePositive;
@@ -69,9 +69,8 @@ public sealed class AlertTriage(ConsoleDbContext db, AuditTrail audit, AlertBroa
         assigneeUserId = string.IsNullOrWhiteSpace(assigneeUserId) ? null : assigneeUserId.Trim();
         if (assigneeUserId is not null && !await MayTriageAsync(assigneeUserId, ct))
         {
-            return TypedResults.ValidationProblem(
-                new Validator().Add("assigneeUserId", "Must be the id of a person who may triage alerts (see GET /api/v1/alerts/assignees).").Errors,
-                title: "Some fields need attention");
+            return ProblemHandlingExtensions.Invalid(
+                new Validator().Add("assigneeUserId", "Must be the id of a person who may triage alerts (see GET /api/v1/alerts/assignees)."));
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var before = await db.Alerts.Where(a => a.Id == id).Select(a => new { a.AssigneeUserId }).FirstOrDefaultAsync(ct);

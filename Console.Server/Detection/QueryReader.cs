@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SecurityConsole.Server.Hosting;
 using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Detection;
@@ -14,7 +15,7 @@ internal sealed class QueryReader
 
     public bool IsValid => Validator.IsValid;
 
-    public ValidationProblem Problem() => TypedResults.ValidationProblem(Validator.Errors, title: "Some parameters need attention");
+    public ValidationProblem Problem() => ProblemHandlingExtensions.InvalidParameters(Validator);
 
     public DateTimeOffset? Time(string name, string? text)
     {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection.Rules;
+using SecurityConsole.Server.Hosting;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Validation;
@@ -40,7 +41,7 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
             var v = new Validator();
             if (RuleParameters.Parse(rule.Type, json, v) is not { } parsed)
             {
-                return TypedResults.ValidationProblem(v.Errors, title: "Some fields need attention");
+                return ProblemHandlingExtensions.Invalid(v);
             }
             parameters = RuleParameters.Serialize(parsed);
         }

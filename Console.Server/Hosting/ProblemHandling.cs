@@ -64,6 +64,10 @@ public static class ProblemHandlingExtensions
     /// <summary>The 400 answer for a request that failed validation: every field at fault, with what is wrong with it.</summary>
     public static ValidationProblem Invalid(Validator v) => TypedResults.ValidationProblem(v.Errors, title: "Some fields need attention");
 
+    /// <summary>The 400 answer for query parameters that failed validation, each named with what is wrong with it.</summary>
+    public static ValidationProblem InvalidParameters(Validator v) =>
+        TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+
     /// <summary>Validates every <see cref="IValidatable"/> argument; answers 400 with the fields at fault.</summary>
     public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>

@@ -99,7 +99,7 @@ public static class KeyEndpoints
         }
         return v.IsValid
             ? TypedResults.Ok(await requests.ListAsync(KeyCaller.From(user), status, ct))
-            : TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+            : ProblemHandlingExtensions.InvalidParameters(v);
     }
 
     private static async Task<Results<Ok<KeyRequestSummary>, NotFound>> GetRequest(Guid id, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
@@ -129,7 +129,7 @@ public static class KeyEndpoints
         var query = KeyListQuery.Parse(parameters.Get, v);
         return v.IsValid
             ? TypedResults.Ok(await keys.ListAsync(KeyCaller.From(user), query, ct))
-            : TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+            : ProblemHandlingExtensions.InvalidParameters(v);
     }
 
     private static async Task<Results<Ok<ApiKeySummary>, NotFound>> GetKey(Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
@@ -141,7 +141,7 @@ public static class KeyEndpoints
         var v = new Validator().Range("hours", hours ?? 24, 1, 720);
         if (!v.IsValid)
         {
-            return TypedResults.ValidationProblem(v.Errors, title: "Some parameters need attention");
+            return ProblemHandlingExtensions.InvalidParameters(v);
         }
         return await keys.UsageAsync(KeyCaller.From(user), id, hours ?? 24, ct) is { } points ? TypedResults.Ok(points) : TypedResults.NotFound();
     }

@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Hosting;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;
+using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Users;
 
@@ -154,5 +156,5 @@ public sealed class UserAdmin(
     }
 
     private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, title: "Some fields need attention");
+        ProblemHandlingExtensions.Invalid(new Validator().Add(field, message));
 }
