@@ -12,10 +12,7 @@ builder.Services.AddCascadingAuthenticationState();
 builder.Services.AddAuthenticationStateDeserialization();
 // Bottom right: a confirmation must not cover the page's own actions, which sit top right.
 builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomRight);
-builder.Services.AddScoped(_ => new ConsoleApi(new HttpClient(new ConsoleRequestHandler { InnerHandler = new HttpClientHandler() })
-{
-    BaseAddress = new Uri(builder.HostEnvironment.BaseAddress),
-}));
+builder.Services.AddConsoleApi(new Uri(builder.HostEnvironment.BaseAddress));
 builder.Services.AddSingleton<LiveConnection>();
 builder.Services.AddSingleton<ThemeState>();
 

@@ -1,4 +1,3 @@
-using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Detection;
 
 namespace SecurityConsole.Client.Alerts;

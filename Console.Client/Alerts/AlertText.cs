@@ -66,6 +66,7 @@ public static class AlertText
         EntityKinds.User => $"user {id}",
         EntityKinds.Ip => $"address {id}",
         EntityKinds.Service => $"service {id}",
+        EntityKinds.Control => $"control {id}",
         _ => $"{kind} {id}",
     };
 }

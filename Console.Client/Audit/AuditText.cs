@@ -59,6 +59,13 @@ public static class AuditText
         return days >= 60 ? $"{Number(days)} days (about {days / 30} months)" : $"{Number(days)} days";
     }
 
+    /// <summary>Who acted, as the server names them (a person's e-mail, masked without pii:read; a key's prefix, name and service).</summary>
+    public static string Actor(AuditEntryView e) => e.ActorName ?? $"{e.ActorType} {Short(e.ActorId)}";
+
+    /// <summary>What the entry was about, named where the server knows it; "–" when nothing.</summary>
+    public static string Target(AuditEntryView e) =>
+        e.TargetName ?? (e.TargetType is null && e.TargetId is null ? "–" : $"{e.TargetType} {Short(e.TargetId ?? "")}".Trim());
+
     /// <summary>A short form of a long id, for a table cell; the full id sits in the title.</summary>
     public static string Short(string id) => id.Length > 14 ? id[..8] + "…" : id;
 }

@@ -9,13 +9,13 @@ public static class KeyCatalogue
     /// The requestable scopes for the risk colours of lists; a list still shows without them, so a
     /// failure here is not the page's failure.
     /// </summary>
-    public static async Task<IReadOnlyList<RequestableScope>?> LoadAsync(ConsoleApi api)
+    public static async Task<IReadOnlyList<RequestableScope>?> LoadAsync(IKeysApi api)
     {
         try
         {
             return await api.GetRequestableScopesAsync();
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException)
+        catch (ApiException)
         {
             return null;
         }

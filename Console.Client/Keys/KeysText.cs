@@ -125,13 +125,12 @@ public static class KeysText
 
     public static string Age(int days) => days == 0 ? "Today" : Plural(days, "day");
 
+    /// <summary>The age as a phrase after a date: "created today", "3 days old" (never "today old").</summary>
+    public static string AgeInWords(int days) => days == 0 ? "created today" : $"{Plural(days, "day")} old";
+
     public static string Plural(long n, string unit) => $"{n.ToString("N0", CultureInfo.InvariantCulture)} {unit}{(n == 1 ? "" : "s")}";
 
-    /// <summary>A failure in words a person understands; the server's problem details already are.</summary>
-    public static string Describe(Exception ex) => ex switch
-    {
-        ApiException { Status: HttpStatusCode.NotFound } => "This key or request does not exist, or it is not yours to see.",
-        ApiException api => api.Message,
-        _ => "The console could not be reached. Check your connection and try again.",
-    };
+    /// <summary>A failed call in the words of keys: a missing key may also be someone else's, which the API does not tell apart.</summary>
+    public static string Describe(ApiException ex) =>
+        ex.Status == HttpStatusCode.NotFound ? "This key or request does not exist, or it is not yours to see." : ex.Message;
 }

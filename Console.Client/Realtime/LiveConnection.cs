@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.SignalR.Client;
 using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Shared.Realtime;
 
 namespace SecurityConsole.Client.Realtime;
 
@@ -44,7 +45,7 @@ public sealed class LiveConnection(NavigationManager navigation) : IAsyncDisposa
         _hub.Reconnecting += _ => SetState(LiveState.Reconnecting);
         _hub.Reconnected += _ => SetState(LiveState.Connected);
         _hub.Closed += error => { SetState(LiveState.Offline); _ = KeepTryingAsync(); return Task.CompletedTask; };
-        _hub.On<DateTimeOffset>(HubMethods.Welcome, _ =>
+        _hub.On<DateTimeOffset>(nameof(IConsoleClient.Welcome), _ =>
         {
             LastConnectedAt = DateTimeOffset.UtcNow;
             return Task.CompletedTask;

@@ -27,5 +27,6 @@ public static class PolicyNames
     public const string PiiRead = Permissions.PolicyPrefix + Permissions.PiiRead;
     public const string ComplianceRead = Permissions.PolicyPrefix + Permissions.ComplianceRead;
     public const string ReportsRead = Permissions.PolicyPrefix + Permissions.ReportsRead;
+    public const string ReportsWrite = Permissions.PolicyPrefix + Permissions.ReportsWrite;
     public const string UsersManage = Permissions.PolicyPrefix + Permissions.UsersManage;
 }

@@ -1,3 +1,4 @@
+using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Client.Shared;
@@ -30,6 +31,9 @@ public sealed class FieldErrors
             _errors[field] = messages;
         }
     }
+
+    /// <summary>A failed call: its field messages where the server named fields, else its sentence for the form's summary.</summary>
+    public void Set(ApiException failure) => Set(failure.Errors.Count > 0 ? failure.Errors : [new("", [failure.Message])]);
 
     public void Clear(string field) => _errors.Remove(field);
 

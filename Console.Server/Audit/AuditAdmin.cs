@@ -7,21 +7,39 @@ using SecurityConsole.Shared.Audit;
 namespace SecurityConsole.Server.Audit;
 
 /// <summary>Retention settings, legal holds and erasure: each change audited in its own transaction.</summary>
-public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys keys, IActorAccessor actors, TimeProvider clock)
+public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys keys, IActorAccessor actors, IRetentionFloors floorSource, TimeProvider clock)
 {
     public async Task<RetentionPolicy> PolicyAsync(CancellationToken ct)
     {
         var settings = await db.AuditRetention.AsNoTracking().ToDictionaryAsync(r => r.Category, r => r.Days, ct);
         var hold = await ActiveHoldAsync(ct);
+        var floors = await floorSource.AllAsync(ct);
         return new RetentionPolicy(
             [.. AuditCategoryNames.All.Select(c => new CategoryRetention(
-                c, settings.GetValueOrDefault(c, AuditRetentionDefaults.All[c]), RetentionFloors.FloorDays(c),
-                [.. RetentionFloors.For(c).Select(f => new RetentionFloorView(f.Framework, f.Requirement, f.Days))]))],
+                c, settings.GetValueOrDefault(c, AuditRetentionDefaults.All[c]), RetentionFloors.FloorDays(floors, c),
+                [.. RetentionFloors.For(floors, c).Select(f => new RetentionFloorView(f.Framework, f.Requirement, f.Days))]))],
             hold is null ? null : HoldView(hold));
     }
 
-    public async Task<RetentionPolicy> SetRetentionAsync(SetRetentionRequest request, CancellationToken ct)
+    public async Task<Results<Ok<RetentionPolicy>, ValidationProblem>> SetRetentionAsync(SetRetentionRequest request, CancellationToken ct)
     {
+        // Never below the floor of an enabled framework: its file says how long the category must be kept.
+        var floors = await floorSource.AllAsync(ct);
+        var v = new SecurityConsole.Shared.Validation.Validator();
+        for (var i = 0; i < request.Categories.Count; i++)
+        {
+            var c = request.Categories[i];
+            var floor = RetentionFloors.FloorDays(floors, c.Category);
+            if (c.Days < floor)
+            {
+                var by = string.Join(", ", RetentionFloors.For(floors, c.Category).Where(f => f.Days > c.Days).Select(f => $"{f.Framework} ({f.Days} days)"));
+                v.Add($"categories[{i}].days", $"'{c.Category}' must be kept at least {floor} days: required by {by}.");
+            }
+        }
+        if (!v.IsValid)
+        {
+            return Common.ProblemHandlingExtensions.Invalid(v);
+        }
         var rows = await db.AuditRetention.ToDictionaryAsync(r => r.Category, ct);
         var changes = new List<object>();
         foreach (var setting in request.Categories)
@@ -42,7 +60,7 @@ public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys 
             audit.Record(new AuditEvent(AuditCategories.Audit, "audit.retention_changed", "audit_retention", null, Data: new { changes }));
             await db.SaveChangesAsync(ct);
         }
-        return await PolicyAsync(ct);
+        return TypedResults.Ok(await PolicyAsync(ct));
     }
 
     public async Task<Results<Created<LegalHoldView>, Conflict<LegalHoldView>>> PlaceHoldAsync(LegalHoldRequest request, CancellationToken ct)

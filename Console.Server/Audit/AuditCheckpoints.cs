@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Audit;
 
@@ -72,13 +73,14 @@ public sealed class AuditCheckpoints(ConsoleDbContext db, AuditKeys keys, TimePr
 }
 
 /// <summary>Recurring job: a checkpoint every <c>Audit:CheckpointEvery</c> entries (default 1000), or hourly when anything was appended.</summary>
-public sealed class AuditCheckpointJob(ConsoleDbContext db, AuditCheckpoints checkpoints, TimeProvider clock, IConfiguration config, ILogger<AuditCheckpointJob> logger)
+public sealed class AuditCheckpointJob(
+    ConsoleDbContext db, AuditCheckpoints checkpoints, TimeProvider clock, IOptions<AuditOptions> options, ILogger<AuditCheckpointJob> logger)
 {
     public const string Id = "audit-checkpoint";
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var every = config.GetValue("Audit:CheckpointEvery", 1000);
+        var every = options.Value.CheckpointEvery;
         var head = await db.AuditChainHead.AsNoTracking().SingleAsync(ct);
         var latest = await checkpoints.LatestAsync(ct);
         var since = head.LastSequence - (latest?.Sequence ?? 0);

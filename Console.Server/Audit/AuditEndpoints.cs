@@ -7,7 +7,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Security;
@@ -21,9 +22,8 @@ public static class AuditEndpoints
     {
         var group = app.MapGroup($"{ApiConventions.Prefix}/audit")
             .WithTags("Audit")
-            .RequireAuthorization(Permissions.Policy(Permissions.AuditRead))
+            .AuthorizedByTable()
             .WithValidation();
-        var manage = Permissions.Policy(Permissions.AuditManage);
 
         group.MapGet("/", Search).WithName("SearchAudit")
             .WithSummary("Search the trail, newest first; keyset paging with before/after and limit (at most 500).");
@@ -35,20 +35,20 @@ public static class AuditEndpoints
         group.MapPost("/verify", Verify).WithName("VerifyAuditChain")
             .WithSummary("Verify the chain, or the range fromSequence..toSequence: intact, or the first broken entry and why.");
         group.MapGet("/checkpoints", Checkpoints).WithName("ListAuditCheckpoints").WithSummary("Signed checkpoints, newest first.");
-        group.MapPost("/checkpoints", CreateCheckpoint).RequireAuthorization(manage).WithName("CreateAuditCheckpoint")
+        group.MapPost("/checkpoints", CreateCheckpoint).WithName("CreateAuditCheckpoint")
             .WithSummary("Sign a checkpoint at the current head now.");
-        group.MapGet("/checkpoints/public-key", PublicKey).AllowAnonymous().WithName("GetAuditCheckpointPublicKey")
+        group.MapGet("/checkpoints/public-key", PublicKey).WithName("GetAuditCheckpointPublicKey")
             .WithSummary("The ECDSA P-256 public key (PEM) that verifies checkpoint signatures.");
         group.MapGet("/retention", (AuditAdmin admin, CancellationToken ct) => admin.PolicyAsync(ct).ContinueWith(t => TypedResults.Ok(t.Result), ct))
             .WithName("GetAuditRetention").WithSummary("Retention per category with the floors compliance frameworks require, and any legal hold.");
-        group.MapPut("/retention", async (SetRetentionRequest request, AuditAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.SetRetentionAsync(request, ct)))
-            .RequireAuthorization(manage).WithName("SetAuditRetention").WithSummary("Set retention days per category; never below a floor.");
+        group.MapPut("/retention", (SetRetentionRequest request, AuditAdmin admin, CancellationToken ct) => admin.SetRetentionAsync(request, ct))
+            .WithName("SetAuditRetention").WithSummary("Set retention days per category; never below a floor.");
         group.MapPost("/legal-hold", (LegalHoldRequest request, AuditAdmin admin, CancellationToken ct) => admin.PlaceHoldAsync(request, ct))
-            .RequireAuthorization(manage).WithName("PlaceLegalHold").WithSummary("Place a legal hold: retention deletes nothing until it is lifted.");
+            .WithName("PlaceLegalHold").WithSummary("Place a legal hold: retention deletes nothing until it is lifted.");
         group.MapDelete("/legal-hold", ([FromBody] LegalHoldRequest request, AuditAdmin admin, CancellationToken ct) => admin.LiftHoldAsync(request, ct))
-            .RequireAuthorization(manage).WithName("LiftLegalHold").WithSummary("Lift the legal hold, giving a reason.");
+            .WithName("LiftLegalHold").WithSummary("Lift the legal hold, giving a reason.");
         group.MapPost("/erasure", async (ErasureRequest request, AuditAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.EraseAsync(request, ct)))
-            .RequireAuthorization(manage).WithName("EraseAuditSubject")
+            .WithName("EraseAuditSubject")
             .WithSummary("GDPR erasure: destroy a data subject's key; their personal data becomes unreadable, the chain still verifies.");
         return app;
     }
@@ -65,7 +65,7 @@ public static class AuditEndpoints
         {
             return RevealDenied();
         }
-        var page = await reader.SearchAsync(query, reveal, ct);
+        var page = await reader.SearchAsync(query, reveal, CanSeePersonalData(http.User), ct);
         if (reveal && page.Items.Any(i => i.PersonalState == PersonalDataState.Revealed))
         {
             await RecordRevealAsync(audit, db, [.. page.Items.Where(i => i.PersonalState == PersonalDataState.Revealed).Select(i => i.Sequence)], ct);
@@ -86,7 +86,7 @@ public static class AuditEndpoints
         {
             return RevealDenied();
         }
-        var entry = await reader.GetAsync(sequence, revealed, ct);
+        var entry = await reader.GetAsync(sequence, revealed, CanSeePersonalData(http.User), ct);
         if (entry is null)
         {
             return TypedResults.NotFound();
@@ -133,7 +133,7 @@ public static class AuditEndpoints
     private static readonly string[] CsvHeader =
     [
         "sequence", "time", "category", "action", "actorType", "actorId", "targetType", "targetId", "outcome", "sourceIp",
-        "correlationId", "data", "personal", "personalState", "subject", "hash", "prevHash",
+        "correlationId", "data", "personal", "personalState", "subject", "hash", "prevHash", "actorName", "targetName",
     ];
 
     private static async Task WriteCsvAsync(Stream stream, IAsyncEnumerable<AuditEntryView> entries, CancellationToken ct)
@@ -160,6 +160,8 @@ public static class AuditEndpoints
             csv.WriteField(e.Subject ?? "");
             csv.WriteField(e.Hash);
             csv.WriteField(e.PrevHash);
+            csv.WriteField(e.ActorName ?? "");
+            csv.WriteField(e.TargetName ?? "");
             await csv.EndRecordAsync(ct);
         }
         await csv.FlushAsync(ct);

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using Hangfire;
+using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Audit;
 
@@ -7,7 +9,11 @@ public static class AuditFeature
     public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.AddSettings<AuditOptions>("Audit");
         services.AddScoped<AuditTrail>();
+        // Public reads for other features (their doors): compliance checks and report data.
+        services.AddScoped<AuditFacts>();
+        services.AddScoped<AuditReportQueries>();
         services.AddSingleton<AuditChainInterceptor>();
         services.AddSingleton<AuditKeys>();
         services.AddSingleton<PersonalData>();
@@ -16,6 +22,7 @@ public static class AuditFeature
         services.AddScoped<AuditCheckpointJob>();
         services.AddScoped<AuditRetentionJob>();
         services.AddScoped<AuditReader>();
+        services.AddScoped<AuditNames>();
         services.AddScoped<AuditAdmin>();
         return builder;
     }
@@ -29,4 +36,12 @@ public static class AuditFeature
         jobs.AddOrUpdate<AuditCheckpointJob>(AuditCheckpointJob.Id, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
         jobs.AddOrUpdate<AuditRetentionJob>(AuditRetentionJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(2));
     }
+}
+
+/// <summary><c>Audit:*</c> settings.</summary>
+public sealed class AuditOptions
+{
+    /// <summary>A signed checkpoint after this many entries (or hourly when anything was appended).</summary>
+    [Range(1, 10_000_000, ErrorMessage = "a whole number from {1} to {2}")]
+    public int CheckpointEvery { get; set; } = 1000;
 }

@@ -8,9 +8,10 @@ using SecurityConsole.Shared.Audit;
 namespace SecurityConsole.Server.Audit;
 
 /// <summary>Search, detail and export reads: filters, keyset paging, and personal data decrypted then masked or revealed.</summary>
-public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalData personal)
+public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalData personal, AuditNames names)
 {
-    public async Task<AuditPage> SearchAsync(AuditSearchQuery query, bool reveal, CancellationToken ct)
+    /// <summary>A page of entries; people are named in clear when <paramref name="namesInClear"/> (the caller holds pii:read).</summary>
+    public async Task<AuditPage> SearchAsync(AuditSearchQuery query, bool reveal, bool namesInClear, CancellationToken ct)
     {
         var q = await FilterAsync(query, ct);
         List<AuditEntry> rows;
@@ -19,7 +20,7 @@ public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalDat
             rows = await q.Where(e => e.Sequence > after).OrderBy(e => e.Sequence).Take(query.Limit + 1).ToListAsync(ct);
             var newer = rows.Count > query.Limit;
             rows = [.. rows.Take(query.Limit).Reverse()];
-            return new AuditPage(await ViewsAsync(rows, reveal, ct), rows.Count > 0 ? rows[^1].Sequence : null, newer ? rows[0].Sequence : null);
+            return new AuditPage(await ViewsAsync(rows, reveal, namesInClear, ct), rows.Count > 0 ? rows[^1].Sequence : null, newer ? rows[0].Sequence : null);
         }
         if (query.Before is { } before)
         {
@@ -28,15 +29,15 @@ public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalDat
         rows = await q.OrderByDescending(e => e.Sequence).Take(query.Limit + 1).ToListAsync(ct);
         var older = rows.Count > query.Limit;
         rows = [.. rows.Take(query.Limit)];
-        return new AuditPage(await ViewsAsync(rows, reveal, ct),
+        return new AuditPage(await ViewsAsync(rows, reveal, namesInClear, ct),
             older && rows.Count > 0 ? rows[^1].Sequence : null,
             query.Before is not null && rows.Count > 0 ? rows[0].Sequence : null);
     }
 
-    public async Task<AuditEntryView?> GetAsync(long sequence, bool reveal, CancellationToken ct)
+    public async Task<AuditEntryView?> GetAsync(long sequence, bool reveal, bool namesInClear, CancellationToken ct)
     {
         var row = await db.AuditEntries.AsNoTracking().FirstOrDefaultAsync(e => e.Sequence == sequence, ct);
-        return row is null ? null : (await ViewsAsync([row], reveal, ct))[0];
+        return row is null ? null : (await ViewsAsync([row], reveal, namesInClear, ct))[0];
     }
 
     /// <summary>Every matching entry, newest first, read in pages so that no long-running query holds the table.</summary>
@@ -53,7 +54,7 @@ public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalDat
             {
                 yield break;
             }
-            foreach (var view in await ViewsAsync(rows, reveal, ct, keyCache))
+            foreach (var view in await ViewsAsync(rows, reveal, reveal, ct, keyCache))
             {
                 yield return view;
             }
@@ -121,7 +122,8 @@ public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalDat
         return q;
     }
 
-    private async Task<List<AuditEntryView>> ViewsAsync(List<AuditEntry> rows, bool reveal, CancellationToken ct, Dictionary<Guid, byte[]?>? cache = null)
+    private async Task<List<AuditEntryView>> ViewsAsync(
+        List<AuditEntry> rows, bool reveal, bool namesInClear, CancellationToken ct, Dictionary<Guid, byte[]?>? cache = null)
     {
         cache ??= [];
         var missing = rows.Where(r => r.SubjectKeyId is { } id && !cache.ContainsKey(id)).Select(r => r.SubjectKeyId!.Value).Distinct().ToList();
@@ -134,7 +136,7 @@ public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalDat
                 cache[id] = key is null ? null : personal.UnprotectKey(key);
             }
         }
-        return [.. rows.Select(r => View(r, reveal, cache))];
+        return await names.NameAsync([.. rows.Select(r => View(r, reveal, cache))], namesInClear, ct);
     }
 
     private static AuditEntryView View(AuditEntry e, bool reveal, Dictionary<Guid, byte[]?> keys)

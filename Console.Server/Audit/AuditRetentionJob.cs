@@ -13,7 +13,7 @@ public sealed record RetentionRun(long Deleted, long PurgedThrough, string Outco
 /// signature. Under a legal hold it deletes nothing. Each run that deletes is itself audited.
 /// </summary>
 public sealed class AuditRetentionJob(
-    ConsoleDbContext db, AuditCheckpoints checkpoints, AuditTrail audit, TimeProvider clock, ILogger<AuditRetentionJob> logger)
+    ConsoleDbContext db, AuditCheckpoints checkpoints, AuditTrail audit, IRetentionFloors floorSource, TimeProvider clock, ILogger<AuditRetentionJob> logger)
 {
     public const string Id = "audit-retention";
 
@@ -80,6 +80,7 @@ public sealed class AuditRetentionJob(
         {
             settings[category] = AuditRetentionDefaults.All.GetValueOrDefault(category, SetRetentionRequest.MaxDays);
         }
-        return settings.ToDictionary(s => s.Key, s => Math.Max(s.Value, RetentionFloors.FloorDays(s.Key)));
+        var floors = await floorSource.AllAsync(ct);
+        return settings.ToDictionary(s => s.Key, s => Math.Max(s.Value, RetentionFloors.FloorDays(floors, s.Key)));
     }
 }

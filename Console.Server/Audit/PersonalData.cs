@@ -1,10 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.DataProtection;
+using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Audit;
 
@@ -97,35 +96,36 @@ public sealed class PersonalData(IDataProtectionProvider protection)
     public static Dictionary<string, string> MaskAll(Dictionary<string, string> fields) =>
         fields.ToDictionary(f => f.Key, f => Mask(f.Key, f.Value), StringComparer.Ordinal);
 
-    /// <summary>a***@example.com, 10.20.*.*, 2001:db8:*, J***.</summary>
+    private static readonly HashSet<string> NameFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "name", "fullName", "displayName", "firstName", "lastName", "userName", "user", "actor",
+    };
+
+    /// <summary>
+    /// The mask of a personal field, chosen by the field (<see cref="Masking"/>): addresses and e-mails keep their shape,
+    /// names their first letter, and anything else (free text: a comment, a reason, an alert's title) is hidden whole,
+    /// because a guess at what sits inside text garbles it and misses what it does not expect.
+    /// </summary>
     public static string Mask(string field, string value)
     {
-        if (IPAddress.TryParse(value, out var ip))
+        if (value.Length == 0 || value == Erased)
         {
-            return MaskIp(ip);
+            return value;
         }
-        var at = value.IndexOf('@');
-        if (at > 0 && (field.EndsWith("email", StringComparison.OrdinalIgnoreCase) || value.IndexOf('.', at) > at))
+        if (IsIpField(field))
         {
-            return $"{value[0]}***{value[at..]}";
+            return Masking.Ip(value);
         }
-        return value.Length == 0 ? "" : $"{value[0]}***";
+        if (field.EndsWith("email", StringComparison.OrdinalIgnoreCase))
+        {
+            return Masking.Email(value);
+        }
+        return NameFields.Contains(field) ? Masking.Person(value) : Masking.Hidden;
     }
 
-    public static string? MaskIp(string? ip) => ip is null ? null : IPAddress.TryParse(ip, out var parsed) ? MaskIp(parsed) : "***";
+    private static bool IsIpField(string field) =>
+        field.Equals("ip", StringComparison.OrdinalIgnoreCase) || field.EndsWith("Ip", StringComparison.Ordinal)
+        || field.Equals("ipAddress", StringComparison.OrdinalIgnoreCase);
 
-    private static string MaskIp(IPAddress ip)
-    {
-        if (ip.IsIPv4MappedToIPv6)
-        {
-            ip = ip.MapToIPv4();
-        }
-        if (ip.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = ip.GetAddressBytes();
-            return $"{b[0]}.{b[1]}.*.*";
-        }
-        var groups = ip.ToString().Split(':');
-        return $"{groups[0]}:{(groups.Length > 1 ? groups[1] : "")}:*";
-    }
+    public static string? MaskIp(string? ip) => ip is null ? null : Masking.Ip(ip);
 }

@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Detection;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
@@ -35,10 +37,18 @@ public abstract class ConsoleDbContext(DbContextOptions options)
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<DetectionBacklog> DetectionBacklog => Set<DetectionBacklog>();
     public DbSet<DetectionRule> DetectionRules => Set<DetectionRule>();
+    public DbSet<RulesGeneration> RulesGeneration => Set<RulesGeneration>();
     public DbSet<Alert> Alerts => Set<Alert>();
     public DbSet<AlertNote> AlertNotes => Set<AlertNote>();
     public DbSet<AlertOccurrence> AlertOccurrences => Set<AlertOccurrence>();
     public DbSet<EntityBaseline> EntityBaselines => Set<EntityBaseline>();
+    public DbSet<CheckState> ComplianceCheckStates => Set<CheckState>();
+    public DbSet<ControlState> ComplianceControlStates => Set<ControlState>();
+    public DbSet<EvidenceItem> ComplianceEvidence => Set<EvidenceItem>();
+    public DbSet<Attestation> ComplianceAttestations => Set<Attestation>();
+    public DbSet<ControlException> ComplianceExceptions => Set<ControlException>();
+    public DbSet<AccessReview> AccessReviews => Set<AccessReview>();
+    public DbSet<AccessReviewItem> AccessReviewItems => Set<AccessReviewItem>();
 
     /// <summary>The transaction the audit interceptor opened for a save that had none; committed or rolled back with it.</summary>
     internal Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? AuditTransaction { get; set; }

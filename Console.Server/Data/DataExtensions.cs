@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Data;
 
@@ -12,24 +15,37 @@ public static class DataExtensions
     public static WebApplicationBuilder AddConsoleData(this WebApplicationBuilder builder, ConsoleSettings settings)
     {
         var services = builder.Services;
+        // Features observe saves through interceptors registered as IInterceptor (compliance: what changed, after the commit).
         switch (settings.Provider)
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = PrepareSqlite(settings.ConnectionString, builder.Environment.ContentRootPath);
-                services.AddDbContext<ConsoleDbContext, SqliteConsoleDbContext>((sp, o) => o.UseSqlite(sqlite).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
+                var guard = new SqliteFileGuard(sqlite);
+                services.AddSingleton(guard);
+                services.AddDbContext<ConsoleDbContext, SqliteConsoleDbContext>((sp, o) => o.UseSqlite(sqlite)
+                    // EF rebuilds SQLite tables between "PRAGMA foreign_keys = 0/1", which SQLite runs outside a transaction;
+                    // the warning printed on every first start, above the setup link, about EF's own generated migration.
+                    .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
+                    .AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()).AddInterceptors(guard.Interceptors)
+                    .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
                 var dataSource = new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
                 services.AddSingleton(dataSource);
-                services.AddDbContext<ConsoleDbContext, PostgresConsoleDbContext>((sp, o) => o.UseNpgsql(dataSource).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()));
+                services.AddDbContext<ConsoleDbContext, PostgresConsoleDbContext>((sp, o) => o.UseNpgsql(dataSource).AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>())
+                    .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
             default:
                 throw new InvalidOperationException($"Unknown provider {settings.Provider}.");
         }
+        // The keys live in the console's database, unencrypted at rest, as the database's other secrets are protected:
+        // by access to the database (docs/operations.md, "Data Protection keys"). The key manager's warning about it printed
+        // on every first start, above the setup link; its errors still print.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
         services.AddDataProtection()
             .SetApplicationName("SecurityConsole")
             .PersistKeysToDbContext<ConsoleDbContext>();
-        services.AddHealthChecks().AddDbContextCheck<ConsoleDbContext>("database", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"], timeout: DatabaseHealthCheck.Timeout);
         return builder;
     }
 
@@ -54,7 +70,12 @@ public static class DataExtensions
         var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
         try
         {
+            // On an empty database EF reads the history table before it creates it, and logs that read as a failure
+            // ("Failed executing DbCommand") although the migration then succeeds: created first, there is nothing to fail.
+            await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
             await db.Database.MigrateAsync(ct);
+            // From here on the node refuses to write anywhere but into the file it migrated.
+            scope.ServiceProvider.GetService<SqliteFileGuard>()?.Arm();
         }
         catch (Exception ex) when (ex is NpgsqlException or SqliteException or InvalidOperationException or TimeoutException)
         {
@@ -73,6 +94,3 @@ public static class DataExtensions
         return root.Message.Split('\n')[0].Trim();
     }
 }
-
-/// <summary>A start-up failure whose message is meant for the operator, as is.</summary>
-public sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,16 +1,17 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Server.Realtime;
+using SecurityConsole.Shared.Realtime;
 
 namespace SecurityConsole.Server.Detection;
 
 /// <summary>
-/// Tells every analyst's browser that alerts changed: <c>alertChanged</c> with the alert to the alert-readers group,
+/// Tells every analyst's browser that alerts changed: <c>AlertChanged</c> with the alert to the alert-readers group,
 /// on every node through the Redis backplane when there is one. A browser that was away catches up with
 /// <c>GET /api/v1/alerts/changes</c>, so a lost message costs nothing but latency.
 /// </summary>
-public sealed class AlertBroadcaster(IHubContext<AlertsHub> hub, IServiceScopeFactory scopes, ILogger<AlertBroadcaster> logger)
+public sealed class AlertBroadcaster(IHubContext<ConsoleHub, IConsoleClient> hub, IServiceScopeFactory scopes, ILogger<AlertBroadcaster> logger)
 {
     public async Task AlertsChangedAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
@@ -25,7 +26,7 @@ public sealed class AlertBroadcaster(IHubContext<AlertsHub> hub, IServiceScopeFa
             var views = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToViewsAsync(db, ct);
             foreach (var view in views.OrderBy(v => v.UpdatedAt).ThenBy(v => v.Id))
             {
-                await hub.Clients.Group(AlertsHub.AlertReaders).SendAsync(HubMethods.AlertChanged, view, ct);
+                await hub.Clients.Group(ConsoleHub.AlertReaders).AlertChanged(view);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

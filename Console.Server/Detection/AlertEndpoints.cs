@@ -4,10 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Hosting;
-using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Detection;
 
@@ -20,9 +20,8 @@ public static class AlertEndpoints
     {
         var group = app.MapGroup($"{ApiConventions.Prefix}/alerts")
             .WithTags("Alerts")
-            .RequireAuthorization(Permissions.Policy(Permissions.AlertsRead))
+            .AuthorizedByTable()
             .WithValidation();
-        var triage = Permissions.Policy(Permissions.AlertsTriage);
 
         group.MapGet("/", List).WithName("ListAlerts")
             .WithSummary("Alerts newest first, filtered by severity and status (comma-separated), rule, entity, assignee and last-seen time; keyset paging with before.");
@@ -37,22 +36,22 @@ public static class AlertEndpoints
             .WithSummary("One alert with its notes, its occurrences (the detections grouped into it) and the entity's events around it; a 404 problem for an unknown id.");
         group.MapPost("/{id:long}/acknowledge", ([FromRoute] long id, [FromBody] AlertActionRequest? body, ClaimsPrincipal user, AlertTriage t, CancellationToken ct) =>
                 t.ApplyAsync(id, AlertTriage.Acknowledge, body?.Comment, UserId(user), ct))
-            .RequireAuthorization(triage).WithName("AcknowledgeAlert").WithSummary("Someone is on it: open → acknowledged, with an optional comment.");
+            .WithName("AcknowledgeAlert").WithSummary("Someone is on it: open → acknowledged, with an optional comment.");
         group.MapPost("/{id:long}/assign", ([FromRoute] long id, [FromBody] AlertAssignRequest body, AlertTriage t, CancellationToken ct) =>
                 t.AssignAsync(id, body.AssigneeUserId, ct))
-            .RequireAuthorization(triage).WithName("AssignAlert").WithSummary("Assign to someone who may triage alerts; null unassigns.");
+            .WithName("AssignAlert").WithSummary("Assign to someone who may triage alerts; null unassigns.");
         group.MapPost("/{id:long}/notes", ([FromRoute] long id, [FromBody] AlertNoteRequest body, ClaimsPrincipal user, AlertTriage t, CancellationToken ct) =>
                 t.AddNoteAsync(id, body.Text, UserId(user), ct))
-            .RequireAuthorization(triage).WithName("AddAlertNote").WithSummary("Add a note to the alert's investigation.");
+            .WithName("AddAlertNote").WithSummary("Add a note to the alert's investigation.");
         group.MapPost("/{id:long}/resolve", ([FromRoute] long id, [FromBody] AlertActionRequest? body, ClaimsPrincipal user, AlertTriage t, CancellationToken ct) =>
                 t.ApplyAsync(id, AlertTriage.Resolve, body?.Comment, UserId(user), ct))
-            .RequireAuthorization(triage).WithName("ResolveAlert").WithSummary("Dealt with: open or acknowledged → resolved.");
+            .WithName("ResolveAlert").WithSummary("Dealt with: open or acknowledged → resolved.");
         group.MapPost("/{id:long}/false-positive", ([FromRoute] long id, [FromBody] AlertActionRequest body, ClaimsPrincipal user, AlertTriage t, CancellationToken ct) =>
                 t.ApplyAsync(id, AlertTriage.FalsePositive, body.Comment, UserId(user), ct))
-            .RequireAuthorization(triage).WithName("MarkAlertFalsePositive").WithSummary("Not a threat: open or acknowledged → false_positive, with a comment saying why.");
+            .WithName("MarkAlertFalsePositive").WithSummary("Not a threat: open or acknowledged → false_positive, with a comment saying why.");
         group.MapPost("/{id:long}/reopen", ([FromRoute] long id, [FromBody] AlertActionRequest? body, ClaimsPrincipal user, AlertTriage t, CancellationToken ct) =>
                 t.ApplyAsync(id, AlertTriage.Reopen, body?.Comment, UserId(user), ct))
-            .RequireAuthorization(triage).WithName("ReopenAlert").WithSummary("Closed too soon: resolved or false_positive → open.");
+            .WithName("ReopenAlert").WithSummary("Closed too soon: resolved or false_positive → open.");
         return app;
     }
 
@@ -64,7 +63,7 @@ public static class AlertEndpoints
         var severities = q.List("severity", severity, AlertSeverities.All);
         var statuses = q.List("status", status, AlertStatuses.All);
         var ruleId = q.Text("rule", rule, 64);
-        var kind = q.OneOf("entityKind", entityKind, EntityKinds.All);
+        var kind = q.OneOf("entityKind", entityKind, EntityKinds.OfAlerts);
         var entityId = q.Text("entity", entity, 256);
         var assigneeId = q.Text("assignee", assignee, 450);
         var fromTime = q.Time("from", from);

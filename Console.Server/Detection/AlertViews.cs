@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 
 namespace SecurityConsole.Server.Detection;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Users;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 
 namespace SecurityConsole.Server.Detection;
@@ -23,14 +23,22 @@ public static class DetectionDemo
     /// <summary>Where the password guessing against the first demo person comes from: three addresses of one network.</summary>
     public const string GuessingNetwork = "185.220.101.";
 
-    public static async Task SeedAsync(IServiceProvider sp, IReadOnlyList<ConsoleUser> people, CancellationToken ct)
+    /// <summary>
+    /// A key of the keys demo, as the events need it. Hosting hands these over from Keys, so Detection imports
+    /// nothing of Keys; <paramref name="Replaced"/> and <paramref name="Leaked"/> mark the two keys the keys demo revoked.
+    /// </summary>
+    public sealed record DemoKey(
+        Guid Id, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? DisabledAt,
+        bool Replaced, bool Leaked);
+
+    /// <summary>Writes the week of events; <c>people</c> are the demo people's emails in the order the demo created them, <c>keys</c> the service keys oldest first.</summary>
+    public static async Task SeedAsync(IServiceProvider sp, IReadOnlyList<string> people, IReadOnlyList<DemoKey> keys, CancellationToken ct)
     {
         var db = sp.GetRequiredService<ConsoleDbContext>();
         var audit = sp.GetRequiredService<AuditTrail>();
         var store = sp.GetRequiredService<SecurityEventStore>();
         var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
         var random = new Random(20261124);
-        var keys = await db.ApiKeys.Where(k => k.Service != null).OrderBy(k => k.CreatedAt).ToListAsync(ct);
         var events = new List<SecurityEvent>();
         void Add(string type, DateTimeOffset at, string source = ConsoleSecurityEvents.Source, string? actor = null, string? key = null, string? ip = null,
             string outcome = EventOutcomes.Success, string? attributes = null)
@@ -47,12 +55,12 @@ public static class DetectionDemo
         // Eight days: whatever the weekday today, everyone has five working days of history before yesterday.
         var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-8);
         // The keys part of the demo ends two keys revoked: one replaced four days ago (and still tried), one reported leaked five hours ago.
-        var stale = keys.FirstOrDefault(k => k.Service == Keys.KeyDemoData.ReplacedService);
-        var leaked = keys.FirstOrDefault(k => k.Service == Keys.KeyDemoData.LeakedService);
+        var stale = keys.FirstOrDefault(k => k.Replaced);
+        var leaked = keys.FirstOrDefault(k => k.Leaked);
         for (var day = start; day < now; day = day.AddDays(1))
         {
             var weekday = day.DayOfWeek is not DayOfWeek.Saturday and not DayOfWeek.Sunday;
-            foreach (var (person, p) in people.Select((x, i) => (x.Email!, i)))
+            foreach (var (person, p) in people.Select((x, i) => (x, i)))
             {
                 var ip = $"10.20.{p + 1}.{random.Next(2, 250)}";
                 for (var n = weekday ? random.Next(20, 28) : random.Next(0, 3); n > 0; n--)
@@ -126,7 +134,7 @@ public static class DetectionDemo
         if (people.Count >= 2)
         {
             Add(SecurityEventTypes.LoginSucceeded, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(3).AddMinutes(12),
-                actor: people[1].Email, ip: "10.20.2.77");
+                actor: people[1], ip: "10.20.2.77");
         }
         if (people.Count >= 1)
         {
@@ -135,7 +143,7 @@ public static class DetectionDemo
             var guessing = start.AddDays(6).AddHours(10).AddMinutes(40);
             for (var i = 0; i < 12; i++)
             {
-                Add(SecurityEventTypes.LoginFailed, guessing.AddSeconds(i * 20), actor: people[0].Email, ip: $"{GuessingNetwork}{7 + i % 3}",
+                Add(SecurityEventTypes.LoginFailed, guessing.AddSeconds(i * 20), actor: people[0], ip: $"{GuessingNetwork}{7 + i % 3}",
                     outcome: EventOutcomes.Failure);
             }
         }
@@ -144,9 +152,9 @@ public static class DetectionDemo
             var lockout = start.AddDays(3).AddHours(9).AddMinutes(30);
             for (var i = 0; i < 4; i++)
             {
-                Add(SecurityEventTypes.LoginFailed, lockout.AddSeconds(i * 9), actor: people[2].Email, ip: "192.0.2.200", outcome: EventOutcomes.Failure);
+                Add(SecurityEventTypes.LoginFailed, lockout.AddSeconds(i * 9), actor: people[2], ip: "192.0.2.200", outcome: EventOutcomes.Failure);
             }
-            Add(SecurityEventTypes.Lockout, lockout.AddSeconds(40), actor: people[2].Email, ip: "192.0.2.200", outcome: EventOutcomes.Denied);
+            Add(SecurityEventTypes.Lockout, lockout.AddSeconds(40), actor: people[2], ip: "192.0.2.200", outcome: EventOutcomes.Denied);
         }
         var burst = start.AddDays(4).AddHours(11);
         for (var i = 0; i < 150; i++)

@@ -1,5 +1,8 @@
 using Hangfire;
+using Microsoft.Extensions.Options;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Detection.Rules;
+using SecurityConsole.Server.Events;
 
 namespace SecurityConsole.Server.Detection;
 
@@ -8,7 +11,8 @@ public static class DetectionFeature
     public static WebApplicationBuilder AddDetection(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton(DetectionOptions.From(builder.Configuration));
+        builder.AddSettings<DetectionOptions>("Detection");
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DetectionOptions>>().Value);
         services.AddSingleton<SecurityEventStore>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<AlertBroadcaster>();
@@ -23,6 +27,10 @@ public static class DetectionFeature
         services.AddSingleton<ConsoleSecurityEvents>();
         services.AddSingleton<EventSenders>();
         services.AddScoped<AlertTriage>();
+        // Public doors for other features: raising an alert (compliance), and reads for compliance checks and report data.
+        services.AddScoped<ConsoleAlerts>();
+        services.AddScoped<AlertFacts>();
+        services.AddScoped<AlertReportQueries>();
         services.AddScoped<RuleAdmin>();
         services.AddScoped<ThreatAnalytics>();
         services.AddScoped<DetectionRetentionJob>();

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection.Rules;
+using SecurityConsole.Server.Events;
 
 namespace SecurityConsole.Server.Detection;
 
@@ -11,7 +12,7 @@ namespace SecurityConsole.Server.Detection;
 /// one loop evaluates the rules (in-memory windows and baselines), stores the alerts together with the deletion
 /// of the batch's backlog entry, and tells browsers. A periodic sweep takes backlog entries nobody is working on
 /// (written before a crash or a restart, dropped by a full channel, or left by another node that died), so every
-/// committed event goes through detection. Rules are re-read when changed, here or on another node.
+/// committed event goes through detection. Rules are re-read when their generation (<see cref="RulesGeneration"/>) moves, here or on another node.
 /// </summary>
 public sealed class DetectionPipeline(
     IServiceScopeFactory scopes, AlertStore alerts, AlertBroadcaster broadcaster, BaselineStore baselines, DetectionOptions options,
@@ -34,7 +35,7 @@ public sealed class DetectionPipeline(
     /// <summary>Backlog entries waiting in this node's channel: the sweep leaves them alone however old they get.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _queued = new();
     private volatile bool _rulesChanged = true;
-    private string? _rulesStamp;
+    private long? _rulesGeneration;
     private long _rulesCheckedAt = long.MinValue / 2;
     private long _sweptAt = long.MinValue / 2;
     private long _flushedAt = Stopwatch.GetTimestamp();
@@ -263,10 +264,10 @@ public sealed class DetectionPipeline(
         _rulesCheckedAt = Stopwatch.GetTimestamp();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
-        // Versions only grow and rules are never deleted: the count and the sum change with every edit.
-        var versions = await db.DetectionRules.Select(r => r.Version).ToListAsync(ct);
-        var stamp = $"{versions.Count}:{versions.Sum(v => (long)v)}";
-        if (stamp == _rulesStamp)
+        // Every create, update and delete of a rule, here or on another node, raises the generation in its own transaction.
+        // Read before the rules: a change committed in between raises it again, and the next check reloads.
+        var generation = await RulesGeneration.ReadAsync(db, ct);
+        if (generation == _rulesGeneration)
         {
             return;
         }
@@ -287,7 +288,7 @@ public sealed class DetectionPipeline(
         }
         var fresh = _engine.Apply(compiled);
         await baselines.LoadAsync(db, fresh, ct);
-        _rulesStamp = stamp;
+        _rulesGeneration = generation;
         logger.LogInformation("Detection rules loaded: {Rules}", string.Join(", ", compiled.Select(r => $"{r.Id} v{r.Version}")));
     }
 

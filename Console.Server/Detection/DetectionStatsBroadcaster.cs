@@ -1,17 +1,18 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Realtime;
 using SecurityConsole.Shared.Detection;
-using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Shared.Realtime;
 
 namespace SecurityConsole.Server.Detection;
 
 /// <summary>
-/// Sends <c>statsChanged</c> (<see cref="DetectionStats"/>) to alert readers every few seconds when the numbers
+/// Sends <c>StatsChanged</c> (<see cref="DetectionStats"/>) to alert readers every few seconds when the numbers
 /// changed, and at least once a minute, so that the Dashboard's counters move without polling.
 /// </summary>
 public sealed class DetectionStatsBroadcaster(
-    IServiceScopeFactory scopes, IHubContext<AlertsHub> hub, DetectionOptions options, TimeProvider clock, ILogger<DetectionStatsBroadcaster> logger)
+    IServiceScopeFactory scopes, IHubContext<ConsoleHub, IConsoleClient> hub, DetectionOptions options, TimeProvider clock, ILogger<DetectionStatsBroadcaster> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Heartbeat = TimeSpan.FromMinutes(1);
@@ -44,7 +45,7 @@ public sealed class DetectionStatsBroadcaster(
                     var key = $"{string.Join(',', stats.OpenBySeverity.Select(s => s.Count))}:{stats.EventsLastMinute}";
                     if (key != last || now - sentAt >= Heartbeat)
                     {
-                        await hub.Clients.Group(AlertsHub.AlertReaders).SendAsync(HubMethods.StatsChanged, stats, stoppingToken);
+                        await hub.Clients.Group(ConsoleHub.AlertReaders).StatsChanged(stats);
                         last = key;
                         sentAt = now;
                     }

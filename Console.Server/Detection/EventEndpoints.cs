@@ -3,11 +3,12 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Hosting;
-using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Detection;
@@ -16,14 +17,14 @@ public static class EventEndpoints
 {
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup($"{ApiConventions.Prefix}/events").WithTags("Detection");
-        group.MapPost("/", Ingest).RequireAuthorization(Permissions.Policy(Permissions.EventsWrite))
+        var group = app.MapGroup($"{ApiConventions.Prefix}/events").WithTags("Detection").AuthorizedByTable();
+        group.MapPost("/", Ingest)
             .Accepts<List<SecurityEventInput>>("application/json")
             // 1000 events of at most ~5 KB each; anything larger is refused (413) before it is read.
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(8 * 1024 * 1024))
             .WithName("IngestSecurityEvents")
             .WithSummary("A batch of security events (at most 1000), answered once the accepted ones are durable; a bad event is reported by index and does not sink the others.");
-        group.MapGet("/", Search).RequireAuthorization(Permissions.Policy(Permissions.AlertsRead)).WithName("SearchSecurityEvents")
+        group.MapGet("/", Search).WithName("SearchSecurityEvents")
             .WithSummary("Events newest first, filtered by type (exact or prefix.*), source, actor, key prefix, address, outcome and time; keyset paging with before.");
         return app;
     }
@@ -68,7 +69,7 @@ public static class EventEndpoints
             }
             catch (EventStoreUnavailableException)
             {
-                request.HttpContext.Response.Headers.RetryAfter = "5";
+                request.HttpContext.Response.Headers.RetryAfter = DatabaseFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Events could not be stored",
                     detail: "Nothing of this batch was stored. Send it again in a few seconds.");
             }

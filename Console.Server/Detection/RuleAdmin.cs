@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection.Rules;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Validation;
@@ -89,9 +89,12 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
             rule.UpdatedAt = clock.GetUtcNow();
             rule.UpdatedBy = ActorName();
             audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rule_updated", "detection_rule", rule.Id, Data: new { changes, version = rule.Version }));
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
             {
                 await db.SaveChangesAsync(ct);
+                await RulesGeneration.BumpAsync(db, ct);
+                await tx.CommitAsync(ct);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -129,7 +132,12 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
         db.DetectionRules.Add(rule);
         audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rule_created", "detection_rule", rule.Id,
             Data: new { rule.Type, rule.Severity, rule.Enabled, rule.WindowSeconds, rule.GroupingSeconds, parameters = AlertViews.Json(rule.Parameters) }));
-        await db.SaveChangesAsync(ct);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.SaveChangesAsync(ct);
+            await RulesGeneration.BumpAsync(db, ct);
+            await tx.CommitAsync(ct);
+        }
         pipeline.RulesChanged();
         return TypedResults.Created($"/api/v1/rules/{rule.Id}", View(rule, 0));
     }
@@ -156,6 +164,7 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
         audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rule_deleted", "detection_rule", rule.Id,
             Data: new { rule.Name, rule.Type, rule.Severity, rule.Enabled, rule.FiredCount, parameters = AlertViews.Json(rule.Parameters) }));
         await db.SaveChangesAsync(ct);
+        await RulesGeneration.BumpAsync(db, ct);
         await tx.CommitAsync(ct);
         pipeline.RulesChanged();
         return TypedResults.NoContent();
@@ -196,9 +205,12 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
             });
         }
         audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rules_seeded", "detection_rule", null, Data: new { rules = missing.Select(s => s.Id) }));
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {
             await db.SaveChangesAsync(ct);
+            await RulesGeneration.BumpAsync(db, ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException)
         {

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Detection.Rules;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Hosting;
-using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Detection;
 
@@ -13,9 +13,8 @@ public static class RuleEndpoints
     {
         var group = app.MapGroup($"{ApiConventions.Prefix}/rules")
             .WithTags("Detection rules")
-            .RequireAuthorization(Permissions.PolicyAny(Permissions.AlertsRead, Permissions.RulesManage))
+            .AuthorizedByTable()
             .WithValidation();
-        var manage = Permissions.Policy(Permissions.RulesManage);
 
         group.MapGet("/", async (RuleAdmin rules, CancellationToken ct) => TypedResults.Ok(await rules.ListAsync(ct)))
             .WithName("ListDetectionRules").WithSummary("Every rule with its parameters, how often it fired, when last, and its active alerts.");
@@ -25,13 +24,13 @@ public static class RuleEndpoints
                 await rules.GetAsync(id, ct) is { } rule ? TypedResults.Ok(rule) : TypedResults.NotFound())
             .WithName("GetDetectionRule").WithSummary("One rule.");
         group.MapPut("/{id}", (string id, DetectionRuleUpdate body, RuleAdmin rules, CancellationToken ct) => rules.UpdateAsync(id, body, ct))
-            .RequireAuthorization(manage).WithName("UpdateDetectionRule")
+            .WithName("UpdateDetectionRule")
             .WithSummary("Enable, disable, tune the window, grouping, severity or parameters (validated per rule type); audited; live on every node within seconds.");
         group.MapPost("/", (DetectionRuleCreate body, RuleAdmin rules, CancellationToken ct) => rules.CreateAsync(body, ct))
-            .RequireAuthorization(manage).WithName("CreateDetectionRule")
+            .WithName("CreateDetectionRule")
             .WithSummary("A new rule of a built-in type, e.g. a threshold on an event type a service sends; audited.");
         group.MapDelete("/{id}", (string id, RuleAdmin rules, CancellationToken ct) => rules.DeleteAsync(id, ct))
-            .RequireAuthorization(manage).WithName("DeleteDetectionRule")
+            .WithName("DeleteDetectionRule")
             .WithSummary("Delete a rule an admin created, with what it learned; audited. Built-in rules answer 409: disable them instead.");
         return app;
     }

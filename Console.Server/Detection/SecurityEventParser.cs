@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Validation;
 
@@ -83,12 +84,28 @@ public static partial class SecurityEventParser
             v.Add(at, "Each event must be a JSON object.");
             return null;
         }
+        var unreadable = false;
         foreach (var property in item.EnumerateObject())
         {
-            if (!Fields.Contains(property.Name))
+            if (!JsonText.Decodes(property, out var name))
             {
-                v.Add($"{at}.{property.Name}", $"Is not a field of an event; fields are {string.Join(", ", Fields)}.");
+                v.Add(at, UnreadableText);
+                return null;
             }
+            if (!Fields.Contains(name))
+            {
+                v.Add($"{at}.{name}", $"Is not a field of an event; fields are {string.Join(", ", Fields)}.");
+            }
+            else if (!JsonText.Decodes(property.Value, attributes: name == "attributes"))
+            {
+                v.Add($"{at}.{name}", name == "attributes" ? UnreadableAttributes : UnreadableText);
+                unreadable = true;
+            }
+        }
+        if (unreadable)
+        {
+            // Reading the fields would throw; what is wrong is already named.
+            return null;
         }
         var type = Text(item, "type", at, v, SecurityEventLimits.MaxTypeLength, required: true);
         if (type is not null && !TypePattern().IsMatch(type))
@@ -149,6 +166,9 @@ public static partial class SecurityEventParser
             SenderKeyId = senderKeyId,
         };
     }
+
+    private const string UnreadableText = "Must be valid UTF-8 text, without lone surrogate escapes such as \\ud800.";
+    private const string UnreadableAttributes = UnreadableText + " Attribute names and values may hold no control characters but tabs and line breaks.";
 
     private static string? Text(JsonElement item, string name, string at, Validator v, int maxLength, bool required = false, string? tooLong = null)
     {
@@ -244,9 +264,9 @@ public static partial class SecurityEventParser
     [GeneratedRegex(SecurityEventLimits.TypePattern, RegexOptions.CultureInvariant)]
     private static partial Regex TypePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_]{1,32}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_]{1,32}\z", RegexOptions.CultureInvariant)]
     private static partial Regex KeyPrefixPattern();
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex ZonedTime();
 }

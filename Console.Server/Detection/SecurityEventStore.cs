@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Events;
 
 namespace SecurityConsole.Server.Detection;
 

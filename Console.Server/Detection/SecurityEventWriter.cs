@@ -1,16 +1,7 @@
 using System.Threading.Channels;
+using SecurityConsole.Server.Events;
 
 namespace SecurityConsole.Server.Detection;
-
-/// <summary>How the rest of the console reports security events.</summary>
-public interface ISecurityEventSink
-{
-    /// <summary>Queues the event and returns at once (hot paths). Dropped, and counted, if the queue is full.</summary>
-    void Emit(SecurityEvent e);
-
-    /// <summary>Returns once the events are committed, with their ids in order.</summary>
-    Task<long[]> WriteAsync(IReadOnlyList<SecurityEvent> events, CancellationToken ct);
-}
 
 /// <summary>
 /// The one writer of security events on this node. Requests and the console's own emitters queue their
@@ -127,9 +118,6 @@ public sealed class SecurityEventWriter(
 
     private sealed record Pending(IReadOnlyList<SecurityEvent> Events, TaskCompletionSource<long[]>? Done);
 }
-
-/// <summary>The events could not be committed; the caller should retry.</summary>
-public sealed class EventStoreUnavailableException(Exception inner) : Exception("Security events could not be stored.", inner);
 
 /// <summary>Events just committed, with the backlog entry to delete once they are through detection.</summary>
 public sealed record CommittedBatch(long? BacklogId, IReadOnlyList<SecurityEvent> Events);

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Hosting;
-using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Detection;
 
@@ -11,7 +12,7 @@ public static class ThreatEndpoints
     {
         var group = app.MapGroup($"{ApiConventions.Prefix}/threats")
             .WithTags("Threats")
-            .RequireAuthorization(Permissions.Policy(Permissions.AlertsRead));
+            .AuthorizedByTable();
         group.MapGet("/timeline", Timeline).WithName("GetThreatTimeline")
             .WithSummary("Events and alerts per bucket (bucketMinutes, default 60) between from and to (default the last 24 hours).");
         group.MapGet("/heatmap", Heatmap).WithName("GetActivityHeatmap")

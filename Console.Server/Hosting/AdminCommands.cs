@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
+using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
@@ -25,10 +27,36 @@ public static class AdminCommands
                 return await CreateUserAsync(sp, cmd, stdin, stdout, stderr);
             case "admin create-token":
                 return await CreateTokenAsync(sp, cmd, stdout, stderr);
+            case "admin verify-pack":
+                return await VerifyPackAsync(sp, cmd, stdout, stderr);
+            case SetupLink.Command:
+                return await SetupLink.RunCommandAsync(sp, app.Configuration, stdout, stderr);
             default:
-                stderr.WriteLine($"Unknown command '{cmd.Command}'. Commands: migrate, admin create-user, admin create-token.");
+                stderr.WriteLine($"Unknown command '{cmd.Command}'. Commands: migrate, admin create-user, admin create-token, admin setup-link, admin verify-pack FILE.");
                 return 64;
         }
+    }
+
+    /// <summary>Checks an evidence pack against this console's checkpoint key: 0 intact, 1 altered, 2 unreadable.</summary>
+    private static async Task<int> VerifyPackAsync(IServiceProvider sp, CommandLine cmd, TextWriter stdout, TextWriter stderr)
+    {
+        var path = cmd.Get(CommandLine.Argument);
+        if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))
+        {
+            stderr.WriteLine(path is null ? "Name the pack: admin verify-pack FILE." : $"There is no file '{path}'.");
+            return 2;
+        }
+        var result = await sp.GetRequiredService<EvidencePackVerifier>().VerifyAsync(await File.ReadAllBytesAsync(path), CancellationToken.None);
+        (result.Intact ? stdout : stderr).WriteLine(result.Verdict);
+        foreach (var problem in result.Problems.Skip(1))
+        {
+            stderr.WriteLine(problem);
+        }
+        if (result.Intact)
+        {
+            stdout.WriteLine($"Framework {result.Framework}, {result.From:yyyy-MM-dd} to {result.To:yyyy-MM-dd}, {result.Files} files.");
+        }
+        return result.Intact ? 0 : 1;
     }
 
     private static async Task<int> CreateUserAsync(IServiceProvider sp, CommandLine cmd, TextReader stdin, TextWriter stdout, TextWriter stderr)

@@ -1,11 +1,14 @@
 namespace SecurityConsole.Server.Hosting;
 
 /// <summary>
-/// The console's own command line: <c>migrate</c>, <c>admin create-user</c>, <c>admin create-token</c>,
+/// The console's own command line: <c>migrate</c>, <c>admin create-user</c>, <c>admin create-token</c>, <c>admin verify-pack FILE</c>,
 /// and the <c>--demo</c> switch. Everything else is passed to the host as configuration.
 /// </summary>
 public sealed record CommandLine(string? Command, IReadOnlyDictionary<string, string?> Options, string[] HostArgs)
 {
+    /// <summary>The option under which a command's one positional argument is kept (the FILE of <c>admin verify-pack FILE</c>).</summary>
+    public const string Argument = "<argument>";
+
     private static readonly string[] Flags = ["--password-stdin", "--demo"];
 
     public bool Has(string option) => Options.ContainsKey(option);
@@ -38,6 +41,10 @@ public sealed record CommandLine(string? Command, IReadOnlyDictionary<string, st
             else if (command is not null && arg.StartsWith("--", StringComparison.Ordinal) && !arg.Contains('=') && !arg.Contains(':'))
             {
                 options[arg] = i + 1 < rest.Length ? rest[++i] : null;
+            }
+            else if (command is not null && !arg.StartsWith('-') && !options.ContainsKey(Argument))
+            {
+                options[Argument] = arg;
             }
             else
             {

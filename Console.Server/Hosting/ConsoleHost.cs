@@ -1,10 +1,12 @@
 using Hangfire;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Connections;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Reports;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
 
@@ -18,6 +20,8 @@ public static class ConsoleHost
     /// </summary>
     public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct = default)
     {
+        // Built now rather than on the first request: an API endpoint missing from the authorization table stops the start.
+        _ = services.GetRequiredService<EndpointDataSource>().Endpoints;
         var settings = services.GetRequiredService<ConsoleSettings>();
         await DataExtensions.MigrateAsync(services, settings, ct);
         await UsersFeature.SeedRolesAsync(services, ct);
@@ -37,33 +41,23 @@ public static class ConsoleHost
         AuditFeature.RegisterAuditJobs(jobs);
         KeysFeature.RegisterKeyJobs(jobs);
         DetectionFeature.RegisterDetectionJobs(jobs);
+        ComplianceFeature.RegisterComplianceJobs(jobs);
+        ReportsFeature.RegisterReportJobs(jobs);
     }
 
-    /// <summary>Prints the one-time setup link when no user exists yet, once the server listens.</summary>
-    public static void PrintSetupLinkWhenStarted(WebApplication app)
+    /// <summary>Serves until stopped. An address another process holds is the operator's to fix: one sentence naming 'Urls'.</summary>
+    public static async Task RunAsync(WebApplication app)
     {
-        app.Lifetime.ApplicationStarted.Register(() =>
+        try
         {
-            using var scope = app.Services.CreateScope();
-            var setup = scope.ServiceProvider.GetRequiredService<SetupService>();
-            if (!setup.IsNeededAsync(CancellationToken.None).GetAwaiter().GetResult())
-            {
-                return;
-            }
-            var token = setup.IssueAsync(CancellationToken.None).GetAwaiter().GetResult();
-            var baseUrl = app.Services.GetRequiredService<ConsoleSettings>().PublicUrl ?? ListeningUrl(app);
-            // Written to the terminal only, never to the logging pipeline, which may be exported.
-            System.Console.WriteLine();
-            System.Console.WriteLine("  No admin exists yet. Open this one-time link within 1 hour to create the first admin:");
-            System.Console.WriteLine($"  {baseUrl}/setup?token={token}");
-            System.Console.WriteLine();
-        });
+            await app.RunAsync();
+        }
+        catch (Exception ex) when (ex is AddressInUseException || ex.InnerException is AddressInUseException)
+        {
+            throw new StartupException($"Cannot listen where setting 'Urls' says: {ex.Message}", ex);
+        }
     }
 
-    private static string ListeningUrl(WebApplication app)
-    {
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-        var url = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault() ?? "http://localhost:5080";
-        return url.Replace("://0.0.0.0", "://localhost").Replace("://[::]", "://localhost").Replace("://+", "://localhost").Replace("://*", "://localhost").TrimEnd('/');
-    }
+    /// <summary>Prints the one-time setup link (to a terminal) or how to get one, when no admin exists yet, once the server listens.</summary>
+    public static void PrintSetupLinkWhenStarted(WebApplication app) => SetupLink.PrintWhenStarted(app);
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
@@ -83,13 +84,19 @@ public static class DemoData
         {
             audit.Record(e, at);
         }
+        var complianceHistory = Compliance.ComplianceDemo.Add(db, audit, sp.GetRequiredService<Compliance.ComplianceCatalogue>(), now, random);
         // The keys' history reaches back four months and was recorded key by key: chain all of it in time order.
         audit.ChainPendingInTimeOrder();
         // Detection's demo reads the keys back from the database: save them first.
         await db.SaveChangesAsync(ct);
+        Compliance.ComplianceDemo.LinkToChain(complianceHistory);
         // Detection's demo raises alerts through the rules; seeding them is audited, so it comes after the history.
         await Detection.DetectionFeature.PrepareDetectionAsync(services, ct);
-        await Detection.DetectionDemo.SeedAsync(sp, created, ct);
+        // Hosting hands Detection the keys demo's keys as plain facts: features do not import each other.
+        var serviceKeys = await db.ApiKeys.Where(k => k.Service != null).OrderBy(k => k.CreatedAt).ToListAsync(ct);
+        await Detection.DetectionDemo.SeedAsync(sp, [.. created.Select(u => u.Email!)], [.. serviceKeys.Select(k => new Detection.DetectionDemo.DemoKey(
+            k.Id, k.Prefix, k.CreatedAt, k.RevokedAt, k.ExpiresAt, k.DisabledAt,
+            Replaced: k.Service == KeyDemoData.ReplacedService, Leaked: k.Service == KeyDemoData.LeakedService))], ct);
         audit.Record(new AuditEvent(AuditCategories.Admin, "demo.seeded", Data: new { users = created.Count }));
         await db.SaveChangesAsync(ct);
     }

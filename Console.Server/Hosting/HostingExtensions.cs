@@ -1,3 +1,5 @@
+using SecurityConsole.Server.Common;
+
 namespace SecurityConsole.Server.Hosting;
 
 public static class HostingExtensions
@@ -11,6 +13,7 @@ public static class HostingExtensions
         builder.Services.AddConsoleApiDocs();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.AddConsoleTelemetry();
+        builder.AddForwardedHeaders();
         return builder;
     }
 }

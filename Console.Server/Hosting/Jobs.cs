@@ -3,6 +3,7 @@ using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Hosting;
@@ -41,15 +42,16 @@ public static class Jobs
                     throw new InvalidOperationException($"Unknown provider {settings.Provider}.");
             }
         });
-        if (builder.Configuration.GetValue("Jobs:RunServer", true))
+        var options = builder.AddSettings<JobsOptions>("Jobs");
+        if (options.RunServer)
         {
             builder.Services.AddHangfireServer(o =>
             {
-                o.WorkerCount = builder.Configuration.GetValue("Jobs:Workers", Math.Max(2, Environment.ProcessorCount));
+                o.WorkerCount = options.Workers;
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}";
             });
         }
-        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<JobStorageHealthCheck>("jobs", tags: ["ready"], timeout: JobStorageHealthCheck.Timeout);
         return builder;
     }
 
@@ -74,17 +76,23 @@ public static class Jobs
 
 internal sealed class JobStorageHealthCheck(JobStorage storage) : IHealthCheck
 {
-    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(6);
+
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
     {
         try
         {
-            using var connection = storage.GetConnection();
-            connection.GetAllItemsFromSet("recurring-jobs");
-            return Task.FromResult(HealthCheckResult.Healthy("Job storage answers."));
+            // Hangfire's storage API is synchronous: off the request thread, so that the timeout can end the wait on a frozen server.
+            await Task.Run(() =>
+            {
+                using var connection = storage.GetConnection();
+                connection.GetAllItemsFromSet("recurring-jobs");
+            }, ct).WaitAsync(ct);
+            return HealthCheckResult.Healthy("Job storage answers.");
         }
         catch (Exception ex)
         {
-            return Task.FromResult(HealthCheckResult.Unhealthy($"Job storage unreachable ({ex.GetType().Name})."));
+            return HealthCheckResult.Unhealthy($"Job storage unreachable ({ex.GetType().Name}).");
         }
     }
 }

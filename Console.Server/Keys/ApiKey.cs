@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Keys;
 
 namespace SecurityConsole.Server.Keys;
@@ -54,6 +55,9 @@ public sealed class ApiKey
     public IReadOnlyList<string> IpAllowListEntries => (IpAllowList ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     public string DisplayKey => $"{Prefix}…{LastFour}";
+
+    /// <summary>What a security event says about this key (<see cref="ConsoleSecurityEvents"/> knows no Keys type).</summary>
+    public KeyFacts Facts() => new(Id, Prefix, Service, Environment, OwnerUserId);
 
     /// <summary>How close to expiry a key is shown as expiring.</summary>
     public static readonly TimeSpan ExpiringWithin = TimeSpan.FromDays(7);

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Keys;
 
 namespace SecurityConsole.Server.Keys;
@@ -27,15 +29,34 @@ public sealed record VerifyOptions(string? RequiredScope = null, IPAddress? Clie
 /// <summary>
 /// Verifies an API key: shape and checksum first (no I/O), then the record by SHA-256 from
 /// <see cref="KeyCache"/>, reading the database only on a miss. If the database cannot be read, a
-/// stale cached record still answers and an unknown key is denied.
+/// stale cached record still answers and any other key is denied as <see cref="KeyVerifyReasons.Unavailable"/>:
+/// fail closed, without calling it unknown (which would count towards brute-force rules).
 /// </summary>
 public sealed class ApiKeyVerifier(
     IServiceScopeFactory scopes, KeyCache cache, KeyRateLimiter limiter, KeyUsageRecorder usage, TimeProvider clock, ILogger<ApiKeyVerifier> logger,
-    Detection.ConsoleSecurityEvents? events = null)
+    ConsoleSecurityEvents events)
 {
     /// <summary>Every answer is also a security event (queued, never awaited): refusals always, uses once an hour per network.</summary>
-    public async ValueTask<KeyVerification> VerifyAsync(string key, VerifyOptions options, CancellationToken ct) =>
-        events is null ? await CheckAsync(key, options, ct) : events.Verified(key, options.ClientIp, await CheckAsync(key, options, ct));
+    public async ValueTask<KeyVerification> VerifyAsync(string key, VerifyOptions options, CancellationToken ct)
+    {
+        var result = await CheckAsync(key, options, ct);
+        if (result.Valid)
+        {
+            if (result.Key is { } used)
+            {
+                events.KeyUsed(used.Id, used.DisplayKey, options.ClientIp);
+            }
+        }
+        else if (result.Reason != KeyVerifyReasons.Unavailable)
+        {
+            // Unavailable says nothing about the key: not a refusal for the rules to count (and nowhere to store it now).
+            var reason = result.Reason ?? "unknown";
+            var shown = result.Key is { } known ? known.DisplayKey
+                : reason == KeyVerifyReasons.NotFound ? KeyFormat.DisplayPrefix(key) : null;
+            events.KeyRefused(reason, reason == KeyVerifyReasons.RateLimited, shown, options.ClientIp);
+        }
+        return result;
+    }
 
     private async ValueTask<KeyVerification> CheckAsync(string key, VerifyOptions options, CancellationToken ct)
     {
@@ -43,7 +64,11 @@ public sealed class ApiKeyVerifier(
         {
             return KeyVerification.Denied(KeyVerifyReasons.Malformed);
         }
-        var record = await FindAsync(KeyHash.Of(key), ct);
+        var (record, unavailable) = await FindAsync(KeyHash.Of(key), ct);
+        if (unavailable)
+        {
+            return new KeyVerification(false, KeyVerifyReasons.Unavailable, null, RetryAfterSeconds: DatabaseFaults.RetryAfterSeconds);
+        }
         if (record is null)
         {
             return KeyVerification.Denied(KeyVerifyReasons.NotFound);
@@ -82,11 +107,11 @@ public sealed class ApiKeyVerifier(
         return new KeyVerification(true, null, record, remaining);
     }
 
-    private async ValueTask<KeyRecord?> FindAsync(KeyHash hash, CancellationToken ct)
+    private async ValueTask<(KeyRecord? Record, bool Unavailable)> FindAsync(KeyHash hash, CancellationToken ct)
     {
         if (cache.TryGet(hash, out var cached, out var stale) && !stale)
         {
-            return cached;
+            return (cached, false);
         }
         var generation = cache.Generation;
         try
@@ -97,13 +122,13 @@ public sealed class ApiKeyVerifier(
             var found = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Hash == sha256, ct);
             var record = found is null ? null : KeyRecord.From(found);
             cache.Set(hash, record, generation);
-            return record;
+            return (record, false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The key is not in the message: only that the database could not answer.
-            logger.LogWarning(ex, "Key look-up failed; answering from {Source}", stale ? "a stale cache entry" : "nothing (denied)");
-            return stale ? cached : null;
+            logger.LogWarning(ex, "Key look-up failed; answering from {Source}", stale ? "a stale cache entry" : "nothing (denied as unavailable)");
+            return stale ? (cached, false) : (null, true);
         }
     }
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Keys;
-using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Keys;
@@ -16,78 +16,86 @@ public static class KeyEndpoints
     {
         var group = app.MapGroup($"{ApiConventions.Prefix}/keys")
             .WithTags("Keys")
-            .RequireAuthorization(Policies.SignedIn)
+            .AuthorizedByTable()
             .WithValidation();
-        var request = Permissions.Policy(Permissions.KeysRequest);
-        var approve = Permissions.Policy(Permissions.KeysApprove);
-        var readKeys = Permissions.PolicyAny(Permissions.KeysRead, Permissions.KeysWrite, Permissions.KeysRequest);
 
         group.MapGet("/scopes", async (KeyPolicyStore policies, CancellationToken ct) => TypedResults.Ok((await policies.GetAsync(ct)).Scopes))
-            .RequireAuthorization(readKeys).WithName("ListRequestableScopes")
+            .WithName("ListRequestableScopes")
             .WithSummary("The scopes a key may be requested with (the admins' catalogue), each with its risk level.");
         group.MapGet("/policy", async (KeyPolicyStore policies, CancellationToken ct) => TypedResults.Ok(await policies.GetAsync(ct)))
-            .RequireAuthorization(readKeys).WithName("GetKeyPolicy")
+            .WithName("GetKeyPolicy")
             .WithSummary("The key policy: scope catalogue, and per environment the auto-approval risk ceiling and the rotation age.");
-        group.MapPut("/policy", async (KeyPolicy body, ClaimsPrincipal user, KeyPolicyStore policies, CancellationToken ct) =>
-                TypedResults.Ok(await policies.SaveAsync(KeyCaller.From(user).UserId, body, ct)))
-            .RequireAuthorization(Permissions.Policy(Permissions.KeysWrite)).WithName("SetKeyPolicy")
-            .WithSummary("Replace the key policy (keys:write). Takes effect at once on every node; audited with before and after.");
-        group.MapPost("/requests", CreateRequest).RequireAuthorization(request).WithName("RequestKey")
+        group.MapPut("/policy", SetPolicy).WithName("SetKeyPolicy")
+            .WithSummary("Replace the key policy (keys:write, as an admin signed in with two-factor, never a key). Takes effect at once on every node; "
+                + "audited with before and after.");
+        group.MapPost("/requests", CreateRequest).WithName("RequestKey")
             .WithSummary("Request a key; approved at once when the policy allows (non-production, low-risk scopes), else pending.");
-        group.MapGet("/requests", ListRequests).RequireAuthorization(Permissions.PolicyAny(Permissions.KeysRequest, Permissions.KeysApprove))
+        group.MapGet("/requests", ListRequests)
             .WithName("ListKeyRequests").WithSummary("Key requests, newest first: all of them for approvers, one's own otherwise; status filters.");
-        group.MapGet("/requests/{id:guid}", GetRequest).RequireAuthorization(Permissions.PolicyAny(Permissions.KeysRequest, Permissions.KeysApprove))
+        group.MapGet("/requests/{id:guid}", GetRequest)
             .WithName("GetKeyRequest").WithSummary("One key request.");
         group.MapPost("/requests/{id:guid}/approve", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
                 requests.DecideAsync(KeyCaller.From(user), id, approve: true, body.Comment, ct))
-            .RequireAuthorization(approve).WithName("ApproveKeyRequest")
+            .WithName("ApproveKeyRequest")
             .WithSummary("Approve someone else's pending request: issues the key, whose secret waits for the requester to pick it up once.");
         group.MapPost("/requests/{id:guid}/reject", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
                 requests.DecideAsync(KeyCaller.From(user), id, approve: false, body.Comment, ct))
-            .RequireAuthorization(approve).WithName("RejectKeyRequest").WithSummary("Reject someone else's pending request with a comment.");
-        group.MapPost("/requests/{id:guid}/pickup", PickUpRequest).RequireAuthorization(request).WithName("PickUpRequestedKey")
+            .WithName("RejectKeyRequest").WithSummary("Reject someone else's pending request with a comment.");
+        group.MapPost("/requests/{id:guid}/pickup", PickUpRequest).WithName("PickUpRequestedKey")
             .WithSummary("The requester collects the issued key's secret, exactly once; afterwards 410 Gone.");
 
-        group.MapGet("/", ListKeys).RequireAuthorization(readKeys).WithName("ListKeys")
+        group.MapGet("/", ListKeys).WithName("ListKeys")
             .WithSummary("A page of keys with status, owner, scopes, age, last use, and the total: every key for keys:read, one's own otherwise; "
                 + "filters, sort, page and pageSize (at most 100).");
-        group.MapGet("/{id:guid}", GetKey).RequireAuthorization(readKeys).WithName("GetKey").WithSummary("One key, never its secret.");
-        group.MapGet("/{id:guid}/usage", Usage).RequireAuthorization(readKeys).WithName("GetKeyUsage")
+        group.MapGet("/{id:guid}", GetKey).WithName("GetKey").WithSummary("One key, never its secret.");
+        group.MapGet("/{id:guid}/usage", Usage).WithName("GetKeyUsage")
             .WithSummary("Uses per minute over the last hours (default 24, at most 720); recorded in batches, a few seconds behind.");
         group.MapPost("/{id:guid}/pickup", (Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
                 keys.PickUpAsync(KeyCaller.From(user), id, ct))
-            .RequireAuthorization(readKeys).WithName("PickUpKey").WithSummary("The owner collects a waiting secret (after approval or rotation), exactly once.");
+            .WithName("PickUpKey").WithSummary("The owner collects a waiting secret (after approval or rotation), exactly once.");
         group.MapPost("/{id:guid}/revoke", (Guid id, RevokeKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
                 keys.RevokeAsync(KeyCaller.From(user), id, body.Reason, ct))
-            .RequireAuthorization(readKeys).WithName("RevokeKey").WithSummary("Revoke at once, with a reason (owner or keys:write).");
+            .WithName("RevokeKey").WithSummary("Revoke at once, with a reason (owner or keys:write).");
         group.MapPost("/{id:guid}/disable", (Guid id, DisableKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
                 keys.SetDisabledAsync(KeyCaller.From(user), id, disable: true, body.Reason, ct))
-            .RequireAuthorization(readKeys).WithName("DisableKey")
+            .WithName("DisableKey")
             .WithSummary("Suspend a key with a reason (owner or keys:write): verify answers disabled until it is enabled again.");
         group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
                 keys.SetDisabledAsync(KeyCaller.From(user), id, disable: false, null, ct))
-            .RequireAuthorization(readKeys).WithName("EnableKey").WithSummary("Let a disabled key work again (owner or keys:write).");
+            .WithName("EnableKey").WithSummary("Let a disabled key work again (owner or keys:write).");
         group.MapPost("/{id:guid}/rotate", (Guid id, RotateKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
                 keys.RotateAsync(KeyCaller.From(user), id, body.GraceHours ?? RotateKeyRequest.DefaultGraceHours, self: false, ct))
-            .RequireAuthorization(readKeys).WithName("RotateKey")
+            .WithName("RotateKey")
             .WithSummary("Issue a successor (picked up once) and keep the old key valid for graceHours (default 24, 0–168).");
         group.MapPost("/self/rotate", RotateSelf).WithName("RotateCallingKey")
             .WithSummary("Called with a key: rotates that key and returns the successor's secret, once.");
         group.MapPost("/leaked", async (KeyLeakReport body, KeyManagement keys, CancellationToken ct) =>
                 TypedResults.Ok(await keys.ReportLeakedAsync(body.Key, body.Source, ct)))
-            .RequireAuthorization(Permissions.PolicyAny(Permissions.KeysWrite, Permissions.KeysVerify)).WithName("ReportLeakedKey")
+            .WithName("ReportLeakedKey")
             .WithSummary("A key found in the wild (from a secret scanner): revoked at once if it is live; audited.");
         // The hot path: services call it for every request they serve. It validates its body itself instead of through
         // the group's filter (same rules, same answer), so the request skips the endpoint-filter pipeline.
-        app.MapGroup($"{ApiConventions.Prefix}/keys").WithTags("Keys").RequireAuthorization(Policies.SignedIn)
-            .MapPost("/verify", Verify).RequireAuthorization(Permissions.Policy(Permissions.KeysVerify)).WithName("VerifyKey")
+        app.MapGroup($"{ApiConventions.Prefix}/keys").WithTags("Keys").AuthorizedByTable()
+            .MapPost("/verify", Verify).WithName("VerifyKey")
             .WithSummary("Is this key valid (for this scope, from this address)? Answers valid or a reason, with owner, scopes, expiry and remaining rate limit.");
         return app;
     }
 
-    private static Task<Results<Created<KeyRequestSummary>, ValidationProblem>> CreateRequest(
+    private static Task<Results<Created<KeyRequestSummary>, ValidationProblem, ProblemHttpResult>> CreateRequest(
         KeyRequestCreate body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
         requests.CreateAsync(KeyCaller.From(user), body, ct);
+
+    /// <summary>The policy decides what is granted without a person, so changing it is for an admin present in person (ADR 0008).</summary>
+    private static async Task<Results<Ok<KeyPolicy>, ProblemHttpResult>> SetPolicy(
+        KeyPolicy body, ClaimsPrincipal user, AdminPresence presence, KeyPolicyStore policies, CancellationToken ct)
+    {
+        var attempted = new AuditEvent(AuditCategories.Admin, "key.policy_changed", "key_policy", KeyPolicyStore.SettingName);
+        if (await presence.RefuseUnlessAsync(user, attempted, "Changing the key policy", ct) is { } refused)
+        {
+            return refused;
+        }
+        return TypedResults.Ok(await policies.SaveAsync(KeyCaller.From(user).UserId, body, ct));
+    }
 
     private static async Task<Results<Ok<List<KeyRequestSummary>>, ValidationProblem>> ListRequests(
         string? status, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct)

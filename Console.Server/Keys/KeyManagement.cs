@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 
@@ -10,7 +11,7 @@ namespace SecurityConsole.Server.Keys;
 /// <summary>Keys after issuance: list, pick up once, revoke, rotate. Each change is audited in its transaction and invalidates verification caches.</summary>
 public sealed class KeyManagement(
     ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, KeyPolicyStore policies,
-    KeyNotifier notifier, TimeProvider clock, Detection.ConsoleSecurityEvents? events = null)
+    KeyNotifier notifier, TimeProvider clock, ConsoleSecurityEvents events)
 {
     /// <summary>One page of the keys the caller may see that match; filtered, counted, sorted and paged by the database.</summary>
     public async Task<KeyPage> ListAsync(KeyCaller caller, KeyListQuery q, CancellationToken ct)
@@ -46,6 +47,10 @@ public sealed class KeyManagement(
         {
             return TypedResults.NotFound();
         }
+        if (!caller.Covers(key))
+        {
+            return await BeyondAsync(caller, key, "key.picked_up", "collect its secret", ct);
+        }
         if (key.PendingSecret is not { } sealedSecret)
         {
             return Gone();
@@ -75,7 +80,9 @@ public sealed class KeyManagement(
         }
         if (!MayChange(caller, key))
         {
-            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may revoke it.");
+            return MayChangeAsOwner(caller, key)
+                ? await BeyondAsync(caller, key, "key.revoked", "revoke it", ct)
+                : KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may revoke it.");
         }
         if (key.RevokedAt is not null)
         {
@@ -89,7 +96,7 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId }, Personal: new { reason = key.RevokedReason }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
-        events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRevoked, key);
+        events.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRevoked, key.Facts());
         if (key.OwnerUserId != caller.UserId)
         {
             await notifier.RevokedAsync(key, ct);
@@ -108,7 +115,9 @@ public sealed class KeyManagement(
         }
         if (!MayChange(caller, key))
         {
-            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may disable or enable it.");
+            return MayChangeAsOwner(caller, key)
+                ? await BeyondAsync(caller, key, disable ? "key.disabled" : "key.enabled", disable ? "disable it" : "enable it", ct)
+                : KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may disable or enable it.");
         }
         var now = clock.GetUtcNow();
         if (key.RevokedAt is not null || key.ExpiresAt <= now)
@@ -141,9 +150,12 @@ public sealed class KeyManagement(
         {
             return TypedResults.NotFound();
         }
-        if (!self && !MayChange(caller, key))
+        // Rotation makes a key: a calling key never makes one beyond its own scopes, whatever else it may do (keys:write included).
+        if (!self && (!caller.Covers(key) || !MayChange(caller, key)))
         {
-            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may rotate it.");
+            return caller.IsKey && (MayChangeAsOwner(caller, key) || caller.Can(Permissions.KeysWrite))
+                ? await BeyondAsync(caller, key, "key.rotated", "rotate it", ct)
+                : KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may rotate it.");
         }
         var now = clock.GetUtcNow();
         if (key.StatusAt(now) is KeyStatuses.Revoked or KeyStatuses.Expired)
@@ -169,7 +181,7 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, successorId = successor.Id, successor = successor.DisplayKey, graceHours, key.ExpiresAt, self }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
-        events?.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRotated, key);
+        events.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRotated, key.Facts());
         if (!self && key.OwnerUserId != caller.UserId)
         {
             // The owner rotating their own key sees the successor on screen; someone else's rotation is news to them.
@@ -210,7 +222,7 @@ public sealed class KeyManagement(
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId, outcome, source }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
-        await (events?.LeakReportedAsync(key, outcome, source, ct) ?? Task.CompletedTask);
+        await events.LeakReportedAsync(key.Facts(), outcome, source, ct);
         if (outcome == "revoked")
         {
             await notifier.RevokedAsync(key, ct);
@@ -227,7 +239,23 @@ public sealed class KeyManagement(
     private static bool MaySee(KeyCaller caller, ApiKey key) =>
         key.OwnerUserId == caller.UserId || caller.Can(Permissions.KeysRead) || caller.Can(Permissions.KeysWrite);
 
-    private static bool MayChange(KeyCaller caller, ApiKey key) => key.OwnerUserId == caller.UserId || caller.Can(Permissions.KeysWrite);
+    /// <summary>The owner (a key only on keys it covers) or keys:write.</summary>
+    private static bool MayChange(KeyCaller caller, ApiKey key) => (key.OwnerUserId == caller.UserId && caller.Covers(key)) || caller.Can(Permissions.KeysWrite);
+
+    /// <summary>A key of the same owner that would be allowed if its scopes were within the caller's.</summary>
+    private static bool MayChangeAsOwner(KeyCaller caller, ApiKey key) => caller.IsKey && key.OwnerUserId == caller.UserId;
+
+    /// <summary>A key reaching for a sibling wider than itself: refused, and the attempt is kept in the audit trail.</summary>
+    private async Task<ProblemHttpResult> BeyondAsync(KeyCaller caller, ApiKey key, string action, string verb, CancellationToken ct)
+    {
+        var beyond = Grants.Beyond(caller.Granted, key.ScopeList);
+        audit.Record(new AuditEvent(AuditCategories.Key, action, "api_key", key.Id.ToString(), AuditOutcomes.Denied,
+            Data: new { key = key.DisplayKey, reason = "beyond_caller_scopes", beyond }));
+        await db.SaveChangesAsync(ct);
+        return KeyProblems.Problem(StatusCodes.Status403Forbidden, "This key cannot act on a wider key",
+            $"A key acts for its owner only on keys whose scopes are within its own; this key has {string.Join(", ", beyond)} beyond the calling key's, "
+            + $"so the calling key may not {verb}. Its owner can, signed in.");
+    }
 
     private static ProblemHttpResult Gone() => KeyProblems.Problem(StatusCodes.Status410Gone, "The secret was already picked up",
         "A key's secret is handed out exactly once. If it was lost, rotate or revoke the key.");

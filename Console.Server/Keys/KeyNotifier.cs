@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
-using SecurityConsole.Server.Detection;
-using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Server.Realtime;
 using SecurityConsole.Shared.Keys;
+using SecurityConsole.Shared.Realtime;
 
 namespace SecurityConsole.Server.Keys;
 
@@ -10,10 +10,10 @@ namespace SecurityConsole.Server.Keys;
 /// Redis backplane). Called after the change is committed; a notice that cannot be sent is logged and lost, never
 /// a failed change: the lists in the app show the same state on the next look.
 /// </summary>
-public sealed class KeyNotifier(IHubContext<AlertsHub> hub, TimeProvider clock, ILogger<KeyNotifier> logger)
+public sealed class KeyNotifier(IHubContext<ConsoleHub, IConsoleClient> hub, TimeProvider clock, ILogger<KeyNotifier> logger)
 {
     public Task RequestPendingAsync(KeyRequest request, CancellationToken ct) =>
-        SendAsync(hub.Clients.Group(AlertsHub.KeyApprovers), new KeyNotice(KeyNoticeKinds.RequestPending, request.Id, null,
+        SendAsync(hub.Clients.Group(ConsoleHub.KeyApprovers), new KeyNotice(KeyNoticeKinds.RequestPending, request.Id, null,
             "A key request waits for approval",
             $"{request.Service} ({request.Environment}) with {string.Join(", ", request.ScopeList)}.", clock.GetUtcNow()), ct);
 
@@ -41,11 +41,13 @@ public sealed class KeyNotifier(IHubContext<AlertsHub> hub, TimeProvider clock, 
         SendAsync(hub.Clients.User(key.OwnerUserId), new KeyNotice(KeyNoticeKinds.KeyRevoked, null, key.Id,
             $"Your key {key.DisplayKey} was revoked", key.RevokedReason ?? "", clock.GetUtcNow()), ct);
 
-    private async Task SendAsync(IClientProxy clients, KeyNotice notice, CancellationToken ct)
+    private async Task SendAsync(IConsoleClient clients, KeyNotice notice, CancellationToken ct)
     {
         try
         {
-            await clients.SendAsync(HubMethods.KeyNotice, notice, ct);
+            // The typed proxy takes no token: a send only hands the message to this node's connections or the backplane.
+            ct.ThrowIfCancellationRequested();
+            await clients.KeyNotice(notice);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
@@ -12,9 +13,11 @@ namespace SecurityConsole.Server.Keys;
 
 /// <summary>Key requests: create (with the policy's verdict), approve (which issues), reject; each audited in the same transaction.</summary>
 public sealed class KeyRequests(
-    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, KeyPolicyStore policies, KeyNotifier notifier, TimeProvider clock)
+    ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, KeyPolicyStore policies, KeyNotifier notifier,
+    AdminPresence presence, TimeProvider clock)
 {
-    public async Task<Results<Created<KeyRequestSummary>, ValidationProblem>> CreateAsync(KeyCaller caller, KeyRequestCreate body, CancellationToken ct)
+    public async Task<Results<Created<KeyRequestSummary>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        KeyCaller caller, KeyRequestCreate body, CancellationToken ct)
     {
         var policy = await policies.GetAsync(ct);
         var v = new Validator();
@@ -25,6 +28,16 @@ public sealed class KeyRequests(
         if (!v.IsValid)
         {
             return ProblemHandlingExtensions.Invalid(v);
+        }
+        // Nobody asks for what they could not hold: no approver, and no policy, can then grant it to them.
+        if (Grants.Beyond(caller.Grantable, body.Scopes) is { Count: > 0 } beyond)
+        {
+            audit.Record(new AuditEvent(AuditCategories.Key, "key.requested", "api_key_request", null, AuditOutcomes.Denied,
+                Data: new { body.Environment, scopes = body.Scopes, reason = "beyond_requester", beyond }));
+            await db.SaveChangesAsync(ct);
+            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "You cannot request scopes you could not hold",
+                $"A key request may ask only for what its requester may be granted: {Grants.DescribeGrantable(caller.IsKey)}. "
+                + $"Beyond that here: {string.Join(", ", beyond)}. Ask someone who holds them to request the key.");
         }
         var request = new KeyRequest
         {
@@ -45,7 +58,8 @@ public sealed class KeyRequests(
         audit.Record(new AuditEvent(AuditCategories.Key, "key.requested", "api_key_request", request.Id.ToString(),
             Data: new { request.Service, request.Environment, scopes = request.ScopeList, request.LifetimeDays, request.RateLimitPerMinute, ipAllowList = request.IpAllowListEntries },
             Personal: new { reason = request.Reason }));
-        if (policy.AutoApproves(request.Environment, request.ScopeList))
+        // users:manage is granted by an admin with two-factor, whatever the policy's ceiling says.
+        if (!Grants.NeedsAdmin(request.ScopeList) && policy.AutoApproves(request.Environment, request.ScopeList))
         {
             request.AutoApproved = true;
             var ceiling = policy.For(request.Environment).AutoApproveUpTo;
@@ -81,6 +95,10 @@ public sealed class KeyRequests(
         }
         if (approve)
         {
+            if (await RefuseApprovalAsync(caller, request, ct) is { } refused)
+            {
+                return refused;
+            }
             Approve(request, caller.UserId, comment);
         }
         else
@@ -123,6 +141,24 @@ public sealed class KeyRequests(
         var mayReadAll = caller.Can(Permissions.KeysApprove);
         var query = db.KeyRequests.AsNoTracking().Where(r => r.Id == id && (mayReadAll || r.RequesterUserId == caller.UserId));
         return (await SummariesAsync(query, ct)).SingleOrDefault();
+    }
+
+    /// <summary>An approver passes on only what they hold; users:manage only an admin signed in with two-factor. Rejecting grants nothing.</summary>
+    private async Task<ProblemHttpResult?> RefuseApprovalAsync(KeyCaller caller, KeyRequest request, CancellationToken ct)
+    {
+        var attempted = new AuditEvent(AuditCategories.Key, "key.request_approved", "api_key_request", request.Id.ToString(),
+            Data: new { requester = request.RequesterUserId, scopes = request.ScopeList });
+        if (Grants.Beyond(caller.Grantable, request.ScopeList) is { Count: > 0 } beyond)
+        {
+            audit.Record(attempted with { Outcome = AuditOutcomes.Denied, Data = new { reason = "beyond_approver", beyond } });
+            await db.SaveChangesAsync(ct);
+            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "You cannot approve scopes you do not hold",
+                $"An approval passes on only what the approver may grant: {Grants.DescribeGrantable(caller.IsKey)}. "
+                + $"This request also asks for {string.Join(", ", beyond)}; leave it to an approver who holds them.");
+        }
+        return Grants.NeedsAdmin(request.ScopeList)
+            ? await presence.RefuseUnlessAsync(caller.UserId, caller.IsKey, caller.Granted, attempted, "Approving a key with users:manage", ct)
+            : null;
     }
 
     private void Approve(KeyRequest request, string? decidedBy, string? comment)

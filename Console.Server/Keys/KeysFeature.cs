@@ -1,6 +1,5 @@
 using Hangfire;
-using SecurityConsole.Server.Hosting;
-using SecurityConsole.Server.Setup;
+using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Keys;
 
@@ -10,6 +9,9 @@ public static class KeysFeature
     {
         var services = builder.Services;
         services.AddScoped<ApiKeyIssuer>();
+        // Public reads for other features (their doors): compliance checks and report data.
+        services.AddScoped<KeyComplianceFacts>();
+        services.AddScoped<KeyReportQueries>();
         services.AddScoped<KeyRequests>();
         services.AddScoped<KeyManagement>();
         services.AddScoped<KeyPolicyStore>();
@@ -32,7 +34,6 @@ public static class KeysFeature
         services.AddHostedService(sp => sp.GetRequiredService<KeyUsageFlusher>());
         services.AddSingleton<KeyUsageFlusher>();
         services.AddScoped<KeyRotationPolicyJob>();
-        services.AddScoped<CleanupJob>();
         return builder;
     }
 

@@ -20,6 +20,7 @@ public sealed class ApiKeyAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private int? _retryAfterSeconds;
+    private bool _unavailable;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -30,9 +31,10 @@ public sealed class ApiKeyAuthenticationHandler(
         }
         // Each request a key makes takes a token from its bucket (authentication runs once per request).
         var result = await verifier.VerifyAsync(key, new VerifyOptions(ClientIp: Context.Connection.RemoteIpAddress), Context.RequestAborted);
-        if (result is { Valid: false, Reason: KeyVerifyReasons.RateLimited })
+        if (result is { Valid: false, Reason: KeyVerifyReasons.RateLimited or KeyVerifyReasons.Unavailable })
         {
             _retryAfterSeconds = result.RetryAfterSeconds ?? 1;
+            _unavailable = result.Reason == KeyVerifyReasons.Unavailable;
         }
         if (!result.Valid)
         {
@@ -50,21 +52,36 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
-    /// <summary>A key over its rate limit is answered 429 with Retry-After, not 401: the key is fine, it has to wait.</summary>
+    /// <summary>
+    /// A key over its rate limit is answered 429 with Retry-After, not 401: the key is fine, it has to wait. A key
+    /// that could not be looked up (the database is unavailable) is answered 503 with Retry-After: not let in, and not
+    /// told it is bad either.
+    /// </summary>
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         if (_retryAfterSeconds is not { } seconds)
         {
+            // RFC 6750: a bearer token that was sent and refused is an invalid token, whatever the reason (not told).
+            Response.Headers.WWWAuthenticate = $"{Challenge}, error=\"invalid_token\"";
             await base.HandleChallengeAsync(properties);
             return;
         }
-        Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        var status = _unavailable ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status429TooManyRequests;
+        Response.StatusCode = status;
         Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await Results.Problem(
-            title: "This key is over its rate limit",
-            detail: $"The key may make a limited number of requests per minute. Try again in {seconds} s.",
-            statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(Context);
+        await (_unavailable
+            ? Results.Problem(
+                title: "The key could not be checked",
+                detail: $"The console's database is unavailable, so the key could not be looked up. Try again in {seconds} s.",
+                statusCode: status)
+            : Results.Problem(
+                title: "This key is over its rate limit",
+                detail: $"The key may make a limited number of requests per minute. Try again in {seconds} s.",
+                statusCode: status)).ExecuteAsync(Context);
     }
+
+    /// <summary>The WWW-Authenticate challenge of an API 401: the API takes an API key as a bearer token.</summary>
+    internal const string Challenge = "Bearer realm=\"Security Console\"";
 
     /// <summary>Whether the request carries a bearer token, without copying it out.</summary>
     internal static bool HasBearerToken(HttpRequest request) =>

@@ -23,6 +23,22 @@ public sealed class PermissionHandler : AuthorizationHandler<PermissionRequireme
     }
 }
 
+/// <summary>Met when the caller is of an accepted kind: a person's session, or an API key (<see cref="ConsoleClaims.ApiKeyId"/>).</summary>
+public sealed record CallerKindRequirement(CallerKinds Accepted) : IAuthorizationRequirement;
+
+public sealed class CallerKindHandler : AuthorizationHandler<CallerKindRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, CallerKindRequirement requirement)
+    {
+        var kind = context.User.HasClaim(c => c.Type == ConsoleClaims.ApiKeyId) ? CallerKinds.Key : CallerKinds.Person;
+        if ((requirement.Accepted & kind) != 0)
+        {
+            context.Succeed(requirement);
+        }
+        return Task.CompletedTask;
+    }
+}
+
 /// <summary>Builds "perm:{name}" policies on demand, so any endpoint can say <c>RequireAuthorization(Permissions.Policy(x))</c>.</summary>
 public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> options) : DefaultAuthorizationPolicyProvider(options)
 {
@@ -47,6 +63,13 @@ public sealed class PermissionPolicyProvider(IOptions<AuthorizationOptions> opti
             return new AuthorizationPolicyBuilder()
                 .RequireAuthenticatedUser()
                 .AddRequirements(new PermissionRequirement(permissions))
+                .Build();
+        }
+        if (policyName == ApiAuthorizationConvention.PeopleOnlyPolicy)
+        {
+            return new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .AddRequirements(new CallerKindRequirement(CallerKinds.Person))
                 .Build();
         }
         return await base.GetPolicyAsync(policyName);

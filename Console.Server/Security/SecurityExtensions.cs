@@ -2,6 +2,8 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Components.Account;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Hosting;
@@ -19,9 +21,11 @@ public static class SecurityExtensions
     public static WebApplicationBuilder AddConsoleSecurity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        var sessions = builder.AddSettings<SessionSettings>("Sessions");
         services.AddHttpContextAccessor();
         services.AddScoped<HttpActorAccessor>();
         services.AddScoped<IActorAccessor>(sp => sp.GetRequiredService<HttpActorAccessor>());
+        services.AddScoped<AdminPresence>();
 
         services.AddAuthentication(o =>
             {
@@ -43,7 +47,7 @@ public static class SecurityExtensions
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.LoginPath = "/Account/Login";
             o.AccessDeniedPath = "/Account/AccessDenied";
-            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.ExpireTimeSpan = TimeSpan.FromMinutes(sessions.IdleMinutes);
             o.SlidingExpiration = true;
             // The API answers 401/403; only pages redirect to the sign-in form.
             o.Events.OnRedirectToLogin = ctx => ApiAware(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
@@ -64,17 +68,20 @@ public static class SecurityExtensions
                 o.Password.RequireUppercase = false;
                 o.Password.RequireLowercase = false;
                 o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.MaxFailedAccessAttempts = sessions.MaxFailedAttempts;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(sessions.LockoutMinutes);
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<ConsoleDbContext>()
             .AddSignInManager()
             .AddClaimsPrincipalFactory<ConsoleClaimsPrincipalFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddAccountProtection();
 
         services.AddSingleton<IAuthorizationPolicyProvider, PermissionPolicyProvider>();
         services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        services.AddSingleton<IAuthorizationHandler, CallerKindHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ConsoleAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             // Policies name no scheme: the default scheme (cookie or API key, ConsoleScheme) is what authenticates.
             .AddPolicy(Policies.SignedIn, p => p.RequireAuthenticatedUser())
@@ -116,6 +123,11 @@ public static class SecurityExtensions
         if (IsApiOrHub(context.Request))
         {
             context.Response.StatusCode = status;
+            if (status == StatusCodes.Status401Unauthorized)
+            {
+                // RFC 9110: a 401 names how to authenticate. A service (the API's other caller) brings an API key as a bearer token.
+                context.Response.Headers.WWWAuthenticate = ApiKeyAuthenticationHandler.Challenge;
+            }
         }
         else
         {

@@ -7,6 +7,7 @@ using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Security;
+using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Setup;
 
@@ -70,7 +71,7 @@ public sealed class SetupService(
             var stored = await db.SetupTokens.FirstOrDefaultAsync(t => t.TokenHash == hash, ct);
             if (stored is null || stored.UsedAt is not null || stored.ExpiresAt <= now || await AdminExistsAsync(ct))
             {
-                return SetupResult.Fail("This setup link is no longer valid. Restart the console to print a new one.");
+                return SetupResult.Fail("This setup link is no longer valid. Run admin setup-link on the console's machine for a new one.");
             }
             // Spend the token first: a concurrent second use now conflicts on the same row.
             var spent = await db.SetupTokens
@@ -79,6 +80,10 @@ public sealed class SetupService(
             if (spent != 1)
             {
                 return SetupResult.Fail("This setup link has already been used.");
+            }
+            if (!new Validator().Email("email", email).IsValid)
+            {
+                return SetupResult.Fail("Enter an email address such as name@example.com.");
             }
             var user = new ConsoleUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now, LastSignInAt = now };
             var created = await users.CreateAsync(user, password);

@@ -1,10 +1,11 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Shared.Security;
@@ -19,18 +20,25 @@ public sealed class UserAdmin(
     UserManager<ConsoleUser> users,
     AuditTrail audit,
     IActorAccessor actors,
+    AdminPresence presence,
     TimeProvider clock)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(3);
 
-    public async Task<Results<Created<InvitationCreated>, ValidationProblem>> InviteAsync(
-        InviteUserRequest request, string baseUrl, CancellationToken ct)
+    public async Task<Results<Created<InvitationCreated>, ValidationProblem, ProblemHttpResult>> InviteAsync(
+        ClaimsPrincipal caller, InviteUserRequest request, string baseUrl, CancellationToken ct)
     {
         var email = request.Email.Trim();
         var normalized = users.NormalizeEmail(email);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct))
         {
             return Invalid("email", "A user with this email address already exists.");
+        }
+        // Whoever holds the link becomes a person with these roles: inviting is granting.
+        var attempted = new AuditEvent(AuditCategories.Admin, "user.invited", "invitation", null, Data: new { email, roles = request.Roles });
+        if (await RefuseGrantAsync(caller, [.. request.Roles.Distinct()], attempted, ct) is { } refused)
+        {
+            return refused;
         }
         var now = clock.GetUtcNow();
         var token = SetupService.Base64Url(RandomNumberGenerator.GetBytes(32));
@@ -72,7 +80,8 @@ public sealed class UserAdmin(
         return TypedResults.NoContent();
     }
 
-    public async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem>> SetRolesAsync(string id, IReadOnlyList<string> roles, CancellationToken ct)
+    public async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
+        ClaimsPrincipal caller, string id, IReadOnlyList<string> roles, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(id);
         if (user is null)
@@ -81,11 +90,17 @@ public sealed class UserAdmin(
         }
         var current = await users.GetRolesAsync(user);
         var wanted = roles.Distinct().ToList();
-        if (current.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin) && await CountAdminsAsync(ct) <= 1)
+        var attempted = new AuditEvent(AuditCategories.Admin, "user.roles_changed", "user", user.Id, Data: new { email = user.Email, wanted });
+        if (await RefuseGrantAsync(caller, [.. wanted.Except(current)], attempted, ct) is { } refused)
         {
-            return Invalid("roles", "This is the last admin; make someone else an admin first.");
+            return refused;
         }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (current.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin) && await IsLastActiveAdminAsync(user, ct))
+        {
+            return Invalid("roles", "This is the last admin who can sign in; make someone else an admin (or unlock one) first.");
+        }
+        // A caller's transaction is joined, not nested: an access review records its decision with the change it makes.
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var removed = current.Except(wanted).ToList();
         var added = wanted.Except(current).ToList();
         Check(await users.RemoveFromRolesAsync(user, removed));
@@ -95,7 +110,10 @@ public sealed class UserAdmin(
         audit.Record(new AuditEvent(AuditCategories.Admin, "user.roles_changed", "user", user.Id,
             Data: new { email = user.Email, added, removed }));
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
         return TypedResults.Ok(await SummaryAsync(user));
     }
 
@@ -109,6 +127,11 @@ public sealed class UserAdmin(
         if (locked && user.Id == actors.Current.Id)
         {
             return Invalid("id", "You cannot lock yourself out.");
+        }
+        // Nobody could then grant Admin again (or unlock anyone) short of the command line on the server.
+        if (locked && await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(user, ct))
+        {
+            return Invalid("id", "This is the last admin who can sign in; make someone else an admin first.");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         Check(await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null));
@@ -140,8 +163,37 @@ public sealed class UserAdmin(
         return result;
     }
 
-    private async Task<int> CountAdminsAsync(CancellationToken ct) =>
-        await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id where r.Name == Roles.Admin select ur.UserId).CountAsync(ct);
+    /// <summary>
+    /// A role is granted only by a caller who holds every permission it grants (a key: its scopes), Admin only by an
+    /// admin signed in with two-factor (ADR 0008). Taking roles away grants nothing and is not checked here.
+    /// </summary>
+    private async Task<ProblemHttpResult?> RefuseGrantAsync(ClaimsPrincipal caller, IReadOnlyList<string> added, AuditEvent attempted, CancellationToken ct)
+    {
+        var granted = Roles.PermissionsOf(added);
+        if (Grants.Beyond(caller.GrantedPermissions(), granted) is { Count: > 0 } beyond)
+        {
+            audit.Record(attempted with { Outcome = AuditOutcomes.Denied, Data = new { reason = "beyond_granter", roles = added, beyond } });
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Problem(title: "You cannot grant permissions you do not hold", statusCode: StatusCodes.Status403Forbidden,
+                detail: $"The roles {string.Join(", ", added)} grant {string.Join(", ", beyond)}, which "
+                    + (caller.IsKey() ? "this key's scopes do not include." : "you do not hold."));
+        }
+        return added.Contains(Roles.Admin) || Grants.NeedsAdmin(granted)
+            ? await presence.RefuseUnlessAsync(caller, attempted, "Granting the Admin role", ct)
+            : null;
+    }
+
+    /// <summary>Whether <paramref name="user"/> is the only admin left who can sign in (locked-out admins do not count).</summary>
+    private async Task<bool> IsLastActiveAdminAsync(ConsoleUser user, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var others = await (from ur in db.UserRoles
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            join u in db.Users on ur.UserId equals u.Id
+                            where r.Name == Roles.Admin && u.Id != user.Id && (u.LockoutEnd == null || u.LockoutEnd <= now)
+                            select u.Id).AnyAsync(ct);
+        return !others;
+    }
 
     private async Task<UserSummary> SummaryAsync(ConsoleUser user) => new(
         user.Id, user.Email ?? "", [.. (await users.GetRolesAsync(user)).Order()], user.TwoFactorEnabled,

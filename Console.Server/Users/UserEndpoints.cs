@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Security;
@@ -17,19 +17,20 @@ public static class UserEndpoints
     public static IEndpointRouteBuilder MapUsers(this IEndpointRouteBuilder app)
     {
         app.MapGet($"{ApiConventions.Prefix}/me", GetMe)
-            .RequireAuthorization(Policies.SignedIn)
+            .AuthorizedByTable()
             .WithTags("Users").WithName("GetCurrentUser").WithSummary("Who the caller is and what they may do.");
 
         var group = app.MapGroup($"{ApiConventions.Prefix}/users")
             .WithTags("Users")
-            .RequireAuthorization(Permissions.Policy(Permissions.UsersManage))
+            .AuthorizedByTable()
             .WithValidation();
 
         group.MapGet("/", ListUsers).WithName("ListUsers").WithSummary("Every user with roles and sign-in state.");
         group.MapGet("/roles", () => TypedResults.Ok(RoleCatalog.Describe())).WithName("ListRoles").WithSummary("Roles and the permissions each grants.");
-        group.MapPut("/{id}/roles", SetRoles).WithName("SetUserRoles").WithSummary("Replace a user's roles.");
+        group.MapPut("/{id}/roles", SetRoles).WithName("SetUserRoles")
+            .WithSummary("Replace a user's roles. Adding a role needs every permission it grants; Admin needs an admin signed in with two-factor.");
         group.MapPost("/{id}/lock", (string id, UserAdmin admin, CancellationToken ct) => admin.SetLockAsync(id, true, ct))
-            .WithName("LockUser").WithSummary("Lock a user out until unlocked.");
+            .WithName("LockUser").WithSummary("Lock a user out until unlocked; never the last admin who can sign in.");
         group.MapPost("/{id}/unlock", (string id, UserAdmin admin, CancellationToken ct) => admin.SetLockAsync(id, false, ct))
             .WithName("UnlockUser").WithSummary("Unlock a user.");
         group.MapGet("/invitations", ListInvitations).WithName("ListInvitations").WithSummary("Open invitations.");
@@ -68,8 +69,9 @@ public static class UserEndpoints
             u.CreatedAt, u.LastSignInAt)).ToList());
     }
 
-    private static Task<Results<Ok<UserSummary>, NotFound, ValidationProblem>> SetRoles(
-        string id, SetRolesRequest request, UserAdmin admin, CancellationToken ct) => admin.SetRolesAsync(id, request.Roles, ct);
+    private static Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> SetRoles(
+        string id, SetRolesRequest request, ClaimsPrincipal caller, UserAdmin admin, CancellationToken ct) =>
+        admin.SetRolesAsync(caller, id, request.Roles, ct);
 
     private static async Task<Ok<List<InvitationSummary>>> ListInvitations(ConsoleDbContext db, TimeProvider clock, CancellationToken ct)
     {
@@ -83,7 +85,7 @@ public static class UserEndpoints
             i.Id.ToString(), i.Email, i.RoleList, inviters.GetValueOrDefault(i.InvitedByUserId, "unknown"), i.CreatedAt, i.ExpiresAt)).ToList());
     }
 
-    private static Task<Results<Created<InvitationCreated>, ValidationProblem>> Invite(
+    private static Task<Results<Created<InvitationCreated>, ValidationProblem, ProblemHttpResult>> Invite(
         InviteUserRequest request, UserAdmin admin, HttpContext http, CancellationToken ct) =>
-        admin.InviteAsync(request, PublicUrl.For(http), ct);
+        admin.InviteAsync(http.User, request, PublicUrl.For(http), ct);
 }

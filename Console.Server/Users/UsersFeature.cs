@@ -9,8 +9,13 @@ public static class UsersFeature
     public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<UserAdmin>();
+        // Public reads for other features (their doors): compliance checks and report data.
+        builder.Services.AddScoped<UserFacts>();
+        builder.Services.AddScoped<UserReportQueries>();
         builder.Services.AddScoped<InvitationAcceptance>();
         builder.Services.AddScoped<SetupService>();
+        // Setup's hourly clean-up of expired setup tokens and invitations (Setup has no feature file of its own yet).
+        builder.Services.AddScoped<CleanupJob>();
         return builder;
     }
 

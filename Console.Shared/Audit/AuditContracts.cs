@@ -5,7 +5,9 @@ namespace SecurityConsole.Shared.Audit;
 /// <summary>
 /// One audit entry as the API shows it. Personal data sits apart from <see cref="Data"/>: masked
 /// unless the caller asked to reveal it (needs pii:read; the reveal is itself audited), or
-/// "[erased]" once the data subject's key has been destroyed.
+/// "[erased]" once the data subject's key has been destroyed. <see cref="ActorName"/> and <see cref="TargetName"/> say who
+/// and what as a reader knows them (a person's e-mail, a key's prefix, name and service); a person's is masked, with a
+/// stable pseudonymous tag, for a caller without pii:read.
 /// </summary>
 public sealed record AuditEntryView(
     long Sequence,
@@ -24,7 +26,9 @@ public sealed record AuditEntryView(
     PersonalDataState PersonalState,
     string? Subject,
     string Hash,
-    string PrevHash);
+    string PrevHash,
+    string? ActorName = null,
+    string? TargetName = null);
 
 public enum PersonalDataState
 {
@@ -124,10 +128,7 @@ public sealed record ErasureRequest(string? UserId, string? Email, string Reason
         {
             v.Email("email", Email);
         }
-        if (UserId is { Length: > 450 })
-        {
-            v.Add("userId", "Must be at most 450 characters.");
-        }
+        v.Optional("userId", UserId, 450);
         v.Required("reason", Reason, 500);
     }
 }

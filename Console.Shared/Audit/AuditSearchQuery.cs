@@ -65,6 +65,11 @@ public sealed record AuditSearchQuery(
             {
                 v.Add(name, $"Must be at most {max} characters.");
             }
+            else
+            {
+                // PostgreSQL refuses NUL in a query parameter (a 500, found by fuzz/corpus/audit-query); no filter needs one.
+                v.Text(name, s);
+            }
             return string.IsNullOrEmpty(s) ? null : s;
         }
         var limit = DefaultLimit;

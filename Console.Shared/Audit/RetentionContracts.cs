@@ -18,22 +18,16 @@ public static class AuditCategoryNames
 public sealed record RetentionFloor(string Framework, string Requirement, int Days, IReadOnlyList<string> Categories);
 
 /// <summary>
-/// The floors, as data. The compliance frameworks feature will later supply these from its framework
-/// files (and only for enabled frameworks); until then every framework here counts.
+/// Reading a set of floors. The floors themselves come from the enabled compliance frameworks' files (the server's
+/// Compliance feature supplies them to the Audit feature); this only picks out those of a category.
 /// </summary>
 public static class RetentionFloors
 {
-    public static IReadOnlyList<RetentionFloor> All { get; } =
-    [
-        new("PCI DSS v4.0.1", "10.5.1: keep audit log history for at least 12 months", 365, AuditCategoryNames.All),
-        new("HIPAA", "164.316(b)(2)(i): keep required documentation for 6 years", 2190, [AuditCategoryNames.Admin, AuditCategoryNames.Audit]),
-    ];
-
-    public static IReadOnlyList<RetentionFloor> For(string category) =>
-        [.. All.Where(f => f.Categories.Contains(category, StringComparer.Ordinal))];
+    public static IReadOnlyList<RetentionFloor> For(IEnumerable<RetentionFloor> floors, string category) =>
+        [.. floors.Where(f => f.Categories.Contains(category, StringComparer.Ordinal))];
 
     /// <summary>The longest floor that applies to the category, or 0.</summary>
-    public static int FloorDays(string category) => For(category).Select(f => f.Days).DefaultIfEmpty(0).Max();
+    public static int FloorDays(IEnumerable<RetentionFloor> floors, string category) => For(floors, category).Select(f => f.Days).DefaultIfEmpty(0).Max();
 }
 
 public sealed record RetentionFloorView(string Framework, string Requirement, int Days);
@@ -64,11 +58,10 @@ public sealed record SetRetentionRequest(IReadOnlyList<RetentionSetting> Categor
                 v.Add($"{field}.category", $"Must be one of: {string.Join(", ", AuditCategoryNames.All)}.");
                 continue;
             }
-            var floor = RetentionFloors.FloorDays(c.Category);
-            if (c.Days < floor)
+            // The floors of the enabled frameworks are checked by the server, which knows which are enabled.
+            if (c.Days < 1)
             {
-                var by = string.Join(", ", RetentionFloors.For(c.Category).Where(f => f.Days > c.Days).Select(f => $"{f.Framework} ({f.Days} days)"));
-                v.Add($"{field}.days", $"'{c.Category}' must be kept at least {floor} days: required by {by}.");
+                v.Add($"{field}.days", "Must be at least 1 day.");
             }
             else if (c.Days > MaxDays)
             {

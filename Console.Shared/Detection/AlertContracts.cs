@@ -44,7 +44,14 @@ public static class EntityKinds
     public const string Ip = "ip";
     public const string Service = "service";
 
+    /// <summary>A compliance control: alerts the console raises about its own state (never a rule's grouping).</summary>
+    public const string Control = "control";
+
+    /// <summary>What detection rules group events by.</summary>
     public static IReadOnlyList<string> All { get; } = [Key, User, Ip, Service];
+
+    /// <summary>What an alert can be about: the rules' kinds and compliance controls.</summary>
+    public static IReadOnlyList<string> OfAlerts { get; } = [Key, User, Ip, Service, Control];
 }
 
 /// <summary>
@@ -104,7 +111,10 @@ public sealed record AlertPage(IReadOnlyList<AlertView> Items, long? NextBefore,
 /// </summary>
 public sealed record AlertChanges(IReadOnlyList<AlertView> Items, string Cursor, bool HasMore);
 
-public sealed record AlertAssignRequest(string? AssigneeUserId);
+public sealed record AlertAssignRequest(string? AssigneeUserId) : IValidatable
+{
+    public void Validate(Validator v) => v.Optional("assigneeUserId", AssigneeUserId, 450);
+}
 
 /// <summary>Acknowledge, resolve, mark false positive or reopen, with an optional comment (required for a false positive).</summary>
 public sealed record AlertActionRequest(string? Comment = null) : IValidatable
@@ -113,10 +123,7 @@ public sealed record AlertActionRequest(string? Comment = null) : IValidatable
 
     public void Validate(Validator v)
     {
-        if (Comment is { Length: > MaxLength })
-        {
-            v.Add("comment", $"Must be at most {MaxLength} characters.");
-        }
+        v.Optional("comment", Comment, MaxLength, TextKind.MultiLine);
     }
 }
 
@@ -124,7 +131,7 @@ public sealed record AlertNoteRequest(string Text) : IValidatable
 {
     public const int MaxLength = 4000;
 
-    public void Validate(Validator v) => v.Required("text", Text, MaxLength);
+    public void Validate(Validator v) => v.Required("text", Text, MaxLength, TextKind.MultiLine);
 }
 
 public sealed record SeverityCount(string Severity, int Count);
@@ -139,7 +146,7 @@ public sealed record DetectionSummary(
     IReadOnlyList<MinuteCount> EventsPerMinute,
     IReadOnlyList<AlertView> Newest);
 
-/// <summary>The payload of <c>statsChanged</c> on the alerts hub, sent every few seconds while something changes.</summary>
+/// <summary>The payload of <c>StatsChanged</c> on the alerts hub, sent every few seconds while something changes.</summary>
 public sealed record DetectionStats(IReadOnlyList<SeverityCount> OpenBySeverity, int OpenTotal, int EventsLastMinute, DateTimeOffset At);
 
 /// <summary>Someone alerts can be assigned to.</summary>

@@ -49,7 +49,7 @@ public static class SecurityEventLimits
     public static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>Lower-case dotted names: <c>auth.login_failed</c>, <c>payments.refund</c>.</summary>
-    public const string TypePattern = "^[a-z][a-z0-9_.:-]{0,63}$";
+    public const string TypePattern = @"^[a-z][a-z0-9_.:-]{0,63}\z";
 }
 
 /// <summary>

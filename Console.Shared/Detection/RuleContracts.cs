@@ -82,10 +82,7 @@ public sealed record DetectionRuleUpdate(
         {
             v.Required("name", Name, RuleLimits.MaxNameLength);
         }
-        if (Description is { Length: > RuleLimits.MaxDescriptionLength })
-        {
-            v.Add("description", $"Must be at most {RuleLimits.MaxDescriptionLength} characters.");
-        }
+        v.Optional("description", Description, RuleLimits.MaxDescriptionLength, TextKind.MultiLine);
         RuleLimits.ValidateCommon(v, Severity, WindowSeconds, GroupingSeconds);
     }
 }
@@ -113,10 +110,7 @@ public sealed partial record DetectionRuleCreate(
             v.Add("id", IdMessage);
         }
         v.Required("name", Name, RuleLimits.MaxNameLength);
-        if (Description is { Length: > RuleLimits.MaxDescriptionLength })
-        {
-            v.Add("description", $"Must be at most {RuleLimits.MaxDescriptionLength} characters.");
-        }
+        v.Optional("description", Description, RuleLimits.MaxDescriptionLength, TextKind.MultiLine);
         v.OneOf("severity", Severity, AlertSeverities.All);
         RuleLimits.ValidateCommon(v, null, WindowSeconds, GroupingSeconds);
         if (Type is null || !RuleTypes.All.Contains(Type, StringComparer.Ordinal))
@@ -127,7 +121,7 @@ public sealed partial record DetectionRuleCreate(
         RuleParameters.Parse(Type, Parameters, v);
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{2,63}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[a-z][a-z0-9-]{2,63}\z", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
 }
 

@@ -49,6 +49,9 @@ public static class KeyVerifyReasons
     public const string RateLimited = "rate_limited";
     public const string IpNotAllowed = "ip_not_allowed";
     public const string InsufficientScope = "insufficient_scope";
+
+    /// <summary>The console could not look the key up (its database is unavailable): refused, but not known to be bad; try again.</summary>
+    public const string Unavailable = "unavailable";
 }
 
 public sealed record KeyRequestCreate(
@@ -95,7 +98,7 @@ public sealed record KeyRequestCreate(
                 v.Add("ipAllowList", $"'{entry}' is not an IP address or a CIDR block such as 10.0.0.0/8 (host bits must be zero).");
             }
         }
-        v.Required("reason", Reason, 1000);
+        v.Required("reason", Reason, 1000, TextKind.MultiLine);
     }
 }
 
@@ -105,7 +108,9 @@ public static class IpAllowListEntry
     public static bool TryParse(string? text, out IPNetwork network)
     {
         network = default;
-        if (string.IsNullOrWhiteSpace(text))
+        // Only the characters of an address and a prefix length: IPNetwork and IPAddress stop reading at a NUL, so
+        // "10.0.0.0/8\0" parsed and the NUL went on to the database.
+        if (string.IsNullOrWhiteSpace(text) || !text.All(c => char.IsAsciiHexDigit(c) || c is '.' or ':' or '/'))
         {
             return false;
         }
@@ -148,22 +153,19 @@ public sealed record KeyRequestDecision(string? Comment) : IValidatable
 {
     public void Validate(Validator v)
     {
-        if (Comment is { Length: > 1000 })
-        {
-            v.Add("comment", "Must be at most 1000 characters.");
-        }
+        v.Optional("comment", Comment, 1000, TextKind.MultiLine);
     }
 }
 
 public sealed record RevokeKeyRequest(string Reason) : IValidatable
 {
-    public void Validate(Validator v) => v.Required("reason", Reason, 512);
+    public void Validate(Validator v) => v.Required("reason", Reason, 512, TextKind.MultiLine);
 }
 
 /// <summary>Suspend a key (reversibly), with a reason.</summary>
 public sealed record DisableKeyRequest(string Reason) : IValidatable
 {
-    public void Validate(Validator v) => v.Required("reason", Reason, 512);
+    public void Validate(Validator v) => v.Required("reason", Reason, 512, TextKind.MultiLine);
 }
 
 public sealed record RotateKeyRequest(int? GraceHours) : IValidatable
@@ -190,11 +192,26 @@ public sealed record KeyVerifyRequest(string Key, string? RequiredScope, string?
 {
     public void Validate(Validator v)
     {
-        // A malformed key is an answer (valid: false, reason: malformed), not a bad request.
-        v.Required("key", Key, 1024);
-        if (ClientIp is not null && !IPAddress.TryParse(ClientIp, out _))
+        // A malformed key is an answer (valid: false, reason: malformed), not a bad request: the key is not held to
+        // the text rules, and one with a control character is simply malformed (it never reaches the database).
+        Secret(v, "key", Key);
+        v.Text("requiredScope", RequiredScope);
+        if (ClientIp is not null && (Validator.TextProblem(ClientIp) is not null || !IPAddress.TryParse(ClientIp, out _)))
         {
             v.Add("clientIp", "Must be an IPv4 or IPv6 address.");
+        }
+    }
+
+    /// <summary>A key as given: present and of a sane length; whether it is well-formed is the answer's business.</summary>
+    internal static void Secret(Validator v, string field, string? key)
+    {
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            v.Add(field, "This field is required.");
+        }
+        else if (key.Length > 1024)
+        {
+            v.Add(field, "Must be at most 1024 characters.");
         }
     }
 }
@@ -217,11 +234,8 @@ public sealed record KeyLeakReport(string Key, string? Source) : IValidatable
 {
     public void Validate(Validator v)
     {
-        v.Required("key", Key, 1024);
-        if (Source is { Length: > 512 })
-        {
-            v.Add("source", "Must be at most 512 characters.");
-        }
+        KeyVerifyRequest.Secret(v, "key", Key);
+        v.Optional("source", Source, 512);
     }
 }
 

@@ -79,10 +79,19 @@ public sealed record KeyListQuery(
         {
             v.Add("owner", "Must be at most 450 characters.");
         }
+        else
+        {
+            // PostgreSQL refuses NUL in a query parameter (a 500, found by fuzz/corpus/query-readers); no filter needs one.
+            v.Text("owner", owner);
+        }
         var search = Text("search")?.Trim();
         if (search is { Length: > MaxSearchLength })
         {
             v.Add("search", $"Must be at most {MaxSearchLength} characters.");
+        }
+        else
+        {
+            v.Text("search", search);
         }
         var overdue = false;
         if (Text("overdue") is { } o && !bool.TryParse(o, out overdue))

@@ -19,6 +19,8 @@ public static class Permissions
     public const string EventsWrite = "events:write";
     public const string RulesManage = "rules:manage";
     public const string ComplianceRead = "compliance:read";
+    public const string ComplianceManage = "compliance:manage";
+    public const string ComplianceAttest = "compliance:attest";
     public const string ReportsRead = "reports:read";
     public const string ReportsWrite = "reports:write";
     public const string UsersManage = "users:manage";
@@ -44,7 +46,7 @@ public static class Permissions
         KeysRead, KeysWrite, KeysRequest, KeysApprove, KeysVerify,
         AuditRead, AuditManage, PiiRead,
         AlertsRead, AlertsTriage, EventsWrite, RulesManage,
-        ComplianceRead, ReportsRead, ReportsWrite,
+        ComplianceRead, ComplianceManage, ComplianceAttest, ReportsRead, ReportsWrite,
         UsersManage, JobsManage,
     ];
 
@@ -66,6 +68,8 @@ public static class Permissions
         EventsWrite => "Send security events (services)",
         RulesManage => "Manage detection rules",
         ComplianceRead => "Read compliance dashboards and evidence",
+        ComplianceManage => "Enable frameworks, set check parameters, approve exceptions, run access reviews",
+        ComplianceAttest => "Attest manual compliance controls",
         ReportsRead => "Read reports",
         ReportsWrite => "Build, schedule and publish reports",
         UsersManage => "Invite users and assign roles",

@@ -36,6 +36,13 @@ public static class Roles
     public static IReadOnlySet<string> PermissionsOf(IEnumerable<string> roles) =>
         roles.SelectMany(PermissionsOf).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>The role as people read it ("Security analyst"); the name itself stays the identifier in the API and the CLI.</summary>
+    public static string DisplayName(string role) => role switch
+    {
+        SecurityAnalyst => "Security analyst",
+        _ => role,
+    };
+
     public static string Describe(string role) => role switch
     {
         Admin => "Runs the console: users, roles, policies, everything",

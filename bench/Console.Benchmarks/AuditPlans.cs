@@ -53,7 +53,7 @@ internal static class AuditPlans
     private static async Task<Shared.Audit.AuditPage> SearchAsync(SeededTrail trail, Shared.Audit.AuditSearchQuery query)
     {
         await using var scope = trail.Console.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<AuditReader>().SearchAsync(query, reveal: false, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<AuditReader>().SearchAsync(query, reveal: false, namesInClear: false, CancellationToken.None);
     }
 
     private sealed class CommandCapture : DbCommandInterceptor

@@ -159,6 +159,6 @@ public class AuditSearchBenchmarks
     private async Task<AuditPage> SearchOnceAsync(AuditSearchQuery query)
     {
         await using var scope = _trail.Console.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<AuditReader>().SearchAsync(query, reveal: false, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<AuditReader>().SearchAsync(query, reveal: false, namesInClear: false, CancellationToken.None);
     }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
@@ -36,7 +38,9 @@ public class KeyVerifyBenchmarks
         var scopes = _services.GetRequiredService<IServiceScopeFactory>();
         var cache = new KeyCache(clock);
         _usage = new KeyUsageRecorder(scopes, clock, NullLogger<KeyUsageRecorder>.Instance);
-        _verifier = new ApiKeyVerifier(scopes, cache, new KeyRateLimiter(clock), _usage, clock, NullLogger<ApiKeyVerifier>.Instance);
+        // The security events are a required part of verifying, as in the console; the sink drops them (a use is emitted once an hour).
+        _verifier = new ApiKeyVerifier(scopes, cache, new KeyRateLimiter(clock), _usage, clock, NullLogger<ApiKeyVerifier>.Instance,
+            new ConsoleSecurityEvents(new DroppingSink(), new HttpContextAccessor(), clock, NullLogger<ConsoleSecurityEvents>.Instance));
         for (var i = 0; i < 10_000; i++)
         {
             Cache(cache, KeyFormat.Generate(KeyEnvironments.Production), null, []);
@@ -99,5 +103,14 @@ public class KeyVerifyBenchmarks
         var key = KeyCacheMemory.Row(secret, Guid.NewGuid().ToString(), "payments", [Permissions.KeysVerify, Permissions.EventsWrite], rateLimit, ips);
         cache.Set(KeyHash.From(key.Hash), KeyRecord.From(key), cache.Generation);
         return secret;
+    }
+
+    private sealed class DroppingSink : ISecurityEventSink
+    {
+        public void Emit(SecurityEvent e)
+        {
+        }
+
+        public Task<long[]> WriteAsync(IReadOnlyList<SecurityEvent> events, CancellationToken ct) => Task.FromResult(new long[events.Count]);
     }
 }

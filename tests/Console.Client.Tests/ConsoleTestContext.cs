@@ -6,8 +6,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
 using MudBlazor.Services;
 using Bunit.TestDoubles;
+using SecurityConsole.Client.Admin;
+using SecurityConsole.Client.Alerts;
+using SecurityConsole.Client.Compliance;
+using SecurityConsole.Client.Audit;
+using SecurityConsole.Client.Dashboard;
+using SecurityConsole.Client.Keys;
 using SecurityConsole.Client.Layout;
 using SecurityConsole.Client.Realtime;
+using SecurityConsole.Client.Reports;
+using SecurityConsole.Client.Threats;
 using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Security;
 
@@ -26,7 +34,16 @@ public abstract class ConsoleTestContext : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton<ConsoleApi>(Api);
+        // One fake answers for every feature: a page finds the interface it injects, the test sets up Api.
+        Services.AddSingleton<IDashboardApi>(Api);
+        Services.AddSingleton<IUsersApi>(Api);
+        Services.AddSingleton<IAuditApi>(Api);
+        Services.AddSingleton<IKeysApi>(Api);
+        Services.AddSingleton<IAlertsApi>(Api);
+        Services.AddSingleton<IRulesApi>(Api);
+        Services.AddSingleton<IThreatsApi>(Api);
+        Services.AddSingleton<IComplianceApi>(Api);
+        Services.AddSingleton<IReportsApi>(Api);
         Services.AddSingleton<ThemeState>();
         Services.AddSingleton<LiveConnection>();
         // bUnit's own authorization service answers from a list of policy names; the real one replaces

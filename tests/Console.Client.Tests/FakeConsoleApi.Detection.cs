@@ -1,9 +1,10 @@
-using SecurityConsole.Client.Services;
+using SecurityConsole.Client.Alerts;
+using SecurityConsole.Client.Threats;
 using SecurityConsole.Shared.Detection;
 
 namespace SecurityConsole.Client.Tests;
 
-public sealed partial class FakeConsoleApi
+public sealed partial class FakeConsoleApi : IAlertsApi, IRulesApi, IThreatsApi
 {
     public Func<AlertQuery, Task<AlertPage>> Alerts { get; set; } = _ => Task.FromResult(new AlertPage([], null, "0.0"));
     public Func<string, Task<AlertChanges>> AlertChanges { get; set; } = c => Task.FromResult(new AlertChanges([], c, false));
@@ -31,63 +32,63 @@ public sealed partial class FakeConsoleApi
     public List<DetectionRuleCreate> RulesCreated { get; } = [];
     public List<string> RulesDeleted { get; } = [];
 
-    public override Task<AlertPage> GetAlertsAsync(AlertQuery query, CancellationToken ct = default)
+    public Task<AlertPage> GetAlertsAsync(AlertQuery query, CancellationToken ct = default)
     {
         AlertQueries.Add(query);
         return Alerts(query);
     }
 
-    public override Task<AlertChanges> GetAlertChangesAsync(string since, CancellationToken ct = default)
+    public Task<AlertChanges> GetAlertChangesAsync(string since, CancellationToken ct = default)
     {
         ChangeCursors.Add(since);
         return AlertChanges(since);
     }
 
-    public override Task<DetectionSummary> GetDetectionSummaryAsync(CancellationToken ct = default) => DetectionSummary();
+    public Task<DetectionSummary> GetDetectionSummaryAsync(CancellationToken ct = default) => DetectionSummary();
 
-    public override Task<AlertDetail> GetAlertAsync(long id, CancellationToken ct = default) => Alert(id);
+    public Task<AlertDetail> GetAlertAsync(long id, CancellationToken ct = default) => Alert(id);
 
-    public override Task<List<AlertAssignee>> GetAlertAssigneesAsync(CancellationToken ct = default) => Assignees();
+    public Task<List<AlertAssignee>> GetAlertAssigneesAsync(CancellationToken ct = default) => Assignees();
 
-    public override Task<AlertView> AlertActionAsync(long id, string action, string? comment, CancellationToken ct = default)
+    public Task<AlertView> AlertActionAsync(long id, string action, string? comment, CancellationToken ct = default)
     {
         AlertActions.Add((id, action, comment));
         return AlertAction(id, action, comment);
     }
 
-    public override Task<AlertView> AssignAlertAsync(long id, string? assigneeUserId, CancellationToken ct = default) => AssignAlert(id, assigneeUserId);
+    public Task<AlertView> AssignAlertAsync(long id, string? assigneeUserId, CancellationToken ct = default) => AssignAlert(id, assigneeUserId);
 
-    public override Task<AlertNoteView> AddAlertNoteAsync(long id, string text, CancellationToken ct = default) => AddNote(id, text);
+    public Task<AlertNoteView> AddAlertNoteAsync(long id, string text, CancellationToken ct = default) => AddNote(id, text);
 
-    public override Task<List<DetectionRuleView>> GetRulesAsync(CancellationToken ct = default) => Rules();
+    public Task<List<DetectionRuleView>> GetRulesAsync(CancellationToken ct = default) => Rules();
 
-    public override Task<List<RuleTypeInfo>> GetRuleTypesAsync(CancellationToken ct = default) => RuleTypes();
+    public Task<List<RuleTypeInfo>> GetRuleTypesAsync(CancellationToken ct = default) => RuleTypes();
 
-    public override Task<DetectionRuleView> UpdateRuleAsync(string id, DetectionRuleUpdate update, CancellationToken ct = default)
+    public Task<DetectionRuleView> UpdateRuleAsync(string id, DetectionRuleUpdate update, CancellationToken ct = default)
     {
         RuleUpdates.Add((id, update));
         return UpdateRule(id, update);
     }
 
-    public override Task<DetectionRuleView> CreateRuleAsync(DetectionRuleCreate rule, CancellationToken ct = default)
+    public Task<DetectionRuleView> CreateRuleAsync(DetectionRuleCreate rule, CancellationToken ct = default)
     {
         RulesCreated.Add(rule);
         return CreateRule(rule);
     }
 
-    public override Task DeleteRuleAsync(string id, CancellationToken ct = default)
+    public Task DeleteRuleAsync(string id, CancellationToken ct = default)
     {
         RulesDeleted.Add(id);
         return DeleteRule(id);
     }
 
-    public override Task<Timeline> GetTimelineAsync(DateTimeOffset from, DateTimeOffset to, int bucketMinutes, CancellationToken ct = default) => Timeline();
+    public Task<Timeline> GetTimelineAsync(DateTimeOffset from, DateTimeOffset to, int bucketMinutes, CancellationToken ct = default) => Timeline();
 
-    public override Task<Heatmap> GetHeatmapAsync(DateTimeOffset from, DateTimeOffset to, int offsetMinutes, CancellationToken ct = default) => Heatmap();
+    public Task<Heatmap> GetHeatmapAsync(DateTimeOffset from, DateTimeOffset to, int offsetMinutes, CancellationToken ct = default) => Heatmap();
 
-    public override Task<List<TopEntity>> GetTopEntitiesAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, CancellationToken ct = default) => TopEntities(kind);
+    public Task<List<TopEntity>> GetTopEntitiesAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, CancellationToken ct = default) => TopEntities(kind);
 
-    public override Task<EntityProfile> GetEntityProfileAsync(string kind, string id, int hours, CancellationToken ct = default)
+    public Task<EntityProfile> GetEntityProfileAsync(string kind, string id, int hours, CancellationToken ct = default)
     {
         ProfileRequests.Add((kind, id, hours));
         return EntityProfile(kind, id, hours);

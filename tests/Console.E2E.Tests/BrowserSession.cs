@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
+using SecurityConsole.Testing;
 using static SecurityConsole.E2E.Tests.E2EBrowser;
 
 namespace SecurityConsole.E2E.Tests;
@@ -14,7 +15,7 @@ internal sealed class BrowserSession : IAsyncDisposable
     private readonly IPlaywright playwright;
     private readonly List<IBrowserContext> contexts = [];
 
-    private BrowserSession(ConsoleServerProcess server, string setupLink, IPlaywright playwright, IBrowser browser)
+    private BrowserSession(ConsoleProcess server, string setupLink, IPlaywright playwright, IBrowser browser)
     {
         Server = server;
         SetupLink = setupLink;
@@ -22,7 +23,7 @@ internal sealed class BrowserSession : IAsyncDisposable
         Browser = browser;
     }
 
-    public ConsoleServerProcess Server { get; }
+    public ConsoleProcess Server { get; }
     public string SetupLink { get; }
     public IBrowser Browser { get; }
     public IPage Page { get; private set; } = null!;
@@ -33,10 +34,10 @@ internal sealed class BrowserSession : IAsyncDisposable
     public static async Task<BrowserSession> StartAsync(params string[] serverArgs)
     {
         SkipWithoutChromium();
-        var server = ConsoleServerProcess.Start(serverArgs);
+        var server = await E2EConsole.StartAsync(serverArgs);
         try
         {
-            var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
+            var setupLink = await server.SetupLinkAsync();
             var playwright = await Playwright.CreateAsync();
             var session = new BrowserSession(server, setupLink, playwright, await LaunchAsync(playwright));
             session.Page = await session.NewPageAsync("admin");
@@ -62,17 +63,17 @@ internal sealed class BrowserSession : IAsyncDisposable
     /// <summary>A person created on the operator's command line, with the tests' password.</summary>
     public async Task CreateUserAsync(string email, string role)
     {
-        var created = await Server.RunCommandAsync(["admin", "create-user", "--email", email, "--role", role, "--password-stdin"], Password);
-        Assert.True(created.ExitCode == 0, created.Errors);
+        var created = await Server.RunAsync(["admin", "create-user", "--email", email, "--role", role, "--password-stdin"], Password + "\n");
+        Assert.True(created.ExitCode == 0, created.Stderr);
     }
 
     /// <summary>An HTTP client for a service, holding a key made on the command line for the first admin.</summary>
     public async Task<HttpClient> ServiceClientAsync(string scopes, string name)
     {
-        var token = await Server.RunCommandAsync(["admin", "create-token", "--email", "admin@example.com", "--scopes", scopes, "--name", name]);
-        Assert.True(token.ExitCode == 0, token.Errors);
+        var token = await Server.RunAsync(["admin", "create-token", "--email", "admin@example.com", "--scopes", scopes, "--name", name]);
+        Assert.True(token.ExitCode == 0, token.Stderr);
         // The secret is the one line of standard output that looks like a key; host logging may share the stream.
-        var key = token.Output.Split('\n', StringSplitOptions.TrimEntries).Last(l => l.StartsWith("sc_", StringComparison.Ordinal));
+        var key = token.Stdout.Split('\n', StringSplitOptions.TrimEntries).Last(l => l.StartsWith("sc_", StringComparison.Ordinal));
         var client = new HttpClient { BaseAddress = new Uri(Server.BaseUrl) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;

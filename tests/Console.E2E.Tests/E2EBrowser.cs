@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Microsoft.Playwright;
+using SecurityConsole.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace SecurityConsole.E2E.Tests;
@@ -25,8 +26,8 @@ internal static class E2EBrowser
     public static string ScreenshotFolder()
     {
         var images = Environment.GetEnvironmentVariable("CONSOLE_E2E_SCREENSHOTS") is { Length: > 0 } target
-            ? Path.GetFullPath(target, ConsoleServerProcess.RepositoryRoot)
-            : Path.Combine(ConsoleServerProcess.RepositoryRoot, "artifacts", "screenshots");
+            ? Path.GetFullPath(target, E2EConsole.RepositoryRoot)
+            : Path.Combine(E2EConsole.RepositoryRoot, "artifacts", "screenshots");
         Directory.CreateDirectory(images);
         return images;
     }
@@ -39,7 +40,7 @@ internal static class E2EBrowser
         Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     });
 
-    public static async Task<IBrowserContext> NewContextAsync(IBrowser browser, ConsoleServerProcess server)
+    public static async Task<IBrowserContext> NewContextAsync(IBrowser browser, ConsoleProcess server)
     {
         var context = await browser.NewContextAsync(new()
         {
@@ -47,10 +48,20 @@ internal static class E2EBrowser
             ColorScheme = ColorScheme.Light,
             BaseURL = server.BaseUrl,
         });
-        // A cold WebAssembly start on a busy two-core machine takes a while.
-        context.SetDefaultTimeout(60_000);
-        SetDefaultExpectTimeout(60_000);
+        WaitGenerously(context);
         return context;
+    }
+
+    /// <summary>
+    /// Every wait of Playwright's (an element, a text, a navigation) ends as soon as its condition holds; its ceiling is the
+    /// kit's generous one, since a cold WebAssembly start on a busy two-core machine (load 20 and more) takes a while.
+    /// </summary>
+    public static void WaitGenerously(IBrowserContext context)
+    {
+        var ceiling = (float)Eventually.DefaultCeiling.TotalMilliseconds;
+        context.SetDefaultTimeout(ceiling);
+        context.SetDefaultNavigationTimeout(ceiling);
+        SetDefaultExpectTimeout(ceiling);
     }
 
     public static async Task CreateFirstAdminAsync(IPage page, string setupLink)
@@ -96,7 +107,7 @@ internal static class E2EBrowser
     /// For an exception filter: leaves what is needed to see why a test failed (a screenshot, the browser's console,
     /// the server's output) in a folder named after the test, and returns false so the exception propagates.
     /// </summary>
-    public static bool WriteFailureEvidence(IPage page, List<string> problems, ConsoleServerProcess server, [CallerMemberName] string test = "")
+    public static bool WriteFailureEvidence(IPage page, List<string> problems, ConsoleProcess server, [CallerMemberName] string test = "")
     {
         var folder = Path.Combine(Path.GetTempPath(), $"console-e2e-failure-{test}");
         Directory.CreateDirectory(folder);

@@ -14,14 +14,13 @@ public sealed class PasskeyTests
     public async Task AnAdminRegistersAPasskeyAndSignsInWithItAlone()
     {
         SkipWithoutChromium();
-        await using var server = ConsoleServerProcess.Start();
-        var setupLink = await server.SetupLinkAsync(TimeSpan.FromSeconds(90));
+        await using var server = await E2EConsole.StartAsync();
+        var setupLink = await server.SetupLinkAsync();
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new() { BaseURL = server.BaseUrl });
-        context.SetDefaultTimeout(60_000);
-        SetDefaultExpectTimeout(60_000);
+        WaitGenerously(context);
         var page = await context.NewPageAsync();
         var cdp = await context.NewCDPSessionAsync(page);
         await cdp.SendAsync("WebAuthn.enable");
@@ -47,8 +46,14 @@ public sealed class PasskeyTests
 
         await page.GotoAsync("/Account/Manage/Passkeys");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a new passkey" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("Account/Manage/(RenamePasskey/|Passkeys)"), new() { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForTimeoutAsync(2000);
+        try
+        {
+            // Registered, the console asks for a name; refused, it stays on Passkeys with a message (the assertion shows it).
+            await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("Account/Manage/RenamePasskey/"), new() { WaitUntil = WaitUntilState.Commit });
+        }
+        catch (TimeoutException)
+        {
+        }
         Assert.True(page.Url.Contains("RenamePasskey"), $"passkey not added: {page.Url}\n{await page.Locator("body").InnerTextAsync()}");
 
         await page.GotoAsync("/Account/Manage/Passkeys");

@@ -13,12 +13,14 @@ namespace SecurityConsole.Testing;
 /// </summary>
 public sealed class ThrowawayPostgres : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
     private readonly string _dir;
+    private Process? _process;
 
-    private ThrowawayPostgres(Process process, string dir, int port)
+    private ThrowawayPostgres(ProcessStartInfo start, string dir, int port)
     {
-        _process = process;
+        _start = start;
+        _process = Launch(start);
         _dir = dir;
         Port = port;
     }
@@ -58,35 +60,135 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             args.Add("-c");
             args.Add(setting);
         }
-        var process = Process.Start(Psi(asPostgres, Path.Combine(bin, "postgres"), [.. args]))!;
+        var server = new ThrowawayPostgres(Psi(asPostgres, Path.Combine(bin, "postgres"), [.. args]), dir, port);
+        await server.WaitUntilItAnswersAsync();
+        return server;
+    }
+
+    /// <summary>Kills the server and all its backends at once (SIGKILL), as a crash or an OOM kill would.</summary>
+    public async Task CrashAsync()
+    {
+        if (_process is { } process)
+        {
+            _process = null;
+            if (!process.HasExited)
+            {
+                // The server and its backends first, the process we started (runuser, when run as root) last: runuser
+                // then reaps the server. Killed the other way round, the server is orphaned and, where nothing reaps
+                // orphans (a container's PID 1), lingers as a zombie whose PID in postmaster.pid refuses the restart.
+                var tree = ProcessTree(process.Id);
+                Signal(tree, "CONT");
+                Signal(_start.FileName == "runuser" ? [.. tree.Skip(1)] : tree, "KILL");
+                if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                await process.WaitForExitAsync();
+            }
+            process.Dispose();
+        }
+    }
+
+    /// <summary>Starts the server again on the same data directory and port (after <see cref="CrashAsync"/>); it recovers from its WAL.</summary>
+    public async Task RestartAsync()
+    {
+        _process = Launch(_start);
+        await WaitUntilItAnswersAsync();
+    }
+
+    /// <summary>
+    /// Freezes the server and every backend (SIGSTOP): connections stay open but nothing answers, as under a
+    /// stalled disk or a long GC pause of a VM. <see cref="Resume"/> lets it go on where it stopped.
+    /// </summary>
+    public void Pause() => Signal(_process, "STOP");
+
+    public void Resume() => Signal(_process, "CONT");
+
+    private static void Signal(Process? process, string signal)
+    {
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+        Signal(ProcessTree(process.Id), signal);
+    }
+
+    private static void Signal(IReadOnlyList<int> pids, string signal)
+    {
+        if (pids.Count == 0)
+        {
+            return;
+        }
+        var psi = new ProcessStartInfo("kill") { UseShellExecute = false, RedirectStandardError = true };
+        psi.ArgumentList.Add($"-{signal}");
+        foreach (var pid in pids)
+        {
+            psi.ArgumentList.Add(pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        using var kill = Process.Start(psi)!;
+        kill.StandardError.ReadToEnd(); // a backend that ended meanwhile is no error worth reporting
+        kill.WaitForExit();
+    }
+
+    /// <summary>The process and its descendants, parents first (read from /proc: the server forks a backend per connection).</summary>
+    private static List<int> ProcessTree(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+            try
+            {
+                // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+                (children.TryGetValue(ppid, out var list) ? list : children[ppid] = []).Add(pid);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+            {
+                // The process ended while we looked.
+            }
+        }
+        var tree = new List<int> { root };
+        for (var i = 0; i < tree.Count; i++)
+        {
+            tree.AddRange(children.GetValueOrDefault(tree[i]) ?? []);
+        }
+        return tree;
+    }
+
+    private static Process Launch(ProcessStartInfo start)
+    {
+        var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ThrowawayPostgres(process, dir, port);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
+        return process;
+    }
+
+    private async Task WaitUntilItAnswersAsync()
+    {
+        await Eventually.HoldsAsync($"PostgreSQL to accept connections on port {Port}", async () =>
         {
             try
             {
-                await using var conn = new NpgsqlConnection(server.ConnectionString("postgres"));
+                await using var conn = new NpgsqlConnection(ConnectionString("postgres"));
                 await conn.OpenAsync();
-                return server;
+                return (true, "connected");
             }
-            catch (NpgsqlException) when (DateTime.UtcNow < deadline && !process.HasExited)
+            catch (NpgsqlException ex) when (_process is { HasExited: false })
             {
-                await Task.Delay(200);
+                return (false, ex.Message);
             }
-        }
+        }, Eventually.ProcessCeiling);
     }
 
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-        _process.Dispose();
+        await CrashAsync();
         try
         {
             Directory.Delete(_dir, recursive: true);

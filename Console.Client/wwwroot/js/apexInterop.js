@@ -1,7 +1,22 @@
-// Thin bridge between the typed Blazor ApexChart component and the apexcharts library (loaded by App.razor).
+// Thin bridge between the typed Blazor ApexChart component and the apexcharts library.
 const charts = new Map();
 
-export function render(element, id, options) {
+// The library (about 130 KB compressed) is loaded by the first chart, not by every page: most pages draw none, and the
+// first screen should not wait for it (bench/RESULTS.md, "First load").
+let library;
+function loadLibrary() {
+    library ??= window.ApexCharts ? Promise.resolve() : new Promise(resolve => {
+        const script = document.createElement("script");
+        script.src = new URL("../lib/apexcharts/apexcharts.min.js", import.meta.url).href;
+        script.onload = resolve;
+        script.onerror = () => { library = undefined; resolve(); };
+        document.head.appendChild(script);
+    });
+    return library;
+}
+
+export async function render(element, id, options) {
+    await loadLibrary();
     destroy(id);
     if (!window.ApexCharts) {
         element.textContent = "Charts could not be loaded.";

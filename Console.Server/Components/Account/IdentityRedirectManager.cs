@@ -16,18 +16,43 @@ internal sealed class IdentityRedirectManager(NavigationManager navigationManage
         MaxAge = TimeSpan.FromSeconds(5),
     };
 
-    public void RedirectTo(string? uri)
+    public void RedirectTo(string? uri) => navigationManager.NavigateTo(WithinConsole(uri));
+
+    /// <summary>
+    /// A place inside the console; anything else (another site, a scheme-relative //host, a backslash that browsers
+    /// read as a slash, javascript:, data:) becomes the start page. No open redirect, and no error after the password
+    /// was accepted (ToBaseRelativePath throws on a URI outside the base, which is how external ReturnUrls gave 500).
+    /// </summary>
+    internal string WithinConsole(string? uri)
     {
-        uri ??= "";
-
-        // Prevent open redirects.
-        if (!Uri.IsWellFormedUriString(uri, UriKind.Relative)
-            || uri.StartsWith("//", StringComparison.Ordinal))
+        if (string.IsNullOrEmpty(uri))
         {
-            uri = navigationManager.ToBaseRelativePath(uri);
+            return "";
         }
-
-        navigationManager.NavigateTo(uri);
+        // On Linux "/keys" parses as an absolute file: URI too, hence the scheme test.
+        if (Uri.TryCreate(uri, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        {
+            if (absolute.UserInfo.Length > 0 || !new Uri(navigationManager.BaseUri).IsBaseOf(absolute))
+            {
+                return "";
+            }
+            try
+            {
+                return navigationManager.ToBaseRelativePath(absolute.AbsoluteUri);
+            }
+            catch (ArgumentException)
+            {
+                return "";
+            }
+        }
+        var path = uri.StartsWith('/') ? uri[1..] : uri;
+        if (path.StartsWith('/') || uri.Contains('\\') || uri.Any(char.IsControl)
+            || path.Split('/', '?', '#')[0].Contains(':')
+            || !Uri.IsWellFormedUriString(path, UriKind.Relative))
+        {
+            return "";
+        }
+        return uri;
     }
 
     public void RedirectTo(string uri, Dictionary<string, object?> queryParameters)

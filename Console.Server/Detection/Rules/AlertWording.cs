@@ -1,4 +1,5 @@
 using System.Globalization;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 
 namespace SecurityConsole.Server.Detection.Rules;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 using static SecurityConsole.Server.Detection.Rules.AlertWording;
 

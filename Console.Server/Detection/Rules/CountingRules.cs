@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 using static SecurityConsole.Server.Detection.Rules.AlertWording;
 

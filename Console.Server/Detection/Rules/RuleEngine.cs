@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 
 namespace SecurityConsole.Server.Detection.Rules;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
+using SecurityConsole.Testing;
 
 namespace SecurityConsole.Benchmarks.Detection;
 
@@ -30,16 +31,16 @@ internal sealed class DetectionConsole : IAsyncDisposable
     public static async Task<DetectionConsole> StartAsync(string database, string work, int analysts, int connections)
     {
         var connection = await BenchPostgres.CreateDatabaseAsync(database);
-        await ConsoleProcess.CommandAsync(connection, null, "migrate");
-        await ConsoleProcess.CreateUserAsync(connection, "admin@bench.example", "Admin");
+        await BenchServer.CommandAsync(connection, null, "migrate");
+        await BenchServer.CreateUserAsync(connection, "admin@bench.example", "Admin");
         var emails = Enumerable.Range(1, analysts).Select(i => $"analyst{i}@bench.example").ToArray();
         foreach (var email in emails)
         {
-            await ConsoleProcess.CreateUserAsync(connection, email, "SecurityAnalyst");
+            await BenchServer.CreateUserAsync(connection, email, "SecurityAnalyst");
         }
-        var eventsKey = await ConsoleProcess.CreateTokenAsync(connection, "admin@bench.example", "events:write", "bench-traffic");
-        var rulesKey = await ConsoleProcess.CreateTokenAsync(connection, "admin@bench.example", "rules:manage");
-        var server = await ConsoleProcess.StartAsync(connection, Path.Combine(work, "console.log"));
+        var eventsKey = await BenchServer.CreateTokenAsync(connection, "admin@bench.example", "events:write", "bench-traffic");
+        var rulesKey = await BenchServer.CreateTokenAsync(connection, "admin@bench.example", "rules:manage");
+        var server = await BenchServer.StartAsync(connection, Path.Combine(work, "console.log"));
         Console.WriteLine($"   console pid {server.Pid} at {server.BaseAddress}, log {work}/console.log");
         using (var rules = server.KeyClient(rulesKey, 1))
         {

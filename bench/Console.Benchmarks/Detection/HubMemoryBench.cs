@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR.Client;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Hosting;
+using SecurityConsole.Testing;
 
 namespace SecurityConsole.Benchmarks.Detection;
 

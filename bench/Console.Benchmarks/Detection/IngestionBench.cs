@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using SecurityConsole.Server.Detection;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Testing;
 
 namespace SecurityConsole.Benchmarks.Detection;
 
@@ -39,7 +40,7 @@ internal static class IngestionBench
         Console.WriteLine($"== detect-ingest: {senders} senders × batches of {batchSize}, {seconds} s per run, {rounds} rounds; start {BenchArgs.Stamp()}");
 
         var directDb = await BenchPostgres.CreateDatabaseAsync("detect_ingest_direct");
-        await ConsoleProcess.CommandAsync(directDb, null, "migrate");
+        await BenchServer.CommandAsync(directDb, null, "migrate");
         await using var directData = NpgsqlDataSource.Create(directDb);
         await ExecAsync(directData, "CREATE TABLE raw_events (LIKE security_events INCLUDING ALL)");
         await using var writer = await InProcessWriter.StartAsync(directDb);
@@ -259,10 +260,10 @@ internal static class IngestionBench
         public static async Task<Target> StartAsync(string database, string work, int senders, string[] serverArgs)
         {
             var connection = await BenchPostgres.CreateDatabaseAsync(database);
-            await ConsoleProcess.CommandAsync(connection, null, "migrate");
-            await ConsoleProcess.CreateUserAsync(connection, "ingest@bench.example", "Developer");
-            var secret = await ConsoleProcess.CreateTokenAsync(connection, "ingest@bench.example", "events:write", Source);
-            var server = await ConsoleProcess.StartAsync(connection, Path.Combine(work, $"{database}.log"), serverArgs);
+            await BenchServer.CommandAsync(connection, null, "migrate");
+            await BenchServer.CreateUserAsync(connection, "ingest@bench.example", "Developer");
+            var secret = await BenchServer.CreateTokenAsync(connection, "ingest@bench.example", "events:write", Source);
+            var server = await BenchServer.StartAsync(connection, Path.Combine(work, $"{database}.log"), serverArgs);
             return new Target(server, server.KeyClient(secret, senders), NpgsqlDataSource.Create(connection));
         }
 

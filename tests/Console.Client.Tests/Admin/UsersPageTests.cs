@@ -138,6 +138,21 @@ public sealed class UsersPageTests : ConsoleTestContext
         Assert.Empty(Api.InviteRequests);
     }
 
+    [Theory]
+    [InlineData("<svg/onload=alert(1)>@x.io")]
+    [InlineData("\"><img src=x onerror=alert(1)>@x.io")]
+    [InlineData("a\u0000b@example.com")]
+    public void InviteDialogRefusesAnAddressCarryingMarkupBeforeAskingTheApi(string address)
+    {
+        OpenOpenDialog();
+
+        OpenDialog().QuerySelector("input[type=email]")!.Change(address);
+        OpenDialog().QuerySelector("[data-testid=invite-submit]")!.Click();
+
+        Assert.Contains("Enter an email address such as name@example.com.", FieldOf(OpenDialog(), "input[type=email]").TextContent);
+        Assert.Empty(Api.InviteRequests);
+    }
+
     [Fact]
     public void InviteDialogShowsTheInvitationLinkOnceCreated()
     {

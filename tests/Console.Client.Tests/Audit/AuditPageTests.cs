@@ -1,5 +1,6 @@
 using AngleSharp.Dom;
 using Bunit.Rendering;
+using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Audit;
 using AuditPage = SecurityConsole.Client.Audit.AuditPage;
 using TrailPage = SecurityConsole.Shared.Audit.AuditPage;
@@ -99,6 +100,19 @@ public sealed class AuditPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public void TheTableAndTheEntryNameTheActorAndTargetAsTheServerNamesThem()
+    {
+        var named = Entry(7) with { ActorName = "m***@example.com #1a2b3c4d", TargetName = "sc_live_ab12…wxyz “deploy-bot”, service billing" };
+        Api.SearchAudit = _ => Task.FromResult(new TrailPage([named], null, null));
+        var cut = RenderPage<AuditPage>();
+
+        Assert.Equal("m***@example.com #1a2b3c4d", cut.Find("[data-testid=actor]").TextContent.Trim());
+        Assert.Equal("sc_live_ab12…wxyz “deploy-bot”, service billing", cut.Find("[data-testid=target]").TextContent.Trim());
+        cut.Find("button[aria-label='Open entry 7']").Click();
+        Assert.StartsWith("m***@example.com #1a2b3c4d", cut.Find("[data-testid=entry-actor]").TextContent.Trim());
+    }
+
+    [Fact]
     public void PersonalDataShowsMaskedAndWithoutPiiReadThereIsNoRevealButton()
     {
         var masked = Entry(5, personal: new() { ["email"] = "a***@example.com" }, state: PersonalDataState.Masked, sourceIp: "10.20.*.*");
@@ -161,7 +175,7 @@ public sealed class AuditPageTests : ConsoleTestContext
     {
         var fail = true;
         Api.SearchAudit = _ => fail
-            ? Task.FromException<TrailPage>(new HttpRequestException("down"))
+            ? Task.FromException<TrailPage>(ApiException.Unreachable(new HttpRequestException("down")))
             : Task.FromResult(new TrailPage(Entries(2, 1), null, null));
         var cut = RenderPage<AuditPage>();
 

@@ -77,7 +77,7 @@ public sealed class DashboardPageTests : ConsoleTestContext
     [Fact]
     public void DashboardSaysTheConsoleIsUnreachableWhenTheNetworkFails()
     {
-        Api.Dashboard = () => Task.FromException<DashboardSummary>(new HttpRequestException("connection refused"));
+        Api.Dashboard = () => Task.FromException<DashboardSummary>(ApiException.Unreachable(new HttpRequestException("connection refused")));
 
         var cut = Render<DashboardPage>();
 
@@ -109,5 +109,32 @@ public sealed class DashboardPageTests : ConsoleTestContext
 
         Assert.Equal(["7", "12", "2", "345"], CardValues(cut));
         Assert.Empty(cut.FindAll("[data-testid=stat-card-link]"));
+    }
+
+    [Fact]
+    public void FiguresTheApiLeavesOutForTheCallerHaveNoCard()
+    {
+        SignInWith(Permissions.KeysRead);
+        Api.Dashboard = () => Task.FromResult(new DashboardSummary(
+            Users: null, ActiveKeys: 12, PendingInvitations: null, AuditEntries: null, AuditActivity: null, OverdueKeys: 5));
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Equal(["12", "5"], CardValues(cut));
+        Assert.DoesNotContain("People", cut.Markup);
+        Assert.Empty(cut.FindAll("[data-testid=chart]"));
+        Assert.Empty(cut.FindAll("[data-testid=dashboard-nothing]"));
+    }
+
+    [Fact]
+    public void APersonWhoseRoleHasNoFiguresIsToldWhereTheirKeysAre()
+    {
+        SignInWith(Permissions.KeysRequest);
+        Api.Dashboard = () => Task.FromResult(new DashboardSummary(null, null, null, null, null));
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Empty(cut.FindAll("[data-testid=stat-card]"));
+        Assert.Contains("Your API keys and requests are under Keys", cut.Find("[data-testid=dashboard-nothing]").TextContent);
     }
 }

@@ -2,6 +2,7 @@ using Bunit.Rendering;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Client.Keys;
+using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Client.Tests.Keys.KeyTestData;
@@ -174,7 +175,7 @@ public sealed class AllKeysPageTests : ConsoleTestContext
     public void WhenTheServerFailsThePageSaysSoAndTryAgainReadsAgain()
     {
         var fail = true;
-        Api.KeyPages = q => fail ? Task.FromException<KeyPage>(new HttpRequestException("down")) : Task.FromResult(new KeyPage([.. Keys], 4, 1, q.PageSize));
+        Api.KeyPages = q => fail ? Task.FromException<KeyPage>(ApiException.Unreachable(new HttpRequestException("down"))) : Task.FromResult(new KeyPage([.. Keys], 4, 1, q.PageSize));
 
         var cut = RenderAt("keys/all");
 

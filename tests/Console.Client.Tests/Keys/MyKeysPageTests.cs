@@ -120,7 +120,7 @@ public sealed class MyKeysPageTests : ConsoleTestContext
     public void WhenTheKeysCannotBeLoadedThePageSaysWhyAndOffersToTryAgain()
     {
         var fail = true;
-        Api.Keys = (_, _) => fail ? Task.FromException<List<ApiKeySummary>>(new HttpRequestException("down")) : Task.FromResult(new List<ApiKeySummary> { waiting });
+        Api.Keys = (_, _) => fail ? Task.FromException<List<ApiKeySummary>>(ApiException.Unreachable(new HttpRequestException("down"))) : Task.FromResult(new List<ApiKeySummary> { waiting });
         var cut = RenderPage<MyKeysPage>();
 
         Assert.Contains("could not be reached", cut.Find("[data-testid=keys-error]").TextContent);

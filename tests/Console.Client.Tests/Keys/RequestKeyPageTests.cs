@@ -31,6 +31,9 @@ public sealed class RequestKeyPageTests : ConsoleTestContext
     private static void ChooseScope(IRenderedComponent<ContainerFragment> cut, string scope) =>
         cut.Find($"[data-scope='{scope}'] input[type=checkbox]").Change(true);
 
+    private static List<string?> Offered(IRenderedComponent<ContainerFragment> cut) =>
+        [.. cut.FindAll("[data-testid=scope-option]").Select(o => o.GetAttribute("data-scope"))];
+
     private static void FillValidForm(IRenderedComponent<ContainerFragment> cut)
     {
         cut.Find(Input("request-service")).Input("billing-api");
@@ -42,6 +45,8 @@ public sealed class RequestKeyPageTests : ConsoleTestContext
     [Fact]
     public void TheFormListsEveryRequestableScopeWithItsRiskAsAColouredChip()
     {
+        // An admin holds every permission that a role grants: the whole catalogue is theirs to request.
+        SignInWith([.. Roles.PermissionsOf(Roles.Admin)]);
         var cut = RenderPage<RequestKeyPage>();
 
         var options = cut.FindAll("[data-testid=scope-option]");
@@ -53,8 +58,43 @@ public sealed class RequestKeyPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public void ADeveloperIsOfferedOnlyTheServiceScopesAndToldWhyTheRestIsMissing()
+    {
+        var cut = RenderPage<RequestKeyPage>();
+
+        Assert.Equal([Permissions.KeysVerify, Permissions.EventsWrite], Offered(cut));
+        Assert.Contains($"{ScopeCatalog.All.Count - 2} scopes of the catalogue are not listed", cut.Find("[data-testid=scopes-not-yours]").TextContent);
+    }
+
+    [Fact]
+    public void AnAnalystIsOfferedTheirOwnPermissionsAndTheServiceScopesButNothingAboveThem()
+    {
+        SignInWith([.. Roles.PermissionsOf(Roles.SecurityAnalyst)]);
+        var cut = RenderPage<RequestKeyPage>();
+
+        Assert.Equal(
+            [Permissions.KeysVerify, Permissions.EventsWrite, Permissions.AlertsRead, Permissions.ReportsRead, Permissions.ComplianceRead,
+                Permissions.KeysRead, Permissions.AuditRead],
+            Offered(cut));
+        Assert.Empty(cut.FindAll($"[data-scope='{Permissions.KeysWrite}']"));
+        Assert.Empty(cut.FindAll($"[data-scope='{Permissions.UsersManage}']"));
+    }
+
+    [Fact]
+    public void WhenNoScopeOfTheCatalogueIsTheirsThePersonIsToldWhomToAsk()
+    {
+        Api.Scopes = () => Task.FromResult(new List<RequestableScope> { ScopeCatalog.Find(Permissions.UsersManage)! });
+        var cut = RenderPage<RequestKeyPage>();
+
+        Assert.Empty(Offered(cut));
+        Assert.Contains("No scope in the catalogue is yours to pass on", cut.Find("[data-testid=scopes-none]").TextContent);
+        Assert.Contains("One scope of the catalogue is not listed", cut.Find("[data-testid=scopes-not-yours]").TextContent);
+    }
+
+    [Fact]
     public void TheFormSaysBeforeSubmittingWhetherThePolicyApprovesAtOnceOrAnApproverDecides()
     {
+        SignInWith([.. Roles.PermissionsOf(Roles.SecurityAnalyst)]);
         var cut = RenderPage<RequestKeyPage>();
         Assert.Equal("incomplete", Verdict(cut).GetAttribute("data-verdict"));
 
@@ -76,6 +116,7 @@ public sealed class RequestKeyPageTests : ConsoleTestContext
     [Fact]
     public void TheVerdictFollowsThePolicyTheAdminsSet()
     {
+        SignInWith([.. Roles.PermissionsOf(Roles.SecurityAnalyst)]);
         Api.KeyPolicy = () => Task.FromResult(KeyPolicy.Default with
         {
             Environments = [new(KeyEnvironments.Production, ScopeRisk.Medium, 90), new(KeyEnvironments.Staging, null, null), new(KeyEnvironments.Development, null, null)],

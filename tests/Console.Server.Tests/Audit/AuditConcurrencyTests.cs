@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Security;

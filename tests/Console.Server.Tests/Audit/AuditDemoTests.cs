@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Security;
@@ -43,7 +44,7 @@ public sealed class AuditDemoTests
         var before = await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?limit=500", Json, Ct);
         Assert.NotEmpty(before!.Items);
 
-        var refused = await Assert.ThrowsAsync<SecurityConsole.Server.Data.StartupException>(
+        var refused = await Assert.ThrowsAsync<SecurityConsole.Server.Common.StartupException>(
             () => SecurityConsole.Server.Hosting.DemoData.SeedAsync(factory.Services, Ct));
         Assert.Contains("fresh database", refused.Message);
 

@@ -68,7 +68,7 @@ public abstract class AlertTriageTests(SharedConsole console)
         hub.On<AlertView>(HubMethods.AlertChanged, a => { lock (seen) { seen.Add(a); } });
         var welcome = AlertsHubTests.Expect<DateTimeOffset>(hub, HubMethods.Welcome);
         await hub.StartAsync(Ct);
-        await welcome.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Eventually.ArrivesAsync("the hub's welcome", welcome);
 
         var alert = await BruteForceAlertAsync(sender, triager);
         await WaitLiveAsync(seen, a => a.Id == alert.Id && a.Status == AlertStatuses.Open);
@@ -233,22 +233,14 @@ public abstract class AlertTriageTests(SharedConsole console)
         return (await response.Content.ReadFromJsonAsync<AlertView>(Ct))!;
     }
 
-    private static async Task WaitLiveAsync(List<AlertView> seen, Func<AlertView, bool> match)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+    private static Task WaitLiveAsync(List<AlertView> seen, Func<AlertView, bool> match) =>
+        Eventually.HoldsAsync("the change to reach the other analyst's browser", () =>
         {
             lock (seen)
             {
-                if (seen.Any(match))
-                {
-                    return;
-                }
+                return (seen.Any(match), string.Join("; ", seen.Select(a => $"{a.Id} {a.Status}")));
             }
-            Assert.True(DateTime.UtcNow < deadline, "The change did not reach the other analyst's browser");
-            await Task.Delay(50, Ct);
-        }
-    }
+        });
 }
 
 public sealed class SqliteAlertTriageTests(SqliteConsole console) : AlertTriageTests(console), IClassFixture<SqliteConsole>;

@@ -1,5 +1,6 @@
 using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Detection.Rules;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 using static SecurityConsole.Server.Tests.Detection.RuleEngineTests;
 

@@ -26,7 +26,7 @@ public abstract class ConsoleEventTests(SharedConsole console)
         }
         var alert = await analyst.WaitForAlertAsync(a => a.RuleId == "brute-force" && a.EntityId == ip);
         Assert.Equal(EntityKinds.Ip, alert.EntityKind);
-        var events = await analyst.GetFromJsonAsync<EventPage>($"{Events}?sourceIp={ip}&type={SecurityEventTypes.KeyVerifyFailed}", Ct);
+        var events = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?sourceIp={ip}&type={SecurityEventTypes.KeyVerifyFailed}", Ct);
         Assert.Equal(10, events!.Items.Count);
         Assert.All(events.Items, e => Assert.Equal(("console", "not_found"), (e.Source, e.Attributes!.Value.GetProperty("reason").GetString())));
         Assert.All(events.Items, e => Assert.StartsWith("sc_live_", e.KeyPrefix));
@@ -45,7 +45,7 @@ public abstract class ConsoleEventTests(SharedConsole console)
         var prefix = KeyFormat.DisplayPrefix(key.Secret);
         var alert = await analyst.WaitForAlertAsync(a => a.RuleId == "revoked-key-use" && a.EntityId == prefix);
         Assert.Contains(ip, alert.Title);
-        var revoked = await analyst.GetFromJsonAsync<EventPage>($"{Events}?keyPrefix={prefix}&type={SecurityEventTypes.KeyRevoked}", Ct);
+        var revoked = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?keyPrefix={prefix}&type={SecurityEventTypes.KeyRevoked}", Ct);
         Assert.Equal(key.Id.ToString(), Assert.Single(revoked!.Items).Attributes!.Value.GetProperty("keyId").GetString());
     }
 
@@ -60,7 +60,7 @@ public abstract class ConsoleEventTests(SharedConsole console)
 
         var prefix = KeyFormat.DisplayPrefix(key.Secret);
         // No waiting: the event was committed before the report was answered.
-        var stored = await analyst.GetFromJsonAsync<EventPage>($"{Events}?keyPrefix={prefix}&type={SecurityEventTypes.KeyLeakReported}", Ct);
+        var stored = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?keyPrefix={prefix}&type={SecurityEventTypes.KeyLeakReported}", Ct);
         var e = Assert.Single(stored!.Items);
         Assert.Equal("revoked", e.Attributes!.Value.GetProperty("outcome").GetString());
         Assert.DoesNotContain(key.Secret, e.Attributes.Value.GetRawText());
@@ -82,7 +82,7 @@ public abstract class ConsoleEventTests(SharedConsole console)
         var analyst = await Factory.SignedInClientAsync(Roles.SecurityAnalyst);
         var alert = await analyst.WaitForAlertAsync(a => a.RuleId == "account-lockout" && a.EntityId == email);
         Assert.Equal(EntityKinds.User, alert.EntityKind);
-        var events = await analyst.GetFromJsonAsync<EventPage>($"{Events}?actor={Uri.EscapeDataString(email)}", Ct);
+        var events = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?actor={Uri.EscapeDataString(email)}", Ct);
         Assert.Equal(4, events!.Items.Count(x => x.Type == SecurityEventTypes.LoginFailed));
         Assert.Single(events.Items, x => x.Type == SecurityEventTypes.Lockout);
         Assert.All(events.Items, x => Assert.NotNull(x.SourceIp));
@@ -100,14 +100,10 @@ public abstract class ConsoleEventTests(SharedConsole console)
         }
         Assert.True((await verifier.VerifyAsync(key.Secret, ip: "198.51.100.4")).Valid);
         var prefix = KeyFormat.DisplayPrefix(key.Secret);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        EventPage? used;
-        do
-        {
-            await Task.Delay(200, Ct);
-            used = await analyst.GetFromJsonAsync<EventPage>($"{Events}?keyPrefix={prefix}&type={SecurityEventTypes.KeyUsed}", Ct);
-        }
-        while (used!.Items.Count < 2 && DateTime.UtcNow < deadline);
+        var used = (await Eventually.ReadAsync($"two {SecurityEventTypes.KeyUsed} events of {prefix}",
+            () => analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?keyPrefix={prefix}&type={SecurityEventTypes.KeyUsed}", Ct),
+            page => page!.Items.Count >= 2,
+            page => $"from {string.Join(", ", page!.Items.Select(e => e.SourceIp))}"))!;
         Assert.Equal(["192.0.2.10", "198.51.100.4"], used.Items.Select(e => e.SourceIp!).Order());
     }
 }

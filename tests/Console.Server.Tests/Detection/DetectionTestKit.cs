@@ -59,22 +59,12 @@ internal static class DetectionTestKit
     }
 
     /// <summary>Waits (detection runs off the request path) for an alert matching the predicate.</summary>
-    public static async Task<AlertView> WaitForAlertAsync(this HttpClient analyst, Func<AlertView, bool> match, string query = "", int seconds = 20)
+    public static async Task<AlertView> WaitForAlertAsync(this HttpClient analyst, Func<AlertView, bool> match, string query = "")
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var page = await analyst.AlertsAsync(query);
-            if (page.Items.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"No matching alert within {seconds} s; alerts: {string.Join("; ", page.Items.Select(a => $"{a.RuleId}/{a.EntityId}: {a.Title}"))}");
-            }
-            await Task.Delay(200, Ct);
-        }
+        var page = await Eventually.ReadAsync($"a matching alert (query '{query}')", () => analyst.AlertsAsync(query),
+            page => page.Items.Any(match),
+            page => $"alerts: {string.Join("; ", page.Items.Select(a => $"{a.RuleId}/{a.EntityId}: {a.Title}"))}");
+        return page.Items.First(match);
     }
 
     /// <summary>Waits until detection has evaluated every event committed so far on this node, then a little more.</summary>

@@ -45,14 +45,14 @@ public abstract class EventIngestionTests(SharedConsole console)
         Assert.Contains("never the whole key", byIndex[7]["events[7].keyPrefix"][0]);
 
         var analyst = await Factory.SignedInClientAsync(Roles.SecurityAnalyst);
-        var stored = await analyst.GetFromJsonAsync<EventPage>($"{Events}?actor={Uri.EscapeDataString(actor)}", Ct);
+        var stored = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?actor={Uri.EscapeDataString(actor)}", Ct);
         Assert.Equal(result.Ids.Order().Reverse(), stored!.Items.Select(e => e.Id));
         var failed = stored.Items.Single(e => e.Type == "auth.login_failed");
         Assert.Equal(("192.0.2.10", EventOutcomes.Failure, "tests"), (failed.SourceIp, failed.Outcome, failed.Source));
         Assert.Equal("crm", failed.Attributes!.Value.GetProperty("app").GetString());
-        var byPrefix = await analyst.GetFromJsonAsync<EventPage>($"{Events}?actor={Uri.EscapeDataString(actor)}&type=auth.*", Ct);
+        var byPrefix = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?actor={Uri.EscapeDataString(actor)}&type=auth.*", Ct);
         Assert.Equal(2, byPrefix!.Items.Count);
-        Assert.Single((await analyst.GetFromJsonAsync<EventPage>($"{Events}?actor={Uri.EscapeDataString(actor)}&type=auth.login_failed", Ct))!.Items);
+        Assert.Single((await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?actor={Uri.EscapeDataString(actor)}&type=auth.login_failed", Ct))!.Items);
         var succeeded = stored.Items.Single(e => e.Type == "auth.login_succeeded");
         Assert.Equal(("192.0.2.11", EventOutcomes.Unknown), (succeeded.SourceIp, succeeded.Outcome));
         Assert.True(succeeded.Time < succeeded.ReceivedAt.AddMinutes(-2));
@@ -80,7 +80,7 @@ public abstract class EventIngestionTests(SharedConsole console)
         Assert.Contains("events[2].type", result.Errors[2].Errors.Keys);
         // A service's own lock-outs are its business: that one is stored, under the sender's service.
         var analyst = await Factory.SignedInClientAsync(Roles.SecurityAnalyst);
-        var stored = await analyst.GetFromJsonAsync<EventPage>($"{Events}?actor={Uri.EscapeDataString(actor)}", Ct);
+        var stored = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?actor={Uri.EscapeDataString(actor)}", Ct);
         Assert.Equal("tests", Assert.Single(stored!.Items).Source);
     }
 
@@ -136,10 +136,10 @@ public abstract class EventIngestionTests(SharedConsole console)
         Assert.Equal(HttpStatusCode.Forbidden, (await admin.SendAsync(body)).StatusCode);
 
         var developer = await Factory.SignedInClientAsync(Roles.Developer);
-        Assert.Equal(HttpStatusCode.Forbidden, (await developer.GetAsync(Events, Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await developer.GetAsync(DetectionTestKit.Events, Ct)).StatusCode);
         var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
-        await (await auditor.GetAsync(Events, Ct)).AssertStatusAsync(HttpStatusCode.OK);
-        var bad = await auditor.GetAsync($"{Events}?limit=0&outcome=sometimes&from=later", Ct);
+        await (await auditor.GetAsync(DetectionTestKit.Events, Ct)).AssertStatusAsync(HttpStatusCode.OK);
+        var bad = await auditor.GetAsync($"{DetectionTestKit.Events}?limit=0&outcome=sometimes&from=later", Ct);
         var problem = await bad.AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.NotEmpty(problem.FieldErrors("limit"));
         Assert.NotEmpty(problem.FieldErrors("outcome"));
@@ -161,7 +161,7 @@ public abstract class EventIngestionTests(SharedConsole console)
         string? before = null;
         do
         {
-            var page = await analyst.GetFromJsonAsync<EventPage>($"{Events}?source={source}&limit=500{(before is null ? "" : $"&before={before}")}", Ct);
+            var page = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?source={source}&limit=500{(before is null ? "" : $"&before={before}")}", Ct);
             stored.AddRange(page!.Items.Select(e => e.Id));
             before = page.NextBefore?.ToString();
         }

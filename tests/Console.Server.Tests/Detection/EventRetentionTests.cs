@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Security;

@@ -1,5 +1,6 @@
 using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Detection.Rules;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 
 namespace SecurityConsole.Server.Tests.Detection;

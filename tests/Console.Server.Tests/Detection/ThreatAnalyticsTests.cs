@@ -76,14 +76,10 @@ public abstract class ThreatAnalyticsTests(SharedConsole console)
         var service = $"svc-{Guid.NewGuid():N}"[..16];
         var start = DateTimeOffset.UtcNow.AddHours(-2);
         await sender.SendOkAsync([.. Enumerable.Range(0, 24).SelectMany(b => Enumerable.Range(0, 3).Select(i => Ev("svc.tick", source: service, time: start.AddMinutes(b * 5).AddSeconds(i))))]);
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        EntityProfile? profile;
-        do
-        {
-            await Task.Delay(300, Ct);
-            profile = await analyst.GetFromJsonAsync<EntityProfile>($"{Threats}/entity?kind=service&id={service}&hours=6", Ct);
-        }
-        while (profile!.Baselines.Count == 0 && DateTime.UtcNow < deadline);
+        var profile = (await Eventually.ReadAsync($"a learned baseline of {service}",
+            () => analyst.GetFromJsonAsync<EntityProfile>($"{Threats}/entity?kind=service&id={service}&hours=6", Ct),
+            p => p!.Baselines.Count > 0,
+            p => $"{p!.RecentActivity.Sum(b => b.Events)} events, no baseline"))!;
         var rate = Assert.Single(profile.Baselines, b => b.RuleType == RuleTypes.RateAnomaly);
         Assert.Equal(5, rate.BucketMinutes);
         Assert.True(rate.Observations >= 20, $"{rate.Observations} buckets learned");
@@ -110,19 +106,16 @@ public abstract class ThreatAnalyticsTests(SharedConsole console)
         await hub.StartAsync(Ct);
         var sender = await Factory.SenderAsync();
         await sender.SendOkAsync([.. Enumerable.Range(0, 5).Select(_ => Ev("stats.ping"))]);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        await Eventually.HoldsAsync("a statsChanged with the new events", () =>
         {
             lock (stats)
             {
-                if (stats.Any(s => s.EventsLastMinute >= 5))
-                {
-                    Assert.Equal(AlertSeverities.All, stats[^1].OpenBySeverity.Select(s => s.Severity));
-                    return;
-                }
+                return (stats.Any(s => s.EventsLastMinute >= 5), $"events in the last minute: {string.Join(", ", stats.Select(s => s.EventsLastMinute))}");
             }
-            Assert.True(DateTime.UtcNow < deadline, "No statsChanged with the new events arrived");
-            await Task.Delay(100, Ct);
+        });
+        lock (stats)
+        {
+            Assert.Equal(AlertSeverities.All, stats[^1].OpenBySeverity.Select(s => s.Severity));
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Users;
 
@@ -11,6 +11,10 @@ public abstract class CommandLineTests
 {
     protected abstract Task<(DatabaseProvider Provider, string ConnectionString)> NewDatabaseAsync();
 
+    /// <summary>An operator command in a scratch folder: no appsettings.json, only the settings given.</summary>
+    internal static Task<ConsoleCommandResult> RunAsync(string[] args, string? stdin = null) =>
+        ConsoleProcess.RunAsync(new() { Args = args, InScratchDirectory = true }, stdin);
+
     [Fact]
     public async Task MigrateCreatesUserThenCreateTokenPrintAKeyThatAuthenticatesAgainstTheConsole()
     {
@@ -18,16 +22,16 @@ public abstract class CommandLineTests
         string[] database = [$"--Database:Provider={provider}", $"--ConnectionStrings:Console={connection}"];
         var email = $"ops-{Guid.NewGuid():N}@example.test";
 
-        var migrate = await ServerProcess.RunAsync(["migrate", .. database]);
+        var migrate = await RunAsync(["migrate", .. database]);
         Assert.True(migrate.ExitCode == 0, migrate.ToString());
 
-        var createUser = await ServerProcess.RunAsync(
+        var createUser = await RunAsync(
             ["admin", "create-user", "--email", email, "--role", "Admin", "--password-stdin", .. database],
             stdin: ConsoleClients.Password + "\n");
         Assert.True(createUser.ExitCode == 0, createUser.ToString());
         Assert.DoesNotContain(ConsoleClients.Password, createUser.Output);
 
-        var createToken = await ServerProcess.RunAsync(["admin", "create-token", "--email", email, "--scopes", "users:manage", .. database]);
+        var createToken = await RunAsync(["admin", "create-token", "--email", email, "--scopes", "users:manage", .. database]);
         Assert.True(createToken.ExitCode == 0, createToken.ToString());
         var secret = Assert.Single(createToken.Stdout.Split('\n', StringSplitOptions.TrimEntries), l => KeyFormat.IsWellFormed(l));
         Assert.DoesNotContain(secret, createToken.Stderr);
@@ -59,7 +63,7 @@ public sealed class SqliteCommandLineTests : CommandLineTests
     public async Task CreateUserRefusesAPasswordThatDoesNotComeFromStandardInput()
     {
         var (provider, connection) = await NewDatabaseAsync();
-        var result = await ServerProcess.RunAsync(
+        var result = await RunAsync(
             ["admin", "create-user", "--email", "ops@example.test", "--role", "Admin",
              $"--Database:Provider={provider}", $"--ConnectionStrings:Console={connection}"]);
         Assert.NotEqual(0, result.ExitCode);

@@ -1,3 +1,5 @@
+using SecurityConsole.Server.Common;
+
 namespace SecurityConsole.Server.Tests.Hosting;
 
 /// <summary>A wrong setting stops the start with one sentence naming it, and exit code 2, never a stack trace.</summary>
@@ -6,7 +8,7 @@ public sealed class ConfigurationValidationTests
     [Fact]
     public async Task AnUnknownDatabaseProviderStopsTheStartWithOneLineNamingTheSetting()
     {
-        var result = await ServerProcess.RunAsync(["--Database:Provider=Oracle"]);
+        var result = await StartAsync("--Database:Provider=Oracle");
         Assert.True(result.ExitCode == 2, result.ToString());
         var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var line = Assert.Single(lines);
@@ -18,9 +20,8 @@ public sealed class ConfigurationValidationTests
     public async Task AnUnreachablePostgresDatabaseStopsTheStartWithASentenceNamingTheConnectionString()
     {
         var closedPort = TestEnvironment.FreePort();
-        var result = await ServerProcess.RunAsync(
-            ["--Database:Provider=Postgres", $"--ConnectionStrings:Console=Host=127.0.0.1;Port={closedPort};Database=console;Username=console;Timeout=5"],
-            timeout: TimeSpan.FromSeconds(60));
+        var result = await StartAsync(
+            "--Database:Provider=Postgres", $"--ConnectionStrings:Console=Host=127.0.0.1;Port={closedPort};Database=console;Username=console;Timeout=5");
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("'ConnectionStrings:Console'", result.Stderr);
         AssertNoStackTrace(result);
@@ -29,13 +30,42 @@ public sealed class ConfigurationValidationTests
     [Fact]
     public async Task PostgresWithoutAConnectionStringStopsTheStartNamingTheSetting()
     {
-        var result = await ServerProcess.RunAsync(["--Database:Provider=Postgres", "--ConnectionStrings:Console="]);
+        var result = await StartAsync("--Database:Provider=Postgres", "--ConnectionStrings:Console=");
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains("'ConnectionStrings:Console'", result.Stderr);
         AssertNoStackTrace(result);
     }
 
-    internal static void AssertNoStackTrace(ServerProcess.Result result)
+    /// <summary>One bad value for each group of settings (each options class, the host's own Urls and log levels).</summary>
+    [Theory]
+    [InlineData("Detection:MaxEventsPerCommit", "abc")]
+    [InlineData("Detection:SweepIntervalSeconds", "abc")]
+    [InlineData("Detection:WriterCommits", "0")]
+    [InlineData("Detection:PipelineEnabled", "sometimes")]
+    [InlineData("Jobs:Workers", "abc")]
+    [InlineData("Jobs:RunServer", "perhaps")]
+    [InlineData("Console:Demo", "maybe")]
+    [InlineData("Console:PublicUrl", "console.example.com")]
+    [InlineData("Audit:CheckpointEvery", "often")]
+    [InlineData("Database:Provider", "1")]
+    [InlineData("Urls", "garbage")]
+    [InlineData("Urls", "http://localhost:abc")]
+    [InlineData("Logging:LogLevel:Default", "abc")]
+    public async Task ABadValueStopsTheStartWithOneSentenceNamingTheSettingAndExitCode2(string setting, string value)
+    {
+        var result = await StartAsync($"--{setting}={value}");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains($"'{setting}'", line);
+        Assert.Contains(value, line);
+        AssertNoStackTrace(result);
+    }
+
+    /// <summary>A start expected to stop, in a scratch folder: no appsettings.json, only the settings given.</summary>
+    private static Task<ConsoleCommandResult> StartAsync(params string[] settings) =>
+        ConsoleProcess.RunAsync(new() { Args = settings, InScratchDirectory = true });
+
+    internal static void AssertNoStackTrace(ConsoleCommandResult result)
     {
         Assert.DoesNotContain(result.Output.Split('\n'), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         Assert.DoesNotContain("Exception:", result.Output);

@@ -42,11 +42,8 @@ public sealed class TelemetryAndTransportTests
         // Shutting the host down flushes the batching exporters.
         await factory.DisposeAsync();
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(received.Contains("/v1/traces") && received.Contains("/v1/logs")) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100, Ct);
-        }
+        await Eventually.HoldsAsync("traces and logs at the collector",
+            () => (received.Contains("/v1/traces") && received.Contains("/v1/logs"), $"received: {string.Join(", ", received)}"));
         collector.Stop();
         Assert.Contains("/v1/traces", received);
         Assert.Contains("/v1/logs", received);

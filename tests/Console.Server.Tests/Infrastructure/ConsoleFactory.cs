@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
 
 // Program itself migrates and seeds before the host starts (ConsoleHost.PrepareAsync), under the factory too.
 

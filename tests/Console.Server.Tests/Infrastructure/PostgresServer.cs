@@ -1,5 +1,4 @@
 using Npgsql;
-using SecurityConsole.Testing;
 
 namespace SecurityConsole.Server.Tests.Infrastructure;
 
@@ -45,7 +44,7 @@ public sealed class PostgresServer : IAsyncLifetime
         await _createLock.WaitAsync();
         try
         {
-            for (var attempt = 1; ; attempt++)
+            await Eventually.HoldsAsync($"PostgreSQL to create database {name}", async () =>
             {
                 try
                 {
@@ -53,13 +52,14 @@ public sealed class PostgresServer : IAsyncLifetime
                     await conn.OpenAsync();
                     await using var cmd = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", conn);
                     await cmd.ExecuteNonQueryAsync();
-                    return ConnectionString(name);
+                    return (true, "created");
                 }
-                catch (PostgresException ex) when (ex.SqlState == "55006" && attempt < 10)
+                catch (PostgresException ex) when (ex.SqlState == "55006")
                 {
-                    await Task.Delay(200 * attempt);
+                    return (false, ex.MessageText);
                 }
-            }
+            });
+            return ConnectionString(name);
         }
         finally
         {

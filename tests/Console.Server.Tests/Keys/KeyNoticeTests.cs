@@ -73,7 +73,7 @@ public sealed class KeyNoticeTests(SqliteConsole console) : IClassFixture<Sqlite
         var connection = AlertsHubTests.Connect(Factory, browser.CookieHeader);
         var welcome = AlertsHubTests.Expect<DateTimeOffset>(connection, HubMethods.Welcome);
         await connection.StartAsync(Ct);
-        await welcome.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Eventually.ArrivesAsync("the hub's welcome", welcome);
         return connection;
     }
 
@@ -87,7 +87,6 @@ public sealed class KeyNoticeTests(SqliteConsole console) : IClassFixture<Sqlite
     private sealed class Notices
     {
         private readonly List<KeyNotice> _all = [];
-        private readonly SemaphoreSlim _arrived = new(0);
 
         public IReadOnlyList<KeyNotice> All { get { lock (_all) { return [.. _all]; } } }
 
@@ -97,24 +96,12 @@ public sealed class KeyNoticeTests(SqliteConsole console) : IClassFixture<Sqlite
             {
                 _all.Add(notice);
             }
-            _arrived.Release();
         }
 
         public async Task<KeyNotice> NextAsync(Func<KeyNotice, bool> match)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (true)
-            {
-                if (All.FirstOrDefault(match) is { } found)
-                {
-                    return found;
-                }
-                var left = deadline - DateTime.UtcNow;
-                if (left <= TimeSpan.Zero || !await _arrived.WaitAsync(left, Ct))
-                {
-                    throw new Xunit.Sdk.XunitException($"No matching key notice arrived; got: {string.Join(", ", All.Select(n => n.Kind))}");
-                }
-            }
+            await Eventually.HoldsAsync("a matching key notice", () => (All.Any(match), $"got: {string.Join(", ", All.Select(n => n.Kind))}"));
+            return All.First(match);
         }
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Tests.Security;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Tests.Keys.KeyTestKit;
@@ -19,7 +20,7 @@ public abstract class KeyPolicyTests(SharedConsole console)
     {
         await using var factory = await console.CreateFreshAsync();
         var developer = await factory.SignedInClientAsync(Roles.Developer);
-        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var admin = await factory.SignedInWithTwoFactorAsync(Roles.Admin);
 
         var policy = (await developer.GetFromJsonAsync<KeyPolicy>(Policy, Ct))!;
         Assert.Equal(KeyPolicy.Default.Scopes.Select(s => s.Name), policy.Scopes.Select(s => s.Name));
@@ -70,7 +71,7 @@ public abstract class KeyPolicyTests(SharedConsole console)
     [Fact]
     public async Task AnInvalidPolicyIsRefusedWithTheFieldAtFaultAndChangesNothing()
     {
-        var admin = await console.Factory.SignedInClientAsync(Roles.Admin);
+        var admin = await console.Factory.SignedInWithTwoFactorAsync(Roles.Admin);
         var before = await admin.GetStringAsync(Policy, Ct);
         var policy = KeyPolicy.Default;
 

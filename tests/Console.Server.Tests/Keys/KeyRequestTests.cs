@@ -65,8 +65,9 @@ public abstract class KeyRequestTests(SharedConsole console)
     [Fact]
     public async Task ARequestWithAHighRiskScopeWaitsEvenOutsideProduction()
     {
-        var developer = await Factory.SignedInClientAsync(Roles.Developer);
-        var request = await developer.RequestAsync(NewRequest(KeyEnvironments.Development, [Permissions.KeysVerify, Permissions.AuditRead]));
+        // An analyst: audit:read is theirs to ask for (ADR 0008).
+        var analyst = await Factory.SignedInClientAsync(Roles.SecurityAnalyst);
+        var request = await analyst.RequestAsync(NewRequest(KeyEnvironments.Development, [Permissions.KeysVerify, Permissions.AuditRead]));
         Assert.Equal(KeyRequestStatuses.Pending, request.Status);
     }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Shared.Keys;
 using static SecurityConsole.Server.Tests.Keys.KeyTestKit;
 

@@ -2,7 +2,10 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.AspNetCore.Http;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection;
+using SecurityConsole.Server.Events;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
@@ -26,11 +29,12 @@ public sealed class KeyVerifierTests : IAsyncDisposable
         _cache = new KeyCache(_clock);
         var scopes = _services.GetRequiredService<IServiceScopeFactory>();
         _verifier = new ApiKeyVerifier(scopes, _cache, new KeyRateLimiter(_clock), new KeyUsageRecorder(scopes, _clock, NullLogger<KeyUsageRecorder>.Instance),
-            _clock, NullLogger<ApiKeyVerifier>.Instance);
+            _clock, NullLogger<ApiKeyVerifier>.Instance,
+            new ConsoleSecurityEvents(new RecordingSink(), new HttpContextAccessor(), _clock, NullLogger<ConsoleSecurityEvents>.Instance));
     }
 
     [Fact]
-    public async Task WithTheDatabaseDownACachedKeyKeepsVerifyingAndAnUnknownKeyIsDenied()
+    public async Task WithTheDatabaseDownACachedKeyKeepsVerifyingAndAnUnknownKeyIsDeniedAsUnavailable()
     {
         var secret = KeyFormat.Generate(KeyEnvironments.Production);
         _cache.Set(KeyHash.From(KeyFormat.Hash(secret)), Record(), _cache.Generation);
@@ -39,9 +43,11 @@ public sealed class KeyVerifierTests : IAsyncDisposable
         _clock.Advance(KeyCache.PositiveLifetime + TimeSpan.FromMinutes(1));
         Assert.True((await _verifier.VerifyAsync(secret, new VerifyOptions(), Ct)).Valid);
 
+        // The database could not say whether it exists: denied, but not as "not found" (which would feed brute-force rules).
         var unknown = await _verifier.VerifyAsync(KeyFormat.Generate(KeyEnvironments.Production), new VerifyOptions(), Ct);
         Assert.False(unknown.Valid);
-        Assert.Equal(KeyVerifyReasons.NotFound, unknown.Reason);
+        Assert.Equal("unavailable", unknown.Reason);
+        Assert.True(unknown.RetryAfterSeconds > 0);
         Assert.Equal(KeyVerifyReasons.Malformed, (await _verifier.VerifyAsync("sc_live_nope", new VerifyOptions(), Ct)).Reason);
     }
 
@@ -52,8 +58,37 @@ public sealed class KeyVerifierTests : IAsyncDisposable
         var hash = KeyFormat.Hash(secret);
         _cache.Set(KeyHash.From(hash), Record(), _cache.Generation);
         await new LocalKeyInvalidation(_cache).InvalidateAsync(hash, Ct);
-        // The database cannot answer, so the key is unknown now rather than still valid.
-        Assert.Equal(KeyVerifyReasons.NotFound, (await _verifier.VerifyAsync(secret, new VerifyOptions(), Ct)).Reason);
+        // The database cannot answer, so the key is refused now rather than still valid.
+        Assert.Equal("unavailable", (await _verifier.VerifyAsync(secret, new VerifyOptions(), Ct)).Reason);
+    }
+
+    [Fact]
+    public async Task AKeyTheDatabaseCouldNotLookUpRaisesNoSecurityEventForTheDetectionRules()
+    {
+        var sink = new RecordingSink();
+        var scopes = _services.GetRequiredService<IServiceScopeFactory>();
+        var verifier = new ApiKeyVerifier(scopes, _cache, new KeyRateLimiter(_clock), new KeyUsageRecorder(scopes, _clock, NullLogger<KeyUsageRecorder>.Instance),
+            _clock, NullLogger<ApiKeyVerifier>.Instance,
+            new ConsoleSecurityEvents(sink, new HttpContextAccessor(), _clock, NullLogger<ConsoleSecurityEvents>.Instance));
+
+        for (var i = 0; i < 20; i++)
+        {
+            var answer = await verifier.VerifyAsync(KeyFormat.Generate(KeyEnvironments.Production), new VerifyOptions(ClientIp: IPAddress.Parse("198.18.0.7")), Ct);
+            Assert.False(answer.Valid);
+        }
+        Assert.Empty(sink.Emitted);
+        // A malformed key is still a refusal the rules see.
+        await verifier.VerifyAsync("sc_live_nope", new VerifyOptions(ClientIp: IPAddress.Parse("198.18.0.7")), Ct);
+        Assert.Single(sink.Emitted);
+    }
+
+    private sealed class RecordingSink : ISecurityEventSink
+    {
+        public List<SecurityEvent> Emitted { get; } = [];
+
+        public void Emit(SecurityEvent e) => Emitted.Add(e);
+
+        public Task<long[]> WriteAsync(IReadOnlyList<SecurityEvent> events, CancellationToken ct) => throw new InvalidOperationException("Not expected here.");
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using SecurityConsole.Server.Detection;
+using SecurityConsole.Server.Realtime;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Security;
 
@@ -26,7 +26,7 @@ public sealed class AlertsHubTests(SqliteConsole console) : IClassFixture<Sqlite
         await using var connection = Connect(console.Factory, browser.CookieHeader);
         var welcome = Expect<DateTimeOffset>(connection, HubMethods.Welcome);
         await connection.StartAsync(Ct);
-        var serverTime = await welcome.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        var serverTime = await Eventually.ArrivesAsync("the hub's welcome", welcome);
         Assert.InRange(serverTime, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
     }
 
@@ -53,12 +53,12 @@ public sealed class AlertsHubTests(SqliteConsole console) : IClassFixture<Sqlite
         var developerWelcome = Expect<DateTimeOffset>(developerHub, HubMethods.Welcome);
         await analystHub.StartAsync(Ct);
         await developerHub.StartAsync(Ct);
-        await Task.WhenAll(analystWelcome, developerWelcome).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Eventually.ArrivesAsync("both hubs' welcome", Task.WhenAll(analystWelcome, developerWelcome));
 
-        var hub = console.Factory.Services.GetRequiredService<IHubContext<AlertsHub>>();
-        await hub.Clients.Group(AlertsHub.AlertReaders).SendAsync(HubMethods.AlertChanged, "alert-1", Ct);
+        var hub = console.Factory.Services.GetRequiredService<IHubContext<ConsoleHub>>();
+        await hub.Clients.Group(ConsoleHub.AlertReaders).SendAsync(HubMethods.AlertChanged, "alert-1", Ct);
 
-        Assert.Equal("alert-1", await analystGot.WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.Equal("alert-1", await Eventually.ArrivesAsync("the alert at the analyst's hub", analystGot));
         await Task.Delay(500, Ct);
         Assert.False(developerGot.IsCompleted, "A developer without alerts:read received an alert");
     }

@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using SecurityConsole.Server.Detection;
-using SecurityConsole.Server.Hosting;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Realtime;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;
@@ -47,16 +47,17 @@ public sealed class TwoNodeTests(PostgresServer postgres, RedisServer redis)
         connection.On<string>(HubMethods.AlertChanged, value => { if (value == payload) { received.TrySetResult(value); } });
         var welcome = AlertsHubTests.Expect<DateTimeOffset>(connection, HubMethods.Welcome);
         await connection.StartAsync(Ct);
-        await welcome.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await Eventually.ArrivesAsync("the hub's welcome", welcome);
 
-        var hub = sender.Services.GetRequiredService<IHubContext<AlertsHub>>();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var hub = sender.Services.GetRequiredService<IHubContext<ConsoleHub>>();
+        var sent = 0;
         // The backplane subscription is made asynchronously; resend until it carries the message.
-        while (!received.Task.IsCompleted && DateTime.UtcNow < deadline)
+        await Eventually.HoldsAsync("the message sent on one node to reach the client on the other", async () =>
         {
-            await hub.Clients.Group(AlertsHub.AlertReaders).SendAsync(HubMethods.AlertChanged, payload, Ct);
+            await hub.Clients.Group(ConsoleHub.AlertReaders).SendAsync(HubMethods.AlertChanged, payload, Ct);
             await Task.WhenAny(received.Task, Task.Delay(300, Ct));
-        }
+            return (received.Task.IsCompleted, $"sent {++sent} times, not received");
+        });
         Assert.True(received.Task.IsCompleted, "The message sent on one node never reached the client on the other");
     }
 
@@ -72,8 +73,8 @@ public sealed class TwoNodeTests(PostgresServer postgres, RedisServer redis)
         var received = AlertsHubTests.Expect<string>(connection, HubMethods.AlertChanged);
         var welcome = AlertsHubTests.Expect<DateTimeOffset>(connection, HubMethods.Welcome);
         await connection.StartAsync(Ct);
-        await welcome.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-        await sender.Services.GetRequiredService<IHubContext<AlertsHub>>().Clients.All.SendAsync(HubMethods.AlertChanged, "lost", Ct);
+        await Eventually.ArrivesAsync("the hub's welcome", welcome);
+        await sender.Services.GetRequiredService<IHubContext<ConsoleHub>>().Clients.All.SendAsync(HubMethods.AlertChanged, "lost", Ct);
         await Task.Delay(1000, Ct);
         Assert.False(received.IsCompleted);
     }

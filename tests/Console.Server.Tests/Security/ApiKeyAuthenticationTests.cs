@@ -85,7 +85,8 @@ public abstract class ApiKeyAuthenticationTests(SharedConsole console)
     [Fact]
     public async Task AKeyWithTheUsersManageScopeMayListUsersWithoutTheBrowserHeader()
     {
-        var (client, _) = await Factory.KeyClientAsync(Permissions.UsersManage);
+        // keys:request too: inviting a Developer grants it, and a key grants no more than its scopes (ADR 0008).
+        var (client, _) = await Factory.KeyClientAsync(Permissions.UsersManage, Permissions.KeysRequest);
         await (await client.GetAsync("/api/v1/users", Ct)).AssertStatusAsync(HttpStatusCode.OK);
         var invite = await client.PostAsJsonAsync("/api/v1/users/invitations",
             new InviteUserRequest($"from-key-{Guid.NewGuid():N}@example.test", [Roles.Developer]), Ct);

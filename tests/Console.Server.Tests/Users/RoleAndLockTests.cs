@@ -79,6 +79,49 @@ public abstract class RoleAndLockTests(SharedConsole console)
     }
 
     [Fact]
+    public async Task TheLastAdminCannotBeLockedButCanOnceThereIsAnother()
+    {
+        // Needs a database where this admin is the only one; a users:manage key does the locking (an admin cannot lock themselves).
+        await using var factory = await console.CreateFreshAsync();
+        var email = InvitationTests.NewEmail();
+        var adminId = await factory.CreateUserAsync(email, Roles.Admin);
+        var (key, _) = await factory.KeyClientAsync(Permissions.UsersManage);
+
+        var refused = await key.PostAsync($"/api/v1/users/{adminId}/lock", null, Ct);
+        var problem = await refused.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(problem.FieldErrors("id"), m => m.Contains("last admin", StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(0, await CountAuditAsync(factory, "user.locked", adminId));
+        var attempt = await factory.CreateBrowserClient().SignInAsync(email, ConsoleClients.Password);
+        Assert.DoesNotContain("Lockout", attempt.Headers.Location!.ToString());
+
+        await factory.CreateUserAsync(InvitationTests.NewEmail(), Roles.Admin);
+        await (await key.PostAsync($"/api/v1/users/{adminId}/lock", null, Ct)).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(1, await CountAuditAsync(factory, "user.locked", adminId));
+    }
+
+    [Fact]
+    public async Task ALockedAdminDoesNotCountAsAnotherAdmin()
+    {
+        await using var factory = await console.CreateFreshAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var me = (await admin.GetFromJsonAsync<CurrentUser>("/api/v1/me", Ct))!;
+        var otherId = await factory.CreateUserAsync(InvitationTests.NewEmail(), Roles.Admin);
+        await (await admin.PostAsync($"/api/v1/users/{otherId}/lock", null, Ct)).AssertStatusAsync(HttpStatusCode.OK);
+
+        // The other admin cannot sign in, so this one is the last who can: no demotion, and no lock by a key either.
+        var demote = await admin.PutAsJsonAsync($"/api/v1/users/{me.Id}/roles", new SetRolesRequest([Roles.Developer]), Ct);
+        Assert.Contains((await demote.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("roles"),
+            m => m.Contains("last admin", StringComparison.OrdinalIgnoreCase));
+        var (key, _) = await factory.KeyClientAsync(Permissions.UsersManage);
+        await (await key.PostAsync($"/api/v1/users/{me.Id}/lock", null, Ct)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal(0, await CountAuditAsync(factory, "user.roles_changed", me.Id));
+
+        await (await admin.PostAsync($"/api/v1/users/{otherId}/unlock", null, Ct)).AssertStatusAsync(HttpStatusCode.OK);
+        await (await admin.PutAsJsonAsync($"/api/v1/users/{me.Id}/roles", new SetRolesRequest([Roles.Developer]), Ct))
+            .AssertStatusAsync(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task ALockedUserCannotSignInUntilUnlockedAndBothAreAudited()
     {
         var admin = await Factory.SignedInClientAsync(Roles.Admin);
@@ -128,7 +171,8 @@ public abstract class RoleAndLockTests(SharedConsole console)
     [Fact]
     public async Task AnApiKeyWithTheUsersManageScopeCanChangeRolesAndTheAuditNamesTheKey()
     {
-        var (client, _) = await Factory.KeyClientAsync(Permissions.UsersManage);
+        // The key holds what the Approver role grants: a key grants no more than its scopes (ADR 0008).
+        var (client, _) = await Factory.KeyClientAsync([Permissions.UsersManage, .. Roles.PermissionsOf(Roles.Approver)]);
         var id = await Factory.CreateUserAsync(InvitationTests.NewEmail(), Roles.Developer);
         var response = await client.PutAsJsonAsync($"/api/v1/users/{id}/roles", new SetRolesRequest([Roles.Approver]), Ct);
         await response.AssertStatusAsync(HttpStatusCode.OK);

@@ -1,0 +1,43 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Shared.Compliance;
+using SecurityConsole.Shared.Validation;
+
+namespace SecurityConsole.Server.Compliance;
+
+/// <summary>Access review campaigns over HTTP; the rules are in <see cref="AccessReviews"/>.</summary>
+public static class AccessReviewEndpoints
+{
+    public static RouteGroupBuilder MapAccessReviews(this RouteGroupBuilder group)
+    {
+        group.MapGet("/access-reviews", async (AccessReviews reviews, CancellationToken ct) => TypedResults.Ok(await reviews.ListAsync(ct)))
+            .WithName("ListAccessReviews").WithSummary("Access review campaigns, newest first, with how far each has come.");
+        group.MapPost("/access-reviews", (StartAccessReviewRequest request, AccessReviews reviews, IActorAccessor actors, CancellationToken ct) =>
+                reviews.StartAsync(actors.Current.Id, request, ct))
+            .WithName("StartAccessReview").WithSummary("Start a campaign over every user's roles and every live key's scopes as they are now.");
+        group.MapGet("/access-reviews/{id:guid}", GetAsync).WithName("GetAccessReview")
+            .WithSummary("A campaign and one page of its items (?undecided=true for what is left).");
+        group.MapPost("/access-reviews/{id:guid}/items/{item:long}/decision",
+                (Guid id, long item, AccessReviewDecision decision, ClaimsPrincipal user, IActorAccessor actors, AccessReviews reviews, CancellationToken ct) =>
+                    reviews.DecideAsync(id, item, user, actors.Current.Id, decision, ct))
+            .WithName("DecideAccessReviewItem")
+            .WithSummary("Confirm an item, or revoke it: a user's roles through the role change, a key through the key revoke (with their permissions).");
+        group.MapPost("/access-reviews/{id:guid}/finish", (Guid id, AccessReviews reviews, IActorAccessor actors, CancellationToken ct) =>
+                reviews.FinishAsync(id, actors.Current.Id, ct))
+            .WithName("FinishAccessReview").WithSummary("Finish a campaign whose items are all decided: evidence, and the access-review check passes.");
+        return group;
+    }
+
+    private static async Task<Results<Ok<AccessReviewDetail>, NotFound, ValidationProblem>> GetAsync(
+        Guid id, bool? undecided, int? page, int? pageSize, AccessReviews reviews, CancellationToken ct)
+    {
+        var v = new Validator().Range("page", page ?? 1, 1, 100_000).Range("pageSize", pageSize ?? 100, 1, AccessReviews.MaxPageSize);
+        if (!v.IsValid)
+        {
+            return ProblemHandlingExtensions.Invalid(v);
+        }
+        return await reviews.GetAsync(id, undecided ?? false, page ?? 1, pageSize ?? 100, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+    }
+}

@@ -1,0 +1,250 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Users;
+using SecurityConsole.Shared.Compliance;
+using SecurityConsole.Shared.Security;
+using K = SecurityConsole.Shared.Compliance.AccessReviewKinds;
+using D = SecurityConsole.Shared.Compliance.AccessReviewDecisions;
+
+namespace SecurityConsole.Server.Compliance;
+
+/// <summary>
+/// Access review campaigns: every user's roles and every live key's scopes as they were at the start, each confirmed or
+/// revoked by a reviewer. A revoke goes through the Users and Keys features' own actions (role change, key revoke), with
+/// their rules and the reviewer's permissions, in the transaction that records the decision and its audit entry.
+/// Finishing a campaign is evidence and satisfies the access-review check.
+/// </summary>
+public sealed class AccessReviews(
+    ConsoleDbContext db, UserFacts userFacts, KeyComplianceFacts keyFacts, UserAdmin userAdmin, KeyManagement keys, AuditTrail audit, TimeProvider clock)
+{
+    public const int MaxPageSize = 500;
+
+    public async Task<Results<Created<AccessReviewSummary>, ProblemHttpResult>> StartAsync(string userId, StartAccessReviewRequest request, CancellationToken ct)
+    {
+        if (await db.AccessReviews.AnyAsync(r => r.FinishedAt == null, ct))
+        {
+            return Problem(StatusCodes.Status409Conflict, "A review is under way", "Finish the access review that is under way before starting another.");
+        }
+        var now = clock.GetUtcNow();
+        var review = new AccessReview { Id = Guid.NewGuid(), Name = request.Name.Trim(), StartedBy = userId, StartedAt = now };
+        var items = (await userFacts.AllAsync(ct)).Where(u => u.Roles.Count > 0)
+            .Select(u => new AccessReviewItem { ReviewId = review.Id, Kind = K.User, ResourceId = u.Id, Owner = u.Id, Label = Cut(u.Email, 300), Grants = Cut(string.Join(' ', u.Roles), 1024) })
+            .Concat((await keyFacts.LiveAsync(ct)).OrderBy(k => k.Environment, StringComparer.Ordinal).ThenBy(k => k.Name, StringComparer.Ordinal)
+                .Select(k => new AccessReviewItem
+                {
+                    ReviewId = review.Id, Kind = K.Key, ResourceId = k.Id.ToString(), Owner = k.OwnerUserId, Label = Cut($"{k.DisplayKey} {k.Name} ({k.Environment})", 300),
+                    Grants = Cut(string.Join(' ', k.Scopes), 1024),
+                }))
+            .ToList();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        db.AccessReviews.Add(review);
+        db.AccessReviewItems.AddRange(items);
+        audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.access_review_started", "access_review", review.Id.ToString(),
+            Data: new { name = review.Name, users = items.Count(i => i.Kind == K.User), keys = items.Count(i => i.Kind == K.Key) }));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/compliance/access-reviews/{review.Id}", await SummaryAsync(review, ct));
+    }
+
+    public async Task<IReadOnlyList<AccessReviewSummary>> ListAsync(CancellationToken ct)
+    {
+        var reviews = await db.AccessReviews.AsNoTracking().OrderByDescending(r => r.StartedAt).Take(100).ToListAsync(ct);
+        var list = new List<AccessReviewSummary>();
+        foreach (var review in reviews)
+        {
+            list.Add(await SummaryAsync(review, ct));
+        }
+        return list;
+    }
+
+    public async Task<AccessReviewDetail?> GetAsync(Guid id, bool undecidedOnly, int page, int pageSize, CancellationToken ct)
+    {
+        var review = await db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (review is null)
+        {
+            return null;
+        }
+        var items = db.AccessReviewItems.AsNoTracking().Where(i => i.ReviewId == id && (!undecidedOnly || i.Decision == null));
+        var total = await items.CountAsync(ct);
+        var rows = await items.OrderBy(i => i.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
+        return new AccessReviewDetail(await SummaryAsync(review, ct), [.. rows.Select(View)], total, page, pageSize);
+    }
+
+    public async Task<Results<Ok<AccessReviewItemView>, NotFound, ValidationProblem, ProblemHttpResult>> DecideAsync(
+        Guid reviewId, long itemId, ClaimsPrincipal caller, string callerId, AccessReviewDecision decision, CancellationToken ct)
+    {
+        var review = await db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reviewId, ct);
+        var item = await db.AccessReviewItems.FirstOrDefaultAsync(i => i.Id == itemId && i.ReviewId == reviewId, ct);
+        if (review is null || item is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (review.FinishedAt is not null || item.Decision is not null)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Already decided",
+                review.FinishedAt is not null ? "The review is finished." : $"This item was {item.Decision}d by {item.DecidedBy} at {item.DecidedAt:O}.");
+        }
+        if (decision.Decision == D.Confirm && item.Owner == callerId)
+        {
+            // Four eyes, as for key approvals and exceptions: nobody confirms their own access.
+            return Problem(StatusCodes.Status403Forbidden, "You cannot confirm your own access", "Another reviewer confirms your roles and keys.");
+        }
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var revoked = Array.Empty<string>();
+        if (decision.Decision == D.Revoke)
+        {
+            var outcome = item.Kind == K.User ? await RevokeRolesAsync(item, caller, decision, ct) : await RevokeKeyAsync(item, caller, decision, ct);
+            if (outcome.Problem is not null)
+            {
+                await tx.RollbackAsync(ct);
+                return outcome.Problem;
+            }
+            revoked = outcome.Revoked;
+        }
+        item.Decision = decision.Decision;
+        item.Revoked = revoked.Length == 0 ? null : string.Join(' ', revoked);
+        item.DecidedBy = callerId;
+        item.DecidedAt = clock.GetUtcNow();
+        audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.access_review_decided", "access_review", reviewId.ToString(),
+            Data: new { item = item.Id, kind = item.Kind, resource = item.ResourceId, decision = item.Decision, revoked }, Personal: new { reason = decision.Reason }));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another reviewer decided the same item at the same moment; their decision and its change stand.
+            return Problem(StatusCodes.Status409Conflict, "Already decided", "Another reviewer decided this item a moment ago.");
+        }
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(View(item));
+    }
+
+    public async Task<Results<Ok<AccessReviewSummary>, NotFound, ProblemHttpResult>> FinishAsync(Guid id, string userId, CancellationToken ct)
+    {
+        var review = await db.AccessReviews.FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (review is null)
+        {
+            return TypedResults.NotFound();
+        }
+        if (review.FinishedAt is not null)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Already finished", $"The review was finished at {review.FinishedAt:O}.");
+        }
+        var open = await db.AccessReviewItems.CountAsync(i => i.ReviewId == id && i.Decision == null, ct);
+        if (open > 0)
+        {
+            return Problem(StatusCodes.Status409Conflict, "The review is not complete", $"{open} item(s) are still to be confirmed or revoked.");
+        }
+        var now = clock.GetUtcNow();
+        var decisions = await db.AccessReviewItems.AsNoTracking().Where(i => i.ReviewId == id).OrderBy(i => i.Id)
+            .Select(i => new { i.Kind, i.ResourceId, i.Grants, i.Decision, i.Revoked, i.DecidedBy, i.DecidedAt }).ToListAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        review.FinishedAt = now;
+        review.FinishedBy = userId;
+        var payload = JsonSerializer.Serialize(new
+        {
+            kind = EvidenceKinds.AccessReview, review = review.Id, review.Name, startedBy = review.StartedBy, review.StartedAt, finishedBy = userId, finishedAt = now,
+            items = decisions,
+        }, ComplianceEvaluator.Json);
+        var evidence = new EvidenceItem
+        {
+            Kind = EvidenceKinds.AccessReview, Subject = review.Id.ToString(), At = now, EffectiveFrom = now, Payload = payload,
+            Sha256 = ControlStatusRecorder.Sha256(Encoding.UTF8.GetBytes(payload)),
+        };
+        db.ComplianceEvidence.Add(evidence);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Problem(StatusCodes.Status409Conflict, "Already finished", "Another reviewer finished the review a moment ago.");
+        }
+        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.access_review_finished", "access_review", review.Id.ToString(),
+            Data: new { name = review.Name, items = decisions.Count, revoked = decisions.Count(d => d.Decision == D.Revoke), evidence = evidence.Id, sha256 = evidence.Sha256 }));
+        await db.SaveChangesAsync(ct);
+        evidence.AuditSequence = entry.Sequence;
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(await SummaryAsync(review, ct));
+    }
+
+    private async Task<(string[] Revoked, ProblemHttpResult? Problem)> RevokeRolesAsync(AccessReviewItem item, ClaimsPrincipal caller, AccessReviewDecision decision, CancellationToken ct)
+    {
+        // Removing someone's roles is user administration: the reviewer needs that power, not only compliance:manage.
+        if (!caller.HasClaim(Permissions.ClaimType, Permissions.UsersManage))
+        {
+            return ([], Problem(StatusCodes.Status403Forbidden, "Revoking roles needs users:manage", "Ask someone who manages users to revoke these roles."));
+        }
+        var user = await userFacts.OneAsync(item.ResourceId, ct);
+        var reviewed = item.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var remove = decision.Roles is { Count: > 0 } named ? named.Distinct().ToArray() : reviewed;
+        if (remove.Except(reviewed).FirstOrDefault() is { } other)
+        {
+            return ([], Invalid("roles", $"'{other}' is not one of the roles under review ({string.Join(", ", reviewed)})."));
+        }
+        if (user is null)
+        {
+            return (remove, null);
+        }
+        var result = await userAdmin.SetRolesAsync(caller, user.Id, [.. user.Roles.Except(remove)], ct);
+        return result.Result switch
+        {
+            Ok<Shared.Users.UserSummary> => (remove, null),
+            NotFound => (remove, null),
+            ValidationProblem v => ([], Problem(StatusCodes.Status400BadRequest, "The roles cannot be removed", string.Join(" ", v.ProblemDetails.Errors.SelectMany(e => e.Value)))),
+            ProblemHttpResult p => ([], p),
+            _ => throw new InvalidOperationException("unexpected result"),
+        };
+    }
+
+    private async Task<(string[] Revoked, ProblemHttpResult? Problem)> RevokeKeyAsync(AccessReviewItem item, ClaimsPrincipal caller, AccessReviewDecision decision, CancellationToken ct)
+    {
+        var scopes = item.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (decision.Roles is { Count: > 0 })
+        {
+            return ([], Invalid("roles", "A key's scopes are revoked with the key: leave the roles out."));
+        }
+        var result = await keys.RevokeAsync(KeyCaller.From(caller), Guid.Parse(item.ResourceId), $"Access review: {decision.Reason}", ct);
+        return result.Result switch
+        {
+            Ok<Shared.Keys.ApiKeySummary> => (scopes, null),
+            // Revoked (or gone) since the review began: the decision stands, nothing is left to revoke.
+            ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } => (scopes, null),
+            NotFound => ([], Problem(StatusCodes.Status403Forbidden, "Revoking this key needs keys:write", "Ask someone who manages keys to revoke it.")),
+            ProblemHttpResult p => ([], p),
+            _ => throw new InvalidOperationException("unexpected result"),
+        };
+    }
+
+    private async Task<AccessReviewSummary> SummaryAsync(AccessReview r, CancellationToken ct)
+    {
+        var counts = await db.AccessReviewItems.AsNoTracking().Where(i => i.ReviewId == r.Id)
+            .GroupBy(i => i.Decision).Select(g => new { Decision = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var evidence = r.FinishedAt is null ? null
+            : await db.ComplianceEvidence.AsNoTracking().Where(e => e.Kind == EvidenceKinds.AccessReview && e.Subject == r.Id.ToString()).Select(e => (long?)e.Id).FirstOrDefaultAsync(ct);
+        return new AccessReviewSummary(r.Id, r.Name, r.StartedBy, r.StartedAt, r.FinishedAt, r.FinishedBy, counts.Sum(c => c.Count),
+            counts.Where(c => c.Decision != null).Sum(c => c.Count), counts.Where(c => c.Decision == D.Revoke).Sum(c => c.Count), evidence);
+    }
+
+    private static AccessReviewItemView View(AccessReviewItem i) => new(
+        i.Id, i.Kind, i.ResourceId, i.Label, i.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries), i.Decision,
+        i.Revoked?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], i.DecidedBy, i.DecidedAt);
+
+    private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    private static ProblemHttpResult Invalid(string field, string message) =>
+        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Status = StatusCodes.Status400BadRequest, Title = "One or more validation errors occurred.",
+        });
+
+    private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Compliance.Checks;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Shared.Compliance;
+
+namespace SecurityConsole.Server.Compliance;
+
+/// <summary>
+/// Runs checks and stores their latest results, then lets <see cref="ControlStatusRecorder"/> aggregate every control
+/// from the latest result of every check mapped to it. A check that throws is stored as error (logged and traced) and
+/// keeps its last good result; nothing else stops.
+/// </summary>
+public sealed class ComplianceEvaluator(
+    ConsoleDbContext db, IServiceProvider services, ComplianceSettings settings, ComplianceCatalogue catalogue,
+    ControlStatusRecorder recorder, TimeProvider clock, ILogger<ComplianceEvaluator> logger)
+{
+    /// <summary>Failing rows kept per check (all of them up to this), plus a sample of the others for the page.</summary>
+    public const int MaxFailingRows = 2000;
+    public const int MaxOtherRows = 200;
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web);
+
+    private static readonly ActivitySource Trace = new("SecurityConsole.Compliance");
+
+    public async Task<IReadOnlyList<ComplianceChange>> RunAsync(IReadOnlyCollection<CheckDefinition> checks, CancellationToken ct)
+    {
+        using var activity = Trace.StartActivity("compliance.evaluate");
+        activity?.SetTag("compliance.checks", checks.Count);
+        var now = clock.GetUtcNow();
+        var doc = await settings.GetAsync(ct);
+        var context = new CheckContext(services, now, doc.Parameters, [.. catalogue.Frameworks.Where(f => doc.Enabled.Contains(f.Id))]);
+        var outcomes = new List<(CheckDefinition Check, IReadOnlyList<CheckRow>? Rows, Exception? Error)>();
+        foreach (var check in checks)
+        {
+            outcomes.Add(await RunOneAsync(check, context, ct));
+        }
+        var ids = checks.Select(c => c.Id).ToList();
+        var states = await db.ComplianceCheckStates.Where(s => ids.Contains(s.CheckId)).ToDictionaryAsync(s => s.CheckId, ct);
+        foreach (var (check, rows, error) in outcomes)
+        {
+            if (!states.TryGetValue(check.Id, out var state))
+            {
+                state = new CheckState { CheckId = check.Id, Status = ComplianceStatuses.Error, Rows = "[]" };
+                db.ComplianceCheckStates.Add(state);
+            }
+            if (state.EvaluatedAt > now)
+            {
+                // A later evaluation (the sweep, an API call, another node) already stored a fresher result: rows read
+                // before a change must never overwrite rows read after it.
+                continue;
+            }
+            Apply(state, rows, error, now);
+            state.Version++;
+        }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another node stored a result of the same check at the same moment: its result is as fresh as ours.
+            db.ChangeTracker.Clear();
+        }
+        return await recorder.RecordAsync(now, ct);
+    }
+
+    private async Task<(CheckDefinition, IReadOnlyList<CheckRow>?, Exception?)> RunOneAsync(CheckDefinition check, CheckContext context, CancellationToken ct)
+    {
+        using var activity = Trace.StartActivity("compliance.check");
+        activity?.SetTag("compliance.check", check.Id);
+        try
+        {
+            return (check, await check.Evaluate(context, ct), null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Compliance check {Check} could not evaluate", check.Id);
+            activity?.AddException(ex);
+            activity?.SetStatus(ActivityStatusCode.Error);
+            return (check, null, ex);
+        }
+    }
+
+    private static void Apply(CheckState state, IReadOnlyList<CheckRow>? rows, Exception? error, DateTimeOffset now)
+    {
+        state.EvaluatedAt = now;
+        if (rows is null)
+        {
+            // The last good result stays where it is: the page shows it next to the error.
+            if (state.Status != ComplianceStatuses.Error)
+            {
+                state.LastGoodStatus = state.Status;
+                state.LastGoodAt ??= now;
+            }
+            state.Status = ComplianceStatuses.Error;
+            state.Error = Cut($"{error?.GetType().Name}: {error?.Message.Split('\n')[0]}", 500);
+            return;
+        }
+        var status = ComplianceStatuses.Worst(rows.Select(r => r.Status));
+        state.Status = status;
+        state.Error = null;
+        state.LastGoodStatus = status;
+        state.LastGoodAt = now;
+        state.Failing = rows.Count(r => r.Status == ComplianceStatuses.Fail);
+        state.Passing = rows.Count(r => ComplianceStatuses.IsPassing(r.Status));
+        var kept = rows.Where(r => r.Status == ComplianceStatuses.Fail).Take(MaxFailingRows)
+            .Concat(rows.Where(r => r.Status != ComplianceStatuses.Fail).Take(MaxOtherRows));
+        state.Rows = JsonSerializer.Serialize(kept.Select(r => new CheckRowView(r.ResourceType, r.ResourceId, r.Status, r.Reason, r.Link)), Json);
+    }
+
+    private static string Cut(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection;
+using SecurityConsole.Shared.Compliance;
+using SecurityConsole.Shared.Detection;
+
+namespace SecurityConsole.Server.Compliance;
+
+/// <summary>
+/// Aggregates every control from the stored check results, attestations and exceptions, and records each control whose
+/// status changed, in one transaction: the new state, an evidence item (its SHA-256 in the audit entry), the audit entry
+/// and an alert in the live feed. After the commit the change goes to open pages and the alert to the analysts.
+/// </summary>
+public sealed class ControlStatusRecorder(
+    ConsoleDbContext db, ComplianceCatalogue catalogue, AuditTrail audit, ConsoleAlerts alerts,
+    AlertBroadcaster alertBroadcaster, ComplianceBroadcaster broadcaster, ILogger<ControlStatusRecorder> logger)
+{
+    /// <summary>The alert source (rule id) of compliance alerts.</summary>
+    public const string AlertSource = "compliance";
+
+    public async Task<IReadOnlyList<ComplianceChange>> RecordAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var snapshot = await ComplianceSnapshot.LoadAsync(db, now, ct);
+        var stored = await db.ComplianceControlStates.ToDictionaryAsync(s => s.ControlId, ct);
+        var changes = new List<(Control Control, string Status, string Previous)>();
+        foreach (var control in catalogue.Controls)
+        {
+            var status = snapshot.ControlStatus(control);
+            var previous = stored.GetValueOrDefault(control.Id)?.Status;
+            if (status != previous)
+            {
+                changes.Add((control, status, previous ?? ComplianceStatuses.NotApplicable));
+            }
+        }
+        if (changes.Count == 0)
+        {
+            return [];
+        }
+        var result = new List<ComplianceChange>();
+        var alertIds = new List<Alert>();
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            foreach (var (control, status, previous) in changes)
+            {
+                if (!stored.TryGetValue(control.Id, out var state))
+                {
+                    state = new ControlState { ControlId = control.Id, Status = status };
+                    db.ComplianceControlStates.Add(state);
+                }
+                state.Status = status;
+                state.ChangedAt = now;
+                state.Version++;
+                var evidence = await EvidenceAsync(control, status, previous, snapshot, now, ct);
+                var entry = audit.Record(new AuditEvent(AuditCategories.Security, "compliance.status_changed", "compliance_control", control.Id,
+                    Data: new { status, previous, evidence = evidence.Id, sha256 = evidence.Sha256 }));
+                // A control's first evaluation with something to evaluate is its baseline: recorded, audited and shown on
+                // the compliance pages, but not an alert. A new console (or a control that comes into scope with the
+                // first account or key) is not news, and a dozen baseline alerts would bury the one that is. A control
+                // passing again closes its open alert; any other change raises one (docs/compliance.md, "Alerts").
+                var baseline = previous == ComplianceStatuses.NotApplicable;
+                if (ComplianceStatuses.IsPassing(status) || status == ComplianceStatuses.NotApplicable)
+                {
+                    alertIds.AddRange(await alerts.ResolveAsync(AlertSource, EntityKinds.Control, control.Id,
+                        $"{Title(control, status)}. Evidence #{evidence.Id} (SHA-256 {evidence.Sha256[..12]}…).", ct));
+                }
+                else if (!baseline)
+                {
+                    alertIds.Add(await alerts.RaiseAsync(AlertSource, Severity(status), EntityKinds.Control, control.Id, Title(control, status),
+                        $"Was {ComplianceStatuses.Display(previous).ToLowerInvariant()}. Evidence #{evidence.Id} (SHA-256 {evidence.Sha256[..12]}…), scope: this console.",
+                        new { control = control.Id, status, previous, evidence = evidence.Id }, ct));
+                }
+                await db.SaveChangesAsync(ct);
+                evidence.AuditSequence = entry.Sequence;
+                result.Add(new ComplianceChange(control.Id, control.Title, status, previous, now));
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException ex)
+        {
+            // Another evaluation (this node's or another's) recorded a change of these controls first; it tells the pages,
+            // and the next evaluation compares with what it stored.
+            logger.LogInformation(ex, "Compliance: another evaluation recorded {Controls} first", string.Join(", ", changes.Select(c => c.Control.Id)));
+            db.ChangeTracker.Clear();
+            return [];
+        }
+        logger.LogInformation("Compliance: {Count} controls changed status ({Controls})", result.Count, string.Join(", ", result.Select(c => $"{c.Control}={c.Status}")));
+        await broadcaster.ChangedAsync(result, ct);
+        await alertBroadcaster.AlertsChangedAsync([.. alertIds.Select(a => a.Id).Distinct()], ct);
+        return result;
+    }
+
+    private async Task<EvidenceItem> EvidenceAsync(Control control, string status, string previous, ComplianceSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
+    {
+        // The result as it stood: the control and the latest result of each of its checks, failing rows included.
+        var payload = JsonSerializer.Serialize(new
+        {
+            kind = EvidenceKinds.StatusChange,
+            control = control.Id,
+            title = control.Title,
+            status,
+            previous,
+            at = now,
+            scope = ComplianceScope.Statement,
+            checks = control.Checks.Select(id => snapshot.Checks.GetValueOrDefault(id) is { } c
+                ? new { id, status = c.Status, failing = c.Failing, rows = ControlAggregation.Rows(c.Rows).Where(r => r.Status == ComplianceStatuses.Fail).Take(100).ToList() }
+                : new { id, status = ComplianceStatuses.Error, failing = 0, rows = new List<CheckRowView>() }),
+        }, ComplianceEvaluator.Json);
+        await db.ComplianceEvidence.Where(e => e.Kind == EvidenceKinds.StatusChange && e.Subject == control.Id && e.EffectiveTo == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.EffectiveTo, now), ct);
+        var evidence = new EvidenceItem
+        {
+            Kind = EvidenceKinds.StatusChange,
+            Subject = control.Id,
+            Status = status,
+            PreviousStatus = previous,
+            At = now,
+            EffectiveFrom = now,
+            Payload = payload,
+            Sha256 = Sha256(Encoding.UTF8.GetBytes(payload)),
+        };
+        db.ComplianceEvidence.Add(evidence);
+        await db.SaveChangesAsync(ct);
+        return evidence;
+    }
+
+    public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static string Severity(string status) => status switch
+    {
+        ComplianceStatuses.Fail => AlertSeverities.High,
+        ComplianceStatuses.Error or ComplianceStatuses.ManualDue => AlertSeverities.Medium,
+        _ => AlertSeverities.Low,
+    };
+
+    private static string Title(Control control, string status) => status switch
+    {
+        ComplianceStatuses.Fail => $"Compliance control failing: {control.Title}",
+        ComplianceStatuses.Error => $"Compliance control could not be evaluated: {control.Title}",
+        ComplianceStatuses.ManualDue => $"Compliance attestation due: {control.Title}",
+        ComplianceStatuses.Excepted => $"Compliance control excepted: {control.Title}",
+        _ => $"Compliance control {ComplianceStatuses.Display(status).ToLowerInvariant()}: {control.Title}",
+    };
+}
+
+public static class EvidenceKinds
+{
+    public const string StatusChange = "status_change";
+    public const string Attestation = "attestation";
+    public const string Exception = "exception";
+    public const string File = "file";
+    public const string AccessReview = "access_review";
+}

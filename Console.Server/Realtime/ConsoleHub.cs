@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.SignalR;
+using SecurityConsole.Shared.Realtime;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Realtime;
+
+/// <summary>
+/// The live channel to browsers. Everyone signed in connects (the shell shows the connection state);
+/// only those who may read alerts join the group that alerts are sent to, and approvers the group told of waiting key requests.
+/// Key notices for one person go to <c>Clients.User</c> (the user id claim).
+/// A base layer of its own: features send through <c>IHubContext&lt;ConsoleHub, IConsoleClient&gt;</c> and the
+/// groups named here; the hub imports no feature. Its route stays <c>/hubs/alerts</c> (<c>HubRoutes.Alerts</c>).
+/// </summary>
+public sealed class ConsoleHub(TimeProvider clock) : Hub<IConsoleClient>
+{
+    public const string AlertReaders = "alert-readers";
+
+    /// <summary>People who may approve key requests: told live when one waits.</summary>
+    public const string KeyApprovers = "key-approvers";
+
+    /// <summary>People who may read compliance: told live when a control changes status.</summary>
+    public const string ComplianceReaders = "compliance-readers";
+
+    public override async Task OnConnectedAsync()
+    {
+        if (Context.User?.HasClaim(Permissions.ClaimType, Permissions.AlertsRead) == true)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, AlertReaders);
+        }
+        if (Context.User?.HasClaim(Permissions.ClaimType, Permissions.KeysApprove) == true)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, KeyApprovers);
+        }
+        if (Context.User?.HasClaim(Permissions.ClaimType, Permissions.ComplianceRead) == true)
+        {
+            await Groups.AddToGroupAsync(Context.ConnectionId, ComplianceReaders);
+        }
+        await Clients.Caller.Welcome(clock.GetUtcNow());
+
+        await base.OnConnectedAsync();
+    }
+}

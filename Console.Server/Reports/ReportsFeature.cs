@@ -1,0 +1,67 @@
+using Hangfire;
+using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Reports.Data;
+using SecurityConsole.Server.Reports.Delivery;
+using SecurityConsole.Server.Reports.Output;
+using SecurityConsole.Server.Reports.Runs;
+using SecurityConsole.Server.Reports.Schedules;
+using SecurityConsole.Server.Reports.Templates;
+
+namespace SecurityConsole.Server.Reports;
+
+public static class ReportsFeature
+{
+    public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var options = builder.AddSettings<ReportsOptions>("Reports");
+        services.AddSingleton<TemplateEngine>();
+        services.AddSingleton<TemplateValidator>();
+        services.AddSingleton<PdfPrinter>();
+        services.AddSingleton<ReportProgressNotifier>();
+        services.AddScoped<TemplateStore>();
+        services.AddScoped<ReportDataSource>();
+        services.AddScoped<ReportRuns>();
+        services.AddScoped<ReportRunner>();
+        services.AddScoped<ReportRetentionJob>();
+        services.AddScoped<ScheduleStore>();
+        services.AddScoped<ScheduleTicker>();
+        builder.AddSettings<ReportMailOptions>("Reports:Mail");
+        services.AddSingleton<WebhookDns>();
+        services.AddSingleton<WebhookTargets>();
+        // Webhooks connect only to addresses WebhookTargets has checked (no proxy in between, which would connect for
+        // us), and never follow a redirect (a redirect could lead anywhere).
+        services.AddHttpClient(ReportWebhook.Client, c => c.Timeout = TimeSpan.FromSeconds(30))
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                ConnectCallback = sp.GetRequiredService<WebhookTargets>().ConnectAsync,
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+            });
+        services.AddSingleton<ReportMailer>();
+        services.AddSingleton<ReportWebhook>();
+        services.AddSingleton<ReportInApp>();
+        services.AddScoped<ReportDeliveryJob>();
+        var jobs = Settings.Bind<JobsOptions>(builder.Configuration.GetSection("Jobs"));
+        if (jobs.RunServer)
+        {
+            // Report runs have their own queue and their own few workers: however many are asked for, the default
+            // queue's workers (key rotation, audit checkpoints, detection) stay free.
+            services.AddHangfireServer(o =>
+            {
+                o.Queues = [ReportRunner.Queue];
+                o.WorkerCount = options.Concurrency;
+                o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:reports";
+            });
+        }
+        return builder;
+    }
+
+    public static void RegisterReportJobs(IRecurringJobManager jobs)
+    {
+        jobs.AddOrUpdate<ReportRetentionJob>(ReportRetentionJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(4));
+        // One ticker for every schedule: Hangfire triggers a recurring job once across the cluster (docs/reports.md).
+        jobs.AddOrUpdate<ScheduleTicker>(ScheduleTicker.Id, t => t.FireDueAsync(CancellationToken.None), Cron.Minutely());
+    }
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SecurityConsole.Server.Reports;
+
+/// <summary><c>Reports:*</c> settings (docs/reports.md and docs/configuration.md).</summary>
+public sealed class ReportsOptions
+{
+    [Range(1000, 100_000_000, ErrorMessage = "a whole number from {1} to {2}")]
+    public int TemplateMaxSteps { get; set; } = 2_000_000;
+
+    [Range(2, 100, ErrorMessage = "a whole number from {1} to {2}")]
+    public int TemplateMaxRecursion { get; set; } = 20;
+
+    /// <summary>The most characters one render may write.</summary>
+    [Range(10_000, 500_000_000, ErrorMessage = "a whole number from {1} to {2}")]
+    public int TemplateMaxOutputChars { get; set; } = 50_000_000;
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "a duration from {1} to {2}")]
+    public TimeSpan TemplateTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>A run still unfinished after this long is ended as failed.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "a duration from {1} to {2}")]
+    public TimeSpan RunTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Report runs at once on one node (their own Hangfire queue and workers), so that rendering cannot starve the hot paths.</summary>
+    [Range(1, 64, ErrorMessage = "a whole number from {1} to {2}")]
+    public int Concurrency { get; set; } = 2;
+
+    [Range(1, 3650, ErrorMessage = "a whole number from {1} to {2}")]
+    public int ArtifactRetentionDays { get; set; } = 90;
+
+    /// <summary>The most rows an HTML or PDF report shows (CSV has no cap; it streams).</summary>
+    [Range(100, 10_000_000, ErrorMessage = "a whole number from {1} to {2}")]
+    public int MaxRows { get; set; } = 100_000;
+
+    /// <summary>Headless Chromium for PDF output (Debian package 'chromium').</summary>
+    public string ChromiumPath { get; set; } = "/usr/bin/chromium";
+
+    /// <summary>A PDF larger than this is not attached to a mail; the mail links to the run instead.</summary>
+    [Range(1024, 100_000_000, ErrorMessage = "a whole number from {1} to {2}")]
+    public int MailAttachmentMaxBytes { get; set; } = 10 * 1024 * 1024;
+
+    [Range(1, 10, ErrorMessage = "a whole number from {1} to {2}")]
+    public int DeliveryAttempts { get; set; } = 4;
+
+    /// <summary>Wait before the first retry of a delivery; doubled each time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00", ErrorMessage = "a duration from {1} to {2}")]
+    public TimeSpan DeliveryBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Webhook hosts (names or addresses, matched exactly) that may be internal and may use plain http: the operator's
+    /// explicit exception to the SSRF rule. Empty by default: webhooks must reach public addresses over https.
+    /// </summary>
+    public string[] WebhookAllowedHosts { get; set; } = [];
+}

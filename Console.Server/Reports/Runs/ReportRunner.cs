@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection;
+using SecurityConsole.Server.Reports.Data;
+using SecurityConsole.Server.Reports.Output;
+using SecurityConsole.Server.Reports.Templates;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Users;
+using SecurityConsole.Shared.Reports;
+using SecurityConsole.Shared.Security;
+using SecurityConsole.Shared.Validation;
+
+namespace SecurityConsole.Server.Reports.Runs;
+
+/// <summary>
+/// Runs one report as a Hangfire job on the 'reports' queue (its own workers: rendering cannot take the workers other jobs
+/// need). Checks the owner's permissions again, reads the data, renders, prints, stores the artifact with its hashes and
+/// watermark and the report.generated audit entry, and reports each stage live. A run past the time limit, or cancelled,
+/// ends with that reason.
+/// </summary>
+public sealed class ReportRunner(
+    ConsoleDbContext db, HttpActorAccessor actors, AuditTrail audit, TemplateStore templates, TemplateEngine engine, ReportDataSource data,
+    UserReportQueries users, AuditReportQueries auditHead, AlertReportQueries alertHead, PdfPrinter pdf, ReportProgressNotifier progress,
+    IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportRunner> logger)
+{
+    public const string Queue = "reports";
+
+    [Queue(Queue)]
+    [AutomaticRetry(Attempts = 0)]
+    public async Task RunAsync(Guid runId, CancellationToken jobCancelled)
+    {
+        actors.Set(Actor.System("reports"));
+        var run = await db.Set<ReportRun>().FirstOrDefaultAsync(r => r.Id == runId, jobCancelled);
+        if (run is null || ReportRunStatuses.IsFinished(run.Status))
+        {
+            return;
+        }
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(jobCancelled);
+        limit.CancelAfter(options.Value.RunTimeout);
+        using var watcher = WatchForCancel(runId, limit);
+        var stages = new List<StageTiming>();
+        run.Status = ReportRunStatuses.Running;
+        run.StartedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(CancellationToken.None);
+        try
+        {
+            await ExecuteAsync(run, stages, limit.Token);
+            run.Status = ReportRunStatuses.Succeeded;
+            run.Percent = 100;
+            run.Stage = null;
+        }
+        catch (OperationCanceledException) when (!jobCancelled.IsCancellationRequested)
+        {
+            var cancelled = await db.Set<ReportRun>().AsNoTracking().Where(r => r.Id == runId).Select(r => r.CancelRequested).FirstAsync(CancellationToken.None);
+            run.Status = cancelled ? ReportRunStatuses.Cancelled : ReportRunStatuses.Failed;
+            run.FailureReason = cancelled
+                ? "Cancelled by its owner."
+                : $"The run took longer than {options.Value.RunTimeout.TotalSeconds:N0} seconds, the time limit, and was stopped during {run.Stage ?? "start"}.";
+        }
+        catch (ReportFailedException ex)
+        {
+            run.Status = ReportRunStatuses.Failed;
+            run.FailureReason = ex.Message;
+        }
+        catch (TemplateFailedException ex)
+        {
+            run.Status = ReportRunStatuses.Failed;
+            run.FailureReason = ex.Message;
+        }
+        catch (Exception ex) when (!jobCancelled.IsCancellationRequested)
+        {
+            logger.LogError(ex, "Report run {RunId} failed", runId);
+            run.Status = ReportRunStatuses.Failed;
+            run.FailureReason = $"The run failed unexpectedly ({ex.GetType().Name}); the error is in the server log under run {runId}.";
+        }
+        run.FinishedAt = clock.GetUtcNow();
+        run.Stages = JsonSerializer.Serialize(stages, JsonSerializerOptions.Web);
+        db.ChangeTracker.Entries<ReportArtifact>().Where(e => e.State == EntityState.Added && run.Status != ReportRunStatuses.Succeeded).ToList()
+            .ForEach(e => e.State = EntityState.Detached);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await progress.SendAsync(run.OwnerUserId, new ReportProgress(run.Id, run.Status, run.Stage, run.Percent, run.FailureReason));
+        if (run.ScheduleId is not null && run.Status != ReportRunStatuses.Cancelled)
+        {
+            // A scheduled run is delivered whether it succeeded or failed: a report that did not come is news too.
+            jobs.Enqueue<Delivery.ReportDeliveryJob>(d => d.DeliverAllAsync(run.Id, CancellationToken.None));
+        }
+    }
+
+    private async Task ExecuteAsync(ReportRun run, List<StageTiming> stages, CancellationToken ct)
+    {
+        var owner = await OwnerAsync(run, ct);
+        var v = new Validator();
+        var template = await templates.ResolveAsync(run.Template, run.Version, v, ct)
+            ?? throw new ReportFailedException($"The template is no longer runnable: {string.Join(" ", v.Errors.SelectMany(e => e.Value))}");
+        var parameters = ReportRuns.ParametersOf(run);
+
+        await StageAsync(run, ReportStages.Querying, 10, stages, ct);
+        var watch = Stopwatch.StartNew();
+        run.WatermarkAuditSequence = await auditHead.HeadSequenceAsync(ct);
+        run.WatermarkAlertId = await alertHead.NewestAlertIdAsync(ct);
+        run.WatermarkEventId = await alertHead.NewestEventIdAsync(ct);
+        var csv = run.Format == ReportFormats.Csv;
+        ReportModel? model = csv && template.Type.Id == ReportTypes.AuditExtract
+            ? null
+            : await data.BuildAsync(template.Type, template.Template, template.Version, template.Title, parameters, owner, csv ? int.MaxValue : options.Value.MaxRows, ct);
+        stages.Add(new StageTiming(ReportStages.Querying, watch.Elapsed.TotalMilliseconds));
+
+        await StageAsync(run, ReportStages.Rendering, 40, stages, ct);
+        watch.Restart();
+        byte[] content;
+        string dataHash;
+        if (csv)
+        {
+            await using var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            var audited = model is null ? Rows(data.AuditEntriesAsync(parameters, owner, ct)) : null;
+            run.RowCount = await ReportCsv.WriteAsync(file, template.Type, model, audited, ct);
+            content = new byte[file.Length];
+            file.Position = 0;
+            await file.ReadExactlyAsync(content, ct);
+            dataHash = Sha256(content);
+        }
+        else
+        {
+            run.RowCount = RowCount(model!);
+            var html = await RenderHtmlAsync(template, model!, ct);
+            content = Encoding.UTF8.GetBytes(html);
+            dataHash = DataHash(model!);
+        }
+        stages.Add(new StageTiming(ReportStages.Rendering, watch.Elapsed.TotalMilliseconds));
+
+        if (run.Format == ReportFormats.Pdf)
+        {
+            await StageAsync(run, ReportStages.Pdf, 70, stages, ct);
+            watch.Restart();
+            if (pdf.Unavailable is { } why)
+            {
+                throw new ReportFailedException(why);
+            }
+            content = await pdf.PrintAsync(Encoding.UTF8.GetString(content), ct);
+            stages.Add(new StageTiming(ReportStages.Pdf, watch.Elapsed.TotalMilliseconds));
+        }
+        await StoreAsync(run, template, content, dataHash, ct);
+    }
+
+    public async Task<string> RenderHtmlAsync(ResolvedTemplate template, ReportModel model, CancellationToken ct)
+    {
+        var (parsed, error) = engine.Parse(template.Source);
+        if (parsed is null)
+        {
+            throw new TemplateFailedException($"The template does not parse: {error!.Message} (line {error.Line}, column {error.Column}).");
+        }
+        return ReportDocument.Wrap(template.Title, await engine.RenderAsync(parsed, model, ct));
+    }
+
+    /// <summary>The owner's permissions now, not when the run was asked for: a lost permission fails the run, saying which.</summary>
+    private async Task<ReportOwner> OwnerAsync(ReportRun run, CancellationToken ct)
+    {
+        var roles = await users.RolesOfAsync(run.OwnerUserId, ct) ?? throw new ReportFailedException("The run's owner no longer exists.");
+        var permissions = Roles.PermissionsOf(roles);
+        if (!permissions.Contains(Permissions.ReportsRead))
+        {
+            throw new ReportFailedException($"The run's owner no longer holds {Permissions.ReportsRead}.");
+        }
+        var type = ReportTypes.Find(run.Type)!;
+        if (!permissions.Contains(type.Needs))
+        {
+            throw new ReportFailedException($"The run's owner no longer holds {type.Needs}, which a {type.Title.ToLowerInvariant()} report reads.");
+        }
+        return new ReportOwner(run.OwnerUserId, permissions);
+    }
+
+    private async Task StoreAsync(ReportRun run, ResolvedTemplate template, byte[] content, string dataHash, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var artifact = new ReportArtifact
+        {
+            RunId = run.Id, Format = run.Format, FileName = FileName(run), ContentType = ContentType(run.Format), Content = content, Size = content.Length,
+            Sha256 = Sha256(content), DataSha256 = dataHash, CreatedAt = now, ExpiresAt = now.AddDays(options.Value.ArtifactRetentionDays),
+        };
+        db.Add(artifact);
+        var entry = audit.Record(new AuditEvent(AuditCategories.Audit, "report.generated", "report_run", run.Id.ToString(), Data: new
+        {
+            sha256 = artifact.Sha256, dataSha256 = dataHash, format = run.Format, template = template.Template, version = template.Version,
+            owner = run.OwnerUserId, parameters = ReportRuns.ParametersOf(run).ToDictionary(),
+            watermark = new { auditSequence = run.WatermarkAuditSequence, alertId = run.WatermarkAlertId, eventId = run.WatermarkEventId },
+        }));
+        await db.SaveChangesAsync(ct);
+        artifact.AuditSequence = entry.Sequence;
+        await db.SaveChangesAsync(ct);
+    }
+
+    private async Task StageAsync(ReportRun run, string stage, int percent, List<StageTiming> stages, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        run.Stage = stage;
+        run.Percent = percent;
+        run.Stages = JsonSerializer.Serialize(stages, JsonSerializerOptions.Web);
+        await db.SaveChangesAsync(ct);
+        await progress.SendAsync(run.OwnerUserId, new ReportProgress(run.Id, run.Status, stage, percent, null));
+    }
+
+    /// <summary>Polls the cancel flag each second (a cancel may arrive on any node) and ends the run's token when it is set.</summary>
+    private IDisposable WatchForCancel(Guid runId, CancellationTokenSource cts)
+    {
+        return new Timer(_ =>
+        {
+            try
+            {
+                using var scope = scopes.CreateScope();
+                var flagged = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>().Set<ReportRun>().Any(r => r.Id == runId && r.CancelRequested);
+                if (flagged)
+                {
+                    cts.Cancel();
+                }
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // The database may be briefly unavailable; the next tick asks again.
+            }
+        }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+    }
+
+    private static async IAsyncEnumerable<AuditRow> Rows(IAsyncEnumerable<Shared.Audit.AuditEntryView> entries)
+    {
+        await foreach (var e in entries)
+        {
+            yield return ReportDataSource.Row(e);
+        }
+    }
+
+    /// <summary>The size of the report's data set, whatever the template shows of it: 0 means there was nothing to report.</summary>
+    public static long RowCount(ReportModel model) =>
+        model.Summary?.AlertCount ?? model.Keys?.KeyCount ?? model.Audit?.EntryCount ?? (model.Triage is { } t ? t.OpenCount + t.ClosedCount : (long?)null)
+        ?? model.Access?.UserCount ?? 0;
+
+    public static string DataHash(ReportModel model) => Sha256(JsonSerializer.SerializeToUtf8Bytes(model, JsonSerializerOptions.Web));
+
+    public static string Sha256(byte[] content) => Convert.ToHexStringLower(SHA256.HashData(content));
+
+    public static string FileName(ReportRun run) => $"{run.Type}-{run.CreatedAt.UtcDateTime:yyyyMMdd-HHmmss}-{run.Id.ToString()[..8]}.{run.Format}";
+
+    public static string ContentType(string format) => format switch
+    {
+        ReportFormats.Pdf => "application/pdf",
+        ReportFormats.Csv => "text/csv",
+        _ => "text/html",
+    };
+}
+
+/// <summary>A run that cannot go on, with the reason its owner reads on the run page.</summary>
+public sealed class ReportFailedException(string message) : Exception(message);

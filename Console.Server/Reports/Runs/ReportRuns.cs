@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Hangfire;
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Reports.Data;
+using SecurityConsole.Server.Reports.Templates;
+using SecurityConsole.Shared.Reports;
+using SecurityConsole.Shared.Validation;
+
+namespace SecurityConsole.Server.Reports.Runs;
+
+/// <summary>Starting, reading, cancelling and verifying runs, and handing out their artifacts. A caller sees only their own runs.</summary>
+public sealed class ReportRuns(
+    ConsoleDbContext db, TemplateStore templates, IBackgroundJobClient jobs, AuditTrail audit, AuditReportQueries auditEntries, TimeProvider clock)
+{
+    /// <summary>Validates and queues a run for <paramref name="ownerUserId"/>; null with the fields at fault in <paramref name="v"/>.</summary>
+    public async Task<ReportRun?> StartAsync(RunReportRequest request, string ownerUserId, IReadOnlySet<string> callerPermissions, Guid? scheduleId,
+        Validator v, CancellationToken ct, bool enqueue = true)
+    {
+        var template = await templates.ResolveAsync(request.Template, request.Version, v, ct);
+        if (template is null)
+        {
+            return null;
+        }
+        if (!callerPermissions.Contains(template.Type.Needs))
+        {
+            v.Add("template", $"A {template.Type.Title.ToLowerInvariant()} report reads data that needs {template.Type.Needs}, which you do not hold.");
+            return null;
+        }
+        var parameters = ResolvedParameters.Resolve(template.Type, request.Parameters, clock.GetUtcNow(), v);
+        if (parameters is null)
+        {
+            return null;
+        }
+        var run = new ReportRun
+        {
+            Id = Guid.NewGuid(), Template = template.Template, Type = template.Type.Id, Title = template.Title, Version = template.Version,
+            Format = request.Format ?? ReportFormats.Html, Parameters = JsonSerializer.Serialize(parameters.ToDictionary()), OwnerUserId = ownerUserId,
+            Status = ReportRunStatuses.Queued, CreatedAt = clock.GetUtcNow(), ScheduleId = scheduleId,
+        };
+        db.Add(run);
+        audit.Record(new AuditEvent(AuditCategories.Audit, "report.requested", "report_run", run.Id.ToString(),
+            Data: new { template = run.Template, version = run.Version, format = run.Format, parameters = parameters.ToDictionary(), scheduleId }));
+        await db.SaveChangesAsync(ct);
+        if (enqueue)
+        {
+            Enqueue(run.Id);
+        }
+        return run;
+    }
+
+    /// <summary>Hands a saved run to the 'reports' queue; after the commit, so that a worker never looks for a run not yet there.</summary>
+    public void Enqueue(Guid runId) => jobs.Enqueue<ReportRunner>(r => r.RunAsync(runId, CancellationToken.None));
+
+    public Task<ReportRun?> FindAsync(Guid id, string ownerUserId, CancellationToken ct) =>
+        db.Set<ReportRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == id && r.OwnerUserId == ownerUserId, ct);
+
+    public async Task<ReportRunView?> ViewAsync(Guid id, string ownerUserId, CancellationToken ct) =>
+        await FindAsync(id, ownerUserId, ct) is { } run ? await ViewAsync(run, ct) : null;
+
+    public async Task<List<ReportRunView>> ListAsync(string ownerUserId, int limit, CancellationToken ct)
+    {
+        var runs = await db.Set<ReportRun>().AsNoTracking().Where(r => r.OwnerUserId == ownerUserId).OrderByDescending(r => r.CreatedAt).Take(limit).ToListAsync(ct);
+        var views = new List<ReportRunView>();
+        foreach (var run in runs)
+        {
+            views.Add(await ViewAsync(run, ct));
+        }
+        return views;
+    }
+
+    /// <summary>Asks a queued or running run to stop; false when it has finished already.</summary>
+    public async Task<bool?> CancelAsync(Guid id, string ownerUserId, CancellationToken ct)
+    {
+        var run = await db.Set<ReportRun>().FirstOrDefaultAsync(r => r.Id == id && r.OwnerUserId == ownerUserId, ct);
+        if (run is null)
+        {
+            return null;
+        }
+        if (ReportRunStatuses.IsFinished(run.Status))
+        {
+            return false;
+        }
+        run.CancelRequested = true;
+        if (run.Status == ReportRunStatuses.Queued)
+        {
+            run.Status = ReportRunStatuses.Cancelled;
+            run.FailureReason = "Cancelled by its owner before it started.";
+            run.FinishedAt = clock.GetUtcNow();
+        }
+        audit.Record(new AuditEvent(AuditCategories.Audit, "report.cancelled", "report_run", id.ToString()));
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>The artifact for download, with its report.downloaded entry written before the first byte leaves.</summary>
+    public async Task<ReportArtifact?> DownloadAsync(Guid id, string ownerUserId, CancellationToken ct)
+    {
+        if (await FindAsync(id, ownerUserId, ct) is null)
+        {
+            return null;
+        }
+        var artifact = await db.Set<ReportArtifact>().AsNoTracking().FirstOrDefaultAsync(a => a.RunId == id, ct);
+        if (artifact is null)
+        {
+            return null;
+        }
+        audit.Record(new AuditEvent(AuditCategories.Audit, "report.downloaded", "report_run", id.ToString(),
+            Data: new { sha256 = artifact.Sha256, format = artifact.Format }));
+        await db.SaveChangesAsync(ct);
+        return artifact;
+    }
+
+    /// <summary>Hashes the stored artifact again and compares it with the hash recorded at generation and with the audit entry that vouches for it.</summary>
+    public async Task<ReportVerifyResult?> VerifyAsync(Guid id, string ownerUserId, CancellationToken ct)
+    {
+        if (await FindAsync(id, ownerUserId, ct) is null)
+        {
+            return null;
+        }
+        var artifact = await db.Set<ReportArtifact>().AsNoTracking().FirstOrDefaultAsync(a => a.RunId == id, ct);
+        if (artifact is null)
+        {
+            return null;
+        }
+        var actual = Convert.ToHexStringLower(SHA256.HashData(artifact.Content));
+        string? chained = null;
+        if (artifact.AuditSequence is { } seq && await auditEntries.EntryAsync(seq, ct) is { } entry && entry.Action == "report.generated" && entry.TargetId == id.ToString()
+            && entry.Data is { } json)
+        {
+            chained = JsonDocument.Parse(json).RootElement.TryGetProperty("sha256", out var s) ? s.GetString() : null;
+        }
+        var matchesChain = chained == actual;
+        var intact = actual == artifact.Sha256 && matchesChain;
+        var detail = intact
+            ? $"The artifact's SHA-256 matches the one recorded in audit entry {artifact.AuditSequence}."
+            : chained is null
+                ? "The audit entry that should vouch for this artifact is missing or does not name it."
+                : "The artifact has changed since it was generated: its SHA-256 no longer matches the audit entry.";
+        return new ReportVerifyResult(intact, chained ?? artifact.Sha256, actual, artifact.AuditSequence, matchesChain, detail);
+    }
+
+    public async Task<ReportRunView> ViewAsync(ReportRun run, CancellationToken ct)
+    {
+        var artifact = await db.Set<ReportArtifact>().AsNoTracking().Where(a => a.RunId == run.Id)
+            .Select(a => new ReportArtifactView(a.Format, a.Size, a.Sha256, a.DataSha256, a.FileName, a.ExpiresAt)).FirstOrDefaultAsync(ct);
+        var deliveries = await db.Set<ReportDelivery>().AsNoTracking().Where(d => d.RunId == run.Id).OrderBy(d => d.Id)
+            .Select(d => new DeliveryAttemptView(d.Channel, d.Attempt, d.At, d.Succeeded, d.Error, d.Skipped)).ToListAsync(ct);
+        return new ReportRunView(run.Id, run.Template, run.Type, run.Title, run.Version, run.Format, run.Status, run.Stage, run.Percent, run.FailureReason,
+            run.OwnerUserId, run.CreatedAt, run.StartedAt, run.FinishedAt,
+            run.Stages is null ? [] : JsonSerializer.Deserialize<List<StageTiming>>(run.Stages, JsonSerializerOptions.Web) ?? [],
+            JsonSerializer.Deserialize<Dictionary<string, string>>(run.Parameters) ?? [],
+            run.WatermarkAuditSequence is { } w ? new ReportWatermark(w, run.WatermarkAlertId, run.WatermarkEventId) : null, artifact, run.ScheduleId, deliveries, run.RowCount);
+    }
+
+    public static ResolvedParameters ParametersOf(ReportRun run)
+    {
+        var all = JsonSerializer.Deserialize<Dictionary<string, string>>(run.Parameters) ?? [];
+        var from = DateTimeOffset.Parse(all["from"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+        var to = DateTimeOffset.Parse(all["to"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
+        var filters = all.Where(p => p.Key is not ("period" or "from" or "to")).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return new ResolvedParameters(from, to, all.GetValueOrDefault("period") ?? ReportPeriods.Custom, filters);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+
+namespace SecurityConsole.Server.Reports.Templates;
+
+/// <summary>
+/// The page around every rendered template: the console's print style and a content security policy that allows no
+/// script and no request at all (only inline style and data: images), whoever opens the file and wherever.
+/// </summary>
+public static class ReportDocument
+{
+    public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
+
+    public static string Wrap(string title, string body) =>
+        $$"""
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta http-equiv="Content-Security-Policy" content="{{ContentSecurityPolicy}}">
+        <title>{{WebUtility.HtmlEncode(title)}}</title>
+        <style>
+        body { font-family: Roboto, Helvetica, Arial, sans-serif; color: #212121; margin: 24px; font-size: 12px; }
+        h1 { font-size: 22px; font-weight: 500; color: #594ae2; margin: 0 0 4px; }
+        h2 { font-size: 16px; font-weight: 500; margin: 24px 0 8px; border-bottom: 1px solid #e0e0e0; padding-bottom: 4px; }
+        p.period { color: #616161; margin: 0 0 16px; }
+        table { border-collapse: collapse; }
+        table.figures th { text-align: left; font-weight: 400; color: #616161; padding: 2px 16px 2px 0; }
+        table.figures td { font-weight: 500; font-size: 14px; }
+        table.rows { width: 100%; }
+        table.rows th, table.rows td { border-bottom: 1px solid #eeeeee; padding: 3px 6px; text-align: left; vertical-align: top; }
+        table.rows thead { display: table-header-group; }
+        table.rows tr { break-inside: avoid; }
+        svg { display: block; margin: 8px 0; max-width: 100%; height: auto; break-inside: avoid; }
+        </style>
+        </head>
+        <body>
+        {{body}}
+        </body>
+        </html>
+        """;
+}

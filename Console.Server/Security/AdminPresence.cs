@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Users;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Security;
+
+/// <summary>
+/// The step-up the privilege model (ADR 0008) asks for where one act could lead anywhere: granting Admin or
+/// users:manage, or changing the key policy. Only a person may do it — a signed-in session, never a key — who holds
+/// users:manage and has two-factor sign-in on, read from the database at the moment of the act.
+/// </summary>
+public sealed class AdminPresence(UserManager<ConsoleUser> users, ConsoleDbContext db, AuditTrail audit)
+{
+    public const string Title = "An admin signed in with two-factor must do this";
+
+    /// <summary>
+    /// Null when the caller may go on; otherwise a 403 problem saying what is missing, after a denied audit entry for
+    /// <paramref name="attempted"/> (the act as it would have been recorded) is committed.
+    /// </summary>
+    public async Task<ProblemHttpResult?> RefuseUnlessAsync(
+        string userId, bool viaKey, IReadOnlySet<string> granted, AuditEvent attempted, string what, CancellationToken ct)
+    {
+        var missing = viaKey ? "key"
+            : !granted.Contains(Permissions.UsersManage) ? "admin"
+            : await users.FindByIdAsync(userId) is not { TwoFactorEnabled: true } ? "two_factor"
+            : null;
+        if (missing is null)
+        {
+            return null;
+        }
+        // A refused attempt at the top of the privilege ladder is worth finding again: it goes into the trail.
+        audit.Record(attempted with { Outcome = AuditOutcomes.Denied, Data = new { reason = "admin_presence", missing } });
+        await db.SaveChangesAsync(ct);
+        var detail = missing switch
+        {
+            "key" => $"{what} needs an admin signed in with two-factor, never a key: sign in to the console to do it.",
+            "admin" => $"{what} needs an admin signed in with two-factor.",
+            _ => $"{what} needs an admin signed in with two-factor: turn on two-factor sign-in (Account → Two-factor authentication), then try again.",
+        };
+        return TypedResults.Problem(title: Title, detail: detail, statusCode: StatusCodes.Status403Forbidden);
+    }
+
+    /// <summary>The same check for a caller known by its principal (people and keys alike).</summary>
+    public Task<ProblemHttpResult?> RefuseUnlessAsync(ClaimsPrincipal caller, AuditEvent attempted, string what, CancellationToken ct) =>
+        RefuseUnlessAsync(
+            caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", caller.IsKey(), caller.GrantedPermissions(), attempted, what, ct);
+}
+
+public static class CallerClaims
+{
+    /// <summary>The permissions a request carries: from the person's roles, or the key's scopes.</summary>
+    public static IReadOnlySet<string> GrantedPermissions(this ClaimsPrincipal principal) =>
+        principal.FindAll(Permissions.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+
+    public static bool IsKey(this ClaimsPrincipal principal) => principal.HasClaim(c => c.Type == ConsoleClaims.ApiKeyId);
+}

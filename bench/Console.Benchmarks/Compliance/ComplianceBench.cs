@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Npgsql;
+using SecurityConsole.Benchmarks.Detection;
+using SecurityConsole.Shared.Compliance;
+using SecurityConsole.Shared.Hosting;
+
+namespace SecurityConsole.Benchmarks.Compliance;
+
+/// <summary>
+/// <c>compliance [--users 10000] [--keys 100000] [--alerts 100000] [--flips 20] [--days 365]</c>: a Release console process on
+/// PostgreSQL holding 1,000,000 chained audit entries, the users, keys and alerts, and a year of compliance history. Measures
+/// (1) a full evaluation of every check (POST /api/v1/compliance/evaluate) and the process's memory growth across it, (2) time
+/// to red: from the 2xx of a request that breaks a control (locking a key's owner) to <c>complianceChanged</c> at a hub client,
+/// and (3) the evidence pack of PCI DSS over the year.
+/// </summary>
+internal static class ComplianceBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var a = new BenchArgs(args);
+        var users = a.Int("--users", 10_000);
+        var keys = a.Int("--keys", 100_000);
+        var alerts = a.Int("--alerts", 100_000);
+        var flips = a.Int("--flips", 20);
+        var days = a.Int("--days", 365);
+        var work = BenchArgs.WorkDirectory("compliance");
+        Console.WriteLine($"== compliance: {users:N0} users, {keys:N0} keys, {SeededTrail.Entries:N0} audit entries, {alerts:N0} alerts, {days} days of history; start {BenchArgs.Stamp()}");
+
+        var seed = Stopwatch.StartNew();
+        string connection;
+        await using (var trail = await SeededTrail.StartAsync("compliance_bench"))
+        {
+            connection = trail.Console.DataSource.ConnectionString;
+        }
+        await BenchServer.CreateUserAsync(connection, "admin@bench.example", "Admin");
+        await BenchServer.CreateUserAsync(connection, "template@bench.example", "Developer");
+        await BenchServer.CommandAsync(connection, null, "admin", "create-token", "--email", "template@bench.example", "--scopes", "keys:verify", "--name", "template");
+        await using (var c = new NpgsqlConnection(connection))
+        {
+            await c.OpenAsync();
+            await ComplianceSeed.UsersAndKeysAsync(c, users, keys);
+            await ComplianceSeed.AlertsAsync(c, alerts);
+            await ComplianceSeed.ExecAsync(c, "ANALYZE");
+        }
+        Console.WriteLine($"   seeded in {seed.Elapsed.TotalSeconds:F0} s");
+
+        await using var server = await BenchServer.StartAsync(connection, Path.Combine(work, "console.log"));
+        var (client, cookies) = await server.SignInAsync("admin@bench.example");
+        // The start evaluates everything once; wait for it so that what follows measures steady state.
+        await WaitAsync(connection, "SELECT count(*) FROM compliance_control_states", n => n > 20);
+        await using (var c = new NpgsqlConnection(connection))
+        {
+            await c.OpenAsync();
+            var controls = new List<string>();
+            await using (var cmd = new NpgsqlCommand("SELECT \"ControlId\" FROM compliance_control_states", c))
+            await using (var r = await cmd.ExecuteReaderAsync())
+            {
+                while (await r.ReadAsync())
+                {
+                    controls.Add(r.GetString(0));
+                }
+            }
+            await ComplianceSeed.HistoryAsync(c, controls, days);
+            await ComplianceSeed.ExecAsync(c, "ANALYZE compliance_evidence");
+        }
+
+        Console.WriteLine($"== full evaluation (3 runs); load {Load()}");
+        for (var run = 1; run <= 3; run++)
+        {
+            var before = server.Memory();
+            var watch = Stopwatch.StartNew();
+            using var response = await client.PostAsync("api/v1/compliance/evaluate", null);
+            response.EnsureSuccessStatusCode();
+            var elapsed = watch.Elapsed;
+            var after = server.Memory();
+            Console.WriteLine($"   run {run}: {elapsed.TotalSeconds:F2} s; resident {before.RssMb:F0} → {after.RssMb:F0} MB (high-water {before.HwmMb:F0} → {after.HwmMb:F0} MB, growth {after.HwmMb - before.RssMb:F0} MB); load {Load()}");
+        }
+
+        Console.WriteLine($"== time to red ({flips} flips: lock the owner of live keys → orphaned-keys fails; unlock → passes); load {Load()}");
+        await using var hub = server.Hub(cookies.GetCookieHeader(server.BaseAddress));
+        var changes = new ConcurrentQueue<(ComplianceChange Change, long At)>();
+        var arrived = new SemaphoreSlim(0);
+        hub.On<ComplianceChange>(HubMethods.ComplianceChanged, change =>
+        {
+            if (change.Control == "orphaned-keys")
+            {
+                changes.Enqueue((change, Stopwatch.GetTimestamp()));
+                arrived.Release();
+            }
+        });
+        await hub.StartAsync();
+        var latencies = new List<double>();
+        for (var i = 0; i < flips; i++)
+        {
+            var lockIt = i % 2 == 0;
+            while (changes.TryDequeue(out _))
+            {
+            }
+            using var response = await client.PostAsync($"api/v1/users/bench-user-1/{(lockIt ? "lock" : "unlock")}", null);
+            response.EnsureSuccessStatusCode();
+            var at = Stopwatch.GetTimestamp();
+            if (!await arrived.WaitAsync(TimeSpan.FromSeconds(60)) || !changes.TryDequeue(out var change))
+            {
+                Console.WriteLine($"   flip {i}: no change within 60 s");
+                continue;
+            }
+            latencies.Add(Stopwatch.GetElapsedTime(at, change.At).TotalMilliseconds);
+            Console.WriteLine($"   flip {i}: {(lockIt ? "lock" : "unlock")} → {change.Change.Status} after {latencies[^1]:F0} ms");
+        }
+        latencies.Sort();
+        Console.WriteLine($"   2xx → complianceChanged (ms): p50 {BenchArgs.Quantile(latencies, 0.5):F0}  p95 {BenchArgs.Quantile(latencies, 0.95):F0}  max {(latencies.Count > 0 ? latencies[^1] : double.NaN):F0}  (n = {latencies.Count} of {flips}); load {Load()}");
+
+        Console.WriteLine($"== evidence pack: PCI DSS over {days} days; load {Load()}");
+        var from = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-days).ToString("O"));
+        var to = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"));
+        var packWatch = Stopwatch.StartNew();
+        var pack = await client.GetByteArrayAsync($"api/v1/compliance/frameworks/pci-dss/pack?from={from}&to={to}");
+        var packTime = packWatch.Elapsed;
+        packWatch.Restart();
+        using var verify = await client.PostAsync("api/v1/compliance/packs/verify", new ByteArrayContent(pack));
+        var verdict = await verify.Content.ReadFromJsonAsync<EvidencePackVerification>();
+        Console.WriteLine($"   pack: {packTime.TotalSeconds:F1} s, {pack.Length / 1024.0 / 1024:F1} MB, {verdict?.Files} files; verify: {packWatch.Elapsed.TotalSeconds:F1} s, intact {verdict?.Intact}; load {Load()}");
+        Console.WriteLine($"== end {BenchArgs.Stamp()}");
+        return 0;
+    }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg")[..14];
+
+    private static async Task WaitAsync(string connection, string sql, Func<long, bool> done)
+    {
+        await using var c = new NpgsqlConnection(connection);
+        await c.OpenAsync();
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromMinutes(10))
+        {
+            await using var cmd = new NpgsqlCommand(sql, c);
+            if (done(Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                return;
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException(sql);
+    }
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Fuzzes every harness of fuzz/Console.Fuzz under AFL++ for a bounded time and fails on a crash or a confirmed hang.
+#
+#   fuzz/run.sh                      every harness, FUZZ_TOTAL_SECONDS (default 80) shared between them
+#   fuzz/run.sh events               one harness (or several), FUZZ_SECONDS each if set
+#   FUZZ_SECONDS=3600 fuzz/run.sh events     a long run (docs/security/fuzzing.md)
+#
+# Needs afl-fuzz (Debian: apt-get install afl++) and the SharpFuzz tool (dotnet tool restore). Findings and logs go to
+# FUZZ_OUT (default artifacts/fuzz); each crash is replayed in process and printed with its stack trace.
+set -uo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="${FUZZ_OUT:-$repo/artifacts/fuzz}"
+configuration="${CONFIGURATION:-Debug}"
+cd "$repo"
+
+if ! command -v afl-fuzz >/dev/null; then
+    echo "afl-fuzz is not installed (Debian: apt-get install afl++)" >&2
+    exit 2
+fi
+dotnet tool restore >/dev/null || { echo "dotnet tool restore failed" >&2; exit 2; }
+mkdir -p "$(dirname "$out")"
+if ! dotnet build fuzz/Console.Fuzz -c "$configuration" --nologo >"$out.build.log" 2>&1; then
+    grep -E "error|Error" "$out.build.log" >&2
+    echo "Building fuzz/Console.Fuzz failed (the whole output: $out.build.log)" >&2
+    exit 2
+fi
+rm -f "$out.build.log"
+plain="$repo/fuzz/Console.Fuzz/bin/$configuration/net10.0"
+
+# AFL++ instruments native code; SharpFuzz rewrites the console's own assemblies (a copy: the plain build replays).
+rm -rf "$out"
+mkdir -p "$out"
+cp -r "$plain" "$out/instrumented"
+for assembly in Console.Server Console.Shared; do
+    dotnet sharpfuzz "$out/instrumented/$assembly.dll" || { echo "Instrumenting $assembly failed" >&2; exit 2; }
+done
+
+if [ "$#" -gt 0 ]; then
+    harnesses=("$@")
+else
+    mapfile -t harnesses < <(dotnet "$plain/Console.Fuzz.dll" list)
+fi
+seconds="${FUZZ_SECONDS:-$(( ${FUZZ_TOTAL_SECONDS:-80} / ${#harnesses[@]} ))}"
+
+# The target is managed code under `dotnet`, not an afl-cc binary; the machine is shared and may be loaded.
+export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_FAST_CAL=1
+export AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000
+# A hang is an input that takes longer than this; the parsers answer in microseconds.
+timeout_ms="${FUZZ_TIMEOUT_MS:-5000}"
+
+status=0
+started=$SECONDS
+found=0
+for harness in "${harnesses[@]}"; do
+    corpus="fuzz/corpus/$harness"
+    # Every saved input first, in process: a regression of a fixed crash fails here with its stack trace.
+    if ! dotnet "$plain/Console.Fuzz.dll" replay "$harness" "$corpus" >"$out/$harness.corpus.log" 2>&1; then
+        echo "FAIL $harness: the corpus no longer replays cleanly"
+        sed -n '/^CRASH\|^HANG\|crashed$\|×/p' "$out/$harness.corpus.log"
+        status=1
+        continue
+    fi
+    dictionary=()
+    [ -f "fuzz/dictionaries/$harness.dict" ] && dictionary=(-x "fuzz/dictionaries/$harness.dict")
+    afl-fuzz -V "$seconds" -t "$timeout_ms" -m none -i "$corpus" -o "$out/$harness" "${dictionary[@]}" \
+        -- dotnet "$out/instrumented/Console.Fuzz.dll" fuzz "$harness" >"$out/$harness.afl.log" 2>&1 </dev/null
+    afl_status=$?
+    stats="$out/$harness/default/fuzzer_stats"
+    if [ "$afl_status" -ne 0 ] || [ ! -f "$stats" ]; then
+        echo "FAIL $harness: afl-fuzz did not run (exit $afl_status); the end of $out/$harness.afl.log:"
+        tail -n 25 "$out/$harness.afl.log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'
+        status=1
+        continue
+    fi
+    stat() { sed -n "s/^$1 *: *//p" "$stats"; }
+    crashes=("$out/$harness/default/crashes"/id:*)
+    hangs=("$out/$harness/default/hangs"/id:*)
+    [ -e "${crashes[0]}" ] || crashes=()
+    [ -e "${hangs[0]}" ] || hangs=()
+    echo "$harness: ${seconds}s, $(stat execs_done) inputs run, $(stat corpus_count) in the queue, ${#crashes[@]} crashes, ${#hangs[@]} hangs"
+    found=$(( found + ${#crashes[@]} ))
+    if [ "${#crashes[@]}" -gt 0 ]; then
+        echo "FAIL $harness: afl-fuzz saved crashing inputs (in $out/$harness/default/crashes):"
+        dotnet "$plain/Console.Fuzz.dll" replay "$harness" "${crashes[@]}" | sed -n '/crashed$/,$p'
+        dotnet "$plain/Console.Fuzz.dll" replay "$harness" "${crashes[0]}" --verbose | head -n 40
+        status=1
+    fi
+    if [ "${#hangs[@]}" -gt 0 ]; then
+        # A loaded machine can stall a process for seconds; a hang counts when it also hangs in process, unloaded by AFL.
+        if dotnet "$plain/Console.Fuzz.dll" replay "$harness" "${hangs[@]}" --timeout 30 >"$out/$harness.hangs.log" 2>&1; then
+            echo "note $harness: ${#hangs[@]} inputs timed out under afl-fuzz but replay at once in process (machine load)"
+        else
+            found=$(( found + 1 ))
+            echo "FAIL $harness: an input hangs (in $out/$harness/default/hangs):"
+            sed -n '/^HANG\|^CRASH/p' "$out/$harness.hangs.log"
+            status=1
+        fi
+    fi
+done
+echo "fuzzing: ${#harnesses[@]} harnesses, $(( SECONDS - started )) s, $found crashes or hangs"
+exit "$status"

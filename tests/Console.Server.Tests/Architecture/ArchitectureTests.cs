@@ -1,0 +1,236 @@
+using Mono.Cecil;
+using SecurityConsole.Server.Realtime;
+using SecurityConsole.Shared.Realtime;
+
+namespace SecurityConsole.Server.Tests.Architecture;
+
+/// <summary>
+/// The seams of docs/architecture.md, read from the compiled assemblies (every type reference in signatures and
+/// method bodies, lambdas and async state machines included). A new feature folder goes into <see cref="Features"/>;
+/// a new way for one feature to use another goes into <see cref="Doors"/>, where a reviewer sees it.
+/// </summary>
+public sealed class ArchitectureTests
+{
+    private const string Server = "SecurityConsole.Server.";
+
+    /// <summary>The feature folders. Each may use the base layers and other features only through <see cref="Doors"/>.</summary>
+    private static readonly string[] Features = ["Audit", "Compliance", "Dashboard", "Detection", "Keys", "Reports", "Setup", "Users"];
+
+    /// <summary>The base layers: they import no feature and no Hosting. Common imports nothing of the server at all.</summary>
+    private static readonly Dictionary<string, string[]> BaseMayUse = new()
+    {
+        ["Common"] = [],
+        ["Events"] = ["Common"],
+        ["Realtime"] = ["Common"],
+    };
+
+    /// <summary>
+    /// The allowed doors between features: a feature's public services and records that others may use. Anything a
+    /// feature uses of another feature that is not listed here fails the build's tests. Every feature may also use
+    /// Common, Events (to raise security events), Realtime (the typed hub), Data (the one database context) and
+    /// Security (permissions and the acting person).
+    /// </summary>
+    private static readonly Dictionary<string, string[]> Doors = new()
+    {
+        // Writing the audit trail (every change of state is audited in its transaction), and the retention windows
+        // and legal holds that other features' retention must respect. AuditFacts and AuditReportQueries are its reads
+        // for compliance checks and report data, AuditReader and PersonalData the masked audit search reports print.
+        // The entity types after them are what the compliance interceptor classifies as check inputs when committed.
+        ["Audit"] = ["AuditTrail", "AuditEvent", "AuditEntry", "AuditCategories", "AuditOutcomes", "AuditRetentionJob", "AuditLegalHold",
+            "AuditFacts", "AuditEntryFact", "CheckpointFact", "ErasureFact", "AuditReportQueries", "AuditReader", "PersonalData",
+            "AuditCheckpoint", "AuditRetentionSetting", "AuditSubjectKey",
+            // Where the audit feature asks for its retention floors: Compliance answers from the enabled frameworks' files.
+            "IRetentionFloors"],
+        // The person, named as owner, requester or actor; invitations are read by the dashboard and Setup's clean-up;
+        // UserFacts and UserReportQueries are its reads for compliance checks and report data.
+        // UserAdmin is the role change an access review's revoke goes through, with its rules (the last admin stays).
+        ["Users"] = ["ConsoleUser", "Invitation", "UserFacts", "UserFact", "UserReportQueries", "UserReportRow", "UserAdmin"],
+        // The key records the dashboard and the event senders list read, and the rotation policy the dashboard shows;
+        // KeyComplianceFacts and KeyReportQueries are its reads for compliance checks and report data.
+        // (Issue 11 item 3 gives each feature a *Queries class, which will replace the entity doors for reads.)
+        ["Keys"] = ["ApiKey", "KeyRequest", "KeyRotationPolicy", "KeyPolicyStore",
+            "KeyComplianceFacts", "KeyFact", "KeyRequestFact", "KeyReportQueries", "KeyReportRow",
+            // The key revoke an access review's revoke goes through, as the reviewer (KeyCaller), with its rules.
+            "KeyManagement", "KeyCaller"],
+        // Users drives Setup's service for the first admin and registers its clean-up (issue 11 item 4 folds Setup into Users).
+        ["Setup"] = ["SetupService", "SetupResult", "CleanupJob"],
+        // Raising an alert into the live feed (compliance status changes) and telling open pages; reads for compliance
+        // checks and report data; Alert and DetectionRule are classified by the compliance interceptor when committed.
+        ["Detection"] = ["ConsoleAlerts", "Alert", "AlertBroadcaster", "AlertFacts", "AlertFact", "RuleFact", "AlertReportQueries", "AlertReportRow",
+            "DetectionRule"],
+        ["Dashboard"] = [],
+        ["Compliance"] = [],
+        ["Reports"] = [],
+    };
+
+    private static readonly Lazy<IReadOnlyList<(string From, string To)>> ServerDependencies =
+        new(() => Dependencies(typeof(ConsoleHub).Assembly.Location));
+
+    [Fact]
+    public void TheDependencyReaderSeesWhatFeaturesUse()
+    {
+        // Guards the rules below against passing vacuously: Keys raises events, Detection sends through the typed hub.
+        Assert.Contains(ServerDependencies.Value, d => d.From.StartsWith(Server + "Keys.", StringComparison.Ordinal) && d.To == Server + "Events.ConsoleSecurityEvents");
+        Assert.Contains(ServerDependencies.Value, d => d.From.StartsWith(Server + "Detection.", StringComparison.Ordinal) && d.To == "SecurityConsole.Shared.Realtime.IConsoleClient");
+    }
+
+    [Fact]
+    public void NoFeatureImportsHosting()
+    {
+        var wrong = ServerDependencies.Value
+            .Where(d => Features.Any(f => In(d.From, f)) && (In(d.To, "Hosting") || In(d.To, "Components")))
+            .Select(Describe).Distinct().Order().ToList();
+        Assert.True(wrong.Count == 0, "A feature imports Hosting, which assembles the features:\n" + string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void TheBaseLayersImportNoFeatureAndNoHosting()
+    {
+        var wrong = ServerDependencies.Value
+            .Where(d => BaseMayUse.Keys.FirstOrDefault(b => In(d.From, b)) is { } layer
+                && d.To.StartsWith(Server, StringComparison.Ordinal) && !In(d.To, layer) && !BaseMayUse[layer].Any(allowed => In(d.To, allowed)))
+            .Select(Describe).Distinct().Order().ToList();
+        Assert.True(wrong.Count == 0, "A base layer imports something above it:\n" + string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void FeaturesUseEachOtherOnlyThroughTheirDoors()
+    {
+        var wrong = ServerDependencies.Value
+            .Where(d => Features.FirstOrDefault(f => In(d.From, f)) is { } from
+                && Features.FirstOrDefault(f => In(d.To, f)) is { } to && to != from
+                && !Doors[to].Any(door => d.To == $"{Server}{to}.{door}"))
+            .Select(Describe).Distinct().Order().ToList();
+        Assert.True(wrong.Count == 0, "A feature uses another feature's internals (use events, the typed hub, or add a door in this test):\n" + string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void ConsoleSharedReferencesNeitherAspNetCoreNorEntityFramework()
+    {
+        using var module = ModuleDefinition.ReadModule(typeof(IConsoleClient).Assembly.Location);
+        var wrong = module.AssemblyReferences.Select(a => a.Name)
+            .Concat(module.GetTypeReferences().Select(t => t.Namespace))
+            .Where(n => n.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || n.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal))
+            .Distinct().Order().ToList();
+        Assert.True(wrong.Count == 0, "Console.Shared runs in the browser and must stay plain .NET; it references:\n" + string.Join("\n", wrong));
+    }
+
+    private static bool In(string type, string layer) => type.StartsWith(Server + layer + ".", StringComparison.Ordinal);
+
+    private static string Describe((string From, string To) d) => $"{d.From} -> {d.To}";
+
+    /// <summary>(using type, used type) for every type of the assembly, nested and compiler-generated types counted as their outermost type.</summary>
+    private static List<(string From, string To)> Dependencies(string path)
+    {
+        using var module = ModuleDefinition.ReadModule(path);
+        var found = new HashSet<(string, string)>();
+        foreach (var type in module.GetTypes())
+        {
+            var from = Outermost(type).FullName;
+            void Use(TypeReference? t)
+            {
+                switch (t)
+                {
+                    case null:
+                        return;
+                    case GenericInstanceType g:
+                        Use(g.ElementType);
+                        foreach (var a in g.GenericArguments)
+                        {
+                            Use(a);
+                        }
+                        return;
+                    case TypeSpecification s:
+                        Use(s.ElementType);
+                        return;
+                    case GenericParameter:
+                        return;
+                }
+                var outer = t;
+                while (outer.DeclaringType is { } declaring)
+                {
+                    outer = declaring;
+                }
+                found.Add((from, outer.FullName));
+            }
+            void UseMethod(MethodReference m)
+            {
+                Use(m.DeclaringType);
+                Use(m.ReturnType);
+                foreach (var p in m.Parameters)
+                {
+                    Use(p.ParameterType);
+                }
+                if (m is GenericInstanceMethod gm)
+                {
+                    foreach (var a in gm.GenericArguments)
+                    {
+                        Use(a);
+                    }
+                }
+            }
+            void UseAttributes(Mono.Collections.Generic.Collection<CustomAttribute> attributes)
+            {
+                foreach (var a in attributes)
+                {
+                    Use(a.AttributeType);
+                }
+            }
+            Use(type.BaseType);
+            UseAttributes(type.CustomAttributes);
+            foreach (var i in type.Interfaces)
+            {
+                Use(i.InterfaceType);
+            }
+            foreach (var f in type.Fields)
+            {
+                Use(f.FieldType);
+                UseAttributes(f.CustomAttributes);
+            }
+            foreach (var p in type.Properties)
+            {
+                Use(p.PropertyType);
+                UseAttributes(p.CustomAttributes);
+            }
+            foreach (var m in type.Methods)
+            {
+                UseMethod(m);
+                UseAttributes(m.CustomAttributes);
+                if (!m.HasBody)
+                {
+                    continue;
+                }
+                foreach (var v in m.Body.Variables)
+                {
+                    Use(v.VariableType);
+                }
+                foreach (var instruction in m.Body.Instructions)
+                {
+                    switch (instruction.Operand)
+                    {
+                        case TypeReference t:
+                            Use(t);
+                            break;
+                        case MethodReference r:
+                            UseMethod(r);
+                            break;
+                        case FieldReference f:
+                            Use(f.DeclaringType);
+                            Use(f.FieldType);
+                            break;
+                    }
+                }
+            }
+        }
+        return [.. found.Where(d => d.Item1 != d.Item2)];
+    }
+
+    private static TypeDefinition Outermost(TypeDefinition type)
+    {
+        while (type.DeclaringType is { } declaring)
+        {
+            type = declaring;
+        }
+        return type;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using SecurityConsole.Shared.Reports;
+using SecurityConsole.Shared.Security;
+using static SecurityConsole.Server.Tests.Reports.ReportKit;
+
+namespace SecurityConsole.Server.Tests.Reports;
+
+/// <summary>
+/// Runs on the real job server: the 'reports' queue runs no more at once than Reports:Concurrency, and a run stuck
+/// past Reports:RunTimeout ends as failed, saying so. Everything waits on the runs' states, never on a clock.
+/// </summary>
+public sealed class ReportQueueTests : IAsyncLifetime
+{
+    // A render that would go on for minutes; it writes as it goes, so the run's time limit stops it at once.
+    private const string Endless = "<h1>{{ report.title }}</h1><p>{{ audit.entry_count }}</p>{% for i in (1..100000000) %}{{ i }} {% endfor %}";
+
+    private ConsoleFactory _factory = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _factory = ConsoleFactory.Sqlite(extra: new Dictionary<string, string?>
+        {
+            ["Reports:Concurrency"] = "1",
+            ["Reports:RunTimeout"] = "00:00:02",
+            ["Reports:TemplateTimeout"] = "00:30:00",
+            ["Reports:TemplateMaxSteps"] = "100000000",
+            ["Reports:TemplateMaxOutputChars"] = "500000000",
+        });
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task AStuckRunEndsAsFailedSayingItPassedTheTimeLimit()
+    {
+        var auditor = await _factory.SignedInClientAsync(Roles.Auditor);
+        var id = await auditor.StartAsync(new { template = (await PublishEndlessAsync(auditor)).ToString() });
+
+        var run = await Eventually.ReadAsync("the stuck run to end",
+            () => auditor.GetFromJsonAsync<ReportRunView>($"/api/v1/reports/runs/{id}", Json, Ct),
+            r => r is not null && ReportRunStatuses.IsFinished(r.Status), r => $"{r?.Status} {r?.Stage}");
+
+        Assert.Equal(ReportRunStatuses.Failed, run!.Status);
+        Assert.Contains("the time limit", run.FailureReason);
+        Assert.Null(run.Artifact);
+    }
+
+    [Fact]
+    public async Task TheReportsQueueRunsNoMoreAtOnceThanItsConcurrencyAndQueuesTheRest()
+    {
+        var auditor = await _factory.SignedInClientAsync(Roles.Auditor);
+        var template = (await PublishEndlessAsync(auditor)).ToString();
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add(await auditor.StartAsync(new { template }));
+        }
+
+        var mostRunning = 0;
+        var sawOneWaiting = false;
+        await Eventually.HoldsAsync("all three runs to end", async () =>
+        {
+            var page = (await auditor.GetFromJsonAsync<ReportRunPage>("/api/v1/reports/runs", Json, Ct))!;
+            var mine = page.Items.Where(r => ids.Contains(r.Id)).ToList();
+            var running = mine.Count(r => r.Status == ReportRunStatuses.Running);
+            mostRunning = Math.Max(mostRunning, running);
+            sawOneWaiting |= running == 1 && mine.Any(r => r.Status == ReportRunStatuses.Queued);
+            return (mine.All(r => ReportRunStatuses.IsFinished(r.Status)), string.Join(", ", mine.Select(r => r.Status)));
+        }, TimeSpan.FromMinutes(5));
+
+        Assert.Equal(1, mostRunning);
+        Assert.True(sawOneWaiting, "Never saw a run waiting while another ran.");
+    }
+
+    private static async Task<Guid> PublishEndlessAsync(HttpClient client)
+    {
+        var created = await client.PostAsJsonAsync("/api/v1/reports/templates", new CreateTemplateRequest("Endless", ReportTypes.AuditExtract, Endless, null), Ct);
+        await created.AssertStatusAsync(HttpStatusCode.Created);
+        var id = (await created.Content.ReadFromJsonAsync<TemplateView>(Json, Ct))!.Id;
+        (await client.PostAsJsonAsync($"/api/v1/reports/templates/{id}/publish", new PublishTemplateRequest(1, "test"), Ct)).EnsureSuccessStatusCode();
+        return id;
+    }
+}

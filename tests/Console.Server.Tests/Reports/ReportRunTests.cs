@@ -1,0 +1,179 @@
+using System.Net;
+using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Security;
+using SecurityConsole.Shared.Audit;
+using SecurityConsole.Shared.Reports;
+using SecurityConsole.Shared.Security;
+using Microsoft.Extensions.DependencyInjection;
+using SecurityConsole.Server.Tests.Audit;
+using static SecurityConsole.Server.Tests.Reports.ReportKit;
+
+namespace SecurityConsole.Server.Tests.Reports;
+
+public abstract class ReportRunTests : IAsyncLifetime
+{
+    private const string Jane = "jane.doe@example.test";
+
+    protected ConsoleFactory Factory { get; private set; } = null!;
+
+    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
+
+    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
+
+    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+
+    private Task RecordJaneAsync() => Factory.RecordAsync(new Actor(ActorTypes.User, "someone", null),
+        (new AuditEvent(AuditCategories.Admin, "report.fixture", Data: new { email = Jane, attempt = 1 }), null));
+
+    [Fact]
+    public async Task AnAuditExtractMasksPersonalDataUnlessTheOwnerHoldsPiiReadAndTheChainVouchesForIt()
+    {
+        await RecordJaneAsync();
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        var masked = await Factory.StartAndRunAsync(auditor, AuditExtract(action: "report.fixture"));
+        Assert.Equal([ReportStages.Querying, ReportStages.Rendering], masked.Stages.Select(s => s.Stage).ToArray());
+        Assert.Equal(1, masked.Version);
+        Assert.NotNull(masked.Watermark);
+        var html = await auditor.GetStringAsync($"/api/v1/reports/runs/{masked.Id}/download", Ct);
+        Assert.Contains("email=j***@example.test", html);
+        Assert.DoesNotContain(Jane, html);
+
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var clear = await Factory.StartAndRunAsync(admin, AuditExtract(action: "report.fixture"));
+        Assert.Contains($"email={Jane}", await admin.GetStringAsync($"/api/v1/reports/runs/{clear.Id}/download", Ct));
+
+        // Someone else's run is not there for this caller.
+        Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync($"/api/v1/reports/runs/{clear.Id}", Ct)).StatusCode);
+
+        var verify = await auditor.GetFromJsonAsync<ReportVerifyResult>($"/api/v1/reports/runs/{masked.Id}/verify", Json, Ct);
+        Assert.True(verify!.Intact, verify.Detail);
+        var generated = (await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=report.generated", Json, Ct))!.Items;
+        Assert.Contains(generated, e => e.TargetId == masked.Id.ToString() && e.Sequence == verify.AuditSequence);
+        var downloaded = (await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=report.downloaded", Json, Ct))!.Items;
+        Assert.Contains(downloaded, e => e.TargetId == masked.Id.ToString());
+    }
+
+    [Fact]
+    public async Task VerifyFindsAChangedArtifact()
+    {
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        var run = await Factory.StartAndRunAsync(auditor, AuditExtract(format: ReportFormats.Csv));
+        await Factory.SqlAsync($"UPDATE report_artifacts SET \"Content\" = {(Factory.Provider == SecurityConsole.Server.Common.DatabaseProvider.Postgres ? "'\\x00'::bytea" : "X'00'")} WHERE \"RunId\" = '{(Factory.Provider == SecurityConsole.Server.Common.DatabaseProvider.Postgres ? run.Id.ToString() : run.Id.ToString().ToUpperInvariant())}'");
+        var verify = await auditor.GetFromJsonAsync<ReportVerifyResult>($"/api/v1/reports/runs/{run.Id}/verify", Json, Ct);
+        Assert.False(verify!.Intact);
+        Assert.Contains("changed", verify.Detail);
+        Assert.NotEqual(verify.RecordedSha256, verify.ActualSha256);
+    }
+
+    [Fact]
+    public async Task ReRunningAClosedPeriodGivesTheSameDataHashAndTheSameHtml()
+    {
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        var from = DateTimeOffset.UtcNow.AddDays(-3).ToString("O");
+        var to = DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O");
+        await RecordJaneAsync();
+        foreach (var template in new[] { ReportTypes.SecuritySummary, ReportTypes.AuditExtract })
+        {
+            var request = new { template, format = "html", parameters = new Dictionary<string, string> { ["period"] = "custom", ["from"] = from, ["to"] = to } };
+            var first = await Factory.StartAndRunAsync(auditor, request);
+            var second = await Factory.StartAndRunAsync(auditor, request);
+            Assert.Equal(first.Artifact!.DataSha256, second.Artifact!.DataSha256);
+            Assert.Equal(first.Artifact.Sha256, second.Artifact.Sha256);
+            Assert.Equal(await auditor.GetStringAsync($"/api/v1/reports/runs/{first.Id}/download", Ct),
+                await auditor.GetStringAsync($"/api/v1/reports/runs/{second.Id}/download", Ct));
+        }
+    }
+
+    [Fact]
+    public async Task AnOwnerWhoLostReportsReadGetsAFailedRunThatSaysSo()
+    {
+        var email = $"owner-{Guid.NewGuid():N}@example.test";
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor, email);
+        var id = await auditor.StartAsync(AuditExtract());
+        await Factory.TakeRolesAsync(email, Roles.Auditor);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Reports.Runs.ReportRunner>().RunAsync(id, Ct);
+        }
+        var run = await Factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(
+            db.Set<SecurityConsole.Server.Reports.ReportRun>(), r => r.Id == id, Ct));
+        Assert.Equal(ReportRunStatuses.Failed, run.Status);
+        Assert.Equal("The run's owner no longer holds reports:read.", run.FailureReason);
+    }
+
+    [Fact]
+    public async Task BadInputIsRefusedNamingTheField()
+    {
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        async Task<string[]> Problem(object body, string field) =>
+            (await (await auditor.PostAsJsonAsync("/api/v1/reports/runs", body, Ct)).AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors(field);
+
+        Assert.Contains("Unknown parameter", (await Problem(new { template = "audit-extract", parameters = new Dictionary<string, string> { ["colour"] = "red" } }, "parameters.colour"))[0]);
+        Assert.Equal("Must not be before 'from'.", (await Problem(new { template = "audit-extract", parameters = new Dictionary<string, string>
+            { ["period"] = "custom", ["from"] = "2026-02-01T00:00:00Z", ["to"] = "2026-01-01T00:00:00Z" } }, "parameters.to"))[0]);
+        Assert.Contains("version 7 does not exist", (await Problem(new { template = "security-summary", version = 7 }, "version"))[0]);
+        Assert.StartsWith("No such report", (await Problem(new { template = "nonsense" }, "template"))[0]);
+        Assert.StartsWith("Must be one of", (await Problem(new { template = "audit-extract", format = "docx" }, "format"))[0]);
+        // An access review needs users:manage, which an auditor does not hold.
+        Assert.Contains("users:manage", (await Problem(new { template = "access-review" }, "template"))[0]);
+    }
+
+    [Fact]
+    public async Task CustomTemplatesHaveImmutablePublishedVersionsDiffsAndPinnedRuns()
+    {
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        const string v1 = "<h1>{{ report.title }}</h1>\n<p>Entries: {{ audit.entry_count }}</p>";
+        const string v2 = "<h1>{{ report.title }}</h1>\n<p>Entries (v2): {{ audit.entry_count }}</p>";
+        var bad = await auditor.PostAsJsonAsync("/api/v1/reports/templates", new CreateTemplateRequest("Broken", ReportTypes.AuditExtract, "{{ report.title }}\n{% if %}", null), Ct);
+        Assert.Contains("Line 2, column", (await bad.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("source")[0]);
+
+        var created = await auditor.PostAsJsonAsync("/api/v1/reports/templates", new CreateTemplateRequest("Entry count", ReportTypes.AuditExtract, v1, "first cut"), Ct);
+        await created.AssertStatusAsync(HttpStatusCode.Created);
+        var template = (await created.Content.ReadFromJsonAsync<TemplateView>(Json, Ct))!;
+        var id = template.Id;
+        var notPublished = await auditor.PostAsJsonAsync("/api/v1/reports/runs", new { template = id.ToString() }, Ct);
+        Assert.Contains("no published version", (await notPublished.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("version")[0]);
+
+        (await auditor.PostAsJsonAsync($"/api/v1/reports/templates/{id}/publish", new PublishTemplateRequest(1, "ready for the quarter"), Ct)).EnsureSuccessStatusCode();
+        var edit = await auditor.PutAsJsonAsync($"/api/v1/reports/templates/{id}/versions/1", new SaveDraftRequest(v2, null), Ct);
+        await edit.AssertProblemAsync(HttpStatusCode.Conflict);
+        (await auditor.PostAsJsonAsync($"/api/v1/reports/templates/{id}/versions", new SaveDraftRequest(v2, "say which version"), Ct)).EnsureSuccessStatusCode();
+
+        var diff = await auditor.GetFromJsonAsync<TemplateDiff>($"/api/v1/reports/templates/{id}/diff?from=1&to=2", Json, Ct);
+        Assert.Equal((1, 1), (diff!.Added, diff.Removed));
+        Assert.Contains(diff.Lines, l => l.Kind == "added" && l.Text.Contains("(v2)"));
+
+        var pinnedToOne = await Factory.StartAndRunAsync(auditor, new { template = id.ToString() });
+        Assert.Equal(1, pinnedToOne.Version);
+        Assert.DoesNotContain("(v2)", await auditor.GetStringAsync($"/api/v1/reports/runs/{pinnedToOne.Id}/download", Ct));
+        (await auditor.PostAsJsonAsync($"/api/v1/reports/templates/{id}/publish", new PublishTemplateRequest(2, "clearer"), Ct)).EnsureSuccessStatusCode();
+        var pinnedToTwo = await Factory.StartAndRunAsync(auditor, new { template = id.ToString() });
+        Assert.Equal(2, pinnedToTwo.Version);
+        Assert.Contains("Entries (v2):", await auditor.GetStringAsync($"/api/v1/reports/runs/{pinnedToTwo.Id}/download", Ct));
+
+        (await auditor.PostAsJsonAsync($"/api/v1/reports/templates/{id}/publish", new PublishTemplateRequest(1, "v2 confused the auditors"), Ct)).EnsureSuccessStatusCode();
+        Assert.Equal(1, (await Factory.StartAndRunAsync(auditor, new { template = id.ToString() })).Version);
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var rolledBack = Assert.Single((await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=report_template.rolled_back", Json, Ct))!.Items);
+        Assert.Equal("v2 confused the auditors", rolledBack.Data!.Value.GetProperty("why").GetString());
+        Assert.Contains("unknown", (await (await auditor.PostAsJsonAsync("/api/v1/reports/runs", new { template = id.ToString(), version = 9 }, Ct))
+            .AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("version")[0].Replace("does not exist", "unknown"));
+    }
+}
+
+public sealed class SqliteReportRunTests : ReportRunTests
+{
+    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite(extra: AuditTestKit.NoJobServer));
+}
+
+public sealed class PostgresReportRunTests(PostgresServer postgres) : ReportRunTests
+{
+    protected override async Task<ConsoleFactory> CreateFactoryAsync()
+    {
+        if (postgres.Unavailable is { } why)
+        {
+            TestEnvironment.SkipOrFail(why);
+        }
+        return await ConsoleFactory.PostgresAsync(postgres, extra: AuditTestKit.NoJobServer);
+    }
+}
