@@ -48,7 +48,12 @@ public static partial class ConsoleClients
         await factory.CreateUserAsync(email, role);
         var client = factory.CreateBrowserClient();
         var response = await client.SignInAsync(email, Password);
-        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            // Say why: the answer and what the server warned about, not only the status.
+            var warnings = factory.Logs.Lines.Where(l => l.StartsWith("Warning", StringComparison.Ordinal) || l.StartsWith("Error", StringComparison.Ordinal)).TakeLast(5);
+            Assert.Fail($"Signing in answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}\n{string.Join('\n', warnings)}");
+        }
         Assert.DoesNotContain("Login", response.Headers.Location?.ToString() ?? "", StringComparison.OrdinalIgnoreCase);
         client.DefaultRequestHeaders.Add(ApiConventions.CsrfHeader, ApiConventions.CsrfHeaderValue);
         return client;
