@@ -9,7 +9,8 @@ namespace SecurityConsole.Server.Audit;
 /// Names the actor and target of entries as a reader knows them: a person by e-mail, a key by its display prefix, name and
 /// service, the console as itself. A person is personal data: a viewer without pii:read sees the e-mail masked and a tag
 /// taken from the person's keyed pseudonym (the one the 'subject' filter uses), the same in every entry, so that an
-/// auditor can follow one person without learning who it is (docs/decisions/0021-audit-names.md).
+/// auditor can follow one person without learning who it is (docs/decisions/0021-audit-names.md). A person whose audit data
+/// was erased is never named, not even to pii:read: the entries say only that it was an erased person.
 /// </summary>
 public sealed class AuditNames(ConsoleDbContext db, AuditKeys keys)
 {
@@ -30,16 +31,25 @@ public sealed class AuditNames(ConsoleDbContext db, AuditKeys keys)
             .Select(u => new { u.Id, u.Email }).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
         var keyRows = keyIds.Count == 0 ? [] : await db.ApiKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id))
             .Select(k => new { k.Id, k.Prefix, k.LastFour, k.Name, k.Service }).ToDictionaryAsync(k => k.Id, ct);
-        var pseudonymKey = clear || userIds.Count == 0 ? null : await keys.PseudonymKeyAsync(ct);
+        var pseudonymKey = userIds.Count == 0 ? null : await keys.PseudonymKeyAsync(ct);
+        var pseudonyms = userIds.ToDictionary(id => id, id => AuditKeys.Pseudonym(pseudonymKey!, AuditTrail.UserSubject(id)));
+        var subjects = pseudonyms.Values.ToList();
+        // A person whose audit data was erased (GDPR Art. 17) is not named again by the account that may still exist.
+        var erased = subjects.Count == 0 ? [] : (await db.AuditSubjectKeys.AsNoTracking()
+            .Where(k => subjects.Contains(k.Pseudonym) && k.ErasedAt != null).Select(k => k.Pseudonym).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         string Person(string id)
         {
             var email = emails.GetValueOrDefault(id);
+            var tag = "#" + pseudonyms[id][..8];
+            if (erased.Contains(pseudonyms[id]))
+            {
+                return $"a person whose audit data was erased {tag}";
+            }
             if (clear)
             {
                 return email ?? $"a removed person ({id})";
             }
-            var tag = "#" + AuditKeys.Pseudonym(pseudonymKey!, AuditTrail.UserSubject(id))[..8];
             return email is null ? $"a removed person {tag}" : $"{PersonalData.Mask("email", email)} {tag}";
         }
 

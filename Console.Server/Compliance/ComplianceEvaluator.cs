@@ -14,7 +14,7 @@ namespace SecurityConsole.Server.Compliance;
 /// </summary>
 public sealed class ComplianceEvaluator(
     ConsoleDbContext db, IServiceProvider services, ComplianceSettings settings, ComplianceCatalogue catalogue,
-    ControlStatusRecorder recorder, TimeProvider clock, ILogger<ComplianceEvaluator> logger)
+    ControlStatusRecorder recorder, EvaluationGate gate, TimeProvider clock, ILogger<ComplianceEvaluator> logger)
 {
     /// <summary>Failing rows kept per check (all of them up to this), plus a sample of the others for the page.</summary>
     public const int MaxFailingRows = 2000;
@@ -28,7 +28,22 @@ public sealed class ComplianceEvaluator(
     {
         using var activity = Trace.StartActivity("compliance.evaluate");
         activity?.SetTag("compliance.checks", checks.Count);
-        var now = clock.GetUtcNow();
+        // One evaluation at a time on a node (the signal runner, the sweep and POST /evaluate would otherwise interleave
+        // reading rows, storing them and recording statuses); "now" is taken once it is this one's turn, so that results
+        // are stored in the order they were read. Across nodes the check versions and the recorder's retry keep order.
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await RunInTurnAsync(checks, clock.GetUtcNow(), ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<ComplianceChange>> RunInTurnAsync(IReadOnlyCollection<CheckDefinition> checks, DateTimeOffset now, CancellationToken ct)
+    {
         var doc = await settings.GetAsync(ct);
         var context = new CheckContext(services, now, doc.Parameters, [.. catalogue.Frameworks.Where(f => doc.Enabled.Contains(f.Id))]);
         var outcomes = new List<(CheckDefinition Check, IReadOnlyList<CheckRow>? Rows, Exception? Error)>();
@@ -111,4 +126,16 @@ public sealed class ComplianceEvaluator(
     }
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}
+
+/// <summary>Lets one compliance evaluation run at a time on this node.</summary>
+public sealed class EvaluationGate : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public Task WaitAsync(CancellationToken ct) => _gate.WaitAsync(ct);
+
+    public void Release() => _gate.Release();
+
+    public void Dispose() => _gate.Dispose();
 }

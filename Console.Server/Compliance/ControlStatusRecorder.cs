@@ -22,7 +22,34 @@ public sealed class ControlStatusRecorder(
     /// <summary>The alert source (rule id) of compliance alerts.</summary>
     public const string AlertSource = "compliance";
 
+    /// <summary>How often a recording that lost a race to another node's is compared again with what that one stored.</summary>
+    private const int Attempts = 3;
+
     public async Task<IReadOnlyList<ComplianceChange>> RecordAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await RecordOnceAsync(now, ct);
+            }
+            catch (DbUpdateConcurrencyException ex) when (attempt < Attempts)
+            {
+                // Another evaluation (another node's) recorded a change of these controls first. What it recorded may not
+                // be what the stored check results say now: compare again, from what is stored, rather than drop a change.
+                logger.LogInformation(ex, "Compliance: another evaluation recorded a change first; comparing again ({Attempt} of {Attempts})", attempt + 1, Attempts);
+                db.ChangeTracker.Clear();
+            }
+            catch (DbUpdateConcurrencyException ex)
+            {
+                logger.LogWarning(ex, "Compliance: lost {Attempts} races to record status changes; the next evaluation records them", Attempts);
+                db.ChangeTracker.Clear();
+                return [];
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<ComplianceChange>> RecordOnceAsync(DateTimeOffset now, CancellationToken ct)
     {
         var snapshot = await ComplianceSnapshot.LoadAsync(db, now, ct);
         var stored = await db.ComplianceControlStates.ToDictionaryAsync(s => s.ControlId, ct);
@@ -42,7 +69,6 @@ public sealed class ControlStatusRecorder(
         }
         var result = new List<ComplianceChange>();
         var alertIds = new List<Alert>();
-        try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             foreach (var (control, status, previous) in changes)
@@ -80,14 +106,6 @@ public sealed class ControlStatusRecorder(
             }
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException ex)
-        {
-            // Another evaluation (this node's or another's) recorded a change of these controls first; it tells the pages,
-            // and the next evaluation compares with what it stored.
-            logger.LogInformation(ex, "Compliance: another evaluation recorded {Controls} first", string.Join(", ", changes.Select(c => c.Control.Id)));
-            db.ChangeTracker.Clear();
-            return [];
         }
         logger.LogInformation("Compliance: {Count} controls changed status ({Controls})", result.Count, string.Join(", ", result.Select(c => $"{c.Control}={c.Status}")));
         await broadcaster.ChangedAsync(result, ct);

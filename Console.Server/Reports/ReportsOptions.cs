@@ -11,6 +11,10 @@ public sealed class ReportsOptions
     [Range(2, 100, ErrorMessage = "a whole number from {1} to {2}")]
     public int TemplateMaxRecursion { get; set; } = 20;
 
+    /// <summary>The most numbers a range such as <c>(1..n)</c> may hold: Fluid builds the whole range in memory before the loop starts.</summary>
+    [Range(10, 10_000_000, ErrorMessage = "a whole number from {1} to {2}")]
+    public int TemplateMaxRangeLength { get; set; } = 100_000;
+
     /// <summary>The most characters one render may write.</summary>
     [Range(10_000, 500_000_000, ErrorMessage = "a whole number from {1} to {2}")]
     public int TemplateMaxOutputChars { get; set; } = 50_000_000;

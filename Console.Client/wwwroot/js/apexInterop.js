@@ -22,9 +22,21 @@ export async function render(element, id, options) {
         element.textContent = "Charts could not be loaded.";
         return;
     }
+    // The page may have moved on while the library loaded: the chart's element is gone, and there is nothing to draw.
+    if (!element?.isConnected) {
+        return;
+    }
     const chart = new window.ApexCharts(element, options);
     charts.set(id, chart);
-    return chart.render();
+    try {
+        await chart.render();
+    } catch (error) {
+        // Removed while drawing (ApexCharts says "Element not found"): not an error of the page the person is on now.
+        if (element.isConnected) {
+            throw error;
+        }
+        destroy(id);
+    }
 }
 
 export function update(id, options) {

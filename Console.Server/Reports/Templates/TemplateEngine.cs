@@ -60,7 +60,9 @@ public sealed partial class TemplateEngine
     {
         if (Parser.TryParse(source, out var template, out var error))
         {
-            return (template, null);
+            // Every range is bounded before it is built: Fluid 2.41 allocates (1..n) whole, uncounted by the step limit and
+            // deaf to the time limit, so that (1..1000000000) alone took gigabytes.
+            return (new BoundedRanges(_limits.TemplateMaxRangeLength).VisitTemplate(template), null);
         }
         return (null, SyntaxProblem(error));
     }
@@ -71,7 +73,10 @@ public sealed partial class TemplateEngine
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(_limits.TemplateTimeout);
         var writer = new LimitedWriter(_limits.TemplateMaxOutputChars, timeout.Token);
+        // Fluid 2.41 has no cancellation of its own: writes and ranges check this token, so that a render past its time
+        // stops working (at its next write or loop), not only being waited for.
         var context = new TemplateContext(model, Options);
+        context.AmbientValues[BoundedRanges.CancellationKey] = timeout.Token;
         try
         {
             // Off the caller's thread: a render that writes nothing still ends at MaxSteps, and WaitAsync ends the wait at the timeout.
@@ -177,6 +182,43 @@ public sealed partial class TemplateEngine
             {
                 throw new OutputLimitException();
             }
+        }
+    }
+}
+
+/// <summary>Replaces each range of a parsed template with one that refuses to build more than <c>max</c> numbers.</summary>
+internal sealed class BoundedRanges(int max) : Fluid.Ast.AstRewriter
+{
+    /// <summary>Where the render's time limit is put in the template context, for every range to check.</summary>
+    public const string CancellationKey = "console.cancellation";
+
+    protected override Fluid.Ast.Expression VisitRangeExpression(Fluid.Ast.RangeExpression rangeExpression) =>
+        base.VisitRangeExpression(rangeExpression) is Fluid.Ast.RangeExpression range ? new BoundedRange(range, max) : rangeExpression;
+
+    private sealed class BoundedRange(Fluid.Ast.RangeExpression range, int max) : Fluid.Ast.Expression
+    {
+        public override async ValueTask<Fluid.Values.FluidValue> EvaluateAsync(TemplateContext context)
+        {
+            var from = (await range.From.EvaluateAsync(context)).ToNumberValue();
+            var to = (await range.To.EvaluateAsync(context)).ToNumberValue();
+            var length = to < from ? 0 : to - from + 1;
+            if (length > max)
+            {
+                throw new TemplateFailedException(string.Create(CultureInfo.InvariantCulture,
+                    $"The range ({from}..{to}) holds {length:N0} numbers, more than the {max:N0} a template may loop over."));
+            }
+            if (context.AmbientValues.TryGetValue(CancellationKey, out var token) && token is CancellationToken ct)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+            return await range.EvaluateAsync(context);
+        }
+
+        /// <summary>Visitors (the validator's model checker) see the bounds inside; the bound itself stays.</summary>
+        protected override Fluid.Ast.Expression Accept(Fluid.Ast.AstVisitor visitor)
+        {
+            visitor.Visit(range);
+            return this;
         }
     }
 }

@@ -75,6 +75,7 @@ public abstract class AuditPersonalDataTests : IAsyncLifetime
         Assert.Equal("[erased]", entry.Personal!["personal"]);
         var export = await admin.GetStringAsync("/api/v1/audit/export?format=json", Ct);
         Assert.DoesNotContain(Jane, export);
+        Assert.Contains("a person whose audit data was erased #", export);
         Assert.Contains("jane.other@example.test", export);
 
         var verify = await admin.VerifyAsync();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Compliance;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Security;
 
@@ -70,7 +71,7 @@ public abstract class EvidenceUploadTests(SharedConsole console)
         var admin = await Factory.SignedInClientAsync(Roles.Admin);
         var attestation = await AttestAsync(admin);
         var url = $"/api/v1/compliance/attestations/{attestation.Id}/files?name=evidence";
-        var before = await Factory.DbAsync(db => db.ComplianceEvidence.CountAsync(Ct));
+        var before = await Factory.DbAsync(db => db.ComplianceEvidence.CountAsync(e => e.Kind == EvidenceKinds.File, Ct));
         var entriesBefore = await Factory.DbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "compliance.file_attached", Ct));
 
         async Task RefusedAsync(HttpContent content, HttpStatusCode status, string field, string? url2 = null)
@@ -99,7 +100,7 @@ public abstract class EvidenceUploadTests(SharedConsole console)
         streamed.Headers.ContentLength = null;
         await RefusedAsync(streamed, HttpStatusCode.RequestEntityTooLarge, "file");
 
-        Assert.Equal(before, await Factory.DbAsync(db => db.ComplianceEvidence.CountAsync(Ct)));
+        Assert.Equal(before, await Factory.DbAsync(db => db.ComplianceEvidence.CountAsync(e => e.Kind == EvidenceKinds.File, Ct)));
         Assert.Equal(entriesBefore, await Factory.DbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "compliance.file_attached", Ct)));
 
         // What is what it says is accepted: JPEG, CSV, plain text with a BOM.
