@@ -13,5 +13,5 @@ dotnet tool run kiota generate --language CSharp \
     --output sdk/SecurityConsole.Sdk/Generated \
     --class-name ConsoleApiClient --namespace-name SecurityConsole.Sdk \
     --exclude-backward-compatible --clean-output --log-level Warning
-# The lock file records where it was generated and when; keep only what makes it reproducible.
-rm -f sdk/SecurityConsole.Sdk/Generated/kiota-lock.json
+# The lock file and the log record where and when it was generated; keep only what the same input reproduces.
+rm -f sdk/SecurityConsole.Sdk/Generated/kiota-lock.json sdk/SecurityConsole.Sdk/Generated/.kiota.log
