@@ -52,13 +52,7 @@ namespace SecurityConsole.Sdk.Models
         public UntypedNode Parameters { get; set; }
 #endif
         /// <summary>The severity property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Severity { get; set; }
-#nullable restore
-#else
-        public string Severity { get; set; }
-#endif
+        public global::SecurityConsole.Sdk.Models.DetectionRuleCreate_severity? Severity { get; set; }
         /// <summary>The type property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -101,7 +95,7 @@ namespace SecurityConsole.Sdk.Models
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "parameters", n => { Parameters = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "severity", n => { Severity = n.GetStringValue(); } },
+                { "severity", n => { Severity = n.GetEnumValue<global::SecurityConsole.Sdk.Models.DetectionRuleCreate_severity>(); } },
                 { "type", n => { Type = n.GetStringValue(); } },
                 { "windowSeconds", n => { WindowSeconds = n.GetIntValue(); } },
             };
@@ -119,7 +113,7 @@ namespace SecurityConsole.Sdk.Models
             writer.WriteStringValue("id", Id);
             writer.WriteStringValue("name", Name);
             writer.WriteObjectValue<UntypedNode>("parameters", Parameters);
-            writer.WriteStringValue("severity", Severity);
+            writer.WriteEnumValue<global::SecurityConsole.Sdk.Models.DetectionRuleCreate_severity>("severity", Severity);
             writer.WriteStringValue("type", Type);
             writer.WriteIntValue("windowSeconds", WindowSeconds);
             writer.WriteAdditionalData(AdditionalData);

@@ -44,13 +44,7 @@ namespace SecurityConsole.Sdk.Models
         public UntypedNode Parameters { get; set; }
 #endif
         /// <summary>The severity property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Severity { get; set; }
-#nullable restore
-#else
-        public string Severity { get; set; }
-#endif
+        public global::SecurityConsole.Sdk.Models.DetectionRuleUpdate_severity? Severity { get; set; }
         /// <summary>The windowSeconds property</summary>
         public int? WindowSeconds { get; set; }
         /// <summary>
@@ -83,7 +77,7 @@ namespace SecurityConsole.Sdk.Models
                 { "groupingSeconds", n => { GroupingSeconds = n.GetIntValue(); } },
                 { "name", n => { Name = n.GetStringValue(); } },
                 { "parameters", n => { Parameters = n.GetObjectValue<UntypedNode>(UntypedNode.CreateFromDiscriminatorValue); } },
-                { "severity", n => { Severity = n.GetStringValue(); } },
+                { "severity", n => { Severity = n.GetEnumValue<global::SecurityConsole.Sdk.Models.DetectionRuleUpdate_severity>(); } },
                 { "windowSeconds", n => { WindowSeconds = n.GetIntValue(); } },
             };
         }
@@ -99,7 +93,7 @@ namespace SecurityConsole.Sdk.Models
             writer.WriteIntValue("groupingSeconds", GroupingSeconds);
             writer.WriteStringValue("name", Name);
             writer.WriteObjectValue<UntypedNode>("parameters", Parameters);
-            writer.WriteStringValue("severity", Severity);
+            writer.WriteEnumValue<global::SecurityConsole.Sdk.Models.DetectionRuleUpdate_severity>("severity", Severity);
             writer.WriteIntValue("windowSeconds", WindowSeconds);
             writer.WriteAdditionalData(AdditionalData);
         }

@@ -15,13 +15,7 @@ namespace SecurityConsole.Sdk.Models
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
         /// <summary>The environment property</summary>
-#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
-#nullable enable
-        public string? Environment { get; set; }
-#nullable restore
-#else
-        public string Environment { get; set; }
-#endif
+        public global::SecurityConsole.Sdk.Models.KeyRequestCreate_environment? Environment { get; set; }
         /// <summary>The ipAllowList property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -45,10 +39,10 @@ namespace SecurityConsole.Sdk.Models
         /// <summary>The scopes property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public List<string>? Scopes { get; set; }
+        public List<global::SecurityConsole.Sdk.Models.KeyRequestCreate_scopes?>? Scopes { get; set; }
 #nullable restore
 #else
-        public List<string> Scopes { get; set; }
+        public List<global::SecurityConsole.Sdk.Models.KeyRequestCreate_scopes?> Scopes { get; set; }
 #endif
         /// <summary>The service property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -83,12 +77,12 @@ namespace SecurityConsole.Sdk.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
-                { "environment", n => { Environment = n.GetStringValue(); } },
+                { "environment", n => { Environment = n.GetEnumValue<global::SecurityConsole.Sdk.Models.KeyRequestCreate_environment>(); } },
                 { "ipAllowList", n => { IpAllowList = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "lifetimeDays", n => { LifetimeDays = n.GetIntValue(); } },
                 { "rateLimitPerMinute", n => { RateLimitPerMinute = n.GetIntValue(); } },
                 { "reason", n => { Reason = n.GetStringValue(); } },
-                { "scopes", n => { Scopes = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
+                { "scopes", n => { Scopes = n.GetCollectionOfEnumValues<global::SecurityConsole.Sdk.Models.KeyRequestCreate_scopes>()?.AsList(); } },
                 { "service", n => { Service = n.GetStringValue(); } },
             };
         }
@@ -99,12 +93,12 @@ namespace SecurityConsole.Sdk.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
-            writer.WriteStringValue("environment", Environment);
+            writer.WriteEnumValue<global::SecurityConsole.Sdk.Models.KeyRequestCreate_environment>("environment", Environment);
             writer.WriteCollectionOfPrimitiveValues<string>("ipAllowList", IpAllowList);
             writer.WriteIntValue("lifetimeDays", LifetimeDays);
             writer.WriteIntValue("rateLimitPerMinute", RateLimitPerMinute);
             writer.WriteStringValue("reason", Reason);
-            writer.WriteCollectionOfPrimitiveValues<string>("scopes", Scopes);
+            writer.WriteCollectionOfEnumValues<global::SecurityConsole.Sdk.Models.KeyRequestCreate_scopes>("scopes", Scopes);
             writer.WriteStringValue("service", Service);
             writer.WriteAdditionalData(AdditionalData);
         }
