@@ -1,17 +1,20 @@
 using Scalar.AspNetCore;
+using SecurityConsole.Server.Hosting.ApiContract;
 
 namespace SecurityConsole.Server.Hosting;
 
 public static class ApiDocs
 {
+    /// <summary>
+    /// The document clients generate from (docs/api.md, ADR 0050): transformers fill in what the endpoints do not say
+    /// each (who may call, which errors, the tags' meaning) from the same sources the server enforces.
+    /// </summary>
     public static IServiceCollection AddConsoleApiDocs(this IServiceCollection services) =>
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "Security Console API";
-            doc.Info.Description = "The REST API the console's own UI uses. People authenticate with the sign-in cookie; " +
-                "services with `Authorization: Bearer <api key>`. Errors are RFC 7807 problem details.";
-            return Task.CompletedTask;
-        }));
+        services.AddOpenApi("v1", o => o
+            .AddDocumentTransformer<DocumentInfoTransformer>()
+            .AddDocumentTransformer<SecurityTransformer>()
+            .AddDocumentTransformer<ErrorResponsesTransformer>()
+            .AddSchemaTransformer<SchemaRulesTransformer>());
 
     /// <summary>The way back to the console, above the reference (the page is the tool's, outside the console's layout).</summary>
     internal const string BackLink =
