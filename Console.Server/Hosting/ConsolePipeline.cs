@@ -52,6 +52,8 @@ public static class ConsolePipeline
         // The limiter guards the sign-in forms only; other requests do not pass through it at all.
         app.UseWhen(ctx => SecurityExtensions.IsSignInAttempt(ctx.Request), branch => branch.UseRateLimiter());
         app.UseAuthentication();
+        // /metrics answers here, once the caller is known (a permission opens it), before any page or API endpoint.
+        app.UseConsoleMetrics();
         app.UseAuthorization();
         app.UseAntiforgery();
         return app;

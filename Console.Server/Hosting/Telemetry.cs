@@ -36,7 +36,9 @@ public static class Telemetry
                 .AddMeter(Meter.Name)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation());
+                .AddRuntimeInstrumentation()
+                // Served at /metrics to Prometheus, behind the gate in Metrics.cs.
+                .AddPrometheusExporter());
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeScopes = true;

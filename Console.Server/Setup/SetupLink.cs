@@ -33,6 +33,13 @@ public static class SetupLink
             {
                 return;
             }
+            var jsonLogs = string.Equals(app.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
+            if (!always && System.Console.IsOutputRedirected && jsonLogs)
+            {
+                // A log collector reading JSON lines would choke on free text: the hint (never the link) as a log entry.
+                app.Logger.LogWarning("No admin exists yet. To get a one-time link that creates the first admin, run on this machine: dotnet Console.Server.dll admin setup-link");
+                return;
+            }
             System.Console.WriteLine();
             if (always || !System.Console.IsOutputRedirected)
             {

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Http.Headers;
+using SecurityConsole.Shared.Audit;
+using SecurityConsole.Shared.Keys;
+using SecurityConsole.Shared.Security;
+
+namespace SecurityConsole.Server.Tests.Hosting;
+
+/// <summary>
+/// Two nodes behind nginx, started by deploy/local/cluster.sh as the compose file would run them (issue 15): the console
+/// sees its clients through the load balancer, and a key revoked through one node is refused through the other.
+/// </summary>
+public sealed class ClusterTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
+{
+    private const string Client = "127.0.0.9";
+    private const string Stranger = "127.0.0.8";
+
+    [Fact]
+    public async Task ThroughNginxTheAuditTrailHasTheClientsAddressAndAForwardedAddressFromAnyoneElseIsIgnored()
+    {
+        cluster.Require();
+        var operatorKey = await cluster.OperatorKeyAsync();
+        var first = await ServiceKeyAsync();
+        var second = await ServiceKeyAsync();
+
+        // Through nginx from the client, which claims another address of its own: nginx appends the client's real one,
+        // and the node (nginx being its one known proxy) believes only that.
+        using var throughNginx = Bearer(LocalCluster.ClientFrom(Client, cluster.Url), operatorKey);
+        throughNginx.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.77");
+        var viaNginx = await ReportLeakedAsync(throughNginx, first);
+        // Straight to a node from an address that is not a proxy, claiming to be someone else: the claim is ignored.
+        using var straight = Bearer(LocalCluster.ClientFrom(Stranger, cluster.Nodes[1]), operatorKey);
+        straight.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.7");
+        var direct = await ReportLeakedAsync(straight, second);
+
+        using var reader = Bearer(LocalCluster.ClientFrom(Client, cluster.Url), operatorKey);
+        var fromNginx = await LeakReportAsync(reader, viaNginx);
+        var fromStranger = await LeakReportAsync(reader, direct);
+        output.WriteLine($"Audit: through nginx from {fromNginx.SourceIp}, straight from {fromStranger.SourceIp}.");
+        Assert.Equal(Client, fromNginx.SourceIp);
+        Assert.Equal(Stranger, fromStranger.SourceIp);
+    }
+
+    [Fact]
+    public async Task AKeyRevokedThroughOneNodeIsRefusedThroughTheOther()
+    {
+        cluster.Require();
+        var operatorKey = await cluster.OperatorKeyAsync();
+        var victim = await ServiceKeyAsync();
+        using var onSecond = Bearer(LocalCluster.ClientFrom(Client, cluster.Nodes[1]), operatorKey);
+        using var victimOnSecond = Bearer(LocalCluster.ClientFrom(Client, cluster.Nodes[1]), victim);
+        // The second node has the key in memory, answering from there from now on.
+        Assert.True((await VerifyAsync(onSecond, victim)).Valid);
+        Assert.Equal(HttpStatusCode.OK, (await victimOnSecond.PostAsJsonAsync("/api/v1/keys/verify", new KeyVerifyRequest(victim, null, null), Ct)).StatusCode);
+
+        using var onFirst = Bearer(LocalCluster.ClientFrom(Client, cluster.Nodes[0]), operatorKey);
+        await ReportLeakedAsync(onFirst, victim);
+
+        var answer = await Eventually.ReadAsync("the second node to refuse the key revoked on the first",
+            () => VerifyAsync(onSecond, victim), a => !a.Valid, a => $"valid={a.Valid}, reason={a.Reason}");
+        Assert.Equal(KeyVerifyReasons.Revoked, answer.Reason);
+        // The key itself is refused there too.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await victimOnSecond.PostAsJsonAsync("/api/v1/keys/verify", new KeyVerifyRequest(victim, null, null), Ct)).StatusCode);
+    }
+
+    private async Task<string> ServiceKeyAsync() =>
+        await cluster.RunAsync(["admin", "create-token", "--email", LocalCluster.AdminEmail, "--scopes", Permissions.KeysVerify,
+            "--service", $"svc-{Guid.NewGuid():N}"[..20]]);
+
+    private static async Task<Guid> ReportLeakedAsync(HttpClient client, string key)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/keys/leaked", new { key, source = "cluster test" }, Ct);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var result = (await response.Content.ReadFromJsonAsync<KeyLeakResult>(Ct))!;
+        Assert.Equal("revoked", result.Outcome);
+        return result.KeyId!.Value;
+    }
+
+    private static async Task<AuditEntryView> LeakReportAsync(HttpClient client, Guid keyId) =>
+        (await Eventually.ReadAsync($"the audit entry of the leak report of {keyId}",
+            async () => (await client.GetFromJsonAsync<AuditPage>($"/api/v1/audit?action=key.leak_reported&target={keyId}", SecurityConsole.Server.Tests.Audit.AuditTestKit.Json, Ct))!.Items,
+            items => items.Count == 1)).Single();
+
+    private static async Task<KeyVerifyResult> VerifyAsync(HttpClient client, string key)
+    {
+        var response = await client.PostAsJsonAsync("/api/v1/keys/verify", new KeyVerifyRequest(key, null, null), Ct);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<KeyVerifyResult>(Ct))!;
+    }
+
+    private static HttpClient Bearer(HttpClient client, string key)
+    {
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+}
