@@ -51,6 +51,7 @@ public static class ComplianceFeature
         services.AddScoped<ComplianceViews>();
         services.AddScoped<ManualControls>();
         services.AddScoped<EvidenceUploads>();
+        services.AddScoped<EvidenceQueries>();
         services.AddScoped<AccessReviews>();
         services.AddScoped<EvidencePacks>();
         services.AddScoped<IRetentionFloors, FrameworkRetentionFloors>();
