@@ -10,7 +10,6 @@ using SecurityConsole.Server.Realtime;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Shared.Realtime;
 using SecurityConsole.Shared.Reports;
-using SecurityConsole.Server.Audit;
 
 namespace SecurityConsole.Server.Reports.Delivery;
 
@@ -83,7 +82,7 @@ public sealed class ReportWebhook(IHttpClientFactory http, WebhookTargets target
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(new
         {
-            @event = AuditActions.ReportDelivered, runId = item.Run.Id, scheduleId = item.Run.ScheduleId, title = item.Run.Title, template = item.Run.Template,
+            @event = "report.delivered", runId = item.Run.Id, scheduleId = item.Run.ScheduleId, title = item.Run.Title, template = item.Run.Template,
             version = item.Run.Version, format = item.Run.Format, status = item.Run.Status, failureReason = item.Run.FailureReason,
             sha256 = item.Artifact?.Sha256, size = item.Artifact?.Size, link = item.Link, sentAt = clock.GetUtcNow(),
         }, JsonSerializerOptions.Web);
