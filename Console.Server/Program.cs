@@ -34,6 +34,7 @@ try
     builder.AddDetection();
     builder.AddCompliance();
     builder.AddReports();
+    builder.AddDashboard();
 
     var app = builder.Build();
 

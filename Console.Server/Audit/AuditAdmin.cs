@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Audit;
@@ -21,7 +21,10 @@ public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys 
             hold is null ? null : HoldView(hold));
     }
 
-    public async Task<Results<Ok<RetentionPolicy>, ValidationProblem>> SetRetentionAsync(SetRetentionRequest request, CancellationToken ct)
+    /// <summary>What placing a legal hold came to: the new hold, or (not placed) the one already active.</summary>
+    public sealed record HoldOutcome(LegalHoldView Hold, bool Placed);
+
+    public async Task<RetentionPolicy> SetRetentionAsync(SetRetentionRequest request, CancellationToken ct)
     {
         // Never below the floor of an enabled framework: its file says how long the category must be kept.
         var floors = await floorSource.AllAsync(ct);
@@ -38,7 +41,7 @@ public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys 
         }
         if (!v.IsValid)
         {
-            return Common.ProblemHandlingExtensions.Invalid(v);
+            throw new InvalidException(v);
         }
         var rows = await db.AuditRetention.ToDictionaryAsync(r => r.Category, ct);
         var changes = new List<object>();
@@ -57,32 +60,32 @@ public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys 
         }
         if (changes.Count > 0)
         {
-            audit.Record(new AuditEvent(AuditCategories.Audit, "audit.retention_changed", "audit_retention", null, Data: new { changes }));
+            audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditRetentionChanged, "audit_retention", null, Data: new { changes }));
             await db.SaveChangesAsync(ct);
         }
-        return TypedResults.Ok(await PolicyAsync(ct));
+        return await PolicyAsync(ct);
     }
 
-    public async Task<Results<Created<LegalHoldView>, Conflict<LegalHoldView>>> PlaceHoldAsync(LegalHoldRequest request, CancellationToken ct)
+    public async Task<HoldOutcome> PlaceHoldAsync(LegalHoldRequest request, CancellationToken ct)
     {
         if (await ActiveHoldAsync(ct) is { } existing)
         {
-            return TypedResults.Conflict(HoldView(existing));
+            return new HoldOutcome(HoldView(existing), Placed: false);
         }
         var actor = actors.Current;
         var hold = new AuditLegalHold { Id = Guid.NewGuid(), Reason = request.Reason.Trim(), PlacedBy = $"{actor.Type}:{actor.Id}", PlacedAt = clock.GetUtcNow() };
         db.AuditLegalHolds.Add(hold);
-        audit.Record(new AuditEvent(AuditCategories.Audit, "audit.legal_hold_placed", "legal_hold", hold.Id.ToString(), Personal: new { reason = hold.Reason }));
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditLegalHoldPlaced, "legal_hold", hold.Id.ToString(), Personal: new { reason = hold.Reason }));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created("/api/v1/audit/legal-hold", HoldView(hold));
+        return new HoldOutcome(HoldView(hold), Placed: true);
     }
 
-    public async Task<Results<NoContent, NotFound>> LiftHoldAsync(LegalHoldRequest request, CancellationToken ct)
+    public async Task LiftHoldAsync(LegalHoldRequest request, CancellationToken ct)
     {
         var active = await db.AuditLegalHolds.Where(h => h.LiftedAt == null).ToListAsync(ct);
         if (active.Count == 0)
         {
-            return TypedResults.NotFound();
+            throw new NotFoundException();
         }
         var actor = actors.Current;
         foreach (var hold in active)
@@ -90,10 +93,9 @@ public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys 
             hold.LiftedAt = clock.GetUtcNow();
             hold.LiftedBy = $"{actor.Type}:{actor.Id}";
             hold.LiftReason = request.Reason.Trim();
-            audit.Record(new AuditEvent(AuditCategories.Audit, "audit.legal_hold_lifted", "legal_hold", hold.Id.ToString(), Personal: new { reason = hold.LiftReason }));
+            audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditLegalHoldLifted, "legal_hold", hold.Id.ToString(), Personal: new { reason = hold.LiftReason }));
         }
         await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
     }
 
     /// <summary>
@@ -126,7 +128,7 @@ public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys 
         var destroyed = await db.AuditSubjectKeys.Where(k => pseudonyms.Contains(k.Pseudonym) && k.ProtectedKey != null)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.ProtectedKey, (string?)null).SetProperty(k => k.ErasedAt, now), ct);
         var entries = await db.AuditEntries.LongCountAsync(e => e.Subject != null && pseudonyms.Contains(e.Subject), ct);
-        audit.Record(new AuditEvent(AuditCategories.Audit, "audit.subject_erased", "data_subject", pseudonyms.FirstOrDefault(),
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditSubjectErased, "data_subject", pseudonyms.FirstOrDefault(),
             Data: new { keysDestroyed = destroyed, entriesAffected = entries, pseudonyms }, Personal: new { reason = request.Reason.Trim() }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

@@ -41,11 +41,21 @@ public static class AuditEndpoints
             .WithSummary("The ECDSA P-256 public key (PEM) that verifies checkpoint signatures.");
         group.MapGet("/retention", (AuditAdmin admin, CancellationToken ct) => admin.PolicyAsync(ct).ContinueWith(t => TypedResults.Ok(t.Result), ct))
             .WithName("GetAuditRetention").WithSummary("Retention per category with the floors compliance frameworks require, and any legal hold.");
-        group.MapPut("/retention", (SetRetentionRequest request, AuditAdmin admin, CancellationToken ct) => admin.SetRetentionAsync(request, ct))
+        // AuditAdmin throws what it refuses (400 with fields, 404), answered by Common; the unions name those answers.
+        group.MapPut("/retention", async Task<Results<Ok<RetentionPolicy>, ValidationProblem>> (SetRetentionRequest request, AuditAdmin admin, CancellationToken ct) =>
+                TypedResults.Ok(await admin.SetRetentionAsync(request, ct)))
             .WithName("SetAuditRetention").WithSummary("Set retention days per category; never below a floor.");
-        group.MapPost("/legal-hold", (LegalHoldRequest request, AuditAdmin admin, CancellationToken ct) => admin.PlaceHoldAsync(request, ct))
+        group.MapPost("/legal-hold", async Task<Results<Created<LegalHoldView>, Conflict<LegalHoldView>>> (LegalHoldRequest request, AuditAdmin admin, CancellationToken ct) =>
+            {
+                var outcome = await admin.PlaceHoldAsync(request, ct);
+                return outcome.Placed ? TypedResults.Created("/api/v1/audit/legal-hold", outcome.Hold) : TypedResults.Conflict(outcome.Hold);
+            })
             .WithName("PlaceLegalHold").WithSummary("Place a legal hold: retention deletes nothing until it is lifted.");
-        group.MapDelete("/legal-hold", ([FromBody] LegalHoldRequest request, AuditAdmin admin, CancellationToken ct) => admin.LiftHoldAsync(request, ct))
+        group.MapDelete("/legal-hold", async Task<Results<NoContent, NotFound>> ([FromBody] LegalHoldRequest request, AuditAdmin admin, CancellationToken ct) =>
+            {
+                await admin.LiftHoldAsync(request, ct);
+                return TypedResults.NoContent();
+            })
             .WithName("LiftLegalHold").WithSummary("Lift the legal hold, giving a reason.");
         group.MapPost("/erasure", async (ErasureRequest request, AuditAdmin admin, CancellationToken ct) => TypedResults.Ok(await admin.EraseAsync(request, ct)))
             .WithName("EraseAuditSubject")
@@ -115,7 +125,7 @@ public static class AuditEndpoints
         }
         var clear = CanSeePersonalData(http.User);
         // Audited before the first byte leaves: no export without its entry.
-        audit.Record(new AuditEvent(AuditCategories.Audit, "audit.exported", "audit_trail", null,
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditExported, "audit_trail", null,
             Data: new { format, filters = query.ToQueryString(), personalDataRevealed = clear }));
         await db.SaveChangesAsync(ct);
         var entries = reader.ExportAsync(query, clear, ct);
@@ -167,20 +177,13 @@ public static class AuditEndpoints
         await csv.FlushAsync(ct);
     }
 
-    private static async Task<Ok<ChainStatus>> Status(ConsoleDbContext db, AuditCheckpoints checkpoints, AuditAdmin admin, CancellationToken ct)
-    {
-        var head = await db.AuditChainHead.AsNoTracking().SingleAsync(ct);
-        var latest = await checkpoints.LatestAsync(ct);
-        var policy = await admin.PolicyAsync(ct);
-        return TypedResults.Ok(new ChainStatus(head.PurgedThrough + 1, head.LastSequence, Convert.ToHexStringLower(head.LastHash), head.PurgedThrough,
-            latest is null ? null : AuditCheckpoints.View(latest), policy.LegalHold));
-    }
+    private static async Task<Ok<ChainStatus>> Status(AuditQueries queries, CancellationToken ct) => TypedResults.Ok(await queries.ChainAsync(ct));
 
     private static async Task<Ok<VerifyResult>> Verify(
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] VerifyRequest? request, AuditVerifier verifier, CancellationToken ct) =>
         TypedResults.Ok(await verifier.VerifyAsync(request?.FromSequence, request?.ToSequence, ct));
 
-    private static async Task<Results<Ok<List<CheckpointView>>, ValidationProblem>> Checkpoints(string? limit, ConsoleDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<List<CheckpointView>>, ValidationProblem>> Checkpoints(string? limit, AuditQueries queries, CancellationToken ct)
     {
         var v = new Validator();
         var take = 100;
@@ -189,8 +192,7 @@ public static class AuditEndpoints
             v.Add("limit", "Must be between 1 and 500.");
             return ProblemHandlingExtensions.InvalidParameters(v);
         }
-        var rows = await db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Sequence).Take(take).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(AuditCheckpoints.View).ToList());
+        return TypedResults.Ok(await queries.CheckpointsAsync(take, ct));
     }
 
     private static async Task<Results<Created<CheckpointView>, NoContent>> CreateCheckpoint(AuditCheckpoints checkpoints, CancellationToken ct)
@@ -232,7 +234,7 @@ public static class AuditEndpoints
 
     private static async Task RecordRevealAsync(AuditTrail audit, ConsoleDbContext db, long[] sequences, CancellationToken ct)
     {
-        audit.Record(new AuditEvent(AuditCategories.Audit, "audit.pii_revealed", "audit_entry", sequences.Length == 1 ? sequences[0].ToString(CultureInfo.InvariantCulture) : null,
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditPiiRevealed, "audit_entry", sequences.Length == 1 ? sequences[0].ToString(CultureInfo.InvariantCulture) : null,
             Data: new { sequences }));
         await db.SaveChangesAsync(ct);
     }

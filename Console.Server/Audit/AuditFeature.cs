@@ -24,6 +24,7 @@ public static class AuditFeature
         services.AddScoped<AuditReader>();
         services.AddScoped<AuditNames>();
         services.AddScoped<AuditAdmin>();
+        services.AddScoped<AuditQueries>();
         return builder;
     }
 

@@ -64,7 +64,7 @@ public sealed class AuditRetentionJob(
         var through = anchor.Sequence;
         var deleted = await db.AuditEntries.Where(e => e.Sequence <= through).ExecuteDeleteAsync(ct);
         await db.AuditChainHead.Where(h => h.Id == 1).ExecuteUpdateAsync(s => s.SetProperty(h => h.PurgedThrough, through), ct);
-        audit.Record(new AuditEvent(AuditCategories.Audit, "audit.retention_applied", "audit_trail", null,
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditRetentionApplied, "audit_trail", null,
             Data: new { deleted, purgedThrough = through, checkpoint = anchor.Sequence, windows }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

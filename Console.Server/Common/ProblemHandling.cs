@@ -9,12 +9,18 @@ namespace SecurityConsole.Server.Common;
 /// Turns every failure of an API call into RFC 7807 problem details: a malformed body names the
 /// problem; a database that cannot be used now (down, frozen, locked, its file gone) is a 503 with Retry-After,
 /// so that clients try again instead of reporting a bug; anything unexpected is a 500 that says nothing about the
-/// internals (the trace id links it to the logs).
+/// internals (the trace id links it to the logs). What a service refuses (<see cref="DomainException"/>: not found, conflict,
+/// forbidden, invalid) is answered here too, with the problem it names, and is not an error of the console's.
 /// </summary>
 public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
+        if (exception is DomainException refused)
+        {
+            await ProblemHandlingExtensions.ToResult(refused).ExecuteAsync(context);
+            return true;
+        }
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read", Describe(bad)),
@@ -82,7 +88,18 @@ public static class ProblemHandlingExtensions
     }
 
     /// <summary>The 400 answer for a request that failed validation: every field at fault, with what is wrong with it.</summary>
-    public static ValidationProblem Invalid(Validator v) => TypedResults.ValidationProblem(v.Errors, title: "Some fields need attention");
+    public static ValidationProblem Invalid(Validator v) => TypedResults.ValidationProblem(v.Errors, title: InvalidException.FieldsTitle);
+
+    /// <summary>
+    /// The one mapping of what services refuse to HTTP: fields at fault are a validation problem, the rest a problem with
+    /// the refusal's status, title, detail and extensions (a bare not-found is the same "Not Found" problem an unknown
+    /// route gets).
+    /// </summary>
+    public static IResult ToResult(DomainException refused) => refused switch
+    {
+        InvalidException invalid => TypedResults.ValidationProblem(invalid.Errors, title: invalid.Title),
+        _ => TypedResults.Problem(detail: refused.Detail, statusCode: refused.Status, title: refused.Title, extensions: refused.Extensions),
+    };
 
     /// <summary>The 400 answer for query parameters that failed validation, each named with what is wrong with it.</summary>
     public static ValidationProblem InvalidParameters(Validator v) =>

@@ -14,18 +14,24 @@ public static class AccessReviewEndpoints
     {
         group.MapGet("/access-reviews", async (AccessReviews reviews, CancellationToken ct) => TypedResults.Ok(await reviews.ListAsync(ct)))
             .WithName("ListAccessReviews").WithSummary("Access review campaigns, newest first, with how far each has come.");
-        group.MapPost("/access-reviews", (StartAccessReviewRequest request, AccessReviews reviews, IActorAccessor actors, CancellationToken ct) =>
-                reviews.StartAsync(actors.Current.Id, request, ct))
+        // The refusals of AccessReviews (404, 400, 403, 409) are thrown and answered by Common; the unions name them.
+        group.MapPost("/access-reviews", async Task<Results<Created<AccessReviewSummary>, ProblemHttpResult>> (
+                StartAccessReviewRequest request, AccessReviews reviews, IActorAccessor actors, CancellationToken ct) =>
+            {
+                var review = await reviews.StartAsync(actors.Current.Id, request, ct);
+                return TypedResults.Created($"/api/v1/compliance/access-reviews/{review.Id}", review);
+            })
             .WithName("StartAccessReview").WithSummary("Start a campaign over every user's roles and every live key's scopes as they are now.");
         group.MapGet("/access-reviews/{id:guid}", GetAsync).WithName("GetAccessReview")
             .WithSummary("A campaign and one page of its items (?undecided=true for what is left).");
         group.MapPost("/access-reviews/{id:guid}/items/{item:long}/decision",
-                (Guid id, long item, AccessReviewDecision decision, ClaimsPrincipal user, IActorAccessor actors, AccessReviews reviews, CancellationToken ct) =>
-                    reviews.DecideAsync(id, item, user, actors.Current.Id, decision, ct))
+                async Task<Results<Ok<AccessReviewItemView>, NotFound, ValidationProblem, ProblemHttpResult>> (
+                    Guid id, long item, AccessReviewDecision decision, ClaimsPrincipal user, IActorAccessor actors, AccessReviews reviews, CancellationToken ct) =>
+                    TypedResults.Ok(await reviews.DecideAsync(id, item, user, actors.Current.Id, decision, ct)))
             .WithName("DecideAccessReviewItem")
             .WithSummary("Confirm an item, or revoke it: a user's roles through the role change, a key through the key revoke (with their permissions).");
-        group.MapPost("/access-reviews/{id:guid}/finish", (Guid id, AccessReviews reviews, IActorAccessor actors, CancellationToken ct) =>
-                reviews.FinishAsync(id, actors.Current.Id, ct))
+        group.MapPost("/access-reviews/{id:guid}/finish", async Task<Results<Ok<AccessReviewSummary>, NotFound, ProblemHttpResult>> (
+                Guid id, AccessReviews reviews, IActorAccessor actors, CancellationToken ct) => TypedResults.Ok(await reviews.FinishAsync(id, actors.Current.Id, ct)))
             .WithName("FinishAccessReview").WithSummary("Finish a campaign whose items are all decided: evidence, and the access-review check passes.");
         return group;
     }

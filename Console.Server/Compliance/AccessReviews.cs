@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Users;
@@ -25,11 +25,11 @@ public sealed class AccessReviews(
 {
     public const int MaxPageSize = 500;
 
-    public async Task<Results<Created<AccessReviewSummary>, ProblemHttpResult>> StartAsync(string userId, StartAccessReviewRequest request, CancellationToken ct)
+    public async Task<AccessReviewSummary> StartAsync(string userId, StartAccessReviewRequest request, CancellationToken ct)
     {
         if (await db.AccessReviews.AnyAsync(r => r.FinishedAt == null, ct))
         {
-            return Problem(StatusCodes.Status409Conflict, "A review is under way", "Finish the access review that is under way before starting another.");
+            throw new ConflictException("A review is under way", "Finish the access review that is under way before starting another.");
         }
         var now = clock.GetUtcNow();
         var review = new AccessReview { Id = Guid.NewGuid(), Name = request.Name.Trim(), StartedBy = userId, StartedAt = now };
@@ -45,11 +45,11 @@ public sealed class AccessReviews(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.AccessReviews.Add(review);
         db.AccessReviewItems.AddRange(items);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.access_review_started", "access_review", review.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceAccessReviewStarted, "access_review", review.Id.ToString(),
             Data: new { name = review.Name, users = items.Count(i => i.Kind == K.User), keys = items.Count(i => i.Kind == K.Key) }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/v1/compliance/access-reviews/{review.Id}", await SummaryAsync(review, ct));
+        return await SummaryAsync(review, ct);
     }
 
     public async Task<IReadOnlyList<AccessReviewSummary>> ListAsync(CancellationToken ct)
@@ -76,42 +76,34 @@ public sealed class AccessReviews(
         return new AccessReviewDetail(await SummaryAsync(review, ct), [.. rows.Select(View)], total, page, pageSize);
     }
 
-    public async Task<Results<Ok<AccessReviewItemView>, NotFound, ValidationProblem, ProblemHttpResult>> DecideAsync(
+    public async Task<AccessReviewItemView> DecideAsync(
         Guid reviewId, long itemId, ClaimsPrincipal caller, string callerId, AccessReviewDecision decision, CancellationToken ct)
     {
         var review = await db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reviewId, ct);
         var item = await db.AccessReviewItems.FirstOrDefaultAsync(i => i.Id == itemId && i.ReviewId == reviewId, ct);
         if (review is null || item is null)
         {
-            return TypedResults.NotFound();
+            throw new NotFoundException();
         }
         if (review.FinishedAt is not null || item.Decision is not null)
         {
-            return Problem(StatusCodes.Status409Conflict, "Already decided",
+            throw new ConflictException("Already decided",
                 review.FinishedAt is not null ? "The review is finished." : $"This item was {item.Decision}d by {item.DecidedBy} at {item.DecidedAt:O}.");
         }
         if (decision.Decision == D.Confirm && item.Owner == callerId)
         {
             // Four eyes, as for key approvals and exceptions: nobody confirms their own access.
-            return Problem(StatusCodes.Status403Forbidden, "You cannot confirm your own access", "Another reviewer confirms your roles and keys.");
+            throw new ForbiddenException("You cannot confirm your own access", "Another reviewer confirms your roles and keys.");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var revoked = Array.Empty<string>();
-        if (decision.Decision == D.Revoke)
-        {
-            var outcome = item.Kind == K.User ? await RevokeRolesAsync(item, caller, decision, ct) : await RevokeKeyAsync(item, caller, decision, ct);
-            if (outcome.Problem is not null)
-            {
-                await tx.RollbackAsync(ct);
-                return outcome.Problem;
-            }
-            revoked = outcome.Revoked;
-        }
+        // A revoke that is refused throws, and the transaction rolls back with whatever it had written.
+        string[] revoked = decision.Decision != D.Revoke ? []
+            : item.Kind == K.User ? await RevokeRolesAsync(item, caller, decision, ct) : await RevokeKeyAsync(item, caller, decision, ct);
         item.Decision = decision.Decision;
         item.Revoked = revoked.Length == 0 ? null : string.Join(' ', revoked);
         item.DecidedBy = callerId;
         item.DecidedAt = clock.GetUtcNow();
-        audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.access_review_decided", "access_review", reviewId.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceAccessReviewDecided, "access_review", reviewId.ToString(),
             Data: new { item = item.Id, kind = item.Kind, resource = item.ResourceId, decision = item.Decision, revoked }, Personal: new { reason = decision.Reason }));
         try
         {
@@ -120,27 +112,23 @@ public sealed class AccessReviews(
         catch (DbUpdateConcurrencyException)
         {
             // Another reviewer decided the same item at the same moment; their decision and its change stand.
-            return Problem(StatusCodes.Status409Conflict, "Already decided", "Another reviewer decided this item a moment ago.");
+            throw new ConflictException("Already decided", "Another reviewer decided this item a moment ago.");
         }
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(View(item));
+        return View(item);
     }
 
-    public async Task<Results<Ok<AccessReviewSummary>, NotFound, ProblemHttpResult>> FinishAsync(Guid id, string userId, CancellationToken ct)
+    public async Task<AccessReviewSummary> FinishAsync(Guid id, string userId, CancellationToken ct)
     {
-        var review = await db.AccessReviews.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (review is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var review = await db.AccessReviews.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
         if (review.FinishedAt is not null)
         {
-            return Problem(StatusCodes.Status409Conflict, "Already finished", $"The review was finished at {review.FinishedAt:O}.");
+            throw new ConflictException("Already finished", $"The review was finished at {review.FinishedAt:O}.");
         }
         var open = await db.AccessReviewItems.CountAsync(i => i.ReviewId == id && i.Decision == null, ct);
         if (open > 0)
         {
-            return Problem(StatusCodes.Status409Conflict, "The review is not complete", $"{open} item(s) are still to be confirmed or revoked.");
+            throw new ConflictException("The review is not complete", $"{open} item(s) are still to be confirmed or revoked.");
         }
         var now = clock.GetUtcNow();
         var decisions = await db.AccessReviewItems.AsNoTracking().Where(i => i.ReviewId == id).OrderBy(i => i.Id)
@@ -165,63 +153,70 @@ public sealed class AccessReviews(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problem(StatusCodes.Status409Conflict, "Already finished", "Another reviewer finished the review a moment ago.");
+            throw new ConflictException("Already finished", "Another reviewer finished the review a moment ago.");
         }
-        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.access_review_finished", "access_review", review.Id.ToString(),
+        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceAccessReviewFinished, "access_review", review.Id.ToString(),
             Data: new { name = review.Name, items = decisions.Count, revoked = decisions.Count(d => d.Decision == D.Revoke), evidence = evidence.Id, sha256 = evidence.Sha256 }));
         await db.SaveChangesAsync(ct);
         evidence.AuditSequence = entry.Sequence;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(await SummaryAsync(review, ct));
+        return await SummaryAsync(review, ct);
     }
 
-    private async Task<(string[] Revoked, ProblemHttpResult? Problem)> RevokeRolesAsync(AccessReviewItem item, ClaimsPrincipal caller, AccessReviewDecision decision, CancellationToken ct)
+    private async Task<string[]> RevokeRolesAsync(AccessReviewItem item, ClaimsPrincipal caller, AccessReviewDecision decision, CancellationToken ct)
     {
         // Removing someone's roles is user administration: the reviewer needs that power, not only compliance:manage.
         if (!caller.HasClaim(Permissions.ClaimType, Permissions.UsersManage))
         {
-            return ([], Problem(StatusCodes.Status403Forbidden, "Revoking roles needs users:manage", "Ask someone who manages users to revoke these roles."));
+            throw new ForbiddenException("Revoking roles needs users:manage", "Ask someone who manages users to revoke these roles.");
         }
         var user = await userFacts.OneAsync(item.ResourceId, ct);
         var reviewed = item.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var remove = decision.Roles is { Count: > 0 } named ? named.Distinct().ToArray() : reviewed;
         if (remove.Except(reviewed).FirstOrDefault() is { } other)
         {
-            return ([], Invalid("roles", $"'{other}' is not one of the roles under review ({string.Join(", ", reviewed)})."));
+            throw Invalid("roles", $"'{other}' is not one of the roles under review ({string.Join(", ", reviewed)}).");
         }
         if (user is null)
         {
-            return (remove, null);
+            return remove;
         }
-        var result = await userAdmin.SetRolesAsync(caller, user.Id, [.. user.Roles.Except(remove)], ct);
-        return result.Result switch
+        try
         {
-            Ok<Shared.Users.UserSummary> => (remove, null),
-            NotFound => (remove, null),
-            ValidationProblem v => ([], Problem(StatusCodes.Status400BadRequest, "The roles cannot be removed", string.Join(" ", v.ProblemDetails.Errors.SelectMany(e => e.Value)))),
-            ProblemHttpResult p => ([], p),
-            _ => throw new InvalidOperationException("unexpected result"),
-        };
+            await userAdmin.SetRolesAsync(caller, user.Id, [.. user.Roles.Except(remove)], ct);
+        }
+        catch (NotFoundException)
+        {
+            // Gone since the review began: nothing is left to revoke.
+        }
+        catch (InvalidException invalid)
+        {
+            throw new RefusedException("The roles cannot be removed", string.Join(" ", invalid.Errors.SelectMany(e => e.Value)));
+        }
+        return remove;
     }
 
-    private async Task<(string[] Revoked, ProblemHttpResult? Problem)> RevokeKeyAsync(AccessReviewItem item, ClaimsPrincipal caller, AccessReviewDecision decision, CancellationToken ct)
+    private async Task<string[]> RevokeKeyAsync(AccessReviewItem item, ClaimsPrincipal caller, AccessReviewDecision decision, CancellationToken ct)
     {
         var scopes = item.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (decision.Roles is { Count: > 0 })
         {
-            return ([], Invalid("roles", "A key's scopes are revoked with the key: leave the roles out."));
+            throw Invalid("roles", "A key's scopes are revoked with the key: leave the roles out.");
         }
-        var result = await keys.RevokeAsync(KeyCaller.From(caller), Guid.Parse(item.ResourceId), $"Access review: {decision.Reason}", ct);
-        return result.Result switch
+        try
         {
-            Ok<Shared.Keys.ApiKeySummary> => (scopes, null),
+            await keys.RevokeAsync(KeyCaller.From(caller), Guid.Parse(item.ResourceId), $"Access review: {decision.Reason}", ct);
+        }
+        catch (ConflictException)
+        {
             // Revoked (or gone) since the review began: the decision stands, nothing is left to revoke.
-            ProblemHttpResult { StatusCode: StatusCodes.Status409Conflict } => (scopes, null),
-            NotFound => ([], Problem(StatusCodes.Status403Forbidden, "Revoking this key needs keys:write", "Ask someone who manages keys to revoke it.")),
-            ProblemHttpResult p => ([], p),
-            _ => throw new InvalidOperationException("unexpected result"),
-        };
+        }
+        catch (NotFoundException)
+        {
+            throw new ForbiddenException("Revoking this key needs keys:write", "Ask someone who manages keys to revoke it.");
+        }
+        return scopes;
     }
 
     private async Task<AccessReviewSummary> SummaryAsync(AccessReview r, CancellationToken ct)
@@ -238,13 +233,8 @@ public sealed class AccessReviews(
         i.Id, i.Kind, i.ResourceId, i.Label, i.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries), i.Decision,
         i.Revoked?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], i.DecidedBy, i.DecidedAt);
 
-    private static ProblemHttpResult Problem(int status, string title, string detail) => TypedResults.Problem(statusCode: status, title: title, detail: detail);
-
-    private static ProblemHttpResult Invalid(string field, string message) =>
-        TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
-        {
-            Status = StatusCodes.Status400BadRequest, Title = "One or more validation errors occurred.",
-        });
+    private static InvalidException Invalid(string field, string message) =>
+        new(new Dictionary<string, string[]> { [field] = [message] }, "One or more validation errors occurred.");
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
 }

@@ -73,6 +73,6 @@ public static class ComplianceDemo
             Kind = EvidenceKinds.StatusChange, Subject = control.Id, Status = status, PreviousStatus = previous, At = at, EffectiveFrom = at, Payload = payload, Sha256 = sha,
         };
         db.ComplianceEvidence.Add(evidence);
-        return (evidence, audit.Record(new AuditEvent(AuditCategories.Security, "compliance.status_changed", "compliance_control", control.Id, Data: new { status, previous, sha256 = sha }), at));
+        return (evidence, audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.ComplianceStatusChanged, "compliance_control", control.Id, Data: new { status, previous, sha256 = sha }), at));
     }
 }

@@ -38,16 +38,22 @@ public static class ComplianceEndpoints
             .WithSummary("Change the checks' parameters (audited); every check re-runs.");
         group.MapPost("/evaluate", Evaluate).WithName("EvaluateCompliance")
             .WithSummary("Run every check now and return the controls whose status changed.");
-        group.MapPost("/controls/{id}/attestations", (string id, AttestRequest request, ManualControls manual, IActorAccessor actors, CancellationToken ct) =>
-                manual.AttestAsync(id, actors.Current.Id, request, ct))
+        // The refusals of ManualControls (404, 400 with fields, 403, 409) are thrown and answered by Common; the unions name them.
+        group.MapPost("/controls/{id}/attestations", async Task<Results<Created<AttestationView>, NotFound, ValidationProblem>> (
+                string id, AttestRequest request, ManualControls manual, IActorAccessor actors, CancellationToken ct) =>
+                TypedResults.Created($"/api/v1/compliance/controls/{id}", await manual.AttestAsync(id, actors.Current.Id, request, ct)))
             .WithName("AttestComplianceControl").WithSummary("Attest a manual control with a statement, valid for some days; then it is manual due again.");
         group.MapGet("/exceptions", async (ManualControls manual, CancellationToken ct) => TypedResults.Ok(await manual.ExceptionsAsync(ct)))
             .WithName("ListComplianceExceptions").WithSummary("Exceptions, newest first, with their status.");
-        group.MapPost("/exceptions", (ExceptionRequest request, ManualControls manual, IActorAccessor actors, CancellationToken ct) =>
-                manual.RequestExceptionAsync(actors.Current.Id, request, ct))
+        group.MapPost("/exceptions", async Task<Results<Created<ExceptionView>, ValidationProblem>> (
+                ExceptionRequest request, ManualControls manual, IActorAccessor actors, CancellationToken ct) =>
+            {
+                var exception = await manual.RequestExceptionAsync(actors.Current.Id, request, ct);
+                return TypedResults.Created($"/api/v1/compliance/exceptions/{exception.Id}", exception);
+            })
             .WithName("RequestComplianceException").WithSummary("Request an exception for a control (or some of its resources) until a date.");
-        group.MapPost("/exceptions/{id:guid}/approve", (Guid id, ManualControls manual, IActorAccessor actors, CancellationToken ct) =>
-                manual.ApproveExceptionAsync(id, actors.Current.Id, ct))
+        group.MapPost("/exceptions/{id:guid}/approve", async Task<Results<Ok<ExceptionView>, NotFound, ProblemHttpResult>> (
+                Guid id, ManualControls manual, IActorAccessor actors, CancellationToken ct) => TypedResults.Ok(await manual.ApproveExceptionAsync(id, actors.Current.Id, ct)))
             .WithName("ApproveComplianceException").WithSummary("Approve an exception; never by its requester. Shown as excepted, never as pass, until it expires.");
         group.MapGet("/controls/{id}/effectiveness", EffectivenessAsync).WithName("GetComplianceControlEffectiveness")
             .WithSummary("How a control fared over a period (?from=&to=; 90 days by default): share of days passing, share of time, every stretch not passing.");

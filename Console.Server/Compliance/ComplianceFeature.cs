@@ -52,6 +52,7 @@ public static class ComplianceFeature
         services.AddScoped<ComplianceViews>();
         services.AddScoped<ManualControls>();
         services.AddScoped<EvidenceUploads>();
+        services.AddScoped<EvidenceQueries>();
         services.AddScoped<AccessReviews>();
         services.AddScoped<EvidencePacks>();
         services.AddScoped<IRetentionFloors, FrameworkRetentionFloors>();

@@ -39,7 +39,7 @@ public sealed class ComplianceSettings(ConsoleDbContext db, ComplianceCatalogue 
         var list = enabled ? before.Enabled.Append(framework).Distinct().ToList() : before.Enabled.Where(f => f != framework).ToList();
         var after = before with { Enabled = [.. list.Order(StringComparer.Ordinal)] };
         Store(row, after, by);
-        audit.Record(new AuditEvent(AuditCategories.Admin, enabled ? "compliance.framework_enabled" : "compliance.framework_disabled", "compliance_framework", framework,
+        audit.Record(new AuditEvent(AuditCategories.Admin, enabled ? AuditActions.ComplianceFrameworkEnabled : AuditActions.ComplianceFrameworkDisabled, "compliance_framework", framework,
             Data: new { framework, enabled = after.Enabled }));
         await db.SaveChangesAsync(ct);
         return after;
@@ -50,7 +50,7 @@ public sealed class ComplianceSettings(ConsoleDbContext db, ComplianceCatalogue 
         var (row, before) = await LoadForChangeAsync(ct);
         var after = before with { Parameters = parameters };
         Store(row, after, by);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.parameters_changed", "compliance_parameters", SettingName,
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceParametersChanged, "compliance_parameters", SettingName,
             Data: new { before = before.Parameters, after = parameters }));
         await db.SaveChangesAsync(ct);
         return after;

@@ -82,7 +82,7 @@ public sealed class ControlStatusRecorder(
                 state.ChangedAt = now;
                 state.Version++;
                 var evidence = await EvidenceAsync(control, status, previous, snapshot, now, ct);
-                var entry = audit.Record(new AuditEvent(AuditCategories.Security, "compliance.status_changed", "compliance_control", control.Id,
+                var entry = audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.ComplianceStatusChanged, "compliance_control", control.Id,
                     Data: new { status, previous, evidence = evidence.Id, sha256 = evidence.Sha256 }));
                 // A control's first evaluation with something to evaluate is its baseline: recorded, audited and shown on
                 // the compliance pages, but not an alert. A new console (or a control that comes into scope with the

@@ -67,14 +67,8 @@ public static class EvidenceFileEndpoints
         {
             return ProblemHandlingExtensions.Invalid(v.Add("file", mismatch));
         }
-        var result = await uploads.AttachAsync(owner, id, actors.Current.Id, name!.Trim(), declared!, content, ct);
-        return result.Result switch
-        {
-            Created<EvidenceFileView> created => created,
-            NotFound notFound => notFound,
-            ProblemHttpResult problem => problem,
-            _ => throw new InvalidOperationException("unexpected result"),
-        };
+        var file = await uploads.AttachAsync(owner, id, actors.Current.Id, name!.Trim(), declared!, content, ct);
+        return TypedResults.Created($"/api/v1/compliance/evidence/{file.Evidence}/file", file);
     }
 
     /// <summary>The body, or null as soon as it passes <paramref name="max"/> bytes (a missing or false Content-Length is not trusted).</summary>
@@ -111,11 +105,6 @@ public static class EvidenceFileEndpoints
             Title = "The file is too large",
         });
 
-    private static async Task<Results<FileContentHttpResult, NotFound>> DownloadAsync(long id, ConsoleDbContext db, CancellationToken ct)
-    {
-        var item = await db.ComplianceEvidence.AsNoTracking()
-            .Where(e => e.Id == id && e.Kind == EvidenceKinds.File && e.Content != null)
-            .Select(e => new { e.FileName, e.ContentType, e.Content }).FirstOrDefaultAsync(ct);
-        return item is null ? TypedResults.NotFound() : TypedResults.File(item.Content!, item.ContentType, item.FileName);
-    }
+    private static async Task<Results<FileContentHttpResult, NotFound>> DownloadAsync(long id, EvidenceQueries evidence, CancellationToken ct) =>
+        await evidence.FileAsync(id, ct) is { } file ? TypedResults.File(file.Content, file.ContentType, file.FileName) : TypedResults.NotFound();
 }

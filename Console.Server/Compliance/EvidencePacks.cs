@@ -78,7 +78,7 @@ public sealed class EvidencePacks(ConsoleDbContext db, ComplianceCatalogue catal
             };
             // The export is audited; its entry holds a digest of every file, so the generated files have an audit sequence too.
             var digest = Digest(files.Concat(generated.Select(g => new PackFile(g.Path, Hex(SHA256.HashData(g.Bytes)), g.Bytes.Length, null, null))));
-            var entry = audit.Record(new AuditEvent(AuditCategories.Audit, "compliance.pack_exported", "compliance_framework", framework.Id,
+            var entry = audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.CompliancePackExported, "compliance_framework", framework.Id,
                 Data: new { from, to, files = files.Count + generated.Count, sha256 = digest }));
             await db.SaveChangesAsync(ct);
             files.AddRange(generated.Select(g => Add(zip, g.Path, g.Bytes, entry.Sequence, null)));

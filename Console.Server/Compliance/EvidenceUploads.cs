@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Compliance;
 
@@ -20,7 +20,7 @@ public sealed class EvidenceUploads(ConsoleDbContext db, AuditTrail audit, TimeP
     /// <summary>The evidence subject of files attached to a record: "attestation:{id}" or "exception:{id}".</summary>
     public static string Subject(string owner, Guid id) => $"{owner}:{id}";
 
-    public async Task<Results<Created<EvidenceFileView>, NotFound, ProblemHttpResult>> AttachAsync(
+    public async Task<EvidenceFileView> AttachAsync(
         string owner, Guid id, string userId, string fileName, string contentType, byte[] content, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -28,27 +28,19 @@ public sealed class EvidenceUploads(ConsoleDbContext db, AuditTrail audit, TimeP
         DateTimeOffset until;
         if (owner == ToAttestation)
         {
-            var attestation = await db.ComplianceAttestations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct);
-            if (attestation is null)
-            {
-                return TypedResults.NotFound();
-            }
+            var attestation = await db.ComplianceAttestations.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException();
             if (attestation.ValidUntil <= now)
             {
-                return Closed("The attestation has expired; attest the control again and attach the file to the new attestation.");
+                throw Closed("The attestation has expired; attest the control again and attach the file to the new attestation.");
             }
             (control, until) = (attestation.ControlId, attestation.ValidUntil);
         }
         else
         {
-            var exception = await db.ComplianceExceptions.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct);
-            if (exception is null)
-            {
-                return TypedResults.NotFound();
-            }
+            var exception = await db.ComplianceExceptions.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw new NotFoundException();
             if (exception.Status == ExceptionStatuses.Rejected || exception.ExpiresAt <= now)
             {
-                return Closed($"The exception is {(exception.ExpiresAt <= now ? "expired" : exception.Status)}; files are attached to pending or approved exceptions.");
+                throw Closed($"The exception is {(exception.ExpiresAt <= now ? "expired" : exception.Status)}; files are attached to pending or approved exceptions.");
             }
             (control, until) = (exception.ControlId, exception.ExpiresAt);
         }
@@ -66,13 +58,13 @@ public sealed class EvidenceUploads(ConsoleDbContext db, AuditTrail audit, TimeP
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.ComplianceEvidence.Add(evidence);
         await db.SaveChangesAsync(ct);
-        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.file_attached", $"compliance_{owner}", id.ToString(),
+        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceFileAttached, $"compliance_{owner}", id.ToString(),
             Data: new { control, evidence = evidence.Id, sha256 = evidence.Sha256, contentSha256, contentType, size = content.LongLength }));
         await db.SaveChangesAsync(ct);
         evidence.AuditSequence = entry.Sequence;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/v1/compliance/evidence/{evidence.Id}/file", View(evidence));
+        return View(evidence);
     }
 
     /// <summary>The files attached to these records, by subject.</summary>
@@ -88,6 +80,5 @@ public sealed class EvidenceUploads(ConsoleDbContext db, AuditTrail audit, TimeP
     private static EvidenceFileView View(EvidenceItem e) =>
         new(e.Id, e.FileName!, e.ContentType!, e.Content!.LongLength, e.Sha256, e.AuditSequence, e.At);
 
-    private static ProblemHttpResult Closed(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Files cannot be attached to this record", detail: detail);
+    private static ConflictException Closed(string detail) => new("Files cannot be attached to this record", detail);
 }

@@ -1,12 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Shared.Compliance;
-using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Compliance;
 
@@ -16,15 +14,12 @@ namespace SecurityConsole.Server.Compliance;
 /// </summary>
 public sealed class ManualControls(ConsoleDbContext db, ComplianceCatalogue catalogue, AuditTrail audit, EvidenceUploads uploads, TimeProvider clock)
 {
-    public async Task<Results<Created<AttestationView>, NotFound, ValidationProblem>> AttestAsync(string controlId, string userId, AttestRequest request, CancellationToken ct)
+    public async Task<AttestationView> AttestAsync(string controlId, string userId, AttestRequest request, CancellationToken ct)
     {
-        if (catalogue.Control(controlId) is not { } control)
-        {
-            return TypedResults.NotFound();
-        }
+        var control = catalogue.Control(controlId) ?? throw new NotFoundException();
         if (!control.Manual)
         {
-            return Invalid("control", $"'{control.Title}' is evaluated by checks; only manual controls are attested.");
+            throw InvalidException.Field("control", $"'{control.Title}' is evaluated by checks; only manual controls are attested.");
         }
         var now = clock.GetUtcNow();
         var attestation = new Attestation
@@ -36,25 +31,25 @@ public sealed class ManualControls(ConsoleDbContext db, ComplianceCatalogue cata
         var evidence = await EvidenceAsync(EvidenceKinds.Attestation, controlId, now, attestation.ValidUntil,
             new { kind = EvidenceKinds.Attestation, control = controlId, attestation.Id, attestation.Statement, attestedBy = userId, at = now, validUntil = attestation.ValidUntil }, ct);
         attestation.EvidenceId = evidence.Id;
-        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.attested", "compliance_control", controlId,
+        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceAttested, "compliance_control", controlId,
             Data: new { attestation = attestation.Id, validUntil = attestation.ValidUntil, evidence = evidence.Id, sha256 = evidence.Sha256 }));
         await db.SaveChangesAsync(ct);
         evidence.AuditSequence = entry.Sequence;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Created($"/api/v1/compliance/controls/{controlId}", View(attestation));
+        return View(attestation);
     }
 
-    public async Task<Results<Created<ExceptionView>, ValidationProblem>> RequestExceptionAsync(string userId, ExceptionRequest request, CancellationToken ct)
+    public async Task<ExceptionView> RequestExceptionAsync(string userId, ExceptionRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (catalogue.Control(request.Control) is null)
         {
-            return Invalid("control", $"There is no control '{request.Control}'.");
+            throw InvalidException.Field("control", $"There is no control '{request.Control}'.");
         }
         if (request.ExpiresAt <= now || request.ExpiresAt > now.AddDays(366))
         {
-            return Invalid("expiresAt", "Must be in the future and within a year: an exception is reviewed at least yearly.");
+            throw InvalidException.Field("expiresAt", "Must be in the future and within a year: an exception is reviewed at least yearly.");
         }
         var exception = new ControlException
         {
@@ -62,33 +57,29 @@ public sealed class ManualControls(ConsoleDbContext db, ComplianceCatalogue cata
             Reason = request.Reason.Trim(), RequestedBy = userId, RequestedAt = now, ExpiresAt = request.ExpiresAt, Status = ExceptionStatuses.Pending,
         };
         db.ComplianceExceptions.Add(exception);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.exception_requested", "compliance_exception", exception.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceExceptionRequested, "compliance_exception", exception.Id.ToString(),
             Data: new { control = exception.ControlId, scope = exception.Scope, expiresAt = exception.ExpiresAt }, Personal: new { reason = exception.Reason }));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/compliance/exceptions/{exception.Id}", View(exception));
+        return View(exception);
     }
 
-    public async Task<Results<Ok<ExceptionView>, NotFound, ProblemHttpResult>> ApproveExceptionAsync(Guid id, string userId, CancellationToken ct)
+    public async Task<ExceptionView> ApproveExceptionAsync(Guid id, string userId, CancellationToken ct)
     {
-        var exception = await db.ComplianceExceptions.FirstOrDefaultAsync(e => e.Id == id, ct);
-        if (exception is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var exception = await db.ComplianceExceptions.FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw new NotFoundException();
         if (exception.RequestedBy == userId)
         {
             // Four eyes, as for key requests: nobody approves their own exception, whatever their roles.
-            audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.exception_approved", "compliance_exception", id.ToString(),
+            audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceExceptionApproved, "compliance_exception", id.ToString(),
                 Outcome: AuditOutcomes.Denied, Data: new { reason = "own_request" }));
             await db.SaveChangesAsync(ct);
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "You cannot approve your own exception",
-                detail: "An exception must be approved by someone other than the person who requested it.");
+            throw new ForbiddenException("You cannot approve your own exception",
+                "An exception must be approved by someone other than the person who requested it.");
         }
         var now = clock.GetUtcNow();
         if (exception.Status != ExceptionStatuses.Pending || exception.ExpiresAt <= now)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This exception cannot be approved",
-                detail: exception.Status != ExceptionStatuses.Pending ? $"It is {exception.Status} already." : "It has expired.");
+            throw new ConflictException("This exception cannot be approved",
+                exception.Status != ExceptionStatuses.Pending ? $"It is {exception.Status} already." : "It has expired.");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         exception.Status = ExceptionStatuses.Approved;
@@ -96,13 +87,13 @@ public sealed class ManualControls(ConsoleDbContext db, ComplianceCatalogue cata
         exception.ApprovedAt = now;
         var evidence = await EvidenceAsync(EvidenceKinds.Exception, exception.ControlId, now, exception.ExpiresAt,
             new { kind = EvidenceKinds.Exception, control = exception.ControlId, exception.Id, exception.Scope, exception.Reason, requestedBy = exception.RequestedBy, approvedBy = userId, at = now, expiresAt = exception.ExpiresAt }, ct);
-        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, "compliance.exception_approved", "compliance_exception", id.ToString(),
+        var entry = audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceExceptionApproved, "compliance_exception", id.ToString(),
             Data: new { control = exception.ControlId, scope = exception.Scope, expiresAt = exception.ExpiresAt, evidence = evidence.Id, sha256 = evidence.Sha256 }));
         await db.SaveChangesAsync(ct);
         evidence.AuditSequence = entry.Sequence;
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(View(exception));
+        return View(exception);
     }
 
     public async Task<List<ExceptionView>> ExceptionsAsync(CancellationToken ct) =>
@@ -142,6 +133,4 @@ public sealed class ManualControls(ConsoleDbContext db, ComplianceCatalogue cata
     private static ExceptionView View(ControlException e) => new(
         e.Id, e.ControlId, e.Scope == "*" ? [] : e.ScopeList, e.Reason, e.RequestedBy, e.RequestedAt, e.ApprovedBy, e.ApprovedAt, e.ExpiresAt,
         e.Status == ExceptionStatuses.Approved && e.ExpiresAt <= DateTimeOffset.UtcNow ? "expired" : e.Status);
-
-    private static ValidationProblem Invalid(string field, string message) => ProblemHandlingExtensions.Invalid(new Validator().Add(field, message));
 }

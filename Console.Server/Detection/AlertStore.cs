@@ -75,7 +75,7 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
             foreach (var (alert, hits) in raised)
             {
                 // The entity may be a person (email, address): kept out of the chain's clear data.
-                audit.Record(new AuditEvent(AuditCategories.Security, "alert.raised", "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.AlertRaised, "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Data: new { rule = alert.RuleId, severity = alert.Severity, entityKind = alert.EntityKind },
                     Personal: new { entity = alert.EntityId, title = alert.Title }));
                 AddOccurrences(db, alert.Id, hits);

@@ -1,45 +1,39 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Security;
-using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Detection;
 
 /// <summary>
 /// What analysts do to alerts. Each change is a conditional update (so the pipeline's grouping and another
 /// analyst's change are never overwritten), audited in the same transaction, then sent to every analyst's screen.
+/// What it refuses it throws (<see cref="NotFoundException"/>, <see cref="ConflictException"/>, <see cref="InvalidException"/>).
 /// </summary>
 public sealed class AlertTriage(ConsoleDbContext db, AuditTrail audit, AlertBroadcaster broadcaster, TimeProvider clock)
 {
     public sealed record Transition(string Action, string To, IReadOnlyList<string> From, bool CommentRequired = false);
 
-    public static readonly Transition Acknowledge = new("alert.acknowledged", AlertStatuses.Acknowledged, [AlertStatuses.Open]);
-    public static readonly Transition Resolve = new("alert.resolved", AlertStatuses.Resolved, [AlertStatuses.Open, AlertStatuses.Acknowledged]);
+    public static readonly Transition Acknowledge = new(AuditActions.AlertAcknowledged, AlertStatuses.Acknowledged, [AlertStatuses.Open]);
+    public static readonly Transition Resolve = new(AuditActions.AlertResolved, AlertStatuses.Resolved, [AlertStatuses.Open, AlertStatuses.Acknowledged]);
     public static readonly Transition FalsePositive =
-        new("alert.false_positive", AlertStatuses.FalsePositive, [AlertStatuses.Open, AlertStatuses.Acknowledged], CommentRequired: true);
-    public static readonly Transition Reopen = new("alert.reopened", AlertStatuses.Open, [AlertStatuses.Resolved, AlertStatuses.FalsePositive]);
+        new(AuditActions.AlertFalsePositive, AlertStatuses.FalsePositive, [AlertStatuses.Open, AlertStatuses.Acknowledged], CommentRequired: true);
+    public static readonly Transition Reopen = new(AuditActions.AlertReopened, AlertStatuses.Open, [AlertStatuses.Resolved, AlertStatuses.FalsePositive]);
 
-    public async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult, ValidationProblem>> ApplyAsync(
-        long id, Transition t, string? comment, string userId, CancellationToken ct)
+    public async Task<AlertView> ApplyAsync(long id, Transition t, string? comment, string userId, CancellationToken ct)
     {
         comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         if (t.CommentRequired && comment is null)
         {
-            return ProblemHandlingExtensions.Invalid(new Validator().Add("comment", "Say why this is a false positive: it is how rules get tuned."));
+            throw InvalidException.Field("comment", "Say why this is a false positive: it is how rules get tuned.");
         }
         var now = clock.GetUtcNow();
         var closes = t.To is AlertStatuses.Resolved or AlertStatuses.FalsePositive;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var from = await db.Alerts.Where(a => a.Id == id).Select(a => a.Status).FirstOrDefaultAsync(ct);
-        if (from is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var from = await db.Alerts.Where(a => a.Id == id).Select(a => a.Status).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
         var updated = await db.Alerts.Where(a => a.Id == id && t.From.Contains(a.Status)).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.Status, t.To)
             .SetProperty(a => a.ClosedAt, closes ? (DateTimeOffset?)now : null)
@@ -50,8 +44,8 @@ public sealed class AlertTriage(ConsoleDbContext db, AuditTrail audit, AlertBroa
         if (updated == 0)
         {
             var current = await db.Alerts.AsNoTracking().Where(a => a.Id == id).Select(a => a.Status).FirstAsync(ct);
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: $"The alert is {current.Replace('_', ' ')}",
-                detail: $"Only a {string.Join(" or ", t.From.Select(s => s.Replace('_', ' ')))} alert can be {t.To.Replace('_', ' ')}.");
+            throw new ConflictException($"The alert is {current.Replace('_', ' ')}",
+                $"Only a {string.Join(" or ", t.From.Select(s => s.Replace('_', ' ')))} alert can be {t.To.Replace('_', ' ')}.");
         }
         if (comment is not null)
         {
@@ -61,39 +55,34 @@ public sealed class AlertTriage(ConsoleDbContext db, AuditTrail audit, AlertBroa
             Personal: comment is null ? null : new { comment }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(await ChangedAsync(id, ct));
+        return await ChangedAsync(id, ct);
     }
 
-    public async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult, ValidationProblem>> AssignAsync(long id, string? assigneeUserId, CancellationToken ct)
+    public async Task<AlertView> AssignAsync(long id, string? assigneeUserId, CancellationToken ct)
     {
         assigneeUserId = string.IsNullOrWhiteSpace(assigneeUserId) ? null : assigneeUserId.Trim();
         if (assigneeUserId is not null && !await MayTriageAsync(assigneeUserId, ct))
         {
-            return ProblemHandlingExtensions.Invalid(
-                new Validator().Add("assigneeUserId", "Must be the id of a person who may triage alerts (see GET /api/v1/alerts/assignees)."));
+            throw InvalidException.Field("assigneeUserId", "Must be the id of a person who may triage alerts (see GET /api/v1/alerts/assignees).");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var before = await db.Alerts.Where(a => a.Id == id).Select(a => new { a.AssigneeUserId }).FirstOrDefaultAsync(ct);
-        if (before is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var before = await db.Alerts.Where(a => a.Id == id).Select(a => new { a.AssigneeUserId }).FirstOrDefaultAsync(ct) ?? throw new NotFoundException();
         if (before.AssigneeUserId == assigneeUserId)
         {
-            return TypedResults.Ok((await db.Alerts.AsNoTracking().Where(a => a.Id == id).ToViewsAsync(db, ct)).Single());
+            return (await db.Alerts.AsNoTracking().Where(a => a.Id == id).ToViewsAsync(db, ct)).Single();
         }
         await db.Alerts.Where(a => a.Id == id).ExecuteUpdateAsync(s => s
             .SetProperty(a => a.AssigneeUserId, assigneeUserId)
             .SetProperty(a => a.UpdatedAt, clock.GetUtcNow())
             .SetProperty(a => a.Version, a => a.Version + 1), ct);
-        audit.Record(new AuditEvent(AuditCategories.Security, assigneeUserId is null ? "alert.unassigned" : "alert.assigned", "alert", Id(id),
+        audit.Record(new AuditEvent(AuditCategories.Security, assigneeUserId is null ? AuditActions.AlertUnassigned : AuditActions.AlertAssigned, "alert", Id(id),
             Data: new { from = before.AssigneeUserId, to = assigneeUserId }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(await ChangedAsync(id, ct));
+        return await ChangedAsync(id, ct);
     }
 
-    public async Task<Results<Created<AlertNoteView>, NotFound>> AddNoteAsync(long id, string text, string userId, CancellationToken ct)
+    public async Task<AlertNoteView> AddNoteAsync(long id, string text, string userId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -103,18 +92,18 @@ public sealed class AlertTriage(ConsoleDbContext db, AuditTrail audit, AlertBroa
             .SetProperty(a => a.Version, a => a.Version + 1), ct);
         if (updated == 0)
         {
-            return TypedResults.NotFound();
+            throw new NotFoundException();
         }
         var note = new AlertNote { AlertId = id, AuthorUserId = userId, Text = text.Trim(), CreatedAt = now };
         db.AlertNotes.Add(note);
         await db.SaveChangesAsync(ct);
         // A note is free text a person wrote: personal data, outside the chain's clear part.
-        audit.Record(new AuditEvent(AuditCategories.Security, "alert.note_added", "alert", Id(id), Data: new { noteId = note.Id }, Personal: new { text = note.Text }));
+        audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.AlertNoteAdded, "alert", Id(id), Data: new { noteId = note.Id }, Personal: new { text = note.Text }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         await ChangedAsync(id, ct);
         var email = await db.Users.Where(u => u.Id == userId).Select(u => u.Email).FirstOrDefaultAsync(ct);
-        return TypedResults.Created($"/api/v1/alerts/{id}", new AlertNoteView(note.Id, userId, email, note.Text, note.CreatedAt));
+        return new AlertNoteView(note.Id, userId, email, note.Text, note.CreatedAt);
     }
 
     /// <summary>People who may be assigned alerts: those whose roles grant alerts:triage.</summary>

@@ -55,7 +55,7 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
         };
         db.Alerts.Add(alert);
         await db.SaveChangesAsync(ct);
-        audit.Record(new AuditEvent(AuditCategories.Security, "alert.raised", "alert", alert.Id.ToString(CultureInfo.InvariantCulture),
+        audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.AlertRaised, "alert", alert.Id.ToString(CultureInfo.InvariantCulture),
             Data: new { rule = source, severity, entityKind, entity = alert.EntityId, title = alert.Title }));
         db.AlertOccurrences.Add(new AlertOccurrence { AlertId = alert.Id, At = now, Title = alert.Title, EventId = 0 });
         return alert;
@@ -78,7 +78,7 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
             alert.UpdatedAt = now;
             alert.Version++;
             db.AlertOccurrences.Add(new AlertOccurrence { AlertId = alert.Id, At = now, Title = Cut(reason, 256), EventId = 0 });
-            audit.Record(new AuditEvent(AuditCategories.Security, "alert.resolved", "alert", alert.Id.ToString(CultureInfo.InvariantCulture),
+            audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.AlertResolved, "alert", alert.Id.ToString(CultureInfo.InvariantCulture),
                 Data: new { from, to = AlertStatuses.Resolved, reason = Cut(reason, 256) }));
         }
         return active;

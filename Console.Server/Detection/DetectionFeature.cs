@@ -27,6 +27,7 @@ public static class DetectionFeature
         services.AddSingleton<ConsoleSecurityEvents>();
         services.AddSingleton<EventSenders>();
         services.AddScoped<AlertTriage>();
+        services.AddScoped<AlertQueries>();
         // Public doors for other features: raising an alert (compliance), and reads for compliance checks and report data.
         services.AddScoped<ConsoleAlerts>();
         services.AddScoped<AlertFacts>();

@@ -47,7 +47,7 @@ public sealed class DetectionRetentionJob(
         {
             return new EventRetentionRun(0, days, cutoff, "nothing-due");
         }
-        audit.Record(new AuditEvent(AuditCategories.Audit, "detection.events_purged", "security_events", null,
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.DetectionEventsPurged, "security_events", null,
             Data: new { deleted, baselines, days, cutoff }));
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Event retention deleted {Deleted} events older than {Cutoff:O} ({Days} days)", deleted, cutoff, days);

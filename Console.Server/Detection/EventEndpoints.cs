@@ -79,40 +79,21 @@ public static class EventEndpoints
 
     private static async Task<Results<Ok<EventPage>, ValidationProblem>> Search(
         string? type, string? source, string? actor, string? keyPrefix, string? sourceIp, string? outcome,
-        string? from, string? to, string? before, string? limit, ConsoleDbContext db, CancellationToken ct)
+        string? from, string? to, string? before, string? limit, AlertQueries queries, CancellationToken ct)
     {
         var q = new QueryReader();
-        var typeFilter = q.Text("type", type, 66);
-        var sourceFilter = q.Text("source", source, SecurityEventLimits.MaxSourceLength);
-        var actorFilter = q.Text("actor", actor, SecurityEventLimits.MaxActorLength);
-        var keyFilter = q.Text("keyPrefix", keyPrefix, SecurityEventLimits.MaxKeyPrefixLength);
-        var ipFilter = q.Text("sourceIp", sourceIp, 45);
-        var outcomeFilter = q.OneOf("outcome", outcome, EventOutcomes.All);
-        var fromTime = q.Time("from", from);
-        var toTime = q.Time("to", to);
-        var beforeId = q.Id("before", before);
-        var take = q.Int("limit", limit, 100, 1, 500);
-        if (!q.IsValid)
-        {
-            return q.Problem();
-        }
-        var query = db.SecurityEvents.AsNoTracking();
-        if (typeFilter is not null)
-        {
-            var prefix = typeFilter.EndsWith(".*", StringComparison.Ordinal) ? typeFilter[..^1] : null;
-            query = prefix is not null ? query.Where(e => e.Type.StartsWith(prefix)) : query.Where(e => e.Type == typeFilter);
-        }
-        query = sourceFilter is null ? query : query.Where(e => e.Source == sourceFilter);
-        query = actorFilter is null ? query : query.Where(e => e.Actor == actorFilter);
-        query = keyFilter is null ? query : query.Where(e => e.KeyPrefix == keyFilter);
-        query = ipFilter is null ? query : query.Where(e => e.SourceIp == ipFilter);
-        query = outcomeFilter is null ? query : query.Where(e => e.Outcome == outcomeFilter);
-        query = fromTime is null ? query : query.Where(e => e.Time >= fromTime);
-        query = toTime is null ? query : query.Where(e => e.Time < toTime);
-        query = beforeId is null ? query : query.Where(e => e.Id < beforeId);
-        var rows = await query.OrderByDescending(e => e.Id).Take(take + 1).ToListAsync(ct);
-        var page = rows.Take(take).Select(AlertViews.View).ToList();
-        return TypedResults.Ok(new EventPage(page, rows.Count > take ? page[^1].Id : null));
+        var filter = new EventFilter(
+            q.Text("type", type, 66),
+            q.Text("source", source, SecurityEventLimits.MaxSourceLength),
+            q.Text("actor", actor, SecurityEventLimits.MaxActorLength),
+            q.Text("keyPrefix", keyPrefix, SecurityEventLimits.MaxKeyPrefixLength),
+            q.Text("sourceIp", sourceIp, 45),
+            q.OneOf("outcome", outcome, EventOutcomes.All),
+            q.Time("from", from),
+            q.Time("to", to),
+            q.Id("before", before),
+            q.Int("limit", limit, 100, 1, 500));
+        return q.IsValid ? TypedResults.Ok(await queries.EventsAsync(filter, ct)) : q.Problem();
     }
 }
 

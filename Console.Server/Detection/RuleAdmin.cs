@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
@@ -27,21 +26,16 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
         return rule is null ? null : View(rule, await ActiveAlertsAsync(id, ct));
     }
 
-    public async Task<Results<Ok<DetectionRuleView>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, DetectionRuleUpdate body, CancellationToken ct)
+    public async Task<DetectionRuleView> UpdateAsync(string id, DetectionRuleUpdate body, CancellationToken ct)
     {
-        var rule = await db.DetectionRules.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (rule is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var rule = await db.DetectionRules.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
         string? parameters = null;
         if (body.Parameters is { } json)
         {
             var v = new Validator();
             if (RuleParameters.Parse(rule.Type, json, v) is not { } parsed)
             {
-                return ProblemHandlingExtensions.Invalid(v);
+                throw new InvalidException(v);
             }
             parameters = RuleParameters.Serialize(parsed);
         }
@@ -88,7 +82,7 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
             rule.Version++;
             rule.UpdatedAt = clock.GetUtcNow();
             rule.UpdatedBy = ActorName();
-            audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rule_updated", "detection_rule", rule.Id, Data: new { changes, version = rule.Version }));
+            audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.DetectionRuleUpdated, "detection_rule", rule.Id, Data: new { changes, version = rule.Version }));
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
             {
@@ -98,20 +92,21 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
             }
             catch (DbUpdateConcurrencyException)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The rule was changed at the same time",
-                    detail: "Reload the rule and apply your change again.");
+                throw new ConflictException("The rule was changed at the same time", "Reload the rule and apply your change again.");
             }
             pipeline.RulesChanged();
         }
-        return TypedResults.Ok(View(rule, await ActiveAlertsAsync(id, ct)));
+        return View(rule, await ActiveAlertsAsync(id, ct));
     }
 
-    public async Task<Results<Created<DetectionRuleView>, ProblemHttpResult>> CreateAsync(DetectionRuleCreate body, CancellationToken ct)
+    public async Task<DetectionRuleView> CreateAsync(DetectionRuleCreate body, CancellationToken ct)
     {
         if (await db.DetectionRules.AnyAsync(r => r.Id == body.Id, ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A rule with this id exists",
-                detail: $"Choose another id, or change rule '{body.Id}' with PUT.", extensions: new Dictionary<string, object?> { ["field"] = "id" });
+            throw new ConflictException("A rule with this id exists", $"Choose another id, or change rule '{body.Id}' with PUT.")
+            {
+                Extensions = new Dictionary<string, object?> { ["field"] = "id" },
+            };
         }
         var parameters = RuleParameters.Parse(body.Type, body.Parameters, new Validator())!;
         var rule = new DetectionRule
@@ -130,7 +125,7 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
             Version = 1,
         };
         db.DetectionRules.Add(rule);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rule_created", "detection_rule", rule.Id,
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.DetectionRuleCreated, "detection_rule", rule.Id,
             Data: new { rule.Type, rule.Severity, rule.Enabled, rule.WindowSeconds, rule.GroupingSeconds, parameters = AlertViews.Json(rule.Parameters) }));
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
@@ -139,35 +134,30 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
             await tx.CommitAsync(ct);
         }
         pipeline.RulesChanged();
-        return TypedResults.Created($"/api/v1/rules/{rule.Id}", View(rule, 0));
+        return View(rule, 0);
     }
 
     /// <summary>
     /// Deletes a rule an admin created, with what it learned; audited. Built-in rules are only ever disabled (they
     /// would come back on the next start). Its alerts stay, named by the rule's id.
     /// </summary>
-    public async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, CancellationToken ct)
+    public async Task DeleteAsync(string id, CancellationToken ct)
     {
         if (IsBuiltIn(id))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Built-in rules cannot be deleted",
-                detail: $"Switch '{id}' off instead: PUT /api/v1/rules/{id} with enabled false.");
+            throw new ConflictException("Built-in rules cannot be deleted", $"Switch '{id}' off instead: PUT /api/v1/rules/{id} with enabled false.");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var rule = await db.DetectionRules.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (rule is null)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such rule", detail: $"There is no rule '{id}'.");
-        }
+        var rule = await db.DetectionRules.FirstOrDefaultAsync(r => r.Id == id, ct)
+            ?? throw new NotFoundException("No such rule", $"There is no rule '{id}'.");
         db.DetectionRules.Remove(rule);
         await db.EntityBaselines.Where(b => b.RuleId == id).ExecuteDeleteAsync(ct);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rule_deleted", "detection_rule", rule.Id,
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.DetectionRuleDeleted, "detection_rule", rule.Id,
             Data: new { rule.Name, rule.Type, rule.Severity, rule.Enabled, rule.FiredCount, parameters = AlertViews.Json(rule.Parameters) }));
         await db.SaveChangesAsync(ct);
         await RulesGeneration.BumpAsync(db, ct);
         await tx.CommitAsync(ct);
         pipeline.RulesChanged();
-        return TypedResults.NoContent();
     }
 
     public static bool IsBuiltIn(string id) => BuiltInRules.All.Any(s => s.Id == id);
@@ -204,7 +194,7 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
                 Version = 1,
             });
         }
-        audit.Record(new AuditEvent(AuditCategories.Admin, "detection.rules_seeded", "detection_rule", null, Data: new { rules = missing.Select(s => s.Id) }));
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.DetectionRulesSeeded, "detection_rule", null, Data: new { rules = missing.Select(s => s.Id) }));
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         try
         {

@@ -76,7 +76,7 @@ public static class DemoData
                 var who = created[random.Next(created.Count)];
                 var failed = random.NextDouble() < 0.12;
                 entries.Add((new DateTimeOffset(at, TimeSpan.Zero), new AuditEvent(AuditCategories.Access,
-                    failed ? "signin.failed" : "signin.succeeded", "user", who.Id, failed ? AuditOutcomes.Failure : AuditOutcomes.Success,
+                    failed ? AuditActions.SignInFailed : AuditActions.SignInSucceeded, "user", who.Id, failed ? AuditOutcomes.Failure : AuditOutcomes.Success,
                     new { email = who.Email, ip = $"10.20.{random.Next(1, 40)}.{random.Next(2, 250)}" })));
             }
         }
@@ -97,7 +97,7 @@ public static class DemoData
         await Detection.DetectionDemo.SeedAsync(sp, [.. created.Select(u => u.Email!)], [.. serviceKeys.Select(k => new Detection.DetectionDemo.DemoKey(
             k.Id, k.Prefix, k.CreatedAt, k.RevokedAt, k.ExpiresAt, k.DisabledAt,
             Replaced: k.Service == KeyDemoData.ReplacedService, Leaked: k.Service == KeyDemoData.LeakedService))], ct);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "demo.seeded", Data: new { users = created.Count }));
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.DemoSeeded, Data: new { users = created.Count }));
         await db.SaveChangesAsync(ct);
     }
 }

@@ -56,7 +56,7 @@ public sealed class ApiKeyIssuer(ConsoleDbContext db, AuditTrail audit, TimeProv
             PredecessorId = spec.PredecessorId,
         };
         db.ApiKeys.Add(key);
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.issued", "api_key", key.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyIssued, "api_key", key.Id.ToString(),
             Data: new
             {
                 key.Name, key = key.DisplayKey, key.Environment, key.Service, scopes = key.ScopeList, key.ExpiresAt, owner = spec.OwnerUserId,

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Security;
 
@@ -29,10 +28,4 @@ public sealed record KeyCaller(string UserId, Guid? KeyId, IReadOnlySet<string> 
         principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("An authenticated caller has no id."),
         Guid.TryParse(principal.FindFirstValue(ConsoleClaims.ApiKeyId), out var keyId) ? keyId : null,
         principal.FindAll(Permissions.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
-}
-
-internal static class KeyProblems
-{
-    public static ProblemHttpResult Problem(int status, string title, string detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: status);
 }

@@ -38,7 +38,7 @@ internal static class KeyDemoData
         var paused = Issue(search, "partner-webhooks", KeyEnvironments.Staging, [Permissions.EventsWrite], now.AddDays(-12), 180);
         paused.DisabledAt = now.AddDays(-1);
         paused.DisabledReason = "Paused while the partner moves their webhook endpoint";
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.disabled", "api_key", paused.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyDisabled, "api_key", paused.Id.ToString(),
             Data: new { key = paused.DisplayKey, owner = paused.OwnerUserId }, Personal: new { reason = paused.DisabledReason }), now.AddDays(-1));
 
         // Rotated two hours ago with a day's grace: the successor waits for its owner.
@@ -47,16 +47,16 @@ internal static class KeyDemoData
         successor.PendingSecret = "demo:never-issued";
         rotating.SuccessorId = successor.Id;
         rotating.ExpiresAt = now.AddHours(22);
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.rotated", "api_key", rotating.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRotated, "api_key", rotating.Id.ToString(),
             Data: new { key = rotating.DisplayKey, successorId = successor.Id, successor = successor.DisplayKey, graceHours = 24 }), now.AddHours(-2));
 
         revoked.RevokedAt = now.AddHours(-5);
         revoked.RevokedReason = "Reported leaked: github-secret-scanning";
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", revoked.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRevoked, "api_key", revoked.Id.ToString(),
             Data: new { key = revoked.DisplayKey, owner = revoked.OwnerUserId, leaked = true }, Personal: new { reason = revoked.RevokedReason }), revoked.RevokedAt);
         replaced.RevokedAt = now.AddDays(-4);
         replaced.RevokedReason = "Replaced after the contractor left";
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", replaced.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRevoked, "api_key", replaced.Id.ToString(),
             Data: new { key = replaced.DisplayKey, owner = replaced.OwnerUserId }, Personal: new { reason = replaced.RevokedReason }), replaced.RevokedAt);
 
         // Requests: one waiting for an approver, one rejected, and the approved one behind the payments key.
@@ -116,11 +116,11 @@ internal static class KeyDemoData
                 DecisionComment = comment,
             };
             db.KeyRequests.Add(request);
-            audit.Record(new AuditEvent(AuditCategories.Key, "key.requested", "api_key_request", request.Id.ToString(),
+            audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRequested, "api_key_request", request.Id.ToString(),
                 Data: new { request.Service, request.Environment, scopes }, Personal: new { reason }), created);
             if (decider is not null)
             {
-                audit.Record(new AuditEvent(AuditCategories.Key, status == KeyRequestStatuses.Approved ? "key.request_approved" : "key.request_rejected",
+                audit.Record(new AuditEvent(AuditCategories.Key, status == KeyRequestStatuses.Approved ? AuditActions.KeyRequestApproved : AuditActions.KeyRequestRejected,
                     "api_key_request", request.Id.ToString(), Data: new { requester = requester.Id }, Personal: new { comment }), created.AddHours(2));
             }
             return request;

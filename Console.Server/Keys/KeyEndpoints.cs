@@ -35,11 +35,11 @@ public static class KeyEndpoints
         group.MapGet("/requests/{id:guid}", GetRequest)
             .WithName("GetKeyRequest").WithSummary("One key request.");
         group.MapPost("/requests/{id:guid}/approve", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
-                requests.DecideAsync(KeyCaller.From(user), id, approve: true, body.Comment, ct))
+                Decide(requests, user, id, approve: true, body.Comment, ct))
             .WithName("ApproveKeyRequest")
             .WithSummary("Approve someone else's pending request: issues the key, whose secret waits for the requester to pick it up once.");
         group.MapPost("/requests/{id:guid}/reject", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
-                requests.DecideAsync(KeyCaller.From(user), id, approve: false, body.Comment, ct))
+                Decide(requests, user, id, approve: false, body.Comment, ct))
             .WithName("RejectKeyRequest").WithSummary("Reject someone else's pending request with a comment.");
         group.MapPost("/requests/{id:guid}/pickup", PickUpRequest).WithName("PickUpRequestedKey")
             .WithSummary("The requester collects the issued key's secret, exactly once; afterwards 410 Gone.");
@@ -50,21 +50,23 @@ public static class KeyEndpoints
         group.MapGet("/{id:guid}", GetKey).WithName("GetKey").WithSummary("One key, never its secret.");
         group.MapGet("/{id:guid}/usage", Usage).WithName("GetKeyUsage")
             .WithSummary("Uses per minute over the last hours (default 24, at most 720); recorded in batches, a few seconds behind.");
-        group.MapPost("/{id:guid}/pickup", (Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
-                keys.PickUpAsync(KeyCaller.From(user), id, ct))
+        group.MapPost("/{id:guid}/pickup", async Task<Results<Ok<ApiKeyIssued>, NotFound, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) => TypedResults.Ok(await keys.PickUpAsync(KeyCaller.From(user), id, ct)))
             .WithName("PickUpKey").WithSummary("The owner collects a waiting secret (after approval or rotation), exactly once.");
-        group.MapPost("/{id:guid}/revoke", (Guid id, RevokeKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
-                keys.RevokeAsync(KeyCaller.From(user), id, body.Reason, ct))
+        group.MapPost("/{id:guid}/revoke", async Task<Results<Ok<ApiKeySummary>, NotFound, ProblemHttpResult>> (
+                Guid id, RevokeKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
+                TypedResults.Ok(await keys.RevokeAsync(KeyCaller.From(user), id, body.Reason, ct)))
             .WithName("RevokeKey").WithSummary("Revoke at once, with a reason (owner or keys:write).");
         group.MapPost("/{id:guid}/disable", (Guid id, DisableKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
-                keys.SetDisabledAsync(KeyCaller.From(user), id, disable: true, body.Reason, ct))
+                SetDisabled(keys, user, id, disable: true, body.Reason, ct))
             .WithName("DisableKey")
             .WithSummary("Suspend a key with a reason (owner or keys:write): verify answers disabled until it is enabled again.");
         group.MapPost("/{id:guid}/enable", (Guid id, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
-                keys.SetDisabledAsync(KeyCaller.From(user), id, disable: false, null, ct))
+                SetDisabled(keys, user, id, disable: false, null, ct))
             .WithName("EnableKey").WithSummary("Let a disabled key work again (owner or keys:write).");
-        group.MapPost("/{id:guid}/rotate", (Guid id, RotateKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
-                keys.RotateAsync(KeyCaller.From(user), id, body.GraceHours ?? RotateKeyRequest.DefaultGraceHours, self: false, ct))
+        group.MapPost("/{id:guid}/rotate", async Task<Results<Ok<KeyRotated>, NotFound, ProblemHttpResult>> (
+                Guid id, RotateKeyRequest body, ClaimsPrincipal user, KeyManagement keys, CancellationToken ct) =>
+                TypedResults.Ok(await keys.RotateAsync(KeyCaller.From(user), id, body.GraceHours ?? RotateKeyRequest.DefaultGraceHours, self: false, ct)))
             .WithName("RotateKey")
             .WithSummary("Issue a successor (picked up once) and keep the old key valid for graceHours (default 24, 0–168).");
         group.MapPost("/self/rotate", RotateSelf).WithName("RotateCallingKey")
@@ -81,19 +83,29 @@ public static class KeyEndpoints
         return app;
     }
 
-    private static Task<Results<Created<KeyRequestSummary>, ValidationProblem, ProblemHttpResult>> CreateRequest(
-        KeyRequestCreate body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
-        requests.CreateAsync(KeyCaller.From(user), body, ct);
+    // KeyRequests and KeyManagement throw what they refuse (404, 400 with fields, 403, 409, 410), answered by Common's
+    // problem handler; the unions below name those answers for the API document.
+    private static async Task<Results<Created<KeyRequestSummary>, ValidationProblem, ProblemHttpResult>> CreateRequest(
+        KeyRequestCreate body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct)
+    {
+        var summary = await requests.CreateAsync(KeyCaller.From(user), body, ct);
+        return TypedResults.Created($"{ApiConventions.Prefix}/keys/requests/{summary.Id}", summary);
+    }
+
+    private static async Task<Results<Ok<KeyRequestSummary>, NotFound, ProblemHttpResult>> Decide(
+        KeyRequests requests, ClaimsPrincipal user, Guid id, bool approve, string? comment, CancellationToken ct) =>
+        TypedResults.Ok(await requests.DecideAsync(KeyCaller.From(user), id, approve, comment, ct));
+
+    private static async Task<Results<Ok<ApiKeySummary>, NotFound, ProblemHttpResult>> SetDisabled(
+        KeyManagement keys, ClaimsPrincipal user, Guid id, bool disable, string? reason, CancellationToken ct) =>
+        TypedResults.Ok(await keys.SetDisabledAsync(KeyCaller.From(user), id, disable, reason, ct));
 
     /// <summary>The policy decides what is granted without a person, so changing it is for an admin present in person (ADR 0008).</summary>
     private static async Task<Results<Ok<KeyPolicy>, ProblemHttpResult>> SetPolicy(
         KeyPolicy body, ClaimsPrincipal user, AdminPresence presence, KeyPolicyStore policies, CancellationToken ct)
     {
-        var attempted = new AuditEvent(AuditCategories.Admin, "key.policy_changed", "key_policy", KeyPolicyStore.SettingName);
-        if (await presence.RefuseUnlessAsync(user, attempted, "Changing the key policy", ct) is { } refused)
-        {
-            return refused;
-        }
+        var attempted = new AuditEvent(AuditCategories.Admin, AuditActions.KeyPolicyChanged, "key_policy", KeyPolicyStore.SettingName);
+        await presence.DemandAsync(user, attempted, "Changing the key policy", ct);
         return TypedResults.Ok(await policies.SaveAsync(KeyCaller.From(user).UserId, body, ct));
     }
 
@@ -125,9 +137,9 @@ public static class KeyEndpoints
         }
         if (found.KeyId is not { } keyId)
         {
-            return KeyProblems.Problem(StatusCodes.Status409Conflict, "Nothing to pick up yet", $"The request is {found.Status}.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Nothing to pick up yet", detail: $"The request is {found.Status}.");
         }
-        return await keys.PickUpAsync(caller, keyId, ct);
+        return TypedResults.Ok(await keys.PickUpAsync(caller, keyId, ct));
     }
 
     private static async Task<Results<Ok<KeyPage>, ValidationProblem>> ListKeys(
@@ -160,10 +172,10 @@ public static class KeyEndpoints
         var caller = KeyCaller.From(user);
         if (caller.KeyId is not { } keyId)
         {
-            return KeyProblems.Problem(StatusCodes.Status400BadRequest, "Call this with the key to rotate",
-                "Self-rotation is authenticated by the key itself (Authorization: Bearer <key>); people rotate a key by its id.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Call this with the key to rotate",
+                detail: "Self-rotation is authenticated by the key itself (Authorization: Bearer <key>); people rotate a key by its id.");
         }
-        return await keys.RotateAsync(caller, keyId, body.GraceHours ?? RotateKeyRequest.DefaultGraceHours, self: true, ct);
+        return TypedResults.Ok(await keys.RotateAsync(caller, keyId, body.GraceHours ?? RotateKeyRequest.DefaultGraceHours, self: true, ct));
     }
 
     private static async Task<Results<Ok<KeyVerifyResult>, ValidationProblem>> Verify(KeyVerifyRequest body, ApiKeyVerifier verifier, CancellationToken ct)

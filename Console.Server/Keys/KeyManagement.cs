@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Keys;
@@ -40,20 +40,17 @@ public sealed class KeyManagement(
     }
 
     /// <summary>Hands the owner a secret that was waiting for them, once: the column is cleared in the same statement that reads it.</summary>
-    public async Task<Results<Ok<ApiKeyIssued>, NotFound, ProblemHttpResult>> PickUpAsync(KeyCaller caller, Guid keyId, CancellationToken ct)
+    public async Task<ApiKeyIssued> PickUpAsync(KeyCaller caller, Guid keyId, CancellationToken ct)
     {
-        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && k.OwnerUserId == caller.UserId, ct);
-        if (key is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && k.OwnerUserId == caller.UserId, ct)
+            ?? throw new NotFoundException();
         if (!caller.Covers(key))
         {
-            return await BeyondAsync(caller, key, "key.picked_up", "collect its secret", ct);
+            throw await BeyondAsync(caller, key, AuditActions.KeyPickedUp, "collect its secret", ct);
         }
         if (key.PendingSecret is not { } sealedSecret)
         {
-            return Gone();
+            throw Gone();
         }
         // Decrypt before clearing: if Data Protection cannot open it, the secret stays pending rather than being lost.
         var secret = pickup.Open(key, sealedSecret);
@@ -63,36 +60,36 @@ public sealed class KeyManagement(
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.PendingSecret, (string?)null), ct);
         if (cleared == 0)
         {
-            return Gone();
+            throw Gone();
         }
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.picked_up", "api_key", key.Id.ToString(), Data: new { key = key.DisplayKey }));
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyPickedUp, "api_key", key.Id.ToString(), Data: new { key = key.DisplayKey }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(new ApiKeyIssued(key.Id, secret, key.DisplayKey, key.ExpiresAt));
+        return new ApiKeyIssued(key.Id, secret, key.DisplayKey, key.ExpiresAt);
     }
 
-    public async Task<Results<Ok<ApiKeySummary>, NotFound, ProblemHttpResult>> RevokeAsync(KeyCaller caller, Guid id, string reason, CancellationToken ct)
+    public async Task<ApiKeySummary> RevokeAsync(KeyCaller caller, Guid id, string reason, CancellationToken ct)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (key is null || !MaySee(caller, key))
         {
-            return TypedResults.NotFound();
+            throw new NotFoundException();
         }
         if (!MayChange(caller, key))
         {
-            return MayChangeAsOwner(caller, key)
-                ? await BeyondAsync(caller, key, "key.revoked", "revoke it", ct)
-                : KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may revoke it.");
+            throw MayChangeAsOwner(caller, key)
+                ? await BeyondAsync(caller, key, AuditActions.KeyRevoked, "revoke it", ct)
+                : new ForbiddenException("Not your key", "Only the key's owner or someone with keys:write may revoke it.");
         }
         if (key.RevokedAt is not null)
         {
-            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The key is already revoked", $"It was revoked at {key.RevokedAt:O}.");
+            throw new ConflictException("The key is already revoked", $"It was revoked at {key.RevokedAt:O}.");
         }
         key.RevokedAt = clock.GetUtcNow();
         key.RevokedReason = reason.Trim();
         // A secret nobody picked up must not be collectable after revocation.
         key.PendingSecret = null;
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", key.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRevoked, "api_key", key.Id.ToString(),
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId }, Personal: new { reason = key.RevokedReason }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
@@ -101,70 +98,68 @@ public sealed class KeyManagement(
         {
             await notifier.RevokedAsync(key, ct);
         }
-        return TypedResults.Ok((await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), clock.GetUtcNow(), ct)).Single());
+        return (await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), clock.GetUtcNow(), ct)).Single();
     }
 
     /// <summary>Suspends a key (<paramref name="disable"/>) or lets it work again; audited, and every node stops or resumes at once.</summary>
-    public async Task<Results<Ok<ApiKeySummary>, NotFound, ProblemHttpResult>> SetDisabledAsync(
-        KeyCaller caller, Guid id, bool disable, string? reason, CancellationToken ct)
+    public async Task<ApiKeySummary> SetDisabledAsync(KeyCaller caller, Guid id, bool disable, string? reason, CancellationToken ct)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (key is null || !MaySee(caller, key))
         {
-            return TypedResults.NotFound();
+            throw new NotFoundException();
         }
         if (!MayChange(caller, key))
         {
-            return MayChangeAsOwner(caller, key)
-                ? await BeyondAsync(caller, key, disable ? "key.disabled" : "key.enabled", disable ? "disable it" : "enable it", ct)
-                : KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may disable or enable it.");
+            throw MayChangeAsOwner(caller, key)
+                ? await BeyondAsync(caller, key, disable ? AuditActions.KeyDisabled : AuditActions.KeyEnabled, disable ? "disable it" : "enable it", ct)
+                : new ForbiddenException("Not your key", "Only the key's owner or someone with keys:write may disable or enable it.");
         }
         var now = clock.GetUtcNow();
         if (key.RevokedAt is not null || key.ExpiresAt <= now)
         {
-            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The key has ended", $"It is {key.StatusAt(now)}; revocation and expiry are final.");
+            throw new ConflictException("The key has ended", $"It is {key.StatusAt(now)}; revocation and expiry are final.");
         }
         if ((key.DisabledAt is not null) == disable)
         {
-            return KeyProblems.Problem(StatusCodes.Status409Conflict, disable ? "The key is already disabled" : "The key is not disabled",
+            throw new ConflictException(disable ? "The key is already disabled" : "The key is not disabled",
                 disable ? $"It was disabled at {key.DisabledAt:O}." : "It is working; nothing to enable.");
         }
         key.DisabledAt = disable ? now : null;
         key.DisabledReason = disable ? reason?.Trim() : null;
-        audit.Record(new AuditEvent(AuditCategories.Key, disable ? "key.disabled" : "key.enabled", "api_key", key.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, disable ? AuditActions.KeyDisabled : AuditActions.KeyEnabled, "api_key", key.Id.ToString(),
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId }, Personal: disable ? new { reason = key.DisabledReason } : null));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
-        return TypedResults.Ok((await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), now, ct)).Single());
+        return (await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), now, ct)).Single();
     }
 
     /// <summary>
     /// Issues a successor with the same owner, scopes and limits, and lets the old key live for the grace period.
     /// <paramref name="self"/>: the key is rotating itself, so the successor's secret is returned now instead of waiting for pick-up.
     /// </summary>
-    public async Task<Results<Ok<KeyRotated>, NotFound, ProblemHttpResult>> RotateAsync(
-        KeyCaller caller, Guid id, int graceHours, bool self, CancellationToken ct)
+    public async Task<KeyRotated> RotateAsync(KeyCaller caller, Guid id, int graceHours, bool self, CancellationToken ct)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (key is null || (!self && !MaySee(caller, key)))
         {
-            return TypedResults.NotFound();
+            throw new NotFoundException();
         }
         // Rotation makes a key: a calling key never makes one beyond its own scopes, whatever else it may do (keys:write included).
         if (!self && (!caller.Covers(key) || !MayChange(caller, key)))
         {
-            return caller.IsKey && (MayChangeAsOwner(caller, key) || caller.Can(Permissions.KeysWrite))
-                ? await BeyondAsync(caller, key, "key.rotated", "rotate it", ct)
-                : KeyProblems.Problem(StatusCodes.Status403Forbidden, "Not your key", "Only the key's owner or someone with keys:write may rotate it.");
+            throw caller.IsKey && (MayChangeAsOwner(caller, key) || caller.Can(Permissions.KeysWrite))
+                ? await BeyondAsync(caller, key, AuditActions.KeyRotated, "rotate it", ct)
+                : new ForbiddenException("Not your key", "Only the key's owner or someone with keys:write may rotate it.");
         }
         var now = clock.GetUtcNow();
         if (key.StatusAt(now) is KeyStatuses.Revoked or KeyStatuses.Expired)
         {
-            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The key cannot be rotated", $"It is {key.StatusAt(now)}.");
+            throw new ConflictException("The key cannot be rotated", $"It is {key.StatusAt(now)}.");
         }
         if (key.SuccessorId is not null)
         {
-            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The key was already rotated", $"Its successor is {key.SuccessorId}.");
+            throw new ConflictException("The key was already rotated", $"Its successor is {key.SuccessorId}.");
         }
         var lifetime = key.ExpiresAt is { } expires ? expires - key.CreatedAt : (TimeSpan?)null;
         var (successor, secret) = issuer.Add(new KeySpec(
@@ -177,7 +172,7 @@ public sealed class KeyManagement(
         var graceEnds = now + TimeSpan.FromHours(graceHours);
         key.ExpiresAt = key.ExpiresAt is { } e && e < graceEnds ? e : graceEnds;
         key.SuccessorId = successor.Id;
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.rotated", "api_key", key.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRotated, "api_key", key.Id.ToString(),
             Data: new { key = key.DisplayKey, successorId = successor.Id, successor = successor.DisplayKey, graceHours, key.ExpiresAt, self }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
@@ -187,7 +182,7 @@ public sealed class KeyManagement(
             // The owner rotating their own key sees the successor on screen; someone else's rotation is news to them.
             await notifier.SuccessorReadyAsync(key.OwnerUserId, key, successor, byPolicy: false, ct);
         }
-        return TypedResults.Ok(new KeyRotated(key.Id, key.ExpiresAt.Value, successor.Id, successor.DisplayKey, self ? secret : null));
+        return new KeyRotated(key.Id, key.ExpiresAt.Value, successor.Id, successor.DisplayKey, self ? secret : null);
     }
 
     /// <summary>
@@ -204,7 +199,7 @@ public sealed class KeyManagement(
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Hash == hash, ct);
         if (key is null)
         {
-            audit.Record(new AuditEvent(AuditCategories.Security, "key.leak_reported", "api_key", null, AuditOutcomes.Failure,
+            audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.KeyLeakReported, "api_key", null, AuditOutcomes.Failure,
                 Data: new { outcome = "not_found", source }));
             await db.SaveChangesAsync(ct);
             return new KeyLeakResult(false, "not_found", null);
@@ -215,10 +210,10 @@ public sealed class KeyManagement(
             key.RevokedAt = clock.GetUtcNow();
             key.RevokedReason = "Reported leaked" + (source is null ? "" : $": {source}");
             key.PendingSecret = null;
-            audit.Record(new AuditEvent(AuditCategories.Key, "key.revoked", "api_key", key.Id.ToString(),
+            audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRevoked, "api_key", key.Id.ToString(),
                 Data: new { key = key.DisplayKey, owner = key.OwnerUserId, leaked = true }, Personal: new { reason = key.RevokedReason }));
         }
-        audit.Record(new AuditEvent(AuditCategories.Security, "key.leak_reported", "api_key", key.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.KeyLeakReported, "api_key", key.Id.ToString(),
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId, outcome, source }));
         await db.SaveChangesAsync(ct);
         await invalidation.InvalidateAsync(key.Hash, ct);
@@ -245,19 +240,19 @@ public sealed class KeyManagement(
     /// <summary>A key of the same owner that would be allowed if its scopes were within the caller's.</summary>
     private static bool MayChangeAsOwner(KeyCaller caller, ApiKey key) => caller.IsKey && key.OwnerUserId == caller.UserId;
 
-    /// <summary>A key reaching for a sibling wider than itself: refused, and the attempt is kept in the audit trail.</summary>
-    private async Task<ProblemHttpResult> BeyondAsync(KeyCaller caller, ApiKey key, string action, string verb, CancellationToken ct)
+    /// <summary>A key reaching for a sibling wider than itself: refused (the refusal to throw), and the attempt is kept in the audit trail.</summary>
+    private async Task<ForbiddenException> BeyondAsync(KeyCaller caller, ApiKey key, string action, string verb, CancellationToken ct)
     {
         var beyond = Grants.Beyond(caller.Granted, key.ScopeList);
         audit.Record(new AuditEvent(AuditCategories.Key, action, "api_key", key.Id.ToString(), AuditOutcomes.Denied,
             Data: new { key = key.DisplayKey, reason = "beyond_caller_scopes", beyond }));
         await db.SaveChangesAsync(ct);
-        return KeyProblems.Problem(StatusCodes.Status403Forbidden, "This key cannot act on a wider key",
+        return new ForbiddenException("This key cannot act on a wider key",
             $"A key acts for its owner only on keys whose scopes are within its own; this key has {string.Join(", ", beyond)} beyond the calling key's, "
             + $"so the calling key may not {verb}. Its owner can, signed in.");
     }
 
-    private static ProblemHttpResult Gone() => KeyProblems.Problem(StatusCodes.Status410Gone, "The secret was already picked up",
+    private static GoneException Gone() => new("The secret was already picked up",
         "A key's secret is handed out exactly once. If it was lost, rotate or revoke the key.");
 
     private async Task<List<ApiKeySummary>> SummariesAsync(IQueryable<ApiKey> query, DateTimeOffset now, CancellationToken ct)

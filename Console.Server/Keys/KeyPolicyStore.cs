@@ -48,7 +48,7 @@ public sealed class KeyPolicyStore(ConsoleDbContext db, AuditTrail audit, TimePr
         row.Json = JsonSerializer.Serialize(normalised, Json);
         row.UpdatedAt = clock.GetUtcNow();
         row.UpdatedBy = userId;
-        audit.Record(new AuditEvent(AuditCategories.Admin, "key.policy_changed", "key_policy", SettingName,
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.KeyPolicyChanged, "key_policy", SettingName,
             Data: new { before = Describe(before), after = Describe(normalised) }));
         await db.SaveChangesAsync(ct);
         return normalised;

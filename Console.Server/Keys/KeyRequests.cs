@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
@@ -16,8 +14,7 @@ public sealed class KeyRequests(
     ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, KeyPolicyStore policies, KeyNotifier notifier,
     AdminPresence presence, TimeProvider clock)
 {
-    public async Task<Results<Created<KeyRequestSummary>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        KeyCaller caller, KeyRequestCreate body, CancellationToken ct)
+    public async Task<KeyRequestSummary> CreateAsync(KeyCaller caller, KeyRequestCreate body, CancellationToken ct)
     {
         var policy = await policies.GetAsync(ct);
         var v = new Validator();
@@ -27,15 +24,15 @@ public sealed class KeyRequests(
         }
         if (!v.IsValid)
         {
-            return ProblemHandlingExtensions.Invalid(v);
+            throw new InvalidException(v);
         }
         // Nobody asks for what they could not hold: no approver, and no policy, can then grant it to them.
         if (Grants.Beyond(caller.Grantable, body.Scopes) is { Count: > 0 } beyond)
         {
-            audit.Record(new AuditEvent(AuditCategories.Key, "key.requested", "api_key_request", null, AuditOutcomes.Denied,
+            audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRequested, "api_key_request", null, AuditOutcomes.Denied,
                 Data: new { body.Environment, scopes = body.Scopes, reason = "beyond_requester", beyond }));
             await db.SaveChangesAsync(ct);
-            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "You cannot request scopes you could not hold",
+            throw new ForbiddenException("You cannot request scopes you could not hold",
                 $"A key request may ask only for what its requester may be granted: {Grants.DescribeGrantable(caller.IsKey)}. "
                 + $"Beyond that here: {string.Join(", ", beyond)}. Ask someone who holds them to request the key.");
         }
@@ -55,7 +52,7 @@ public sealed class KeyRequests(
         };
         db.KeyRequests.Add(request);
         // The reason is free text a person wrote: personal data, not chained in the clear.
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.requested", "api_key_request", request.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRequested, "api_key_request", request.Id.ToString(),
             Data: new { request.Service, request.Environment, scopes = request.ScopeList, request.LifetimeDays, request.RateLimitPerMinute, ipAllowList = request.IpAllowListEntries },
             Personal: new { reason = request.Reason }));
         // users:manage is granted by an admin with two-factor, whatever the policy's ceiling says.
@@ -67,38 +64,29 @@ public sealed class KeyRequests(
         }
         await db.SaveChangesAsync(ct);
         await (request.AutoApproved ? notifier.RequestDecidedAsync(request, ct) : notifier.RequestPendingAsync(request, ct));
-        var summary = (await SummariesAsync(db.KeyRequests.Where(r => r.Id == request.Id), ct)).Single();
-        return TypedResults.Created($"{ApiConventions.Prefix}/keys/requests/{summary.Id}", summary);
+        return (await SummariesAsync(db.KeyRequests.Where(r => r.Id == request.Id), ct)).Single();
     }
 
-    public async Task<Results<Ok<KeyRequestSummary>, NotFound, ProblemHttpResult>> DecideAsync(
-        KeyCaller caller, Guid id, bool approve, string? comment, CancellationToken ct)
+    public async Task<KeyRequestSummary> DecideAsync(KeyCaller caller, Guid id, bool approve, string? comment, CancellationToken ct)
     {
-        var request = await db.KeyRequests.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (request is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var request = await db.KeyRequests.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
         if (request.RequesterUserId == caller.UserId)
         {
             // Four eyes: nobody decides their own request, whatever their roles.
-            audit.Record(new AuditEvent(AuditCategories.Key, approve ? "key.request_approved" : "key.request_rejected", "api_key_request", id.ToString(),
+            audit.Record(new AuditEvent(AuditCategories.Key, approve ? AuditActions.KeyRequestApproved : AuditActions.KeyRequestRejected, "api_key_request", id.ToString(),
                 Outcome: AuditOutcomes.Denied, Data: new { reason = "own_request" }));
             await db.SaveChangesAsync(ct);
-            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "You cannot decide your own request",
+            throw new ForbiddenException("You cannot decide your own request",
                 "A key request must be approved or rejected by someone other than the person who made it.");
         }
         if (request.Status != KeyRequestStatuses.Pending)
         {
-            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The request was already decided",
+            throw new ConflictException("The request was already decided",
                 $"This request is {request.Status}; only pending requests can be approved or rejected.");
         }
         if (approve)
         {
-            if (await RefuseApprovalAsync(caller, request, ct) is { } refused)
-            {
-                return refused;
-            }
+            await DemandMayApproveAsync(caller, request, ct);
             Approve(request, caller.UserId, comment);
         }
         else
@@ -107,7 +95,7 @@ public sealed class KeyRequests(
             request.DecidedAt = clock.GetUtcNow();
             request.DecidedByUserId = caller.UserId;
             request.DecisionComment = comment;
-            audit.Record(new AuditEvent(AuditCategories.Key, "key.request_rejected", "api_key_request", id.ToString(),
+            audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRequestRejected, "api_key_request", id.ToString(),
                 Data: new { requester = request.RequesterUserId }, Personal: new { comment }));
         }
         try
@@ -116,10 +104,10 @@ public sealed class KeyRequests(
         }
         catch (DbUpdateConcurrencyException)
         {
-            return KeyProblems.Problem(StatusCodes.Status409Conflict, "The request was already decided", "Someone decided this request at the same time.");
+            throw new ConflictException("The request was already decided", "Someone decided this request at the same time.");
         }
         await notifier.RequestDecidedAsync(request, ct);
-        return TypedResults.Ok((await SummariesAsync(db.KeyRequests.Where(r => r.Id == id), ct)).Single());
+        return (await SummariesAsync(db.KeyRequests.Where(r => r.Id == id), ct)).Single();
     }
 
     public Task<List<KeyRequestSummary>> ListAsync(KeyCaller caller, string? status, CancellationToken ct)
@@ -144,21 +132,22 @@ public sealed class KeyRequests(
     }
 
     /// <summary>An approver passes on only what they hold; users:manage only an admin signed in with two-factor. Rejecting grants nothing.</summary>
-    private async Task<ProblemHttpResult?> RefuseApprovalAsync(KeyCaller caller, KeyRequest request, CancellationToken ct)
+    private async Task DemandMayApproveAsync(KeyCaller caller, KeyRequest request, CancellationToken ct)
     {
-        var attempted = new AuditEvent(AuditCategories.Key, "key.request_approved", "api_key_request", request.Id.ToString(),
+        var attempted = new AuditEvent(AuditCategories.Key, AuditActions.KeyRequestApproved, "api_key_request", request.Id.ToString(),
             Data: new { requester = request.RequesterUserId, scopes = request.ScopeList });
         if (Grants.Beyond(caller.Grantable, request.ScopeList) is { Count: > 0 } beyond)
         {
             audit.Record(attempted with { Outcome = AuditOutcomes.Denied, Data = new { reason = "beyond_approver", beyond } });
             await db.SaveChangesAsync(ct);
-            return KeyProblems.Problem(StatusCodes.Status403Forbidden, "You cannot approve scopes you do not hold",
+            throw new ForbiddenException("You cannot approve scopes you do not hold",
                 $"An approval passes on only what the approver may grant: {Grants.DescribeGrantable(caller.IsKey)}. "
                 + $"This request also asks for {string.Join(", ", beyond)}; leave it to an approver who holds them.");
         }
-        return Grants.NeedsAdmin(request.ScopeList)
-            ? await presence.RefuseUnlessAsync(caller.UserId, caller.IsKey, caller.Granted, attempted, "Approving a key with users:manage", ct)
-            : null;
+        if (Grants.NeedsAdmin(request.ScopeList))
+        {
+            await presence.DemandAsync(caller.UserId, caller.IsKey, caller.Granted, attempted, "Approving a key with users:manage", ct);
+        }
     }
 
     private void Approve(KeyRequest request, string? decidedBy, string? comment)
@@ -172,7 +161,7 @@ public sealed class KeyRequests(
         request.DecidedByUserId = decidedBy;
         request.DecisionComment = comment;
         request.KeyId = key.Id;
-        audit.Record(new AuditEvent(AuditCategories.Key, "key.request_approved", "api_key_request", request.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRequestApproved, "api_key_request", request.Id.ToString(),
             Data: new { requester = request.RequesterUserId, keyId = key.Id, key = key.DisplayKey, autoApproved = request.AutoApproved },
             Personal: decidedBy is null ? null : new { comment }));
     }

@@ -69,7 +69,7 @@ public sealed class KeyRotationPolicyJob(
                     key.IpAllowListEntries, key.RequestId, PredecessorId: key.Id));
                 successor.PendingSecret = pickup.Seal(successor, secret);
                 key.SuccessorId = successor.Id;
-                audit.Record(new AuditEvent(AuditCategories.Key, "key.rotation_due", "api_key", key.Id.ToString(),
+                audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRotationDue, "api_key", key.Id.ToString(),
                     Data: new { key = key.DisplayKey, owner = key.OwnerUserId, successorId = successor.Id, maxAgeDays = (int)max.TotalDays }));
                 // One key per save: a failure leaves the keys already handled handled.
                 await db.SaveChangesAsync(ct);

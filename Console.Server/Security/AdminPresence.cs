@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Security;
@@ -18,10 +18,10 @@ public sealed class AdminPresence(UserManager<ConsoleUser> users, ConsoleDbConte
     public const string Title = "An admin signed in with two-factor must do this";
 
     /// <summary>
-    /// Null when the caller may go on; otherwise a 403 problem saying what is missing, after a denied audit entry for
-    /// <paramref name="attempted"/> (the act as it would have been recorded) is committed.
+    /// Returns when the caller may go on; otherwise commits a denied audit entry for <paramref name="attempted"/> (the act
+    /// as it would have been recorded) and throws <see cref="ForbiddenException"/> saying what is missing.
     /// </summary>
-    public async Task<ProblemHttpResult?> RefuseUnlessAsync(
+    public async Task DemandAsync(
         string userId, bool viaKey, IReadOnlySet<string> granted, AuditEvent attempted, string what, CancellationToken ct)
     {
         var missing = viaKey ? "key"
@@ -30,7 +30,7 @@ public sealed class AdminPresence(UserManager<ConsoleUser> users, ConsoleDbConte
             : null;
         if (missing is null)
         {
-            return null;
+            return;
         }
         // A refused attempt at the top of the privilege ladder is worth finding again: it goes into the trail.
         audit.Record(attempted with { Outcome = AuditOutcomes.Denied, Data = new { reason = "admin_presence", missing } });
@@ -41,12 +41,12 @@ public sealed class AdminPresence(UserManager<ConsoleUser> users, ConsoleDbConte
             "admin" => $"{what} needs an admin signed in with two-factor.",
             _ => $"{what} needs an admin signed in with two-factor: turn on two-factor sign-in (Account → Two-factor authentication), then try again.",
         };
-        return TypedResults.Problem(title: Title, detail: detail, statusCode: StatusCodes.Status403Forbidden);
+        throw new ForbiddenException(Title, detail);
     }
 
     /// <summary>The same check for a caller known by its principal (people and keys alike).</summary>
-    public Task<ProblemHttpResult?> RefuseUnlessAsync(ClaimsPrincipal caller, AuditEvent attempted, string what, CancellationToken ct) =>
-        RefuseUnlessAsync(
+    public Task DemandAsync(ClaimsPrincipal caller, AuditEvent attempted, string what, CancellationToken ct) =>
+        DemandAsync(
             caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", caller.IsKey(), caller.GrantedPermissions(), attempted, what, ct);
 }
 

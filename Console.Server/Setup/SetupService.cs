@@ -41,7 +41,7 @@ public sealed class SetupService(
         await db.SetupTokens.Where(t => t.UsedAt == null).ExecuteDeleteAsync(ct);
         db.SetupTokens.Add(new SetupToken { Id = Guid.NewGuid(), TokenHash = Hash(token), CreatedAt = now, ExpiresAt = now + Lifetime });
         actors.Set(Actor.System("setup"));
-        audit.Record(new AuditEvent(AuditCategories.Admin, "setup.link_issued", Outcome: AuditOutcomes.Success,
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.SetupLinkIssued, Outcome: AuditOutcomes.Success,
             Data: new { expiresAt = now + Lifetime }));
         await db.SaveChangesAsync(ct);
         return token;
@@ -94,7 +94,7 @@ public sealed class SetupService(
             }
             await users.AddToRoleAsync(user, Roles.Admin);
             actors.Set(new Actor(ActorTypes.User, user.Id, actors.Current.SourceIp));
-            audit.Record(new AuditEvent(AuditCategories.Admin, "setup.completed", "user", user.Id, Data: new { roles = new[] { Roles.Admin } }));
+            audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.SetupCompleted, "user", user.Id, Data: new { roles = new[] { Roles.Admin } }));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             return SetupResult.Ok(user);

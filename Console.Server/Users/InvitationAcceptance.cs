@@ -57,7 +57,7 @@ public sealed class InvitationAcceptance(
             return SetupResult.Fail(string.Join(" ", roles.Errors.Select(e => e.Description)));
         }
         actors.Set(new Actor(ActorTypes.User, user.Id, actors.Current.SourceIp));
-        audit.Record(new AuditEvent(AuditCategories.Admin, "user.invitation_accepted", "user", user.Id,
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.UserInvitationAccepted, "user", user.Id,
             Data: new { email = user.Email, roles = invitation.RoleList, invitation = invitation.Id }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

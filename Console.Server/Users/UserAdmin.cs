@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
@@ -10,11 +9,13 @@ using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Setup;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;
-using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Users;
 
-/// <summary>User administration: invitations, roles and lock-outs, each audited in the same transaction.</summary>
+/// <summary>
+/// User administration: invitations, roles and lock-outs, each audited in the same transaction. What it refuses it throws
+/// (<see cref="NotFoundException"/>, <see cref="InvalidException"/>, <see cref="ForbiddenException"/>).
+/// </summary>
 public sealed class UserAdmin(
     ConsoleDbContext db,
     UserManager<ConsoleUser> users,
@@ -25,21 +26,18 @@ public sealed class UserAdmin(
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(3);
 
-    public async Task<Results<Created<InvitationCreated>, ValidationProblem, ProblemHttpResult>> InviteAsync(
+    public async Task<InvitationCreated> InviteAsync(
         ClaimsPrincipal caller, InviteUserRequest request, string baseUrl, CancellationToken ct)
     {
         var email = request.Email.Trim();
         var normalized = users.NormalizeEmail(email);
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, ct))
         {
-            return Invalid("email", "A user with this email address already exists.");
+            throw InvalidException.Field("email", "A user with this email address already exists.");
         }
         // Whoever holds the link becomes a person with these roles: inviting is granting.
-        var attempted = new AuditEvent(AuditCategories.Admin, "user.invited", "invitation", null, Data: new { email, roles = request.Roles });
-        if (await RefuseGrantAsync(caller, [.. request.Roles.Distinct()], attempted, ct) is { } refused)
-        {
-            return refused;
-        }
+        var attempted = new AuditEvent(AuditCategories.Admin, AuditActions.UserInvited, "invitation", null, Data: new { email, roles = request.Roles });
+        await DemandMayGrantAsync(caller, [.. request.Roles.Distinct()], attempted, ct);
         var now = clock.GetUtcNow();
         var token = SetupService.Base64Url(RandomNumberGenerator.GetBytes(32));
         var invitation = new Invitation
@@ -59,45 +57,32 @@ public sealed class UserAdmin(
             old.RevokedAt = now;
         }
         db.Invitations.Add(invitation);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "user.invited", "invitation", invitation.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.UserInvited, "invitation", invitation.Id.ToString(),
             Data: new { email, roles = invitation.RoleList, expiresAt = invitation.ExpiresAt }));
         await db.SaveChangesAsync(ct);
         var link = $"{baseUrl}/Account/AcceptInvite?token={token}";
-        return TypedResults.Created($"/api/v1/users/invitations/{invitation.Id}",
-            new InvitationCreated(invitation.Id.ToString(), email, invitation.RoleList, link, invitation.ExpiresAt));
+        return new InvitationCreated(invitation.Id.ToString(), email, invitation.RoleList, link, invitation.ExpiresAt);
     }
 
-    public async Task<Results<NoContent, NotFound>> RevokeInvitationAsync(Guid id, CancellationToken ct)
+    public async Task RevokeInvitationAsync(Guid id, CancellationToken ct)
     {
-        var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == id && i.AcceptedAt == null && i.RevokedAt == null, ct);
-        if (invitation is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var invitation = await db.Invitations.FirstOrDefaultAsync(i => i.Id == id && i.AcceptedAt == null && i.RevokedAt == null, ct)
+            ?? throw new NotFoundException();
         invitation.RevokedAt = clock.GetUtcNow();
-        audit.Record(new AuditEvent(AuditCategories.Admin, "user.invitation_revoked", "invitation", id.ToString(), Data: new { invitation.Email }));
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.UserInvitationRevoked, "invitation", id.ToString(), Data: new { invitation.Email }));
         await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
     }
 
-    public async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
-        ClaimsPrincipal caller, string id, IReadOnlyList<string> roles, CancellationToken ct)
+    public async Task<UserSummary> SetRolesAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> roles, CancellationToken ct)
     {
-        var user = await users.FindByIdAsync(id);
-        if (user is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var user = await users.FindByIdAsync(id) ?? throw new NotFoundException();
         var current = await users.GetRolesAsync(user);
         var wanted = roles.Distinct().ToList();
-        var attempted = new AuditEvent(AuditCategories.Admin, "user.roles_changed", "user", user.Id, Data: new { email = user.Email, wanted });
-        if (await RefuseGrantAsync(caller, [.. wanted.Except(current)], attempted, ct) is { } refused)
-        {
-            return refused;
-        }
+        var attempted = new AuditEvent(AuditCategories.Admin, AuditActions.UserRolesChanged, "user", user.Id, Data: new { email = user.Email, wanted });
+        await DemandMayGrantAsync(caller, [.. wanted.Except(current)], attempted, ct);
         if (current.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin) && await IsLastActiveAdminAsync(user, ct))
         {
-            return Invalid("roles", "This is the last admin who can sign in; make someone else an admin (or unlock one) first.");
+            throw InvalidException.Field("roles", "This is the last admin who can sign in; make someone else an admin (or unlock one) first.");
         }
         // A caller's transaction is joined, not nested: an access review records its decision with the change it makes.
         await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
@@ -107,31 +92,27 @@ public sealed class UserAdmin(
         Check(await users.AddToRolesAsync(user, added));
         // The user's sessions pick up the new permissions at their next validation.
         Check(await users.UpdateSecurityStampAsync(user));
-        audit.Record(new AuditEvent(AuditCategories.Admin, "user.roles_changed", "user", user.Id,
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.UserRolesChanged, "user", user.Id,
             Data: new { email = user.Email, added, removed }));
         await db.SaveChangesAsync(ct);
         if (tx is not null)
         {
             await tx.CommitAsync(ct);
         }
-        return TypedResults.Ok(await SummaryAsync(user));
+        return await SummaryAsync(user);
     }
 
-    public async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem>> SetLockAsync(string id, bool locked, CancellationToken ct)
+    public async Task<UserSummary> SetLockAsync(string id, bool locked, CancellationToken ct)
     {
-        var user = await users.FindByIdAsync(id);
-        if (user is null)
-        {
-            return TypedResults.NotFound();
-        }
+        var user = await users.FindByIdAsync(id) ?? throw new NotFoundException();
         if (locked && user.Id == actors.Current.Id)
         {
-            return Invalid("id", "You cannot lock yourself out.");
+            throw InvalidException.Field("id", "You cannot lock yourself out.");
         }
         // Nobody could then grant Admin again (or unlock anyone) short of the command line on the server.
         if (locked && await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(user, ct))
         {
-            return Invalid("id", "This is the last admin who can sign in; make someone else an admin first.");
+            throw InvalidException.Field("id", "This is the last admin who can sign in; make someone else an admin first.");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         Check(await users.SetLockoutEndDateAsync(user, locked ? DateTimeOffset.MaxValue : null));
@@ -140,10 +121,10 @@ public sealed class UserAdmin(
             Check(await users.ResetAccessFailedCountAsync(user));
         }
         Check(await users.UpdateSecurityStampAsync(user));
-        audit.Record(new AuditEvent(AuditCategories.Admin, locked ? "user.locked" : "user.unlocked", "user", user.Id, Data: new { email = user.Email }));
+        audit.Record(new AuditEvent(AuditCategories.Admin, locked ? AuditActions.UserLocked : AuditActions.UserUnlocked, "user", user.Id, Data: new { email = user.Email }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return TypedResults.Ok(await SummaryAsync(user));
+        return await SummaryAsync(user);
     }
 
     /// <summary>Creates a user directly (CLI). Audited like every other change.</summary>
@@ -157,7 +138,7 @@ public sealed class UserAdmin(
             return result;
         }
         Check(await users.AddToRolesAsync(user, roles));
-        audit.Record(new AuditEvent(AuditCategories.Admin, "user.created", "user", user.Id, Data: new { email, roles }));
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.UserCreated, "user", user.Id, Data: new { email, roles }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return result;
@@ -167,20 +148,21 @@ public sealed class UserAdmin(
     /// A role is granted only by a caller who holds every permission it grants (a key: its scopes), Admin only by an
     /// admin signed in with two-factor (ADR 0008). Taking roles away grants nothing and is not checked here.
     /// </summary>
-    private async Task<ProblemHttpResult?> RefuseGrantAsync(ClaimsPrincipal caller, IReadOnlyList<string> added, AuditEvent attempted, CancellationToken ct)
+    private async Task DemandMayGrantAsync(ClaimsPrincipal caller, IReadOnlyList<string> added, AuditEvent attempted, CancellationToken ct)
     {
         var granted = Roles.PermissionsOf(added);
         if (Grants.Beyond(caller.GrantedPermissions(), granted) is { Count: > 0 } beyond)
         {
             audit.Record(attempted with { Outcome = AuditOutcomes.Denied, Data = new { reason = "beyond_granter", roles = added, beyond } });
             await db.SaveChangesAsync(ct);
-            return TypedResults.Problem(title: "You cannot grant permissions you do not hold", statusCode: StatusCodes.Status403Forbidden,
-                detail: $"The roles {string.Join(", ", added)} grant {string.Join(", ", beyond)}, which "
+            throw new ForbiddenException("You cannot grant permissions you do not hold",
+                $"The roles {string.Join(", ", added)} grant {string.Join(", ", beyond)}, which "
                     + (caller.IsKey() ? "this key's scopes do not include." : "you do not hold."));
         }
-        return added.Contains(Roles.Admin) || Grants.NeedsAdmin(granted)
-            ? await presence.RefuseUnlessAsync(caller, attempted, "Granting the Admin role", ct)
-            : null;
+        if (added.Contains(Roles.Admin) || Grants.NeedsAdmin(granted))
+        {
+            await presence.DemandAsync(caller, attempted, "Granting the Admin role", ct);
+        }
     }
 
     /// <summary>Whether <paramref name="user"/> is the only admin left who can sign in (locked-out admins do not count).</summary>
@@ -206,7 +188,4 @@ public sealed class UserAdmin(
             throw new InvalidOperationException(string.Join(" ", result.Errors.Select(e => e.Description)));
         }
     }
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        ProblemHandlingExtensions.Invalid(new Validator().Add(field, message));
 }

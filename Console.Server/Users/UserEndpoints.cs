@@ -1,9 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Hosting;
@@ -29,14 +27,18 @@ public static class UserEndpoints
         group.MapGet("/roles", () => TypedResults.Ok(RoleCatalog.Describe())).WithName("ListRoles").WithSummary("Roles and the permissions each grants.");
         group.MapPut("/{id}/roles", SetRoles).WithName("SetUserRoles")
             .WithSummary("Replace a user's roles. Adding a role needs every permission it grants; Admin needs an admin signed in with two-factor.");
-        group.MapPost("/{id}/lock", (string id, UserAdmin admin, CancellationToken ct) => admin.SetLockAsync(id, true, ct))
+        group.MapPost("/{id}/lock", (string id, UserAdmin admin, CancellationToken ct) => SetLock(id, true, admin, ct))
             .WithName("LockUser").WithSummary("Lock a user out until unlocked; never the last admin who can sign in.");
-        group.MapPost("/{id}/unlock", (string id, UserAdmin admin, CancellationToken ct) => admin.SetLockAsync(id, false, ct))
+        group.MapPost("/{id}/unlock", (string id, UserAdmin admin, CancellationToken ct) => SetLock(id, false, admin, ct))
             .WithName("UnlockUser").WithSummary("Unlock a user.");
         group.MapGet("/invitations", ListInvitations).WithName("ListInvitations").WithSummary("Open invitations.");
         group.MapPost("/invitations", Invite).WithName("InviteUser")
             .WithSummary("Invite a person by email with roles; returns the one-time link to pass on.");
-        group.MapDelete("/invitations/{id:guid}", (Guid id, UserAdmin admin, CancellationToken ct) => admin.RevokeInvitationAsync(id, ct))
+        group.MapDelete("/invitations/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, UserAdmin admin, CancellationToken ct) =>
+            {
+                await admin.RevokeInvitationAsync(id, ct);
+                return TypedResults.NoContent();
+            })
             .WithName("RevokeInvitation").WithSummary("Revoke an open invitation.");
         return app;
     }
@@ -54,38 +56,24 @@ public static class UserEndpoints
         return TypedResults.Ok(new CurrentUser(user.Id, user.Email ?? "", [.. roles.Order()], permissions));
     }
 
-    private static async Task<Ok<List<UserSummary>>> ListUsers(ConsoleDbContext db, TimeProvider clock, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var rolesByUser = await (from ur in db.UserRoles
-                                 join r in db.Roles on ur.RoleId equals r.Id
-                                 select new { ur.UserId, r.Name }).ToListAsync(ct);
-        var users = await db.Users.AsNoTracking().OrderBy(u => u.Email).ToListAsync(ct);
-        return TypedResults.Ok(users.Select(u => new UserSummary(
-            u.Id, u.Email ?? "",
-            [.. rolesByUser.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order()],
-            u.TwoFactorEnabled,
-            u.LockoutEnd is { } end && end > now,
-            u.CreatedAt, u.LastSignInAt)).ToList());
-    }
+    private static async Task<Ok<List<UserSummary>>> ListUsers(UserQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.ListAsync(ct));
 
-    private static Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> SetRoles(
+    // UserAdmin throws what it refuses (404, 400 with fields, 403), answered by Common; the unions name those answers.
+    private static async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> SetRoles(
         string id, SetRolesRequest request, ClaimsPrincipal caller, UserAdmin admin, CancellationToken ct) =>
-        admin.SetRolesAsync(caller, id, request.Roles, ct);
+        TypedResults.Ok(await admin.SetRolesAsync(caller, id, request.Roles, ct));
 
-    private static async Task<Ok<List<InvitationSummary>>> ListInvitations(ConsoleDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem>> SetLock(string id, bool locked, UserAdmin admin, CancellationToken ct) =>
+        TypedResults.Ok(await admin.SetLockAsync(id, locked, ct));
+
+    private static async Task<Ok<List<InvitationSummary>>> ListInvitations(UserQueries queries, CancellationToken ct) =>
+        TypedResults.Ok(await queries.OpenInvitationsAsync(ct));
+
+    private static async Task<Results<Created<InvitationCreated>, ValidationProblem, ProblemHttpResult>> Invite(
+        InviteUserRequest request, UserAdmin admin, HttpContext http, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var open = await db.Invitations.AsNoTracking()
-            .Where(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
-            .OrderByDescending(i => i.CreatedAt).ToListAsync(ct);
-        var inviterIds = open.Select(i => i.InvitedByUserId).Distinct().ToList();
-        var inviters = await db.Users.Where(u => inviterIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.Email ?? u.Id, ct);
-        return TypedResults.Ok(open.Select(i => new InvitationSummary(
-            i.Id.ToString(), i.Email, i.RoleList, inviters.GetValueOrDefault(i.InvitedByUserId, "unknown"), i.CreatedAt, i.ExpiresAt)).ToList());
+        var invitation = await admin.InviteAsync(http.User, request, PublicUrl.For(http), ct);
+        return TypedResults.Created($"/api/v1/users/invitations/{invitation.Id}", invitation);
     }
-
-    private static Task<Results<Created<InvitationCreated>, ValidationProblem, ProblemHttpResult>> Invite(
-        InviteUserRequest request, UserAdmin admin, HttpContext http, CancellationToken ct) =>
-        admin.InviteAsync(http.User, request, PublicUrl.For(http), ct);
 }

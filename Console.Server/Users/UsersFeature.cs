@@ -11,6 +11,7 @@ public static class UsersFeature
         builder.Services.AddScoped<UserAdmin>();
         // Public reads for other features (their doors): compliance checks and report data.
         builder.Services.AddScoped<UserFacts>();
+        builder.Services.AddScoped<UserQueries>();
         builder.Services.AddScoped<UserReportQueries>();
         builder.Services.AddScoped<InvitationAcceptance>();
         builder.Services.AddScoped<SetupService>();

@@ -125,13 +125,13 @@ public static class UserChecks
         var audit = c.Get<AuditFacts>();
         var since = c.Now.AddDays(-c.Parameters.AccessReviewDays);
         var rows = new List<CheckRow>();
-        foreach (var action in new[] { "user.roles_changed", "user.created" })
+        foreach (var action in new[] { AuditActions.UserRolesChanged, AuditActions.UserCreated })
         {
             foreach (var e in await audit.ActionsAsync(action, since, ct))
             {
                 var id = $"audit #{e.Sequence}";
                 var link = $"/audit?sequence={e.Sequence}";
-                rows.Add(e.ActorType == "user" && e.ActorId == e.TargetId && action == "user.roles_changed"
+                rows.Add(e.ActorType == "user" && e.ActorId == e.TargetId && action == AuditActions.UserRolesChanged
                     ? Fail("audit entry", id, $"A person changed their own roles (entry #{e.Sequence}, {e.Time:yyyy-MM-dd HH:mm} UTC).", link)
                     : e.ActorType is "user" or "system" or "key"
                         ? Pass("audit entry", id, $"{action} by {e.ActorType} {e.ActorId} for another account.", link)

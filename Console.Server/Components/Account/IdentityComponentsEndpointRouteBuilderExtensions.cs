@@ -27,7 +27,7 @@ internal static class IdentityComponentsEndpointRouteBuilderExtensions
         {
             if (user.Identity?.IsAuthenticated == true)
             {
-                audit.Record(new AuditEvent(AuditCategories.Access, "signout", "user", user.FindFirstValue(ClaimTypes.NameIdentifier)));
+                audit.Record(new AuditEvent(AuditCategories.Access, AuditActions.SignOut, "user", user.FindFirstValue(ClaimTypes.NameIdentifier)));
                 await db.SaveChangesAsync();
             }
             await signInManager.SignOutAsync();

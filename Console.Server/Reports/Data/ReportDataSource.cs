@@ -108,7 +108,7 @@ public sealed class ReportDataSource(
     private async Task<Dictionary<long, DateTimeOffset>> AcknowledgedAtAsync(ResolvedParameters p, CancellationToken ct)
     {
         var at = new Dictionary<long, DateTimeOffset>();
-        await foreach (var e in auditReader.ExportAsync(new AuditSearchQuery(From: p.From, To: p.To, Action: "alert.acknowledged"), false, ct))
+        await foreach (var e in auditReader.ExportAsync(new AuditSearchQuery(From: p.From, To: p.To, Action: AuditActions.AlertAcknowledged), false, ct))
         {
             if (long.TryParse(e.TargetId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && (!at.TryGetValue(id, out var t) || e.Time < t))
             {

@@ -106,7 +106,7 @@ public sealed class ReportDeliveryJob(
             RunId = runId, Channel = channel, Attempt = attempt, At = clock.GetUtcNow(), Succeeded = error is null,
             Error = recorded is { Length: > 1000 } ? recorded[..1000] : recorded,
         });
-        audit.Record(new AuditEvent(AuditCategories.Audit, error is null ? "report.delivered" : "report.delivery_failed", "report_run", runId.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Audit, error is null ? AuditActions.ReportDelivered : AuditActions.ReportDeliveryFailed, "report_run", runId.ToString(),
             error is null ? AuditOutcomes.Success : AuditOutcomes.Failure, Data: new { channel, attempt, scheduleId = schedule.Id, error }));
         await db.SaveChangesAsync(CancellationToken.None);
         if (retryIn is { } delay)
@@ -128,7 +128,7 @@ public sealed class ReportDeliveryJob(
         {
             db.Add(new ReportDelivery { RunId = run.Id, Channel = channel, Attempt = 1, At = clock.GetUtcNow(), Skipped = true, Error = reason });
         }
-        audit.Record(new AuditEvent(AuditCategories.Audit, "report.delivery_skipped", "report_run", run.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportDeliverySkipped, "report_run", run.Id.ToString(),
             Data: new { scheduleId = schedule.Id, channels, reason = "empty" }));
         await db.SaveChangesAsync(CancellationToken.None);
     }

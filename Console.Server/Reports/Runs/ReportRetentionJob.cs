@@ -21,7 +21,7 @@ public sealed class ReportRetentionJob(ConsoleDbContext db, HttpActorAccessor ac
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var deleted = await db.Set<ReportArtifact>().Where(a => expired.Contains(a.RunId)).ExecuteDeleteAsync(ct);
-        audit.Record(new AuditEvent(AuditCategories.Audit, "report.artifacts_expired", "report_artifact", null, Data: new { count = deleted }));
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportArtifactsExpired, "report_artifact", null, Data: new { count = deleted }));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return deleted;

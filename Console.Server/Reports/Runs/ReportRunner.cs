@@ -185,7 +185,7 @@ public sealed class ReportRunner(
             Sha256 = Sha256(content), DataSha256 = dataHash, CreatedAt = now, ExpiresAt = now.AddDays(options.Value.ArtifactRetentionDays),
         };
         db.Add(artifact);
-        var entry = audit.Record(new AuditEvent(AuditCategories.Audit, "report.generated", "report_run", run.Id.ToString(), Data: new
+        var entry = audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportGenerated, "report_run", run.Id.ToString(), Data: new
         {
             sha256 = artifact.Sha256, dataSha256 = dataHash, format = run.Format, template = template.Template, version = template.Version,
             owner = run.OwnerUserId, parameters = ReportRuns.ParametersOf(run).ToDictionary(),

@@ -42,7 +42,7 @@ public sealed class ReportRuns(
             Status = ReportRunStatuses.Queued, CreatedAt = clock.GetUtcNow(), ScheduleId = scheduleId,
         };
         db.Add(run);
-        audit.Record(new AuditEvent(AuditCategories.Audit, "report.requested", "report_run", run.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportRequested, "report_run", run.Id.ToString(),
             Data: new { template = run.Template, version = run.Version, format = run.Format, parameters = parameters.ToDictionary(), scheduleId }));
         await db.SaveChangesAsync(ct);
         if (enqueue)
@@ -91,7 +91,7 @@ public sealed class ReportRuns(
             run.FailureReason = "Cancelled by its owner before it started.";
             run.FinishedAt = clock.GetUtcNow();
         }
-        audit.Record(new AuditEvent(AuditCategories.Audit, "report.cancelled", "report_run", id.ToString()));
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportCancelled, "report_run", id.ToString()));
         await db.SaveChangesAsync(ct);
         return true;
     }
@@ -108,7 +108,7 @@ public sealed class ReportRuns(
         {
             return null;
         }
-        audit.Record(new AuditEvent(AuditCategories.Audit, "report.downloaded", "report_run", id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportDownloaded, "report_run", id.ToString(),
             Data: new { sha256 = artifact.Sha256, format = artifact.Format }));
         await db.SaveChangesAsync(ct);
         return artifact;
@@ -128,7 +128,7 @@ public sealed class ReportRuns(
         }
         var actual = Convert.ToHexStringLower(SHA256.HashData(artifact.Content));
         string? chained = null;
-        if (artifact.AuditSequence is { } seq && await auditEntries.EntryAsync(seq, ct) is { } entry && entry.Action == "report.generated" && entry.TargetId == id.ToString()
+        if (artifact.AuditSequence is { } seq && await auditEntries.EntryAsync(seq, ct) is { } entry && entry.Action == AuditActions.ReportGenerated && entry.TargetId == id.ToString()
             && entry.Data is { } json)
         {
             chained = JsonDocument.Parse(json).RootElement.TryGetProperty("sha256", out var s) ? s.GetString() : null;

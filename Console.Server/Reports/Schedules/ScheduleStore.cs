@@ -86,7 +86,7 @@ public sealed class ScheduleStore(ConsoleDbContext db, AuditTrail audit, Templat
         row.SendIfEmpty = request.SendIfEmpty;
         row.Delivery = JsonSerializer.Serialize(stored);
         row.NextRunAt = request.Enabled ? cron.NextAfter(now) : null;
-        audit.Record(new AuditEvent(AuditCategories.Admin, id is null ? "report_schedule.created" : "report_schedule.updated", "report_schedule", row.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Admin, id is null ? AuditActions.ReportScheduleCreated : AuditActions.ReportScheduleUpdated, "report_schedule", row.Id.ToString(),
             Data: new
             {
                 name = row.Name, template = row.Template, version = row.Version, format = row.Format, cron = row.Cron, timeZone = row.TimeZone, enabled = row.Enabled,
@@ -104,7 +104,7 @@ public sealed class ScheduleStore(ConsoleDbContext db, AuditTrail audit, Templat
             return false;
         }
         db.Remove(row);
-        audit.Record(new AuditEvent(AuditCategories.Admin, "report_schedule.deleted", "report_schedule", id.ToString(), Data: new { name = row.Name }));
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ReportScheduleDeleted, "report_schedule", id.ToString(), Data: new { name = row.Name }));
         await db.SaveChangesAsync(ct);
         return true;
     }

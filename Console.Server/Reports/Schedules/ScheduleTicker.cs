@@ -67,7 +67,7 @@ public sealed class ScheduleTicker(
         if (run is null)
         {
             var reason = roles is null ? "its owner no longer exists" : string.Join(" ", v.Errors.SelectMany(e => e.Value));
-            audit.Record(new AuditEvent(AuditCategories.Audit, "report_schedule.skipped", "report_schedule", schedule.Id.ToString(), AuditOutcomes.Failure,
+            audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportScheduleSkipped, "report_schedule", schedule.Id.ToString(), AuditOutcomes.Failure,
                 Data: new { reason }));
             await db.SaveChangesAsync(ct);
         }

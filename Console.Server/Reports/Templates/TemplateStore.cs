@@ -65,7 +65,7 @@ public sealed class TemplateStore(ConsoleDbContext db, AuditTrail audit, Templat
         var row = new ReportTemplate { Id = Guid.NewGuid(), Name = request.Name.Trim(), Type = request.Type, CreatedBy = userId, CreatedAt = now, UpdatedAt = now, LatestVersion = 1 };
         db.Add(row);
         db.Add(NewVersion(row.Id, 1, request.Source, userId, request.Note, now));
-        audit.Record(new AuditEvent(AuditCategories.Admin, "report_template.created", "report_template", row.Id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ReportTemplateCreated, "report_template", row.Id.ToString(),
             Data: new { name = row.Name, type = row.Type, version = 1, sha256 = Sha256(request.Source), why = request.Note }));
         await db.SaveChangesAsync(ct);
         return (TemplateOutcome.Ok, await ViewAsync(row.Id, true, ct), null);
@@ -117,7 +117,7 @@ public sealed class TemplateStore(ConsoleDbContext db, AuditTrail audit, Templat
             row.LatestVersion = saved;
         }
         row.UpdatedAt = now;
-        audit.Record(new AuditEvent(AuditCategories.Admin, "report_template.draft_saved", "report_template", id.ToString(),
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ReportTemplateDraftSaved, "report_template", id.ToString(),
             Data: new { version = saved, sha256 = Sha256(request.Source), why = request.Note }));
         await db.SaveChangesAsync(ct);
         return (TemplateOutcome.Ok, await ViewAsync(id, true, ct), null);
@@ -146,7 +146,7 @@ public sealed class TemplateStore(ConsoleDbContext db, AuditTrail audit, Templat
         }
         row.PublishedVersion = version.Version;
         row.UpdatedAt = now;
-        audit.Record(new AuditEvent(AuditCategories.Admin, previous > version.Version ? "report_template.rolled_back" : "report_template.published",
+        audit.Record(new AuditEvent(AuditCategories.Admin, previous > version.Version ? AuditActions.ReportTemplateRolledBack : AuditActions.ReportTemplatePublished,
             "report_template", id.ToString(), Data: new { version = version.Version, previous, sha256 = version.Sha256, why = request.Reason }));
         await db.SaveChangesAsync(ct);
         return (TemplateOutcome.Ok, await ViewAsync(id, true, ct), null);

@@ -36,7 +36,7 @@ public sealed class ArchitectureTests
         // and legal holds that other features' retention must respect. AuditFacts and AuditReportQueries are its reads
         // for compliance checks and report data, AuditReader and PersonalData the masked audit search reports print.
         // The entity types after them are what the compliance interceptor classifies as check inputs when committed.
-        ["Audit"] = ["AuditTrail", "AuditEvent", "AuditEntry", "AuditCategories", "AuditOutcomes", "AuditRetentionJob", "AuditLegalHold",
+        ["Audit"] = ["AuditTrail", "AuditEvent", "AuditActions", "AuditEntry", "AuditCategories", "AuditOutcomes", "AuditRetentionJob", "AuditLegalHold",
             "AuditFacts", "AuditEntryFact", "CheckpointFact", "ErasureFact", "AuditReportQueries", "AuditReader", "PersonalData",
             "AuditCheckpoint", "AuditRetentionSetting", "AuditSubjectKey",
             // Where the audit feature asks for its retention floors: Compliance answers from the enabled frameworks' files.
@@ -102,6 +102,26 @@ public sealed class ArchitectureTests
                 && !Doors[to].Any(door => d.To == $"{Server}{to}.{door}"))
             .Select(Describe).Distinct().Order().ToList();
         Assert.True(wrong.Count == 0, "A feature uses another feature's internals (use events, the typed hub, or add a door in this test):\n" + string.Join("\n", wrong));
+    }
+
+    /// <summary>
+    /// Services speak the domain, endpoints speak HTTP: in the features and in Security, nothing but the endpoint classes
+    /// (named …Endpoints) and the authentication and authorization handlers (…Handler, parts of the HTTP pipeline) builds an
+    /// HTTP result. A service returns a value or throws a <c>Common.DomainException</c>, which Common maps to problem
+    /// details once, so the CLI, jobs and the demo can call it.
+    /// </summary>
+    [Fact]
+    public void OnlyEndpointsBuildHttpResults()
+    {
+        static bool IsHttpResult(string type) =>
+            type.StartsWith("Microsoft.AspNetCore.Http.HttpResults.", StringComparison.Ordinal)
+            || type is "Microsoft.AspNetCore.Http.TypedResults" or "Microsoft.AspNetCore.Http.Results";
+        Assert.Contains(ServerDependencies.Value, d => d.From == Server + "Keys.KeyEndpoints" && IsHttpResult(d.To));
+        var wrong = ServerDependencies.Value
+            .Where(d => IsHttpResult(d.To) && (Features.Any(f => In(d.From, f)) || In(d.From, "Security"))
+                && !d.From.EndsWith("Endpoints", StringComparison.Ordinal) && !d.From.EndsWith("Handler", StringComparison.Ordinal))
+            .Select(Describe).Distinct().Order().ToList();
+        Assert.True(wrong.Count == 0, "A service builds HTTP results (return a value or throw a Common.DomainException instead):\n" + string.Join("\n", wrong));
     }
 
     [Fact]
