@@ -68,6 +68,7 @@ public sealed class AuditVerifier(ConsoleDbContext db, AuditCheckpoints checkpoi
         }
 
         var sqlite = db is SqliteConsoleDbContext;
+        VerifyResult result;
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
         try
@@ -76,15 +77,29 @@ public sealed class AuditVerifier(ConsoleDbContext db, AuditCheckpoints checkpoi
             command.CommandText = $"""SELECT {Columns} FROM "audit_entries" WHERE "Sequence" >= @from AND "Sequence" <= @to ORDER BY "Sequence" """;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             AddParameter(command, "@from", start);
-            AddParameter(command, "@to", end);
+            // Only the entries the head read above vouches for: the console goes on appending while this runs.
+            AddParameter(command, "@to", Math.Min(end, head.LastSequence));
             command.CommandTimeout = 0;
             await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
-            return await WalkAsync(reader, sqlite, run, anchor, anchorPrev, signed, ct);
+            result = await WalkAsync(reader, sqlite, run, anchor, anchorPrev, signed, ct);
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+        if (result.Intact && end > head.LastSequence)
+        {
+            // An entry past that head is either appended since (the head has moved on to cover it) or put there by hand.
+            var beyond = await db.AuditEntries.AsNoTracking().Where(e => e.Sequence > head.LastSequence && e.Sequence <= end)
+                .MinAsync(e => (long?)e.Sequence, ct);
+            var now = beyond is null ? head : await db.AuditChainHead.AsNoTracking().SingleAsync(ct);
+            if (beyond > now.LastSequence)
+            {
+                return run.Broken(beyond.Value, ChainProblem.Inserted,
+                    $"Entry {beyond} lies beyond the last entry the console appended ({now.LastSequence}).");
+            }
+        }
+        return result;
     }
 
     private static async Task<VerifyResult> WalkAsync(

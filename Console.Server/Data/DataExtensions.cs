@@ -26,7 +26,7 @@ public static class DataExtensions
                     // EF rebuilds SQLite tables between "PRAGMA foreign_keys = 0/1", which SQLite runs outside a transaction;
                     // the warning printed on every first start, above the setup link, about EF's own generated migration.
                     .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
-                    .AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()).AddInterceptors(guard.Interceptors)
+                    .AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()).AddInterceptors(guard.Interceptors).AddInterceptors(new SqliteBusyTimeout())
                     .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:
@@ -74,6 +74,12 @@ public static class DataExtensions
             // ("Failed executing DbCommand") although the migration then succeeds: created first, there is nothing to fail.
             await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
             await db.Database.MigrateAsync(ct);
+            if (db.Database.IsSqlite())
+            {
+                // The write-ahead log, kept in the file: readers and the one writer no longer block each other (a sign-in
+                // failed with "database is locked" while background jobs read). An in-memory database stays as it is.
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode = WAL;", ct);
+            }
             // From here on the node refuses to write anywhere but into the file it migrated.
             scope.ServiceProvider.GetService<SqliteFileGuard>()?.Arm();
         }
