@@ -36,6 +36,9 @@ internal sealed class ComplianceApi(ConsoleApi api) : IComplianceApi
     public Task<ExceptionView> ApproveExceptionAsync(Guid id, CancellationToken ct = default) =>
         api.SendAsync<ExceptionView>(HttpMethod.Post, $"{Base}/exceptions/{id}/approve", null, ct);
 
+    public Task<ExceptionView> RejectExceptionAsync(Guid id, RejectExceptionRequest request, CancellationToken ct = default) =>
+        api.SendAsync<ExceptionView>(HttpMethod.Post, $"{Base}/exceptions/{id}/reject", request, ct);
+
     public Task<EvidenceFileView> AttachFileAsync(string owner, Guid id, string name, string contentType, byte[] content, CancellationToken ct = default)
     {
         var body = new ByteArrayContent(content);

@@ -34,6 +34,8 @@ public partial class ControlRecordsPanel
     private string reason = "";
     private string resources = "";
     private int exceptionDays = 90;
+    private Guid? rejecting;
+    private string rejectReason = "";
 
     protected override async Task OnInitializedAsync()
     {
@@ -75,6 +77,19 @@ public partial class ControlRecordsPanel
 
     private Task ApproveAsync(Guid id) => ActAsync(() => Api.ApproveExceptionAsync(id));
 
+    private void StartReject(Guid id)
+    {
+        rejecting = id;
+        rejectReason = "";
+    }
+
+    private Task RejectAsync(Guid id) => ActAsync(async () =>
+    {
+        await Api.RejectExceptionAsync(id, new RejectExceptionRequest(rejectReason.Trim()));
+        rejecting = null;
+        rejectReason = "";
+    });
+
     private async Task ActAsync(Func<Task> action)
     {
         busy = true;
@@ -100,6 +115,7 @@ public partial class ControlRecordsPanel
         "approved" => "Excepted",
         "pending" => "Pending approval",
         "expired" => "Expired",
+        "rejected" => "Rejected",
         _ => e.Status,
     };
 }

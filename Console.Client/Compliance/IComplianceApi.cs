@@ -23,6 +23,8 @@ public interface IComplianceApi
 
     Task<ExceptionView> ApproveExceptionAsync(Guid id, CancellationToken ct = default);
 
+    Task<ExceptionView> RejectExceptionAsync(Guid id, RejectExceptionRequest request, CancellationToken ct = default);
+
     /// <summary>Attaches a file to an attestation ("attestation") or an exception ("exception").</summary>
     Task<EvidenceFileView> AttachFileAsync(string owner, Guid id, string name, string contentType, byte[] content, CancellationToken ct = default);
 

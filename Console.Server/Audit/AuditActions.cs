@@ -30,6 +30,7 @@ public static class AuditActions
     public const string ComplianceAttested = "compliance.attested";
     public const string ComplianceExceptionApproved = "compliance.exception_approved";
     public const string ComplianceExceptionRequested = "compliance.exception_requested";
+    public const string ComplianceExceptionRejected = "compliance.exception_rejected";
     public const string ComplianceFileAttached = "compliance.file_attached";
     public const string ComplianceFrameworkDisabled = "compliance.framework_disabled";
     public const string ComplianceFrameworkEnabled = "compliance.framework_enabled";

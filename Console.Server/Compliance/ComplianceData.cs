@@ -83,6 +83,11 @@ public sealed class ControlException
     public DateTimeOffset RequestedAt { get; set; }
     public string? ApprovedBy { get; set; }
     public DateTimeOffset? ApprovedAt { get; set; }
+
+    /// <summary>Who turned the request down, when and why; a rejected exception never takes effect.</summary>
+    public string? RejectedBy { get; set; }
+    public DateTimeOffset? RejectedAt { get; set; }
+    public string? RejectionReason { get; set; }
     public DateTimeOffset ExpiresAt { get; set; }
     public required string Status { get; set; }
 
@@ -179,6 +184,8 @@ internal sealed class ComplianceConfiguration :
         b.Property(e => e.Reason).HasMaxLength(1000);
         b.Property(e => e.RequestedBy).HasMaxLength(450);
         b.Property(e => e.ApprovedBy).HasMaxLength(450);
+        b.Property(e => e.RejectedBy).HasMaxLength(450);
+        b.Property(e => e.RejectionReason).HasMaxLength(1000);
         b.Property(e => e.Status).HasMaxLength(16).IsConcurrencyToken();
         b.HasIndex(e => new { e.ControlId, e.Status });
     }

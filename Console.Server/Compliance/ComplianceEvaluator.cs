@@ -22,6 +22,8 @@ public sealed class ComplianceEvaluator(
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web);
 
+    private static readonly TimeSpan SlowEvaluation = TimeSpan.FromSeconds(5);
+
     private static readonly ActivitySource Trace = new("SecurityConsole.Compliance");
 
     public async Task<IReadOnlyList<ComplianceChange>> RunAsync(IReadOnlyCollection<CheckDefinition> checks, CancellationToken ct)
@@ -47,9 +49,21 @@ public sealed class ComplianceEvaluator(
         var doc = await settings.GetAsync(ct);
         var context = new CheckContext(services, now, doc.Parameters, [.. catalogue.Frameworks.Where(f => doc.Enabled.Contains(f.Id))]);
         var outcomes = new List<(CheckDefinition Check, IReadOnlyList<CheckRow>? Rows, Exception? Error)>();
+        var took = new List<(string Check, TimeSpan Time)>();
+        var watch = Stopwatch.StartNew();
         foreach (var check in checks)
         {
+            var started = watch.Elapsed;
             outcomes.Add(await RunOneAsync(check, context, ct));
+            took.Add((check.Id, watch.Elapsed - started));
+        }
+        // What an evaluation costs, and where: at debug level always, and as information when one runs past the 5 s goal
+        // of a full evaluation (docs/compliance.md, "Performance").
+        var level = watch.Elapsed >= SlowEvaluation ? LogLevel.Information : LogLevel.Debug;
+        if (logger.IsEnabled(level))
+        {
+            logger.Log(level, "Compliance: {Count} checks ran in {Milliseconds} ms; slowest {Slowest}", checks.Count, (long)watch.Elapsed.TotalMilliseconds,
+                string.Join(", ", took.OrderByDescending(t => t.Time).Take(5).Select(t => $"{t.Check} {t.Time.TotalMilliseconds:F0} ms")));
         }
         var ids = checks.Select(c => c.Id).ToList();
         var states = await db.ComplianceCheckStates.Where(s => ids.Contains(s.CheckId)).ToDictionaryAsync(s => s.CheckId, ct);

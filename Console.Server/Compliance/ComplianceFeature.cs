@@ -55,6 +55,7 @@ public static class ComplianceFeature
         services.AddScoped<EvidenceQueries>();
         services.AddScoped<AccessReviews>();
         services.AddScoped<EvidencePacks>();
+        services.AddScoped<PostureReport>();
         services.AddScoped<IRetentionFloors, FrameworkRetentionFloors>();
         services.AddScoped<EvidencePackVerifier>();
         services.AddScoped<ComplianceSweepJob>();

@@ -20,11 +20,13 @@ public sealed record PackManifest(
 
 /// <summary>
 /// The evidence pack of a framework over a period: every evidence item in force during it (status changes, attestations,
-/// exceptions, their files, access reviews), the results as CSV and as OSCAL assessment results, the checkpoint key's public
+/// exceptions, their files, access reviews), the results as CSV and as OSCAL assessment results, the posture report (HTML and
+/// PDF, <see cref="PostureReport"/>), the checkpoint key's public
 /// half, and a manifest of every file's SHA-256 and audit sequence. The export is audited; the manifest is signed, and the
 /// whole archive is signed in its comment (<see cref="PackSignature"/>), both with the audit checkpoint key.
 /// </summary>
-public sealed class EvidencePacks(ConsoleDbContext db, ComplianceCatalogue catalogue, AuditFacts auditFacts, AuditTrail audit, TimeProvider clock)
+public sealed class EvidencePacks(
+    ConsoleDbContext db, ComplianceCatalogue catalogue, AuditFacts auditFacts, AuditTrail audit, PostureReport report, TimeProvider clock)
 {
     public const string ManifestPath = "manifest.json";
     public const string ManifestSignaturePath = "manifest.sig";
@@ -76,6 +78,8 @@ public sealed class EvidencePacks(ConsoleDbContext db, ComplianceCatalogue catal
                 ("oscal/assessment-results.json", OscalResults.Write(framework, controls, rows, from, to, now)),
                 ("public-key.pem", Encoding.ASCII.GetBytes(key.PublicPem)),
             };
+            // The posture report (HTML, and its PDF where Chromium is installed) is one more generated file: hashed, listed and signed.
+            generated.AddRange(await report.FilesAsync(framework, from, to, now, items.Count, ct));
             // The export is audited; its entry holds a digest of every file, so the generated files have an audit sequence too.
             var digest = Digest(files.Concat(generated.Select(g => new PackFile(g.Path, Hex(SHA256.HashData(g.Bytes)), g.Bytes.Length, null, null))));
             var entry = audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.CompliancePackExported, "compliance_framework", framework.Id,

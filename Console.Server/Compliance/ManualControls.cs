@@ -96,6 +96,35 @@ public sealed class ManualControls(ConsoleDbContext db, ComplianceCatalogue cata
         return View(exception);
     }
 
+    /// <summary>
+    /// Turns a pending exception down, with a reason; audited in the same transaction. It never takes effect, and the
+    /// control keeps the status its checks give it. The requester may withdraw their own request the same way.
+    /// </summary>
+    public async Task<ExceptionView> RejectExceptionAsync(Guid id, string userId, RejectExceptionRequest request, CancellationToken ct)
+    {
+        var exception = await db.ComplianceExceptions.FirstOrDefaultAsync(e => e.Id == id, ct) ?? throw new NotFoundException();
+        if (exception.Status != ExceptionStatuses.Pending)
+        {
+            throw new ConflictException("This exception cannot be rejected", $"It is {exception.Status} already; only a pending request is rejected.");
+        }
+        exception.Status = ExceptionStatuses.Rejected;
+        exception.RejectedBy = userId;
+        exception.RejectedAt = clock.GetUtcNow();
+        exception.RejectionReason = request.Reason.Trim();
+        audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.ComplianceExceptionRejected, "compliance_exception", id.ToString(),
+            Data: new { control = exception.ControlId, scope = exception.Scope, withdrawn = exception.RequestedBy == userId }, Personal: new { reason = exception.RejectionReason }));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Approved or rejected by someone else a moment ago (Status is the concurrency token).
+            throw new ConflictException("This exception cannot be rejected", "Someone else decided it a moment ago.");
+        }
+        return View(exception);
+    }
+
     public async Task<List<ExceptionView>> ExceptionsAsync(CancellationToken ct) =>
         [.. (await db.ComplianceExceptions.AsNoTracking().OrderByDescending(e => e.RequestedAt).Take(500).ToListAsync(ct)).Select(View)];
 
@@ -132,5 +161,5 @@ public sealed class ManualControls(ConsoleDbContext db, ComplianceCatalogue cata
 
     private static ExceptionView View(ControlException e) => new(
         e.Id, e.ControlId, e.Scope == "*" ? [] : e.ScopeList, e.Reason, e.RequestedBy, e.RequestedAt, e.ApprovedBy, e.ApprovedAt, e.ExpiresAt,
-        e.Status == ExceptionStatuses.Approved && e.ExpiresAt <= DateTimeOffset.UtcNow ? "expired" : e.Status);
+        e.Status == ExceptionStatuses.Approved && e.ExpiresAt <= DateTimeOffset.UtcNow ? "expired" : e.Status, null, e.RejectedBy, e.RejectedAt, e.RejectionReason);
 }

@@ -16,6 +16,8 @@ public static class DataExtensions
     {
         var services = builder.Services;
         // Features observe saves through interceptors registered as IInterceptor (compliance: what changed, after the commit).
+        services.AddSingleton<AfterCommit>();
+        services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<AfterCommit>());
         switch (settings.Provider)
         {
             case DatabaseProvider.Sqlite:

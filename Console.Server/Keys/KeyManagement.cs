@@ -11,7 +11,7 @@ namespace SecurityConsole.Server.Keys;
 /// <summary>Keys after issuance: list, pick up once, revoke, rotate. Each change is audited in its transaction and invalidates verification caches.</summary>
 public sealed class KeyManagement(
     ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, KeyPolicyStore policies,
-    KeyNotifier notifier, TimeProvider clock, ConsoleSecurityEvents events)
+    KeyNotifier notifier, TimeProvider clock, ConsoleSecurityEvents events, AfterCommit afterCommit)
 {
     /// <summary>One page of the keys the caller may see that match; filtered, counted, sorted and paged by the database.</summary>
     public async Task<KeyPage> ListAsync(KeyCaller caller, KeyListQuery q, CancellationToken ct)
@@ -92,12 +92,17 @@ public sealed class KeyManagement(
         audit.Record(new AuditEvent(AuditCategories.Key, AuditActions.KeyRevoked, "api_key", key.Id.ToString(),
             Data: new { key = key.DisplayKey, owner = key.OwnerUserId }, Personal: new { reason = key.RevokedReason }));
         await db.SaveChangesAsync(ct);
-        await invalidation.InvalidateAsync(key.Hash, ct);
-        events.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRevoked, key.Facts());
-        if (key.OwnerUserId != caller.UserId)
+        // A caller's transaction (an access review's decision) may still roll back: the caches, the event and the owner's
+        // notice follow its commit, never a revocation that did not happen.
+        await afterCommit.RunAsync(db, async after =>
         {
-            await notifier.RevokedAsync(key, ct);
-        }
+            await invalidation.InvalidateAsync(key.Hash, after);
+            events.KeyChanged(Shared.Detection.SecurityEventTypes.KeyRevoked, key.Facts());
+            if (key.OwnerUserId != caller.UserId)
+            {
+                await notifier.RevokedAsync(key, after);
+            }
+        }, ct);
         return (await SummariesAsync(db.ApiKeys.Where(k => k.Id == id), clock.GetUtcNow(), ct)).Single();
     }
 

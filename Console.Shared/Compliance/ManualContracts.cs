@@ -44,7 +44,14 @@ public sealed record ExceptionRequest(string Control, IReadOnlyList<string>? Res
 
 public sealed record ExceptionView(
     Guid Id, string Control, IReadOnlyList<string> Resources, string Reason, string RequestedBy, DateTimeOffset RequestedAt,
-    string? ApprovedBy, DateTimeOffset? ApprovedAt, DateTimeOffset ExpiresAt, string Status, IReadOnlyList<EvidenceFileView>? Files = null);
+    string? ApprovedBy, DateTimeOffset? ApprovedAt, DateTimeOffset ExpiresAt, string Status, IReadOnlyList<EvidenceFileView>? Files = null,
+    string? RejectedBy = null, DateTimeOffset? RejectedAt = null, string? RejectionReason = null);
+
+/// <summary>Turning down a requested exception, with the reason the requester reads.</summary>
+public sealed record RejectExceptionRequest(string Reason) : IValidatable
+{
+    public void Validate(Validator v) => v.Required("reason", Reason, 1000, TextKind.MultiLine);
+}
 
 /// <summary>A control's attestations and exceptions, newest first, with their files.</summary>
 public sealed record ControlRecords(string Control, IReadOnlyList<AttestationView> Attestations, IReadOnlyList<ExceptionView> Exceptions);

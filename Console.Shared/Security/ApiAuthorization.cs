@@ -116,6 +116,7 @@ public static class ApiAuthorization
         Get("/api/v1/compliance/exceptions", Needs(P.ComplianceRead)),
         Post("/api/v1/compliance/exceptions", ManageCompliance.PeopleOnly()),
         Post("/api/v1/compliance/exceptions/{id}/approve", ManageCompliance.PeopleOnly()),
+        Post("/api/v1/compliance/exceptions/{id}/reject", ManageCompliance.PeopleOnly()),
         Post("/api/v1/compliance/attestations/{id}/files", Needs(P.ComplianceRead).And(P.ComplianceAttest).PeopleOnly()),
         Post("/api/v1/compliance/exceptions/{id}/files", ManageCompliance.PeopleOnly()),
         Get("/api/v1/compliance/evidence/{id}/file", Needs(P.ComplianceRead)),

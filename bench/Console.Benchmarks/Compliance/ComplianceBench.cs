@@ -26,31 +26,31 @@ internal static class ComplianceBench
         var alerts = a.Int("--alerts", 100_000);
         var flips = a.Int("--flips", 20);
         var days = a.Int("--days", 365);
+        // --reuse: on the server CONSOLE_BENCH_PG names, keep the database a previous run seeded (seeding takes about 10 minutes).
+        var reuse = args.Contains("--reuse");
         var work = BenchArgs.WorkDirectory("compliance");
         Console.WriteLine($"== compliance: {users:N0} users, {keys:N0} keys, {SeededTrail.Entries:N0} audit entries, {alerts:N0} alerts, {days} days of history; start {BenchArgs.Stamp()}");
 
         var seed = Stopwatch.StartNew();
-        string connection;
-        await using (var trail = await SeededTrail.StartAsync("compliance_bench"))
-        {
-            connection = trail.Console.DataSource.ConnectionString;
-        }
-        await BenchServer.CreateUserAsync(connection, "admin@bench.example", "Admin");
-        await BenchServer.CreateUserAsync(connection, "template@bench.example", "Developer");
-        await BenchServer.CommandAsync(connection, null, "admin", "create-token", "--email", "template@bench.example", "--scopes", "keys:verify", "--name", "template");
+        var reused = reuse ? await SeededAsync() : null;
+        var connection = reused ?? await SeedAsync(users, keys, alerts);
+        Console.WriteLine(reused is null ? $"   seeded in {seed.Elapsed.TotalSeconds:F0} s" : "   reusing the database seeded by an earlier run");
+
+        // The evaluator's timing of every check (debug level) goes into console.log.
+        await using var server = await BenchServer.StartAsync(connection, Path.Combine(work, "console.log"),
+            "--Logging:LogLevel:SecurityConsole.Server.Compliance.ComplianceEvaluator=Debug");
+        var (client, cookies) = await server.SignInAsync("admin@bench.example");
+        // A full evaluation on a loaded machine can outlast HttpClient's 100 s: this client, with the same cookies, waits.
+        using var slow = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(30) };
+        slow.DefaultRequestHeaders.Add(ApiConventions.CsrfHeader, ApiConventions.CsrfHeaderValue);
+        // The start evaluates everything once; wait for it so that what follows measures steady state.
+        await WaitAsync(connection, "SELECT count(*) FROM compliance_control_states", n => n > 20);
+        var seedHistory = true;
         await using (var c = new NpgsqlConnection(connection))
         {
             await c.OpenAsync();
-            await ComplianceSeed.UsersAndKeysAsync(c, users, keys);
-            await ComplianceSeed.AlertsAsync(c, alerts);
-            await ComplianceSeed.ExecAsync(c, "ANALYZE");
+            seedHistory = reused is null || long.Parse(await ComplianceSeed.ScalarAsync(c, "SELECT count(*) FROM compliance_evidence"), System.Globalization.CultureInfo.InvariantCulture) < 1000;
         }
-        Console.WriteLine($"   seeded in {seed.Elapsed.TotalSeconds:F0} s");
-
-        await using var server = await BenchServer.StartAsync(connection, Path.Combine(work, "console.log"));
-        var (client, cookies) = await server.SignInAsync("admin@bench.example");
-        // The start evaluates everything once; wait for it so that what follows measures steady state.
-        await WaitAsync(connection, "SELECT count(*) FROM compliance_control_states", n => n > 20);
         await using (var c = new NpgsqlConnection(connection))
         {
             await c.OpenAsync();
@@ -63,7 +63,10 @@ internal static class ComplianceBench
                     controls.Add(r.GetString(0));
                 }
             }
-            await ComplianceSeed.HistoryAsync(c, controls, days);
+            if (seedHistory)
+            {
+                await ComplianceSeed.HistoryAsync(c, controls, days);
+            }
             await ComplianceSeed.ExecAsync(c, "ANALYZE compliance_evidence");
         }
 
@@ -72,7 +75,7 @@ internal static class ComplianceBench
         {
             var before = server.Memory();
             var watch = Stopwatch.StartNew();
-            using var response = await client.PostAsync("api/v1/compliance/evaluate", null);
+            using var response = await slow.PostAsync("api/v1/compliance/evaluate", null);
             response.EnsureSuccessStatusCode();
             var elapsed = watch.Elapsed;
             var after = server.Memory();
@@ -117,14 +120,52 @@ internal static class ComplianceBench
         var from = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-days).ToString("O"));
         var to = Uri.EscapeDataString(DateTimeOffset.UtcNow.ToString("O"));
         var packWatch = Stopwatch.StartNew();
-        var pack = await client.GetByteArrayAsync($"api/v1/compliance/frameworks/pci-dss/pack?from={from}&to={to}");
+        var pack = await slow.GetByteArrayAsync($"api/v1/compliance/frameworks/pci-dss/pack?from={from}&to={to}");
         var packTime = packWatch.Elapsed;
         packWatch.Restart();
-        using var verify = await client.PostAsync("api/v1/compliance/packs/verify", new ByteArrayContent(pack));
+        using var verify = await slow.PostAsync("api/v1/compliance/packs/verify", new ByteArrayContent(pack));
         var verdict = await verify.Content.ReadFromJsonAsync<EvidencePackVerification>();
         Console.WriteLine($"   pack: {packTime.TotalSeconds:F1} s, {pack.Length / 1024.0 / 1024:F1} MB, {verdict?.Files} files; verify: {packWatch.Elapsed.TotalSeconds:F1} s, intact {verdict?.Intact}; load {Load()}");
         Console.WriteLine($"== end {BenchArgs.Stamp()}");
         return 0;
+    }
+
+    /// <summary>The seeded database on CONSOLE_BENCH_PG, or null when there is none to reuse.</summary>
+    private static async Task<string?> SeededAsync()
+    {
+        if (Environment.GetEnvironmentVariable("CONSOLE_BENCH_PG") is not { Length: > 0 } server)
+        {
+            throw new InvalidOperationException("--reuse needs CONSOLE_BENCH_PG: the server whose database a previous run seeded");
+        }
+        var connection = new NpgsqlConnectionStringBuilder(server) { Database = "compliance_bench" }.ConnectionString;
+        try
+        {
+            await using var c = new NpgsqlConnection(connection);
+            await c.OpenAsync();
+            return await ComplianceSeed.ScalarAsync(c, "SELECT count(*) FROM \"AspNetUsers\" WHERE \"Email\" = 'admin@bench.example'") == "1" ? connection : null;
+        }
+        catch (PostgresException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<string> SeedAsync(int users, int keys, int alerts)
+    {
+        string connection;
+        await using (var trail = await SeededTrail.StartAsync("compliance_bench"))
+        {
+            connection = trail.Console.DataSource.ConnectionString;
+        }
+        await BenchServer.CreateUserAsync(connection, "admin@bench.example", "Admin");
+        await BenchServer.CreateUserAsync(connection, "template@bench.example", "Developer");
+        await BenchServer.CommandAsync(connection, null, "admin", "create-token", "--email", "template@bench.example", "--scopes", "keys:verify", "--name", "template");
+        await using var c = new NpgsqlConnection(connection);
+        await c.OpenAsync();
+        await ComplianceSeed.UsersAndKeysAsync(c, users, keys);
+        await ComplianceSeed.AlertsAsync(c, alerts);
+        await ComplianceSeed.ExecAsync(c, "ANALYZE");
+        return connection;
     }
 
     private static string Load() => File.ReadAllText("/proc/loadavg")[..14];

@@ -63,6 +63,39 @@ public sealed class ComplianceWorkflowPagesTests : ConsoleTestContext
     }
 
     [Fact]
+    public void APendingExceptionIsRejectedWithAReasonAndARejectedOneSaysByWhomAndWhy()
+    {
+        var pending = Guid.NewGuid();
+        (Guid Id, string Reason)? sent = null;
+        Api.ComplianceControl = _ => Task.FromResult(CompliancePagesTests.TwoFactor());
+        Api.ControlRecords = id => Task.FromResult(new ControlRecords(id, [],
+        [
+            new(pending, id, [], "Break-glass account kept without a second factor.", "user-bob", Now.AddDays(-1), null, null, Now.AddDays(30), "pending", []),
+            new(Guid.NewGuid(), id, [], "Migration week.", "user-carol", Now.AddDays(-9), null, null, Now.AddDays(30), "rejected", [],
+                "user-dave", Now.AddDays(-8), "No compensating control is named."),
+        ]));
+        Api.RejectException = (id, request) =>
+        {
+            sent = (id, request.Reason);
+            return Task.FromResult<ExceptionView>(null!);
+        };
+        var cut = Render<ControlPage>(p => p.Add(x => x.Id, "two-factor-privileged"));
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=exception]").Count));
+        var rejection = cut.Find("[data-testid=rejection]").TextContent;
+        Assert.Contains("Rejected by user-dave", rejection);
+        Assert.Contains("No compensating control is named.", rejection);
+        Assert.Contains("Rejected", cut.Find("[data-testid=exception][data-status=rejected]").TextContent);
+        // Only the pending one can be decided; a reason is needed before the rejection can be sent.
+        Assert.Single(cut.FindAll("[data-testid=reject]"));
+        cut.Find("[data-testid=reject]").Click();
+        Assert.True(cut.Find("[data-testid=reject-confirm]").HasAttribute("disabled"));
+        cut.Find("input[data-testid=reject-reason], [data-testid=reject-reason] input").Input("Use the vault's break-glass procedure instead.");
+        cut.Find("[data-testid=reject-confirm]").Click();
+        cut.WaitForAssertion(() => Assert.Equal((pending, "Use the vault's break-glass procedure instead."), sent));
+    }
+
+    [Fact]
     public void AManualControlWithoutRecordsSaysSoAndCanBeAttested()
     {
         AttestRequest? sent = null;

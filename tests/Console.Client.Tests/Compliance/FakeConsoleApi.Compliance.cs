@@ -17,6 +17,7 @@ public sealed partial class FakeConsoleApi : IComplianceApi
     public Func<string, AttestRequest, Task<AttestationView>> Attest { get; set; } = (_, _) => NotSet<AttestationView>();
     public Func<ExceptionRequest, Task<ExceptionView>> RequestException { get; set; } = _ => NotSet<ExceptionView>();
     public Func<Guid, Task<ExceptionView>> ApproveException { get; set; } = _ => NotSet<ExceptionView>();
+    public Func<Guid, RejectExceptionRequest, Task<ExceptionView>> RejectException { get; set; } = (_, _) => NotSet<ExceptionView>();
     public Func<string, Guid, string, string, byte[], Task<EvidenceFileView>> AttachFile { get; set; } = (_, _, _, _, _) => NotSet<EvidenceFileView>();
     public Func<Task<IReadOnlyList<AccessReviewSummary>>> AccessReviews { get; set; } = () => NotSet<IReadOnlyList<AccessReviewSummary>>();
     public Func<StartAccessReviewRequest, Task<AccessReviewSummary>> StartAccessReview { get; set; } = _ => NotSet<AccessReviewSummary>();
@@ -47,6 +48,8 @@ public sealed partial class FakeConsoleApi : IComplianceApi
     public Task<ExceptionView> RequestExceptionAsync(ExceptionRequest request, CancellationToken ct = default) => RequestException(request);
 
     public Task<ExceptionView> ApproveExceptionAsync(Guid id, CancellationToken ct = default) => ApproveException(id);
+
+    public Task<ExceptionView> RejectExceptionAsync(Guid id, RejectExceptionRequest request, CancellationToken ct = default) => RejectException(id, request);
 
     public Task<EvidenceFileView> AttachFileAsync(string owner, Guid id, string name, string contentType, byte[] content, CancellationToken ct = default) =>
         AttachFile(owner, id, name, contentType, content);

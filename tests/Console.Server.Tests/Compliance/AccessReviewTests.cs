@@ -1,5 +1,12 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using SecurityConsole.Server.Compliance;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Tests.Detection;
+using SecurityConsole.Server.Tests.Keys;
+using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
@@ -97,6 +104,62 @@ public abstract class AccessReviewTests(SharedConsole console)
         var decided = await factory.DbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "compliance.access_review_decided" && e.TargetId == review.Id.ToString(), Ct));
         Assert.Equal(items.Count, decided);
         Assert.Contains((await lead.GetFromJsonAsync<List<AccessReviewSummary>>("/api/v1/compliance/access-reviews", Ct))!, r => r.Id == review.Id && r.FinishedAt != null);
+    }
+
+    [Fact]
+    public async Task AKeyRevokeWhoseDecisionRollsBackRevokesNothingAndTellsNobody()
+    {
+        var failing = new FailingDecisionSave();
+        await using var factory = await console.CreateFreshAsync();
+        factory.ServiceOverrides = services => services.AddSingleton<IInterceptor>(failing);
+        var lead = await factory.SignedInClientAsync(Roles.Admin);
+        var (_, key) = await factory.IssuedKeyAsync();
+        var verifier = await factory.VerifierAsync();
+        Assert.True((await verifier.VerifyAsync(key.Secret)).Valid);
+        var started = await lead.PostAsJsonAsync("/api/v1/compliance/access-reviews", new StartAccessReviewRequest("rollback"), Ct);
+        await started.AssertStatusAsync(HttpStatusCode.Created);
+        var review = (await started.Content.ReadFromJsonAsync<AccessReviewSummary>(Ct))!;
+        var keyItem = (await DetailAsync(lead, review.Id)).Items.Single(i => i.Kind == AccessReviewKinds.Key && i.ResourceId == key.Id.ToString());
+
+        // The key revoke succeeds inside the decision's transaction; saving the decision then fails, as when another
+        // reviewer decided the same item a moment before, and the whole transaction rolls back.
+        failing.Armed = true;
+        await (await DecideAsync(lead, review.Id, keyItem.Id, AccessReviewDecisions.Revoke, "Service retired")).AssertProblemAsync(HttpStatusCode.Conflict);
+        failing.Armed = false;
+        var rolledBackBy = DateTimeOffset.UtcNow;
+        Assert.Equal(1, failing.Refused);
+        Assert.False(await factory.DbAsync(db => db.ApiKeys.AnyAsync(k => k.Id == key.Id && k.RevokedAt != null, Ct)));
+        Assert.Null((await DetailAsync(lead, review.Id)).Items.Single(i => i.Id == keyItem.Id).Decision);
+        // No node was told to drop or refuse the key: it still verifies.
+        Assert.True((await verifier.VerifyAsync(key.Secret)).Valid);
+
+        // Decided again, the revoke commits: the key stops working, and its one key.revoked event is this commit's.
+        await (await DecideAsync(lead, review.Id, keyItem.Id, AccessReviewDecisions.Revoke, "Service retired")).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(KeyVerifyReasons.Revoked, (await verifier.VerifyAsync(key.Secret)).Reason);
+        var analyst = await factory.SignedInClientAsync(Roles.SecurityAnalyst);
+        var prefix = KeyFormat.DisplayPrefix(key.Secret);
+        var events = await Eventually.ReadAsync("the committed revocation's security event",
+            async () => (await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?keyPrefix={prefix}&type={SecurityEventTypes.KeyRevoked}", Ct))!,
+            page => page.Items.Count > 0, page => $"{page.Items.Count} events");
+        var only = Assert.Single(events.Items);
+        Assert.True(only.Time >= rolledBackBy.AddSeconds(-1), $"The event of {only.Time:O} is older than the rolled-back decision ({rolledBackBy:O}).");
+    }
+
+    /// <summary>Fails the save of an access review decision to revoke while armed, as a concurrent decision would.</summary>
+    private sealed class FailingDecisionSave : SaveChangesInterceptor
+    {
+        public volatile bool Armed;
+        public int Refused;
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken ct = default)
+        {
+            if (Armed && eventData.Context!.ChangeTracker.Entries<AccessReviewItem>().Any(e => e.State == EntityState.Modified && e.Entity.Decision == AccessReviewDecisions.Revoke))
+            {
+                Interlocked.Increment(ref Refused);
+                throw new DbUpdateConcurrencyException("Another reviewer decided this item (test).");
+            }
+            return ValueTask.FromResult(result);
+        }
     }
 
     [Fact]

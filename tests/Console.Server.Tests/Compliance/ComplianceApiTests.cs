@@ -286,6 +286,51 @@ public abstract class ComplianceApiTests(SharedConsole console)
     }
 
     [Fact]
+    public async Task ARejectedExceptionNeverTakesEffectIsAuditedWithItsReasonAndCannotBeDecidedAgain()
+    {
+        var requester = await Factory.SignedInClientAsync(Roles.Admin);
+        var approver = await Factory.SignedInClientAsync(Roles.Admin);
+        var key = await Factory.KeyAsync();
+        await Factory.UpdateKeyAsync(key.Id, k => k.ExpiresAt = null);
+        var created = await requester.PostAsJsonAsync("/api/v1/compliance/exceptions",
+            new ExceptionRequest("keys-expire", [key.Id.ToString()], "The terminal vendor ships rotation in March.", DateTimeOffset.UtcNow.AddDays(30)), Ct);
+        await created.AssertStatusAsync(HttpStatusCode.Created);
+        var exception = (await created.Content.ReadFromJsonAsync<ExceptionView>(Ct))!;
+
+        // A reason is required, and named when missing; an auditor (no compliance:manage) may not decide.
+        var noReason = await approver.PostAsJsonAsync($"/api/v1/compliance/exceptions/{exception.Id}/reject", new RejectExceptionRequest(" "), Ct);
+        Assert.NotEmpty((await noReason.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("reason"));
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await auditor.PostAsJsonAsync($"/api/v1/compliance/exceptions/{exception.Id}/reject", new RejectExceptionRequest("no"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await approver.PostAsJsonAsync($"/api/v1/compliance/exceptions/{Guid.NewGuid()}/reject", new RejectExceptionRequest("no"), Ct)).StatusCode);
+
+        var rejected = await approver.PostAsJsonAsync($"/api/v1/compliance/exceptions/{exception.Id}/reject",
+            new RejectExceptionRequest("Name a compensating control first."), Ct);
+        await rejected.AssertStatusAsync(HttpStatusCode.OK);
+        var view = (await rejected.Content.ReadFromJsonAsync<ExceptionView>(Ct))!;
+        Assert.Equal(("rejected", "Name a compensating control first."), (view.Status, view.RejectionReason));
+        Assert.NotNull(view.RejectedBy);
+        var entry = await Factory.DbAsync(db => db.AuditEntries.SingleAsync(e => e.Action == "compliance.exception_rejected" && e.TargetId == exception.Id.ToString(), Ct));
+        Assert.Equal("success", entry.Outcome);
+        var records = (await requester.GetFromJsonAsync<ControlRecords>("/api/v1/compliance/controls/keys-expire/records", Ct))!;
+        Assert.Equal("Name a compensating control first.", records.Exceptions.Single(e => e.Id == exception.Id).RejectionReason);
+
+        // Decided once: neither approved nor rejected again, and the control still fails on the key.
+        await (await approver.PostAsync($"/api/v1/compliance/exceptions/{exception.Id}/approve", null, Ct)).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await approver.PostAsJsonAsync($"/api/v1/compliance/exceptions/{exception.Id}/reject", new RejectExceptionRequest("again"), Ct))
+            .AssertProblemAsync(HttpStatusCode.Conflict);
+        await Eventually.HoldsAsync("keys-expire failing on the key the rejected exception named", async () =>
+        {
+            (await requester.PostAsync("/api/v1/compliance/evaluate", null, Ct)).EnsureSuccessStatusCode();
+            var control = await requester.ControlAsync("keys-expire");
+            var row = control.Checks.SelectMany(c => c.Rows).FirstOrDefault(r => r.ResourceId == key.Id.ToString());
+            return (control.Status == S.Fail && row?.Status == S.Fail, $"{control.Status}, row {row?.Status}");
+        });
+    }
+
+    [Fact]
     public async Task AFourthFrameworkIsAFileInTheFrameworksFolder()
     {
         var dir = CatalogueLoaderTests.Folder(("soc2.yaml", CatalogueLoaderTests.Soc2));

@@ -55,6 +55,24 @@ public abstract class EvidencePackTests(SharedConsole console)
         Assert.Equal("1.1.2", oscal.GetProperty("metadata").GetProperty("oscal-version").GetString());
         var findings = oscal.GetProperty("results")[0].GetProperty("findings").EnumerateArray().ToList();
         Assert.Contains(findings, f => f.GetProperty("target").GetProperty("target-id").GetString() == "8.4.1");
+        // The posture report, as HTML and (Chromium being installed) as PDF, listed and hashed like every other file.
+        using (var html = new StreamReader(zip.GetEntry(PostureReport.HtmlPath)!.Open()))
+        {
+            var report = await html.ReadToEndAsync(Ct);
+            Assert.Contains("compliance posture", report);
+            Assert.Contains(ComplianceScope.Statement, System.Net.WebUtility.HtmlDecode(report));
+            Assert.Contains("8.4.1", report);
+        }
+        if (File.Exists("/usr/bin/chromium"))
+        {
+            Assert.Contains(PostureReport.PdfPath, listed.Keys);
+            using var pdf = new BinaryReader(zip.GetEntry(PostureReport.PdfPath)!.Open());
+            Assert.Equal("%PDF-"u8.ToArray(), pdf.ReadBytes(5));
+        }
+        else
+        {
+            Assert.Contains(PostureReport.NoPdfPath, listed.Keys);
+        }
         using var csv = new StreamReader(zip.GetEntry("results.csv")!.Open());
         Assert.StartsWith("evidence,kind,subject,requirements,status", await csv.ReadLineAsync(Ct));
         Assert.True(await Factory.DbAsync(db => db.AuditEntries.AnyAsync(e => e.Action == "compliance.pack_exported" && e.TargetId == "pci-dss", Ct)));
@@ -114,6 +132,39 @@ public abstract class EvidencePackTests(SharedConsole console)
         Assert.False(result.Intact);
         Assert.StartsWith("Altered", result.Verdict);
         Assert.NotEmpty(result.Problems);
+    }
+    [Fact]
+    public async Task AChangedReportInAPackIsFoundAndNamed()
+    {
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var pack = await PackAsync(admin, "hipaa");
+        var report = File.Exists("/usr/bin/chromium") ? PostureReport.PdfPath : PostureReport.HtmlPath;
+        // The same archive rebuilt with one byte of the report changed and every other file as it was.
+        using var rebuilt = new MemoryStream();
+        using (var original = new ZipArchive(new MemoryStream(pack)))
+        using (var copy = new ZipArchive(rebuilt, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Assert.Contains(original.Entries, e => e.FullName == report);
+            foreach (var entry in original.Entries)
+            {
+                using var read = new MemoryStream();
+                using (var stream = entry.Open())
+                {
+                    await stream.CopyToAsync(read, Ct);
+                }
+                var bytes = read.ToArray();
+                if (entry.FullName == report)
+                {
+                    bytes[bytes.Length / 2] ^= 0x01;
+                }
+                using var write = copy.CreateEntry(entry.FullName).Open();
+                await write.WriteAsync(bytes, Ct);
+            }
+        }
+        var result = (await (await admin.PostAsync("/api/v1/compliance/packs/verify", new ByteArrayContent(rebuilt.ToArray()), Ct))
+            .Content.ReadFromJsonAsync<EvidencePackVerification>(Ct))!;
+        Assert.False(result.Intact);
+        Assert.Contains(result.Problems, p => p.StartsWith($"{report} was changed", StringComparison.Ordinal));
     }
 }
 
