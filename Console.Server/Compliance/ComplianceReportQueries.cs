@@ -17,8 +17,8 @@ public sealed record FrameworkPostureFact(
 /// <summary>
 /// The compliance feature's read for reports (a door in ArchitectureTests): the posture of each enabled framework as it
 /// stood at a moment, from the recorded status changes alone. Nothing here reads the live snapshot, so a closed period
-/// gives the same answer however often it is asked. A requirement none of whose controls had a recorded status then
-/// reads "error" with the same meaning as on the pages: not evaluated.
+/// gives the same answer however often it is asked. A requirement no control maps to is not applicable, as on the pages;
+/// one none of whose controls had a recorded status yet reads "error": not evaluated.
 /// </summary>
 public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatalogue catalogue, ComplianceSettings settings)
 {
@@ -42,7 +42,7 @@ public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatal
         {
             var assessable = f.Requirements.Where(r => r.Assessable).ToList();
             var requirements = assessable.Select(r => new RequirementPostureFact(r.Id, r.Title, r.Family,
-                history.RequirementAt(f, r.Id, at) ?? ComplianceStatuses.Error,
+                history.RequirementAt(f, r.Id, at) ?? (catalogue.ControlsOf(f.Id, r.Id).Count == 0 ? ComplianceStatuses.NotApplicable : ComplianceStatuses.Error),
                 catalogue.ControlsOf(f.Id, r.Id).Any(c => c.Automated), [.. catalogue.ControlsOf(f.Id, r.Id).Select(c => c.Id)])).ToList();
             var trend = new List<PostureDayFact>();
             for (var day = first; day <= last; day = day.AddDays(1))
