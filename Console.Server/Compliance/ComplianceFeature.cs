@@ -50,6 +50,7 @@ public static class ComplianceFeature
         services.AddScoped<ComplianceEvaluator>();
         services.AddScoped<ControlStatusRecorder>();
         services.AddScoped<ComplianceViews>();
+        services.AddScoped<ComplianceReportQueries>();
         services.AddScoped<ManualControls>();
         services.AddScoped<EvidenceUploads>();
         services.AddScoped<EvidenceQueries>();

@@ -1,4 +1,7 @@
 using Hangfire;
+using Microsoft.Extensions.Caching.StackExchangeRedis;
+using SecurityConsole.Server.Reports.Caching;
+using StackExchange.Redis;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Reports.Data;
 using SecurityConsole.Server.Reports.Delivery;
@@ -15,6 +18,26 @@ public static class ReportsFeature
     {
         var services = builder.Services;
         var options = builder.AddSettings<ReportsOptions>("Reports");
+        // The two-tier cache (ADR 0022): HybridCache in memory, with Redis as its second tier when Redis is configured,
+        // sharing the console's one connection; invalidations reach the other nodes over Redis pub/sub.
+        services.AddHybridCache(o =>
+        {
+            o.MaximumPayloadBytes = 256 * 1024 * 1024;
+            o.MaximumKeyLength = 512;
+            o.DefaultEntryOptions = new Microsoft.Extensions.Caching.Hybrid.HybridCacheEntryOptions
+            {
+                Expiration = options.CacheExpiration, LocalCacheExpiration = options.CacheExpiration,
+            };
+        });
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Redis")))
+        {
+            services.AddStackExchangeRedisCache(o => o.InstanceName = "console:reports:cache:");
+            services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((o, sp) =>
+                o.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
+        }
+        services.AddSingleton<ReportCacheInvalidation>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReportCacheInvalidation>());
+        services.AddSingleton<ReportCache>();
         services.AddSingleton<TemplateEngine>();
         services.AddSingleton<TemplateValidator>();
         services.AddSingleton<PdfPrinter>();

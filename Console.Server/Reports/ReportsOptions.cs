@@ -30,6 +30,10 @@ public sealed class ReportsOptions
     [Range(1, 64, ErrorMessage = "a whole number from {1} to {2}")]
     public int Concurrency { get; set; } = 2;
 
+    /// <summary>How long the report cache keeps an entry (both tiers); a template publish drops its entries at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "a duration from {1} to {2}")]
+    public TimeSpan CacheExpiration { get; set; } = TimeSpan.FromHours(1);
+
     [Range(1, 3650, ErrorMessage = "a whole number from {1} to {2}")]
     public int ArtifactRetentionDays { get; set; } = 90;
 

@@ -13,6 +13,7 @@ public static class ReportTypes
     public const string AuditExtract = "audit-extract";
     public const string AlertTriage = "alert-triage";
     public const string AccessReview = "access-review";
+    public const string CompliancePosture = "compliance-posture";
 
     public static IReadOnlyList<ReportTypeInfo> All { get; } =
     [
@@ -26,6 +27,8 @@ public static class ReportTypes
             Permissions.AlertsRead, "triage", ["severity"]),
         new(AccessReview, "Access review", "Every person, their roles, privileged access and two-factor.",
             Permissions.UsersManage, "access", []),
+        new(CompliancePosture, "Compliance posture", "Per enabled framework: pass rate, requirements by status, failing first, and the trend, as of the period's end.",
+            Permissions.ComplianceRead, "posture", ["framework"]),
     ];
 
     public static ReportTypeInfo? Find(string? type) => All.FirstOrDefault(t => t.Id == type);

@@ -2,7 +2,10 @@ using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Shared.Reports;
 
-/// <summary>Where a scheduled run is delivered. The webhook secret is write-only: it signs the body and is never shown again.</summary>
+/// <summary>
+/// Where a scheduled run is delivered. The webhook secret is write-only: it signs the body and is never shown again. On an
+/// edit, a webhook secret left out (null) keeps the stored one; a new webhook needs one (the store checks, since only it knows).
+/// </summary>
 public sealed record ScheduleDeliveryRequest(IReadOnlyList<string>? Emails, string? WebhookUrl, string? WebhookSecret, bool InApp = true)
 {
     public void Validate(Validator v)
@@ -21,7 +24,7 @@ public sealed record ScheduleDeliveryRequest(IReadOnlyList<string>? Emails, stri
             {
                 v.Add("delivery.webhookUrl", "Must be an absolute http or https URL of at most 500 characters.");
             }
-            if (WebhookSecret is null || WebhookSecret.Length is < 32 or > 256)
+            if (WebhookSecret is not null && WebhookSecret.Length is < 32 or > 256)
             {
                 v.Add("delivery.webhookSecret", "A webhook needs a secret of 32 to 256 characters to sign its body with.");
             }

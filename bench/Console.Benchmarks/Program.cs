@@ -7,6 +7,7 @@ using SecurityConsole.Benchmarks.Detection;
 // dotnet run -c Release --project bench/Console.Benchmarks -- memory-keys       heap of 1,000,000 cached keys
 // dotnet run -c Release --project bench/Console.Benchmarks -- audit-plans       SQL and PostgreSQL plans of the search benchmarks
 // bench/detection/run.sh ingest|latency|hub-memory                              detection (issue 5): a real console process on PostgreSQL
+// dotnet run -c Release --project bench/Console.Benchmarks -- reports csv|cache  report components (issue 13): CSV rows/s, artifact cache lookups
 // dotnet run -c Release --project bench/Console.Benchmarks -- compliance        compliance (issue 12): full evaluation, time to red, evidence pack
 return args switch
 {
@@ -15,6 +16,7 @@ return args switch
     ["detect-ingest", ..] => await IngestionBench.RunAsync(args[1..]),
     ["detect-latency", ..] => await AlertLatencyBench.RunAsync(args[1..]),
     ["detect-hub-memory", ..] => await HubMemoryBench.RunAsync(args[1..]),
+    ["reports", ..] => await SecurityConsole.Benchmarks.Reports.ReportBench.RunAsync(args[1..]),
     ["compliance", ..] => await SecurityConsole.Benchmarks.Compliance.ComplianceBench.RunAsync(args[1..]),
     _ => Run(args),
 };

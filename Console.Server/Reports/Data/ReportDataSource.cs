@@ -1,10 +1,12 @@
 using System.Globalization;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Reports.Templates;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Audit;
+using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Reports;
@@ -19,7 +21,7 @@ namespace SecurityConsole.Server.Reports.Data;
 /// the same rule as the audit pages; the audit extract asks the audit reader itself to mask.
 /// </summary>
 public sealed class ReportDataSource(
-    AlertReportQueries alerts, KeyReportQueries keys, AuditReader auditReader, UserReportQueries users, TimeProvider clock)
+    AlertReportQueries alerts, KeyReportQueries keys, AuditReader auditReader, UserReportQueries users, ComplianceReportQueries compliance, TimeProvider clock)
 {
     /// <summary>Resolve-by targets per severity (hours): an alert closed later, or still open past it, breached its SLA.</summary>
     public static readonly IReadOnlyDictionary<string, int> SlaHours = new Dictionary<string, int>
@@ -39,6 +41,7 @@ public sealed class ReportDataSource(
             ReportTypes.AuditExtract => new ReportModel { Report = header, Audit = await AuditAsync(p, owner, maxRows, ct) },
             ReportTypes.AlertTriage => new ReportModel { Report = header, Triage = await TriageAsync(p, owner, maxRows, ct) },
             ReportTypes.AccessReview => new ReportModel { Report = header, Access = await AccessAsync(owner, ct) },
+            ReportTypes.CompliancePosture => new ReportModel { Report = header, Posture = await PostureAsync(p, maxRows, ct) },
             _ => throw new ArgumentException($"Unknown report type {type.Id}."),
         };
     }
@@ -176,6 +179,35 @@ public sealed class ReportDataSource(
         }).ToList();
         return new AccessReviewData(rows.Count, rows.LongCount(r => r.Privileged), rows.LongCount(r => !r.TwoFactor),
             [.. Roles.All.Select(r => new CountItem(r, rows.LongCount(x => x.Roles.Contains(r))))], rows);
+    }
+
+    /// <summary>
+    /// Compliance posture per enabled framework at the period's end (or now, if sooner), read through the compliance
+    /// feature's report door. Requirements are listed worst first; the trend is the pass rate per day, in percent.
+    /// </summary>
+    private async Task<PostureData> PostureAsync(ResolvedParameters p, int maxRows, CancellationToken ct)
+    {
+        var at = p.To < clock.GetUtcNow() ? p.To : clock.GetUtcNow();
+        var facts = await compliance.PostureAsync(p.From, at, p.Filter("framework"), ct);
+        var all = new List<PostureRequirement>();
+        var frameworks = new List<FrameworkPosture>();
+        foreach (var f in facts)
+        {
+            var rows = f.Requirements
+                .Select(r => new PostureRequirement(f.Id, r.Id, r.Title, r.Family, r.Status, r.Automated, string.Join(" ", r.Controls)))
+                .OrderByDescending(r => ComplianceStatuses.Rank(r.Status)).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+            all.AddRange(rows);
+            var evaluated = rows.LongCount(r => ComplianceStatuses.IsEvaluated(r.Status));
+            var passing = rows.LongCount(r => ComplianceStatuses.IsPassing(r.Status));
+            frameworks.Add(new FrameworkPosture(f.Id, f.Name, f.Version, f.Link, evaluated == 0 ? null : Math.Round(100.0 * passing / evaluated, 1), evaluated, passing,
+                rows.Count, rows.Count == 0 ? 0 : Math.Round(100.0 * rows.Count(r => r.Automated) / rows.Count, 1),
+                [.. ComplianceStatuses.All.Select(s => new CountItem(s, rows.LongCount(r => r.Status == s))).Where(c => c.Count > 0)],
+                [.. f.Trend.Select(d => new CountItem(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    d.Evaluated == 0 ? 0 : (long)Math.Round(100.0 * d.Passing / d.Evaluated)))],
+                [.. rows.Where(r => !ComplianceStatuses.IsPassing(r.Status) && r.Status != ComplianceStatuses.NotApplicable).Take(15)]));
+        }
+        return new PostureData(ComplianceScope.Statement, frameworks.Count, all.Count, all.LongCount(r => r.Status == ComplianceStatuses.Fail),
+            frameworks, [.. all.Take(maxRows)]);
     }
 
     private static AuditSearchQuery AuditQuery(ResolvedParameters p) => new(From: p.From, To: p.To, Actor: p.Filter("actor"), Action: p.Filter("action"),

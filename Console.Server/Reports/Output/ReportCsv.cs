@@ -59,6 +59,15 @@ public static class ReportCsv
                     rows++;
                 }
                 break;
+            case ReportTypes.CompliancePosture:
+                csv.WriteHeader(["framework", "requirement", "title", "family", "status", "automated", "controls"]);
+                foreach (var r in model!.Posture!.Rows)
+                {
+                    Fields(csv, r.Framework, r.Id, r.Title, r.Family, r.Status, r.Automated ? "true" : "false", r.Controls);
+                    await csv.EndRecordAsync(ct);
+                    rows++;
+                }
+                break;
             default:
                 throw new ArgumentException($"No CSV for report type {type.Id}.");
         }

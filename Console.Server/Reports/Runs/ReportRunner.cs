@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection;
+using SecurityConsole.Server.Reports.Caching;
 using SecurityConsole.Server.Reports.Data;
 using SecurityConsole.Server.Reports.Output;
 using SecurityConsole.Server.Reports.Templates;
@@ -27,7 +28,7 @@ namespace SecurityConsole.Server.Reports.Runs;
 /// </summary>
 public sealed class ReportRunner(
     ConsoleDbContext db, HttpActorAccessor actors, AuditTrail audit, TemplateStore templates, TemplateEngine engine, ReportDataSource data,
-    UserReportQueries users, AuditReportQueries auditHead, AlertReportQueries alertHead, PdfPrinter pdf, ReportProgressNotifier progress,
+    UserReportQueries users, AuditReportQueries auditHead, AlertReportQueries alertHead, PdfPrinter pdf, ReportProgressNotifier progress, ReportCache cache,
     IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportRunner> logger)
 {
     public const string Queue = "reports";
@@ -107,9 +108,23 @@ public sealed class ReportRunner(
         run.WatermarkAlertId = await alertHead.NewestAlertIdAsync(ct);
         run.WatermarkEventId = await alertHead.NewestEventIdAsync(ct);
         var csv = run.Format == ReportFormats.Csv;
+        var maxRows = csv ? int.MaxValue : options.Value.MaxRows;
+        // Closed periods of types whose data changes only with an audited change are cached (data and artifact), keyed by
+        // what they were made from; anything else is read afresh every time.
+        (string Data, string Artifact)? keys = Cacheable(template.Type.Id, parameters) ? await CacheKeysAsync(run, template, parameters, owner, maxRows, ct) : null;
+        if (keys is not null && await cache.TryGetAsync<CachedArtifact>(ReportCache.Artifacts, keys.Value.Artifact, ct) is { } hit)
+        {
+            run.RowCount = hit.RowCount;
+            stages.Add(new StageTiming(ReportStages.Querying, watch.Elapsed.TotalMilliseconds));
+            await StoreAsync(run, template, hit.Content, hit.DataSha256, ct);
+            return;
+        }
         ReportModel? model = csv && template.Type.Id == ReportTypes.AuditExtract
             ? null
-            : await data.BuildAsync(template.Type, template.Template, template.Version, template.Title, parameters, owner, csv ? int.MaxValue : options.Value.MaxRows, ct);
+            : keys is { } k
+                ? await cache.GetOrCreateAsync(ReportCache.Data, k.Data, [ReportCache.TemplateTag(template.Template)],
+                    token => new ValueTask<ReportModel>(data.BuildAsync(template.Type, template.Template, template.Version, template.Title, parameters, owner, maxRows, token)), ct)
+                : await data.BuildAsync(template.Type, template.Template, template.Version, template.Title, parameters, owner, maxRows, ct);
         stages.Add(new StageTiming(ReportStages.Querying, watch.Elapsed.TotalMilliseconds));
 
         await StageAsync(run, ReportStages.Rendering, 40, stages, ct);
@@ -146,17 +161,58 @@ public sealed class ReportRunner(
             content = await pdf.PrintAsync(Encoding.UTF8.GetString(content), ct);
             stages.Add(new StageTiming(ReportStages.Pdf, watch.Elapsed.TotalMilliseconds));
         }
+        if (keys is not null && content.Length <= MaxCachedArtifactBytes)
+        {
+            await cache.SetAsync(ReportCache.Artifacts, keys.Value.Artifact, new CachedArtifact(content, dataHash, run.RowCount ?? 0),
+                [ReportCache.TemplateTag(template.Template)], ct);
+        }
         await StoreAsync(run, template, content, dataHash, ct);
+    }
+
+    /// <summary>Artifacts larger than this (a big CSV) are not cached: they would crowd out everything else.</summary>
+    public const int MaxCachedArtifactBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Whether a run may come from the cache: its period is over, and its type's data changes only with a change the audit
+    /// trail records (alerts, audit entries, compliance status changes). Key inventory (last use is not audited) and the
+    /// access review (people as they are now) are always read afresh.
+    /// </summary>
+    public bool Cacheable(string type, ResolvedParameters p) =>
+        p.To <= clock.GetUtcNow() && type is ReportTypes.SecuritySummary or ReportTypes.AlertTriage or ReportTypes.AuditExtract or ReportTypes.CompliancePosture;
+
+    /// <summary>
+    /// The data key: type, template, version and title, resolved parameters, whether personal data is masked, the row cap
+    /// and the data watermark (the newest non-report audit entry, alert and event). The artifact key adds the template's
+    /// source hash, the format and the renderer version.
+    /// </summary>
+    private async Task<(string Data, string Artifact)> CacheKeysAsync(ReportRun run, ResolvedTemplate template, ResolvedParameters p, ReportOwner owner, int maxRows, CancellationToken ct)
+    {
+        var watermark = new { audit = await auditHead.NewestDataSequenceAsync(ct), alert = run.WatermarkAlertId, @event = run.WatermarkEventId };
+        var data = new
+        {
+            type = template.Type.Id, template = template.Template, version = template.Version, title = template.Title,
+            from = p.From, to = p.To, period = p.Period, filters = p.Filters, masked = !owner.MayReadPersonalData, maxRows, watermark,
+        };
+        var dataKey = Sha256(JsonSerializer.SerializeToUtf8Bytes(data, JsonSerializerOptions.Web));
+        var artifactKey = Sha256(JsonSerializer.SerializeToUtf8Bytes(new { dataKey, source = TemplateStore.Sha256(template.Source), format = run.Format, renderer = ReportCache.RendererVersion },
+            JsonSerializerOptions.Web));
+        return (dataKey, artifactKey);
     }
 
     public async Task<string> RenderHtmlAsync(ResolvedTemplate template, ReportModel model, CancellationToken ct)
     {
-        var (parsed, error) = engine.Parse(template.Source);
-        if (parsed is null)
+        // Parsed templates are kept by source hash in this process only (a parsed template is code, not data).
+        var parsed = await cache.GetOrCreateAsync(ReportCache.Parsed, TemplateStore.Sha256(template.Source), [], _ =>
         {
-            throw new TemplateFailedException($"The template does not parse: {error!.Message} (line {error.Line}, column {error.Column}).");
+            var (tree, error) = engine.Parse(template.Source);
+            return ValueTask.FromResult(new ParsedTemplate(tree,
+                error is null ? null : $"The template does not parse: {error.Message} (line {error.Line}, column {error.Column})."));
+        }, ct, localOnly: true);
+        if (parsed.Tree is null)
+        {
+            throw new TemplateFailedException(parsed.Error!);
         }
-        return ReportDocument.Wrap(template.Title, await engine.RenderAsync(parsed, model, ct));
+        return ReportDocument.Wrap(template.Title, await engine.RenderAsync(parsed.Tree, model, ct));
     }
 
     /// <summary>The owner's permissions now, not when the run was asked for: a lost permission fails the run, saying which.</summary>
@@ -238,7 +294,7 @@ public sealed class ReportRunner(
     /// <summary>The size of the report's data set, whatever the template shows of it: 0 means there was nothing to report.</summary>
     public static long RowCount(ReportModel model) =>
         model.Summary?.AlertCount ?? model.Keys?.KeyCount ?? model.Audit?.EntryCount ?? (model.Triage is { } t ? t.OpenCount + t.ClosedCount : (long?)null)
-        ?? model.Access?.UserCount ?? 0;
+        ?? model.Access?.UserCount ?? model.Posture?.RequirementCount ?? 0;
 
     public static string DataHash(ReportModel model) => Sha256(JsonSerializer.SerializeToUtf8Bytes(model, JsonSerializerOptions.Web));
 
@@ -253,6 +309,13 @@ public sealed class ReportRunner(
         _ => "text/html",
     };
 }
+
+/// <summary>A finished artifact as the cache keeps it, with the hash of the data it was made from.</summary>
+public sealed record CachedArtifact(byte[] Content, string DataSha256, long RowCount);
+
+/// <summary>A parsed template (or why it does not parse), shared as is: never changed once parsed.</summary>
+[System.ComponentModel.ImmutableObject(true)]
+public sealed record ParsedTemplate(Fluid.IFluidTemplate? Tree, string? Error);
 
 /// <summary>A run that cannot go on, with the reason its owner reads on the run page.</summary>
 public sealed class ReportFailedException(string message) : Exception(message);

@@ -52,10 +52,6 @@ public sealed class ScheduleStore(ConsoleDbContext db, AuditTrail audit, Templat
         {
             v.Add("cron", "This expression never fires again.");
         }
-        if (!v.IsValid || cron is null)
-        {
-            return null;
-        }
         var row = id is { } existing ? await db.Set<ReportSchedule>().FirstOrDefaultAsync(s => s.Id == existing && s.OwnerUserId == ownerUserId, ct) : null;
         if (id is not null && row is null)
         {
@@ -63,6 +59,16 @@ public sealed class ScheduleStore(ConsoleDbContext db, AuditTrail audit, Templat
         }
         var previous = row is null ? null : JsonSerializer.Deserialize<StoredDelivery>(row.Delivery);
         var delivery = request.Delivery ?? new ScheduleDeliveryRequest(null, null, null);
+        // A secret left out of an edit keeps the stored one (it is write-only, so the editor cannot send it back); a
+        // webhook with no stored secret needs one.
+        if (delivery.WebhookUrl is not null && delivery.WebhookSecret is null && previous?.ProtectedWebhookSecret is null)
+        {
+            v.Add("delivery.webhookSecret", "A webhook needs a secret of 32 to 256 characters to sign its body with.");
+        }
+        if (!v.IsValid || cron is null)
+        {
+            return null;
+        }
         var stored = new StoredDelivery((delivery.Emails ?? []).ToList(), delivery.WebhookUrl,
             delivery.WebhookUrl is null ? null : delivery.WebhookSecret is { } secret ? _secrets.Protect(secret) : previous?.ProtectedWebhookSecret, delivery.InApp);
         var now = clock.GetUtcNow();

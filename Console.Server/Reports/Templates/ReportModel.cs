@@ -13,6 +13,7 @@ public sealed class ReportModel
     public AuditExtractData? Audit { get; init; }
     public TriageData? Triage { get; init; }
     public AccessReviewData? Access { get; init; }
+    public PostureData? Posture { get; init; }
 }
 
 /// <summary>
@@ -62,3 +63,20 @@ public sealed record SlaTarget(string Severity, int Hours, long Met, long Breach
 public sealed record AccessReviewData(long UserCount, long PrivilegedCount, long WithoutTwoFactorCount, IReadOnlyList<CountItem> ByRole, IReadOnlyList<AccessRow> Rows);
 
 public sealed record AccessRow(string User, IReadOnlyList<string> Roles, int PermissionCount, bool Privileged, bool TwoFactor, bool Locked, string Finding);
+
+/// <summary>
+/// Compliance posture as of the period's end, from the recorded status changes (a closed period reads the same every
+/// time). <see cref="Scope"/> is the statement every compliance result carries: evidence about this console only.
+/// </summary>
+public sealed record PostureData(
+    string Scope, long FrameworkCount, long RequirementCount, long FailingCount, IReadOnlyList<FrameworkPosture> Frameworks, IReadOnlyList<PostureRequirement> Rows);
+
+/// <summary>
+/// One framework: pass rate of evaluated requirements (percent, null when none was evaluated), automated coverage
+/// (percent), requirements by status, and the pass rate per day of the period (percent, rounded) as a trend.
+/// </summary>
+public sealed record FrameworkPosture(
+    string Id, string Name, string Version, string? Link, double? PassRate, long Evaluated, long Passing, long Assessable, double AutomatedCoverage,
+    IReadOnlyList<CountItem> ByStatus, IReadOnlyList<CountItem> Trend, IReadOnlyList<PostureRequirement> FailingFirst);
+
+public sealed record PostureRequirement(string Framework, string Id, string Title, string Family, string Status, bool Automated, string Controls);

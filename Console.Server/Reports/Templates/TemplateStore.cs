@@ -20,7 +20,7 @@ public enum TemplateOutcome { Ok, NotFound, Invalid, Conflict }
 /// Custom templates: drafts, immutable published versions, diffs between any two, roll-back by publishing an old
 /// version again. Every change is audited with who and why, in the same save as the change.
 /// </summary>
-public sealed class TemplateStore(ConsoleDbContext db, AuditTrail audit, TemplateValidator validator, TimeProvider clock)
+public sealed class TemplateStore(ConsoleDbContext db, AuditTrail audit, TemplateValidator validator, Caching.ReportCache cache, TimeProvider clock)
 {
     /// <summary>The template and version a run names; problems are named 'template' or 'version'.</summary>
     public async Task<ResolvedTemplate?> ResolveAsync(string template, int? version, Validator v, CancellationToken ct)
@@ -33,6 +33,12 @@ public sealed class TemplateStore(ConsoleDbContext db, AuditTrail audit, Templat
                 return null;
             }
             return new ResolvedTemplate(template, builtIn, builtIn.Title, BuiltInTemplates.Version, BuiltInTemplates.Source(template));
+        }
+        // A custom template's published version, from the cache when a node has read it (a publish drops it everywhere).
+        var cacheKey = $"{template}:{version?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "latest"}";
+        if (Guid.TryParse(template, out _) && await cache.TryGetAsync<ResolvedTemplate>(Caching.ReportCache.Templates, cacheKey, ct) is { } cached)
+        {
+            return cached;
         }
         if (!Guid.TryParse(template, out var id) || await db.Set<ReportTemplate>().AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct) is not { } row)
         {
@@ -51,7 +57,9 @@ public sealed class TemplateStore(ConsoleDbContext db, AuditTrail audit, Templat
             v.Add("version", found is null ? $"Version {pinned} of this template does not exist." : $"Version {pinned} is a draft; only published versions run.");
             return null;
         }
-        return new ResolvedTemplate(template, ReportTypes.Find(row.Type)!, row.Name, found.Version, found.Source);
+        var resolved = new ResolvedTemplate(template, ReportTypes.Find(row.Type)!, row.Name, found.Version, found.Source);
+        await cache.SetAsync(Caching.ReportCache.Templates, cacheKey, resolved, [Caching.ReportCache.TemplateTag(template)], ct);
+        return resolved;
     }
 
     public async Task<(TemplateOutcome, TemplateView?, TemplateValidation?)> CreateAsync(CreateTemplateRequest request, string userId, CancellationToken ct)
@@ -149,6 +157,8 @@ public sealed class TemplateStore(ConsoleDbContext db, AuditTrail audit, Templat
         audit.Record(new AuditEvent(AuditCategories.Admin, previous > version.Version ? AuditActions.ReportTemplateRolledBack : AuditActions.ReportTemplatePublished,
             "report_template", id.ToString(), Data: new { version = version.Version, previous, sha256 = version.Sha256, why = request.Reason }));
         await db.SaveChangesAsync(ct);
+        // Every node stops using what it cached of this template (the latest version, data, artifacts) within a second.
+        await cache.InvalidateTemplateAsync(id.ToString(), ct);
         return (TemplateOutcome.Ok, await ViewAsync(id, true, ct), null);
     }
 

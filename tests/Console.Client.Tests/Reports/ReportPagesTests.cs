@@ -99,6 +99,38 @@ public sealed class ReportPagesTests : ConsoleTestContext
     }
 
     [Fact]
+    public async Task ARunPageReadsTheRunOnceAndThenOnlyListensToTheHubUntilTheRunEnds()
+    {
+        var reads = 0;
+        Api.ReportRun = _ =>
+        {
+            Interlocked.Increment(ref reads);
+            return Task.FromResult(Run(ReportRunStatuses.Running));
+        };
+        var cut = Render<RunPage>(p => p.Add(x => x.Id, RunId));
+        cut.WaitForAssertion(() => Assert.Equal(1, reads));
+
+        // Each stage arrives over the hub and is shown without asking the server again: no polling.
+        var live = Services.GetRequiredService<LiveConnection>();
+        foreach (var (stage, percent) in new[] { (ReportStages.Querying, 10), (ReportStages.Rendering, 40), (ReportStages.Pdf, 70) })
+        {
+            await live.DispatchAsync(nameof(IConsoleClient.ReportProgress), new ReportProgress(RunId, ReportRunStatuses.Running, stage, percent, null));
+            cut.WaitForAssertion(() => Assert.Contains($"({percent}%)", cut.Find("[data-testid=run-stage]").TextContent));
+        }
+        Assert.Equal(1, reads);
+
+        // The end is read once more, for the artifact and the timings, and that is all.
+        Api.ReportRun = _ =>
+        {
+            Interlocked.Increment(ref reads);
+            return Task.FromResult(Run(ReportRunStatuses.Succeeded));
+        };
+        await live.DispatchAsync(nameof(IConsoleClient.ReportProgress), new ReportProgress(RunId, ReportRunStatuses.Succeeded, null, 100, null));
+        cut.WaitForAssertion(() => Assert.Equal(ReportRunStatuses.Succeeded, cut.Find("[data-testid=run-status]").TextContent.Trim()));
+        Assert.Equal(2, reads);
+    }
+
+    [Fact]
     public void AFailedRunSaysWhyAndAMissingRunSaysSo()
     {
         Api.ReportRun = _ => Task.FromResult(Run(ReportRunStatuses.Failed, failure: "The run took longer than 600 seconds, the time limit, and was stopped during rendering."));

@@ -59,7 +59,8 @@ public sealed class ArchitectureTests
         ["Detection"] = ["ConsoleAlerts", "Alert", "AlertBroadcaster", "AlertFacts", "AlertFact", "RuleFact", "AlertReportQueries", "AlertReportRow",
             "DetectionRule"],
         ["Dashboard"] = [],
-        ["Compliance"] = [],
+        // The posture a compliance report prints, as recorded at a moment (ComplianceReportQueries, with its records).
+        ["Compliance"] = ["ComplianceReportQueries", "FrameworkPostureFact", "RequirementPostureFact", "PostureDayFact"],
         // The printer of report PDFs (headless Chromium): an evidence pack prints its posture report with it.
         ["Reports"] = ["Output.PdfPrinter"],
     };

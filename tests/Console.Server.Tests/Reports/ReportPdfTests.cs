@@ -45,6 +45,58 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
         Assert.Matches($@"Entries\s+{entries}\b", text);
     }
 
+    [Fact]
+    public async Task EveryPageOfAPdfIsNumberedOfTheTotalAndItsOutlineHoldsTheReportsHeadings()
+    {
+        if (!File.Exists("/usr/bin/chromium") || !File.Exists("/usr/bin/pdftotext") || !File.Exists("/usr/bin/pdfinfo"))
+        {
+            TestEnvironment.SkipOrFail("PDF output needs /usr/bin/chromium, pdftotext and pdfinfo (apt-get install chromium poppler-utils).");
+        }
+        // Enough entries for a table over several pages.
+        var action = $"report.pdf_pages_{Guid.NewGuid():N}"[..30];
+        await console.Factory.RecordAsync(new SecurityConsole.Server.Security.Actor(SecurityConsole.Server.Security.ActorTypes.User, "someone", null),
+            [.. Enumerable.Range(0, 150).Select(i => (new SecurityConsole.Server.Audit.AuditEvent(SecurityConsole.Server.Audit.AuditCategories.Admin, action,
+                Data: new { row = i }), (DateTimeOffset?)null))]);
+        var auditor = await console.Factory.SignedInClientAsync(Roles.Auditor);
+        var run = await FinishedAsync(auditor, await auditor.StartAsync(AuditExtract(ReportFormats.Pdf, action: action)));
+        Assert.True(run.Status == ReportRunStatuses.Succeeded, run.FailureReason);
+        var file = Path.Combine(TestEnvironment.TempDirectory("report-pdf-pages"), "report.pdf");
+        var bytes = await auditor.GetByteArrayAsync($"/api/v1/reports/runs/{run.Id}/download", Ct);
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+
+        // Page numbers: the footer of page i reads "i / n", on every page.
+        var pages = int.Parse(Regex.Match(await RunAsync("pdfinfo", file), @"Pages:\s+(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(pages >= 2, $"expected several pages, got {pages}");
+        for (var i = 1; i <= pages; i++)
+        {
+            var text = await RunAsync("pdftotext", "-layout", "-f", $"{i}", "-l", $"{i}", file, "-");
+            Assert.Matches($@"(?m)^\s*{i} / {pages}\s*$", text);
+        }
+
+        // The outline (bookmarks): the document has one, and its entries are the report's headings.
+        var raw = System.Text.Encoding.Latin1.GetString(bytes);
+        Assert.Matches(@"/Outlines\s+\d+\s+0\s+R", raw);
+        var titles = Regex.Matches(raw, @"/Title\s*(\((?<lit>(?:\\.|[^\\)])*)\)|<(?<hex>[0-9A-Fa-f]+)>)").Select(m => m.Groups["lit"].Success
+            ? m.Groups["lit"].Value
+            : Utf16(Convert.FromHexString(m.Groups["hex"].Value))).ToList();
+        Assert.Contains("Audit extract", titles);
+        Assert.Contains("Overview", titles);
+        Assert.Contains("Entries", titles);
+    }
+
+    private static string Utf16(byte[] b) => b.Length >= 2 && b[0] == 0xFE && b[1] == 0xFF
+        ? System.Text.Encoding.BigEndianUnicode.GetString(b, 2, b.Length - 2)
+        : System.Text.Encoding.Latin1.GetString(b);
+
+    private static async Task<string> RunAsync(string tool, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo(tool, args) { RedirectStandardOutput = true })!;
+        var text = await process.StandardOutput.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        Assert.True(process.ExitCode == 0, $"{tool} exited with {process.ExitCode}");
+        return text;
+    }
+
     private static async Task<string> PdfTextAsync(string file)
     {
         using var process = Process.Start(new ProcessStartInfo("pdftotext", ["-layout", file, "-"]) { RedirectStandardOutput = true })!;

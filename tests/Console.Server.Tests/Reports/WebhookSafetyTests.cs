@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Reports.Delivery;
 using SecurityConsole.Server.Tests.Audit;
@@ -68,6 +69,47 @@ public abstract class WebhookSafetyTests : IAsyncLifetime
         Assert.Equal("https://hooks.example.test/hook", (await auditor.CreateScheduleAsync(WithWebhook("https://hooks.example.test/hook"))).Delivery.WebhookUrl);
         // The operator named this host in Reports:WebhookAllowedHosts: it may be internal and use plain http.
         Assert.Equal("http://hook.allowed.test:8080/hook", (await auditor.CreateScheduleAsync(WithWebhook("http://hook.allowed.test:8080/hook"))).Delivery.WebhookUrl);
+    }
+
+    [Fact]
+    public async Task AnEditThatLeavesTheWebhookSecretOutKeepsTheStoredOneAndANewWebhookStillNeedsOne()
+    {
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        var schedule = await auditor.CreateScheduleAsync(WithWebhook("https://hooks.example.test/hook"));
+
+        // The editor cannot show the secret (write-only), so an edit sends none: it is kept, not refused.
+        var edit = WithWebhook("https://hooks.example.test/hook") with
+        {
+            Name = "renamed", Delivery = new ScheduleDeliveryRequest(null, "https://hooks.example.test/hook", null, InApp: false),
+        };
+        var response = await auditor.PutAsJsonAsync($"/api/v1/reports/schedules/{schedule.Id}", edit, Ct);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal("renamed", (await response.Content.ReadFromJsonAsync<ScheduleView>(Json, Ct))!.Name);
+        Assert.Equal(Secret, await StoredSecretAsync(schedule.Id));
+
+        // A new secret on an edit replaces it; one too short is refused naming the field.
+        var replaced = edit with { Delivery = edit.Delivery! with { WebhookSecret = Secret + "-new" } };
+        await (await auditor.PutAsJsonAsync($"/api/v1/reports/schedules/{schedule.Id}", replaced, Ct)).AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(Secret + "-new", await StoredSecretAsync(schedule.Id));
+        var tooShort = edit with { Delivery = edit.Delivery! with { WebhookSecret = "short" } };
+        (await (await auditor.PutAsJsonAsync($"/api/v1/reports/schedules/{schedule.Id}", tooShort, Ct)).AssertProblemAsync(HttpStatusCode.BadRequest))
+            .FieldErrors("delivery.webhookSecret");
+
+        // A schedule that had no webhook, given one on an edit without a secret, has nothing to keep: refused.
+        var plain = await auditor.CreateScheduleAsync(ReportScheduleTests.Schedule("0 6 * * 1", "UTC"));
+        var noSecret = edit with { Name = "plain" };
+        (await (await auditor.PutAsJsonAsync($"/api/v1/reports/schedules/{plain.Id}", noSecret, Ct)).AssertProblemAsync(HttpStatusCode.BadRequest))
+            .FieldErrors("delivery.webhookSecret");
+        Assert.Null(await StoredSecretAsync(plain.Id));
+    }
+
+    private async Task<string?> StoredSecretAsync(Guid scheduleId)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Data.ConsoleDbContext>()
+            .Set<SecurityConsole.Server.Reports.ReportSchedule>().AsNoTracking().SingleAsync(s => s.Id == scheduleId, Ct);
+        var store = scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Reports.Schedules.ScheduleStore>();
+        return store.WebhookSecret(SecurityConsole.Server.Reports.Schedules.ScheduleStore.DeliveryOf(row));
     }
 
     internal static readonly Dictionary<string, string?> Settings = new(AuditTestKit.NoJobServer) { ["Reports:WebhookAllowedHosts:0"] = "hook.allowed.test" };

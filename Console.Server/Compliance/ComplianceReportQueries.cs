@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Shared.Compliance;
+
+namespace SecurityConsole.Server.Compliance;
+
+/// <summary>One assessable requirement's status at a moment, with the controls that decide it.</summary>
+public sealed record RequirementPostureFact(string Id, string Title, string Family, string Status, bool Automated, IReadOnlyList<string> Controls);
+
+/// <summary>One day of a framework's posture: requirements evaluated and passing at the day's end.</summary>
+public sealed record PostureDayFact(DateOnly Day, int Evaluated, int Passing);
+
+/// <summary>One enabled framework's posture at a moment and its daily trend over a period.</summary>
+public sealed record FrameworkPostureFact(
+    string Id, string Name, string Version, string? Link, IReadOnlyList<RequirementPostureFact> Requirements, IReadOnlyList<PostureDayFact> Trend);
+
+/// <summary>
+/// The compliance feature's read for reports (a door in ArchitectureTests): the posture of each enabled framework as it
+/// stood at a moment, from the recorded status changes alone. Nothing here reads the live snapshot, so a closed period
+/// gives the same answer however often it is asked. A requirement no control maps to is not applicable, as on the pages;
+/// one none of whose controls had a recorded status yet reads "error": not evaluated.
+/// </summary>
+public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatalogue catalogue, ComplianceSettings settings)
+{
+    public const int MaxTrendDays = 366;
+
+    public async Task<IReadOnlyList<FrameworkPostureFact>> PostureAsync(DateTimeOffset from, DateTimeOffset at, string? framework, CancellationToken ct)
+    {
+        var enabled = (await settings.GetAsync(ct)).Enabled;
+        var changes = await db.ComplianceEvidence.AsNoTracking()
+            .Where(e => e.Kind == EvidenceKinds.StatusChange && e.At <= at)
+            .OrderBy(e => e.At).ThenBy(e => e.Id)
+            .Select(e => new { e.Subject, e.Status, e.At }).ToListAsync(ct);
+        var history = new ControlHistory(catalogue, [.. changes.Select(c => (c.Subject, c.Status ?? ComplianceStatuses.Error, c.At))]);
+        var first = DateOnly.FromDateTime(from.UtcDateTime);
+        var last = DateOnly.FromDateTime(at.UtcDateTime);
+        if (last.DayNumber - first.DayNumber >= MaxTrendDays)
+        {
+            first = last.AddDays(1 - MaxTrendDays);
+        }
+        return [.. catalogue.Frameworks.Where(f => enabled.Contains(f.Id) && (framework is null || f.Id == framework)).Select(f =>
+        {
+            var assessable = f.Requirements.Where(r => r.Assessable).ToList();
+            var requirements = assessable.Select(r => new RequirementPostureFact(r.Id, r.Title, r.Family,
+                history.RequirementAt(f, r.Id, at) ?? (catalogue.ControlsOf(f.Id, r.Id).Count == 0 ? ComplianceStatuses.NotApplicable : ComplianceStatuses.Error),
+                catalogue.ControlsOf(f.Id, r.Id).Any(c => c.Automated), [.. catalogue.ControlsOf(f.Id, r.Id).Select(c => c.Id)])).ToList();
+            var trend = new List<PostureDayFact>();
+            for (var day = first; day <= last; day = day.AddDays(1))
+            {
+                var end = day == last ? at : new DateTimeOffset(day.ToDateTime(TimeOnly.MaxValue), TimeSpan.Zero);
+                var statuses = assessable.Select(r => history.RequirementAt(f, r.Id, end)).OfType<string>().Where(ComplianceStatuses.IsEvaluated).ToList();
+                trend.Add(new PostureDayFact(day, statuses.Count, statuses.Count(ComplianceStatuses.IsPassing)));
+            }
+            return new FrameworkPostureFact(f.Id, f.Name, f.Version, f.Link, requirements, trend);
+        })];
+    }
+
+    /// <summary>The ids of the frameworks a posture report may be filtered to.</summary>
+    public IReadOnlyList<string> FrameworkIds => [.. catalogue.Frameworks.Select(f => f.Id)];
+}

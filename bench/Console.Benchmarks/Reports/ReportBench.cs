@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using SecurityConsole.Server.Reports;
+using SecurityConsole.Server.Reports.Caching;
+using SecurityConsole.Server.Reports.Output;
+using SecurityConsole.Server.Reports.Runs;
+using SecurityConsole.Server.Reports.Templates;
+using SecurityConsole.Shared.Reports;
+
+namespace SecurityConsole.Benchmarks.Reports;
+
+/// <summary>
+/// Report components of issue 13, in process (no web host, no database):
+///   csv [rows]       ReportCsv streaming audit rows to a file: rows/s and working-set growth
+///   cache [kb]       ReportCache (HybridCache, memory tier) serving a finished artifact: p50/p99 per lookup
+/// dotnet run -c Release --project bench/Console.Benchmarks -- reports csv 1000000
+/// </summary>
+internal static class ReportBench
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        switch (args)
+        {
+            case ["csv", ..]:
+                await CsvAsync(args.Length > 1 ? int.Parse(args[1]) : 1_000_000);
+                return 0;
+            case ["cache", ..]:
+                await CacheAsync(args.Length > 1 ? int.Parse(args[1]) : 1024);
+                return 0;
+            default:
+                Console.Error.WriteLine("reports csv [rows] | reports cache [kb]");
+                return 2;
+        }
+    }
+
+    private static async Task CsvAsync(int count)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"report-bench-{Guid.NewGuid():N}.csv");
+        var type = ReportTypes.Find(ReportTypes.AuditExtract)!;
+        GC.Collect();
+        var before = Process.GetCurrentProcess().WorkingSet64;
+        long peak = before;
+        using var sampler = new Timer(_ => peak = Math.Max(peak, Process.GetCurrentProcess().WorkingSet64), null, 0, 50);
+        var watch = Stopwatch.StartNew();
+        long rows;
+        await using (var stream = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
+        {
+            rows = await ReportCsv.WriteAsync(stream, type, null, Rows(count), CancellationToken.None);
+        }
+        watch.Stop();
+        peak = Math.Max(peak, Process.GetCurrentProcess().WorkingSet64);
+        Console.WriteLine($"csv: {rows:N0} rows in {watch.Elapsed.TotalSeconds:F2} s = {rows / watch.Elapsed.TotalSeconds:N0} rows/s; " +
+            $"working set {before / 1048576.0:F0} MB -> peak {peak / 1048576.0:F0} MB (growth {(peak - before) / 1048576.0:F0} MB)");
+    }
+
+    private static async IAsyncEnumerable<AuditRow> Rows(int count)
+    {
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < count; i++)
+        {
+            // Shaped like the audit extract's rows; one in ten begins with '=' (escaped against formula injection).
+            yield return new AuditRow(i + 1, start.AddSeconds(i), "admin", i % 10 == 0 ? "=key.created" : "key.created", $"user:u-{i % 97}",
+                $"api_key:{i:x8}", "success", $"203.0.113.{i % 250}", i % 3 == 0 ? "email=j***@example.test" : "");
+            if (i % 4096 == 0)
+            {
+                await Task.Yield();
+            }
+        }
+    }
+
+    private static async Task CacheAsync(int kilobytes)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHybridCache(o => o.MaximumPayloadBytes = 64 * 1024 * 1024);
+        services.AddSingleton<ReportCacheInvalidation>();
+        services.AddSingleton<ReportCache>();
+        await using var provider = services.BuildServiceProvider();
+        var cache = provider.GetRequiredService<ReportCache>();
+        var content = new byte[kilobytes * 1024];
+        Random.Shared.NextBytes(content);
+        await cache.SetAsync(ReportCache.Artifacts, "bench", new CachedArtifact(content, new string('a', 64), 2500), [], CancellationToken.None);
+        var times = new List<double>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            var hit = await cache.TryGetAsync<CachedArtifact>(ReportCache.Artifacts, "bench", CancellationToken.None);
+            watch.Stop();
+            if (hit is null)
+            {
+                throw new InvalidOperationException("miss");
+            }
+            if (i >= 200)
+            {
+                times.Add(watch.Elapsed.TotalMilliseconds);
+            }
+        }
+        times.Sort();
+        Console.WriteLine($"cache: {kilobytes:N0} KB artifact, {times.Count} lookups after 200 warm-up: p50 {times[times.Count / 2]:F3} ms, " +
+            $"p99 {times[(int)(times.Count * 0.99)]:F3} ms, max {times[^1]:F3} ms");
+    }
+}

@@ -1,0 +1,119 @@
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using SecurityConsole.Server.Compliance;
+using SecurityConsole.Server.Tests.Audit;
+using SecurityConsole.Shared.Compliance;
+using SecurityConsole.Shared.Reports;
+using SecurityConsole.Shared.Security;
+using static SecurityConsole.Server.Tests.Reports.ReportKit;
+
+namespace SecurityConsole.Server.Tests.Reports;
+
+/// <summary>
+/// The built-in compliance posture report reads compliance through its report door: every enabled framework, its
+/// requirements by status as the compliance API shows them, the scope statement, and the same data for a closed period.
+/// </summary>
+public abstract class CompliancePostureReportTests : IAsyncLifetime
+{
+    protected ConsoleFactory Factory { get; private set; } = null!;
+
+    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
+
+    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
+
+    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+
+    private static object Posture(string format, DateTimeOffset to, string? framework = null) => new
+    {
+        template = ReportTypes.CompliancePosture,
+        format,
+        parameters = new Dictionary<string, string>
+        {
+            ["period"] = ReportPeriods.Custom, ["from"] = to.AddDays(-2).ToString("O"), ["to"] = to.ToString("O"),
+        }.Concat(framework is null ? [] : new Dictionary<string, string> { ["framework"] = framework }).ToDictionary(),
+    };
+
+    [Fact]
+    public async Task ThePostureReportShowsEveryEnabledFrameworkAsTheComplianceApiDoesAndAClosedPeriodRepeats()
+    {
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ComplianceSweepJob>().RunAsync(Ct);
+        }
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        var overview = (await auditor.GetFromJsonAsync<ComplianceOverview>("/api/v1/compliance", Json, Ct))!;
+        Assert.NotEmpty(overview.Frameworks);
+        Assert.Contains(overview.Frameworks, f => f.Evaluated > 0);
+
+        // CSV: one row per assessable requirement of each enabled framework, with the status the compliance API shows.
+        var csvRun = await Factory.StartAndRunAsync(auditor, Posture(ReportFormats.Csv, DateTimeOffset.UtcNow.AddHours(1)));
+        var lines = (await auditor.GetStringAsync($"/api/v1/reports/runs/{csvRun.Id}/download", Ct)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("framework,requirement,title,family,status,automated,controls", lines[0].TrimEnd('\r'));
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(overview.Frameworks.Sum(f => f.Assessable), rows.Count);
+        Assert.Equal(rows.Count, csvRun.RowCount);
+        foreach (var f in overview.Frameworks)
+        {
+            var detail = (await auditor.GetFromJsonAsync<FrameworkDetail>($"/api/v1/compliance/frameworks/{f.Id}", Json, Ct))!;
+            var expected = detail.Requirements.Where(r => r.Assessable).ToDictionary(r => r.Id, r => r.Status);
+            var reported = rows.Where(r => r[0] == f.Id).ToDictionary(r => r[1], r => r[^3]);
+            Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), reported.OrderBy(e => e.Key, StringComparer.Ordinal));
+        }
+
+        // HTML: each framework with its pass rate and the statement of what the evidence is about.
+        var htmlRun = await Factory.StartAndRunAsync(auditor, Posture(ReportFormats.Html, DateTimeOffset.UtcNow.AddHours(1)));
+        var html = await auditor.GetStringAsync($"/api/v1/reports/runs/{htmlRun.Id}/download", Ct);
+        Assert.Contains(ComplianceScope.Statement, html);
+        foreach (var f in overview.Frameworks)
+        {
+            Assert.Contains($"{f.Name} {f.Version}", html);
+            var rate = f.PassRate is { } r ? Math.Round(100 * r, 1).ToString(CultureInfo.InvariantCulture) + " %" : "not evaluated";
+            Assert.Contains(rate, html);
+        }
+        Assert.Contains("<svg", html);
+
+        // One framework only, through the filter.
+        var one = overview.Frameworks[0];
+        var filtered = await Factory.StartAndRunAsync(auditor, Posture(ReportFormats.Csv, DateTimeOffset.UtcNow.AddHours(1), one.Id));
+        Assert.Equal(one.Assessable, filtered.RowCount);
+
+        // A closed period reads the recorded history only: the same data and the same HTML however often it runs.
+        var closed = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var first = await Factory.StartAndRunAsync(auditor, Posture(ReportFormats.Html, closed));
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ComplianceSweepJob>().RunAsync(Ct);
+        }
+        var second = await Factory.StartAndRunAsync(auditor, Posture(ReportFormats.Html, closed));
+        Assert.Equal(first.Artifact!.DataSha256, second.Artifact!.DataSha256);
+        Assert.Equal(first.Artifact.Sha256, second.Artifact.Sha256);
+    }
+
+    [Fact]
+    public async Task ThePostureReportIsInTheCatalogueAndNeedsComplianceRead()
+    {
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        var item = (await auditor.GetFromJsonAsync<List<ReportCatalogueItem>>("/api/v1/reports/catalogue", Json, Ct))!
+            .Single(t => t.Template == ReportTypes.CompliancePosture);
+        Assert.True(item.BuiltIn);
+        Assert.Equal(Permissions.ComplianceRead, item.Needs);
+        Assert.Equal(["framework"], item.Filters);
+    }
+}
+
+public sealed class SqliteCompliancePostureReportTests : CompliancePostureReportTests
+{
+    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite(extra: AuditTestKit.NoJobServer));
+}
+
+public sealed class PostgresCompliancePostureReportTests(PostgresServer postgres) : CompliancePostureReportTests
+{
+    protected override async Task<ConsoleFactory> CreateFactoryAsync()
+    {
+        if (postgres.Unavailable is { } why)
+        {
+            TestEnvironment.SkipOrFail(why);
+        }
+        return await ConsoleFactory.PostgresAsync(postgres, extra: AuditTestKit.NoJobServer);
+    }
+}
