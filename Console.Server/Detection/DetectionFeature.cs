@@ -18,6 +18,7 @@ public static class DetectionFeature
         services.AddSingleton<AlertBroadcaster>();
         services.AddSingleton<BaselineStore>();
         // Hosted services stop in reverse order: the writer drains its queue first, then the pipeline stops.
+        services.AddSingleton<DetectionLeadership>();
         services.AddSingleton<DetectionPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<DetectionPipeline>());
         services.AddSingleton<SecurityEventWriter>();

@@ -41,6 +41,9 @@ public sealed class DetectionOptions
     /// <summary>Off: events are stored and queued in the backlog, but this node detects nothing (tests of recovery).</summary>
     public bool PipelineEnabled { get; set; } = true;
 
+    /// <summary>On PostgreSQL: one node detects every node's events (cluster-wide windows), or each its own (ADR 0043).</summary>
+    public DetectionClusterMode Cluster { get; set; } = DetectionClusterMode.Leader;
+
     public TimeSpan OrphanAfter => TimeSpan.FromSeconds(OrphanAfterSeconds);
     public TimeSpan SweepInterval => TimeSpan.FromSeconds(SweepIntervalSeconds);
     public TimeSpan BaselineFlushInterval => TimeSpan.FromSeconds(BaselineFlushSeconds);

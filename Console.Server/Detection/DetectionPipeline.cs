@@ -16,7 +16,7 @@ namespace SecurityConsole.Server.Detection;
 /// </summary>
 public sealed class DetectionPipeline(
     IServiceScopeFactory scopes, AlertStore alerts, AlertBroadcaster broadcaster, BaselineStore baselines, DetectionOptions options,
-    TimeProvider clock, ILogger<DetectionPipeline> logger) : BackgroundService
+    DetectionLeadership leadership, TimeProvider clock, ILogger<DetectionPipeline> logger) : BackgroundService
 {
     public const int Capacity = 256;
 
@@ -45,9 +45,13 @@ public sealed class DetectionPipeline(
     /// <summary>Events evaluated by this node since it started.</summary>
     public long Processed => Interlocked.Read(ref _processed);
 
-    /// <summary>False when the channel is full: the batch then waits in the backlog for the sweep.</summary>
+    /// <summary>False when the channel is full, or another node detects (ADR 0043): the batch then waits in the backlog for the sweep.</summary>
     public bool Enqueue(CommittedBatch batch)
     {
+        if (!leadership.Leading)
+        {
+            return false;
+        }
         if (batch.BacklogId is { } id)
         {
             _queued[id] = 0;
@@ -79,6 +83,19 @@ public sealed class DetectionPipeline(
         {
             try
             {
+                if (!await leadership.HoldAsync(stoppingToken))
+                {
+                    // Another node detects every node's events: what this one had queued is its from the backlog.
+                    while (_batches.Reader.TryRead(out var left))
+                    {
+                        if (left.BacklogId is { } id)
+                        {
+                            _queued.TryRemove(id, out _);
+                        }
+                    }
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), clock, stoppingToken);
+                    continue;
+                }
                 await RefreshRulesAsync(stoppingToken);
                 List<CommittedBatch> taken;
                 while ((taken = TakeQueued()).Count > 0)
@@ -99,7 +116,8 @@ public sealed class DetectionPipeline(
                         }
                     }
                 }
-                if (Due(ref _sweptAt, options.SweepInterval))
+                // The leader of a cluster sweeps at every turn: the other nodes' commits reach it only through the backlog.
+                if (leadership.Shared || Due(ref _sweptAt, options.SweepInterval))
                 {
                     await SweepAsync(stoppingToken);
                 }
@@ -231,15 +249,17 @@ public sealed class DetectionPipeline(
                 var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
                 var cutoff = clock.GetUtcNow() - options.OrphanAfter;
                 var queued = _queued.Keys.ToList();
+                // The leader takes every node's entries at once; otherwise only nobody's and the orphaned.
+                var everyNode = leadership.Shared;
                 var entries = await db.DetectionBacklog.AsNoTracking()
-                    .Where(b => (b.Node == null || b.CreatedAt < cutoff) && !queued.Contains(b.Id))
+                    .Where(b => (everyNode || b.Node == null || b.CreatedAt < cutoff) && !queued.Contains(b.Id))
                     .OrderBy(b => b.Id).Take(SweepBatch).ToListAsync(ct);
                 foreach (var entry in entries)
                 {
                     taken.Add((entry, await SecurityEventStore.LoadAsync(db, entry.EventIds, ct)));
                 }
             }
-            foreach (var (entry, events) in taken)
+            foreach (var (entry, events) in taken.Where(t => !leadership.Shared || t.Entry.Node is null || t.Entry.CreatedAt < clock.GetUtcNow() - options.OrphanAfter))
             {
                 logger.LogInformation("Detecting {Count} events left in the backlog by {Node}", events.Count, entry.Node ?? "nobody");
             }

@@ -33,7 +33,7 @@ public sealed record VerifyOptions(string? RequiredScope = null, IPAddress? Clie
 /// fail closed, without calling it unknown (which would count towards brute-force rules).
 /// </summary>
 public sealed class ApiKeyVerifier(
-    IServiceScopeFactory scopes, KeyCache cache, KeyRateLimiter limiter, KeyUsageRecorder usage, TimeProvider clock, ILogger<ApiKeyVerifier> logger,
+    IServiceScopeFactory scopes, KeyCache cache, IKeyRateLimit limiter, KeyUsageRecorder usage, TimeProvider clock, ILogger<ApiKeyVerifier> logger,
     ConsoleSecurityEvents events)
 {
     /// <summary>Every answer is also a security event (queued, never awaited): refusals always, uses once an hour per network.</summary>
@@ -97,11 +97,12 @@ public sealed class ApiKeyVerifier(
         int? remaining = null;
         if (record.RateLimitPerMinute is { } perMinute && options.CountAgainstRateLimit)
         {
-            (var allowed, remaining, var retryAfter) = limiter.TryTake(record.Id, perMinute);
-            if (!allowed)
+            var decision = await limiter.TakeAsync(record.Id, perMinute);
+            if (!decision.Allowed)
             {
-                return new KeyVerification(false, KeyVerifyReasons.RateLimited, record, 0, retryAfter);
+                return new KeyVerification(false, KeyVerifyReasons.RateLimited, record, 0, decision.RetryAfterSeconds);
             }
+            remaining = decision.Remaining;
         }
         usage.Record(record.Id, options.ClientIp?.ToString());
         return new KeyVerification(true, null, record, remaining);

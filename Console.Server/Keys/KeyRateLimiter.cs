@@ -2,13 +2,30 @@ using System.Collections.Concurrent;
 
 namespace SecurityConsole.Server.Keys;
 
+/// <summary>One decision of a key's rate limit: whether a call may go ahead, whole tokens left, and when refused the wait.</summary>
+public readonly record struct RateDecision(bool Allowed, int Remaining, int RetryAfterSeconds);
+
 /// <summary>
-/// A token bucket per key, in this process: a minute's allowance as the burst, refilled continuously.
-/// On several nodes each enforces its own bucket (a key may reach the limit once per node) until the
-/// buckets move to Redis.
+/// Where key verification takes a token: in this process (<see cref="KeyRateLimiter"/>, one node) or shared by every
+/// node through Redis (<see cref="RedisKeyRateLimiter"/>, when <c>ConnectionStrings:Redis</c> is set). ADR 0042.
 /// </summary>
-public sealed class KeyRateLimiter(TimeProvider clock)
+public interface IKeyRateLimit
 {
+    ValueTask<RateDecision> TakeAsync(Guid keyId, int perMinute);
+}
+
+/// <summary>
+/// A token bucket per key, in this process: a minute's allowance as the burst, refilled continuously. The limiter of
+/// one node (embedded, no Redis), and each node's fallback for its share of the limit while Redis cannot be reached.
+/// </summary>
+public sealed class KeyRateLimiter(TimeProvider clock) : IKeyRateLimit
+{
+    public ValueTask<RateDecision> TakeAsync(Guid keyId, int perMinute)
+    {
+        var (allowed, remaining, retryAfter) = TryTake(keyId, perMinute);
+        return ValueTask.FromResult(new RateDecision(allowed, remaining, retryAfter));
+    }
+
     private readonly ConcurrentDictionary<Guid, Bucket> _buckets = new();
 
     /// <summary>

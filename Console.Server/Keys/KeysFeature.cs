@@ -19,8 +19,15 @@ public static class KeysFeature
         services.AddSingleton<SecretPickup>();
         services.AddSingleton<KeyCache>();
         services.AddSingleton<KeyRateLimiter>();
+        var rateLimits = builder.AddSettings<RateLimitSettings>("RateLimits");
         if (settings.RedisConnectionString is not null)
         {
+            // Every node takes from one bucket per key in Redis; its own share of the limit while Redis is away (ADR 0042).
+            services.AddSingleton(rateLimits);
+            services.AddSingleton<RedisKeyRateLimiter>();
+            services.AddSingleton<IKeyRateLimit>(sp => sp.GetRequiredService<RedisKeyRateLimiter>());
+            services.AddHostedService(sp => sp.GetRequiredService<RedisKeyRateLimiter>());
+            services.AddHealthChecks().AddCheck<RedisKeyRateLimiter>(RedisKeyRateLimiter.CheckName, tags: ["ready"]);
             services.AddSingleton<RedisKeyInvalidation>();
             services.AddSingleton<IKeyInvalidation>(sp => sp.GetRequiredService<RedisKeyInvalidation>());
             services.AddHostedService(sp => sp.GetRequiredService<RedisKeyInvalidation>());
@@ -28,6 +35,7 @@ public static class KeysFeature
         else
         {
             services.AddSingleton<IKeyInvalidation, LocalKeyInvalidation>();
+            services.AddSingleton<IKeyRateLimit>(sp => sp.GetRequiredService<KeyRateLimiter>());
         }
         services.AddSingleton<ApiKeyVerifier>();
         services.AddSingleton<KeyUsageRecorder>();

@@ -296,7 +296,7 @@ internal static class IngestionBench
             var options = new DetectionOptions { PipelineEnabled = false };
             // With the pipeline off the writer never hands it a batch, so it needs none of its parts.
             var pipeline = new DetectionPipeline(services.GetRequiredService<IServiceScopeFactory>(), null!, null!, null!, options,
-                TimeProvider.System, NullLogger<DetectionPipeline>.Instance);
+                new DetectionLeadership(settings, options, NullLogger<DetectionLeadership>.Instance), TimeProvider.System, NullLogger<DetectionPipeline>.Instance);
             var writer = new SecurityEventWriter(store, pipeline, options, NullLogger<SecurityEventWriter>.Instance);
             await writer.StartAsync(CancellationToken.None);
             return new InProcessWriter(services, writer);
