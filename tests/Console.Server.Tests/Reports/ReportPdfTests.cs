@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Reports;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Tests.Reports.ReportKit;
