@@ -9,7 +9,7 @@ public sealed class MigrationOutputTests(PostgresServer postgres)
     [Fact]
     public async Task MigratingAFreshPostgresDatabaseLogsNoFailedCommand()
     {
-        await using var factory = await ConsoleFactory.PostgresAsync(postgres);
+        await using var factory = await ConsoleFactory.PostgresAsync(postgres, empty: true);
 
         using var client = factory.CreateClient();   // starts the console: PrepareAsync migrates the empty database
         await (await client.GetAsync("/health/live", Ct)).AssertStatusAsync(System.Net.HttpStatusCode.OK);

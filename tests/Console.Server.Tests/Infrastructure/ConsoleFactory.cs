@@ -47,14 +47,21 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
     /// <summary>Service replacements (a fake clock, an interceptor) applied after Program's own; set before the server starts.</summary>
     public Action<IServiceCollection>? ServiceOverrides { get; set; }
 
-    public static ConsoleFactory Sqlite(string? redis = null, IDictionary<string, string?>? extra = null)
+    /// <summary>A console on its own SQLite file, migrated already (a copy of the run's template) unless <paramref name="empty"/>.</summary>
+    public static ConsoleFactory Sqlite(string? redis = null, IDictionary<string, string?>? extra = null, bool empty = false)
     {
         var dir = TestEnvironment.TempDirectory("console-sqlite");
-        return new ConsoleFactory(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(dir, "console.db")}", dir, redis, extra);
+        var file = Path.Combine(dir, "console.db");
+        if (!empty)
+        {
+            DatabaseTemplates.CopySqliteTemplate(file);
+        }
+        return new ConsoleFactory(DatabaseProvider.Sqlite, $"Data Source={file}", dir, redis, extra);
     }
 
-    public static async Task<ConsoleFactory> PostgresAsync(PostgresServer server, string? redis = null, IDictionary<string, string?>? extra = null) =>
-        new(DatabaseProvider.Postgres, await server.CreateDatabaseAsync(), redis, extra);
+    /// <summary>A console on its own PostgreSQL database, migrated already (made from the run's template) unless <paramref name="empty"/>.</summary>
+    public static async Task<ConsoleFactory> PostgresAsync(PostgresServer server, string? redis = null, IDictionary<string, string?>? extra = null, bool empty = false) =>
+        new(DatabaseProvider.Postgres, empty ? await server.CreateDatabaseAsync() : await server.CreateMigratedDatabaseAsync(), redis, extra);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

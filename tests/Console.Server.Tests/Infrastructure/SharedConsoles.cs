@@ -1,3 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
 namespace SecurityConsole.Server.Tests.Infrastructure;
 
 /// <summary>
@@ -26,12 +29,16 @@ public abstract class SharedConsole : IAsyncLifetime
 
     protected abstract string? Unavailable { get; }
 
+    /// <summary>Service replacements for the shared console, applied before it starts.</summary>
+    protected virtual Action<IServiceCollection>? ServiceOverrides => null;
+
     public async ValueTask InitializeAsync()
     {
         _unavailable = Unavailable;
         if (_unavailable is null)
         {
             _factory = await CreateFreshAsync();
+            _factory.ServiceOverrides = ServiceOverrides;
             _ = _factory.Server; // start now, not inside the first test's time budget
         }
     }
@@ -56,6 +63,41 @@ public sealed class SqliteConsole : SharedConsole
 public sealed class PostgresConsole(PostgresServer postgres) : SharedConsole
 {
     protected override string? Unavailable => postgres.Unavailable;
+
+    public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null) =>
+        ConsoleFactory.PostgresAsync(postgres, redis, extra);
+}
+
+/// <summary>
+/// One console for a class whose tests move a fake clock. The tests of a class run one after another and each moves the
+/// clock only forward from wherever it finds it, for its own users and clients: moved by earlier tests, it is as good.
+/// </summary>
+public interface IClockedConsole
+{
+    ConsoleFactory Factory { get; }
+
+    FakeTimeProvider Clock { get; }
+}
+
+public sealed class SqliteClockedConsole : SharedConsole, IClockedConsole
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override string? Unavailable => null;
+
+    protected override Action<IServiceCollection> ServiceOverrides => services => services.AddSingleton<TimeProvider>(Clock);
+
+    public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null) =>
+        Task.FromResult(ConsoleFactory.Sqlite(redis, extra));
+}
+
+public sealed class PostgresClockedConsole(PostgresServer postgres) : SharedConsole, IClockedConsole
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override string? Unavailable => postgres.Unavailable;
+
+    protected override Action<IServiceCollection> ServiceOverrides => services => services.AddSingleton<TimeProvider>(Clock);
 
     public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null) =>
         ConsoleFactory.PostgresAsync(postgres, redis, extra);

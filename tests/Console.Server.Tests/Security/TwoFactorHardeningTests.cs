@@ -13,21 +13,12 @@ namespace SecurityConsole.Server.Tests.Security;
 /// Authenticator codes are one-time: a code seen once (over a shoulder, by a phishing proxy) does not sign in again.
 /// Turning two-factor on works however long the person takes to type the code.
 /// </summary>
-public abstract partial class TwoFactorHardeningTests : IAsyncLifetime
+// One console per class (IClockedConsole): each test makes its own users and clients and moves the clock only forward.
+public abstract partial class TwoFactorHardeningTests(IClockedConsole console)
 {
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _clock = console.Clock;
 
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        Factory = await CreateFactoryAsync();
-        Factory.ServiceOverrides = services => services.AddSingleton<TimeProvider>(_clock);
-    }
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task AnAuthenticatorCodeThatSignedInOnceIsRefusedTheSecondTimeWithinItsStep()
@@ -131,12 +122,6 @@ public abstract partial class TwoFactorHardeningTests : IAsyncLifetime
     private static partial Regex SharedKey();
 }
 
-public sealed class SqliteTwoFactorHardeningTests : TwoFactorHardeningTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite());
-}
+public sealed class SqliteTwoFactorHardeningTests(SqliteClockedConsole console) : TwoFactorHardeningTests(console), IClassFixture<SqliteClockedConsole>;
 
-public sealed class PostgresTwoFactorHardeningTests(PostgresServer postgres) : TwoFactorHardeningTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
-}
+public sealed class PostgresTwoFactorHardeningTests(PostgresClockedConsole console) : TwoFactorHardeningTests(console), IClassFixture<PostgresClockedConsole>;

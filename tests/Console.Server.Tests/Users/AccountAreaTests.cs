@@ -16,21 +16,12 @@ namespace SecurityConsole.Server.Tests.Users;
 /// The account area is part of the console (issue 14, "The account area"): its frame and words, two-factor with a QR
 /// code drawn here, recovery codes to keep, a second sign-in step that says "Sign in", and signing out everywhere else.
 /// </summary>
-public abstract partial class AccountAreaTests : IAsyncLifetime
+// One console per class (IClockedConsole): each test makes its own users and clients and moves the clock only forward.
+public abstract partial class AccountAreaTests(IClockedConsole console)
 {
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+    private readonly FakeTimeProvider _clock = console.Clock;
 
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        Factory = await CreateFactoryAsync();
-        Factory.ServiceOverrides = services => services.AddSingleton<TimeProvider>(_clock);
-    }
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task TheProfileIsInTheConsolesFrameWithRolesInWordsAndNoPhoneNumber()
@@ -174,12 +165,6 @@ public abstract partial class AccountAreaTests : IAsyncLifetime
     private static partial Regex Download();
 }
 
-public sealed class SqliteAccountAreaTests : AccountAreaTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite());
-}
+public sealed class SqliteAccountAreaTests(SqliteClockedConsole console) : AccountAreaTests(console), IClassFixture<SqliteClockedConsole>;
 
-public sealed class PostgresAccountAreaTests(PostgresServer postgres) : AccountAreaTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
-}
+public sealed class PostgresAccountAreaTests(PostgresClockedConsole console) : AccountAreaTests(console), IClassFixture<PostgresClockedConsole>;
