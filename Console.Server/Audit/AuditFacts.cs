@@ -15,6 +15,9 @@ public sealed class AuditFacts(ConsoleDbContext db, AuditVerifier verifier, Audi
 {
     public Task<Shared.Audit.VerifyResult> VerifyChainAsync(CancellationToken ct) => verifier.VerifyAsync(null, null, ct);
 
+    /// <summary>Verifies the entries from <paramref name="fromSequence"/> to the head, anchored on the stored hash of the entry before it.</summary>
+    public Task<Shared.Audit.VerifyResult> VerifyChainFromAsync(long fromSequence, CancellationToken ct) => verifier.VerifyAsync(fromSequence, null, ct);
+
     public async Task<(long Head, DateTimeOffset? HeadTime)> HeadAsync(CancellationToken ct)
     {
         var head = await db.AuditChainHead.AsNoTracking().SingleAsync(ct);

@@ -42,6 +42,7 @@ public static class ComplianceFeature
         services.AddSingleton<CheckRegistry>();
         services.AddSingleton<ComplianceSignals>();
         services.AddSingleton<EvaluationGate>();
+        services.AddSingleton<Checks.ChainVerifications>();
         services.AddSingleton<ComplianceChangeInterceptor>();
         services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<ComplianceChangeInterceptor>());
         services.AddSingleton<ComplianceBroadcaster>();

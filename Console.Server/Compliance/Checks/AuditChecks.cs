@@ -1,5 +1,4 @@
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Compliance.Checks.CheckRow;
@@ -14,7 +13,7 @@ public static class AuditChecks
     public static IEnumerable<CheckDefinition> All =>
     [
         // Verifies the chain itself each time it runs (every sweep, at most 15 minutes apart): "verified within the hour".
-        new("audit-chain-verified", "Audit chain verified within the last hour", "The whole chain through AuditVerifier, from its anchor to its head.",
+        new("audit-chain-verified", "Audit chain verified within the last hour", "The whole chain through AuditVerifier, from its anchor to its head, at most 30 minutes apart; in between, the entries appended since.",
             [CheckInputs.Retention], ChainAsync),
         new("checkpoints-on-schedule", "Signed checkpoints on schedule", "The latest signed checkpoint (signature checked) against the chain head.",
             [CheckInputs.Audit], CheckpointsAsync),
@@ -34,7 +33,28 @@ public static class AuditChecks
 
     private static async Task<IReadOnlyList<CheckRow>> ChainAsync(CheckContext c, CancellationToken ct)
     {
-        var result = await c.Get<AuditFacts>().VerifyChainAsync(ct);
+        var audit = c.Get<AuditFacts>();
+        var memory = c.Get<ChainVerifications>();
+        if (memory.LastFull is { } full && c.Now - full.At < ChainVerifications.FullEvery && c.Now >= full.At)
+        {
+            // Verified in full lately: verify what was appended since, anchored on the last entry that verification covered.
+            var appended = await audit.VerifyChainFromAsync(full.Through + 1, ct);
+            if (appended.Intact)
+            {
+                return [Pass(Chain, "head", $"Verified entries {full.From} to {full.Through} in full at {full.At:HH:mm} UTC, and the {appended.Checked} appended since at {c.Now:HH:mm} UTC: intact.", "/audit")];
+            }
+            memory.Forget();
+            return [Fail(Chain, $"#{appended.BrokenSequence}", $"The chain is broken at entry {appended.BrokenSequence}: {appended.Detail ?? appended.Problem?.ToString()}.", "/audit")];
+        }
+        var result = await audit.VerifyChainAsync(ct);
+        if (result.Intact)
+        {
+            memory.Remember(result.FromSequence, result.ToSequence, c.Now);
+        }
+        else
+        {
+            memory.Forget();
+        }
         return result.Intact
             ? [Pass(Chain, "head", $"Verified entries {result.FromSequence} to {result.ToSequence} ({result.Checked} checked) at {c.Now:HH:mm} UTC: intact.", "/audit")]
             : [Fail(Chain, $"#{result.BrokenSequence}", $"The chain is broken at entry {result.BrokenSequence}: {result.Detail ?? result.Problem?.ToString()}.", "/audit")];
@@ -121,7 +141,7 @@ public static class AuditChecks
 
     private static async Task<IReadOnlyList<CheckRow>> ReadersAsync(CheckContext c, CancellationToken ct)
     {
-        var users = (await c.Get<UserFacts>().AllAsync(ct)).Where(u => !u.Locked).ToList();
+        var users = (await c.UsersAsync(ct)).Where(u => !u.Locked).ToList();
         var audit = users.Where(u => Roles.PermissionsOf(u.Roles).Contains(Permissions.AuditRead)).ToList();
         var pii = users.Where(u => Roles.PermissionsOf(u.Roles).Contains(Permissions.PiiRead)).ToList();
         var p = c.Parameters;

@@ -1,3 +1,5 @@
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Compliance;
 
 namespace SecurityConsole.Server.Compliance.Checks;
@@ -43,6 +45,33 @@ public sealed class CheckContext(IServiceProvider services, DateTimeOffset now, 
     public IReadOnlyList<Framework> EnabledFrameworks { get; } = enabled;
 
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    private readonly Dictionary<string, Task> _reads = [];
+
+    /// <summary>
+    /// A read several checks of one evaluation share (every live key, every user), made once per evaluation: seven key
+    /// checks each reading 100,000 keys was most of a full evaluation's time (bench/RESULTS.md, issue 12). Checks run one
+    /// after another, and the rows are read-only to them.
+    /// </summary>
+    public Task<T> OnceAsync<T>(string name, Func<Task<T>> read)
+    {
+        lock (_reads)
+        {
+            if (!_reads.TryGetValue(name, out var task))
+            {
+                _reads[name] = task = read();
+            }
+            return (Task<T>)task;
+        }
+    }
+
+    /// <summary>Every live key (<see cref="KeyComplianceFacts.LiveAsync"/>), read once per evaluation.</summary>
+    public Task<IReadOnlyList<KeyFact>> LiveKeysAsync(CancellationToken ct) =>
+        OnceAsync<IReadOnlyList<KeyFact>>("live-keys", async () => await Get<KeyComplianceFacts>().LiveAsync(ct));
+
+    /// <summary>Every user (<see cref="UserFacts.AllAsync"/>), read once per evaluation.</summary>
+    public Task<IReadOnlyList<UserFact>> UsersAsync(CancellationToken ct) =>
+        OnceAsync<IReadOnlyList<UserFact>>("users", async () => await Get<UserFacts>().AllAsync(ct));
 }
 
 /// <summary>Every check the code has, by id. A later registration with the same id replaces an earlier one (tests inject faults so).</summary>

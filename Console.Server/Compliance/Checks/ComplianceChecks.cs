@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection;
-using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Compliance;
 using static SecurityConsole.Server.Compliance.Checks.CheckRow;
 
@@ -27,7 +26,7 @@ public static class ComplianceChecks
         {
             // A console younger than the review period has not missed a review yet: the first is due a period after the
             // first account was made.
-            var users = await c.Get<UserFacts>().AllAsync(ct);
+            var users = await c.UsersAsync(ct);
             var since = users.Count == 0 ? c.Now : users.Min(u => u.CreatedAt);
             var due = since.AddDays(c.Parameters.AccessReviewDays);
             return due > c.Now

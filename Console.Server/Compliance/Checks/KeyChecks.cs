@@ -36,7 +36,7 @@ public static class KeyChecks
     {
         var facts = c.Get<KeyComplianceFacts>();
         var policy = await facts.PolicyAsync(ct);
-        return [.. (await facts.LiveAsync(ct)).Select(k =>
+        return [.. (await c.LiveKeysAsync(ct)).Select(k =>
         {
             var age = CheckRegistry.Ago(c.Now, k.CreatedAt);
             return policy.For(k.Environment).RotateAfterDays is not { } days
@@ -48,14 +48,14 @@ public static class KeyChecks
     }
 
     private static async Task<IReadOnlyList<CheckRow>> ExpireAsync(CheckContext c, CancellationToken ct) =>
-        [.. (await c.Get<KeyComplianceFacts>().LiveAsync(ct)).Where(k => k.Environment == KeyEnvironments.Production).Select(k => k.ExpiresAt is { } e
+        [.. (await c.LiveKeysAsync(ct)).Where(k => k.Environment == KeyEnvironments.Production).Select(k => k.ExpiresAt is { } e
             ? Pass(Key, k.DisplayKey, $"{Name(k)} expires on {e:yyyy-MM-dd}.", Link(k))
             : Fail(Key, k.DisplayKey, $"{Name(k)} never expires.", Link(k)))];
 
     private static async Task<IReadOnlyList<CheckRow>> UnusedAsync(CheckContext c, CancellationToken ct)
     {
         var limit = TimeSpan.FromDays(c.Parameters.UnusedKeyDays);
-        return [.. (await c.Get<KeyComplianceFacts>().LiveAsync(ct)).Where(k => !k.Disabled).Select(k =>
+        return [.. (await c.LiveKeysAsync(ct)).Where(k => !k.Disabled).Select(k =>
         {
             var last = k.LastUsedAt ?? k.CreatedAt;
             var what = k.LastUsedAt is null ? "was issued" : "was last used";
@@ -67,8 +67,8 @@ public static class KeyChecks
 
     private static async Task<IReadOnlyList<CheckRow>> OrphanedAsync(CheckContext c, CancellationToken ct)
     {
-        var users = (await c.Get<UserFacts>().AllAsync(ct)).ToDictionary(u => u.Id);
-        return [.. (await c.Get<KeyComplianceFacts>().LiveAsync(ct)).Where(k => !k.Disabled).Select(k => users.TryGetValue(k.OwnerUserId, out var owner)
+        var users = (await c.UsersAsync(ct)).ToDictionary(u => u.Id);
+        return [.. (await c.LiveKeysAsync(ct)).Where(k => !k.Disabled).Select(k => users.TryGetValue(k.OwnerUserId, out var owner)
             ? owner.Locked
                 ? Fail(Key, k.DisplayKey, $"{Name(k)} belongs to {owner.Email}, whose account is locked.", Link(k))
                 : Pass(Key, k.DisplayKey, $"{Name(k)} belongs to {owner.Email}, who can sign in.", Link(k))
@@ -78,7 +78,7 @@ public static class KeyChecks
     private static async Task<IReadOnlyList<CheckRow>> ApprovedAsync(CheckContext c, CancellationToken ct)
     {
         var facts = c.Get<KeyComplianceFacts>();
-        var production = (await facts.LiveAsync(ct)).Where(k => k.Environment == KeyEnvironments.Production).ToList();
+        var production = (await c.LiveKeysAsync(ct)).Where(k => k.Environment == KeyEnvironments.Production).ToList();
         var origins = await facts.OriginsAsync([.. production.Select(k => k.Id)], ct);
         var requests = await facts.RequestsAsync([.. origins.Values.OfType<Guid>().Distinct()], ct);
         return [.. production.Select(k =>
@@ -102,7 +102,7 @@ public static class KeyChecks
         var facts = c.Get<KeyComplianceFacts>();
         var policy = await facts.PolicyAsync(ct);
         var high = policy.Scopes.Where(s => s.Risk == ScopeRisk.High).Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
-        return [.. (await facts.LiveAsync(ct)).Where(k => k.Environment == KeyEnvironments.Production).Select(k =>
+        return [.. (await c.LiveKeysAsync(ct)).Where(k => k.Environment == KeyEnvironments.Production).Select(k =>
         {
             var admin = k.Scopes.Where(high.Contains).ToList();
             if (admin.Count > 0)
@@ -118,7 +118,7 @@ public static class KeyChecks
     private static async Task<IReadOnlyList<CheckRow>> WaitingAsync(CheckContext c, CancellationToken ct)
     {
         var limit = TimeSpan.FromHours(c.Parameters.PickupWaitHours);
-        var keys = await c.Get<KeyComplianceFacts>().LiveAsync(ct);
+        var keys = await c.LiveKeysAsync(ct);
         // Secrets are stored as SHA-256 only (KeyComplianceFacts never has them); what is left is a sealed secret waiting too long.
         var rows = keys.Where(k => k.SecretWaiting).Select(k => c.Now - k.CreatedAt > limit
             ? Fail(Key, k.DisplayKey, $"{Name(k)}: its secret has waited {CheckRegistry.Ago(c.Now, k.CreatedAt)} for pick-up, beyond {c.Parameters.PickupWaitHours} hours.", Link(k))

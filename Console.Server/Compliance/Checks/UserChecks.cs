@@ -40,7 +40,7 @@ public static class UserChecks
     {
         var privileged = c.Parameters.PrivilegedRoles.ToHashSet(StringComparer.Ordinal);
         var rows = new List<CheckRow>();
-        foreach (var u in await c.Get<UserFacts>().AllAsync(ct))
+        foreach (var u in await c.UsersAsync(ct))
         {
             var held = u.Roles.Where(privileged.Contains).ToList();
             if (held.Count == 0 || u.Locked)
@@ -57,7 +57,7 @@ public static class UserChecks
     private static async Task<IReadOnlyList<CheckRow>> InactiveAsync(CheckContext c, CancellationToken ct)
     {
         var limit = TimeSpan.FromDays(c.Parameters.InactivityDays);
-        return [.. (await c.Get<UserFacts>().AllAsync(ct)).Where(u => !u.Locked).Select(u =>
+        return [.. (await c.UsersAsync(ct)).Where(u => !u.Locked).Select(u =>
         {
             var last = u.LastSignInAt ?? u.CreatedAt;
             var what = u.LastSignInAt is null ? "created" : "last signed in";
@@ -69,7 +69,7 @@ public static class UserChecks
 
     private static async Task<IReadOnlyList<CheckRow>> UniqueAsync(CheckContext c, CancellationToken ct)
     {
-        var users = await c.Get<UserFacts>().AllAsync(ct);
+        var users = await c.UsersAsync(ct);
         var twins = users.GroupBy(u => u.Email.Trim().ToUpperInvariant()).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         return [.. users.Select(u =>
         {
