@@ -51,7 +51,16 @@ public sealed class ComplianceEvaluator(
         {
             outcomes.Add(await RunOneAsync(check, context, ct));
         }
-        var ids = checks.Select(c => c.Id).ToList();
+        await StoreAsync([.. checks.Select(c => c.Id)], outcomes, now, ct);
+        return await recorder.RecordAsync(now, ct);
+    }
+
+    private async Task StoreAsync(
+        List<string> ids, List<(CheckDefinition Check, IReadOnlyList<CheckRow>? Rows, Exception? Error)> outcomes, DateTimeOffset now, CancellationToken ct)
+    {
+        // Under the lock: a node inserting a check's first state waits for another doing the same, then updates it.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ComplianceStateLock.TakeAsync(db, ct);
         var states = await db.ComplianceCheckStates.Where(s => ids.Contains(s.CheckId)).ToDictionaryAsync(s => s.CheckId, ct);
         foreach (var (check, rows, error) in outcomes)
         {
@@ -78,7 +87,7 @@ public sealed class ComplianceEvaluator(
             // Another node stored a result of the same check at the same moment: its result is as fresh as ours.
             db.ChangeTracker.Clear();
         }
-        return await recorder.RecordAsync(now, ct);
+        await tx.CommitAsync(ct);
     }
 
     private async Task<(CheckDefinition, IReadOnlyList<CheckRow>?, Exception?)> RunOneAsync(CheckDefinition check, CheckContext context, CancellationToken ct)
