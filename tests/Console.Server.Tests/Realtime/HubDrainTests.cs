@@ -18,7 +18,7 @@ public sealed class HubDrainTests
     public async Task AStoppingNodeClosesItsHubConnectionsAtOnceAndRefusesNewOnes()
     {
         var connection = $"Data Source={Path.Combine(TestEnvironment.TempDirectory("hub-drain"), "console.db")}";
-        await using var node = new ConsoleFactory(DatabaseProvider.Sqlite, connection, extra: new() { ["Shutdown:DrainSeconds"] = "60" });
+        await using var node = new ConsoleFactory(DatabaseProvider.Sqlite, connection, extra: new Dictionary<string, string?> { ["Shutdown:DrainSeconds"] = "60" });
         var analyst = await node.SignedInClientAsync(Roles.SecurityAnalyst);
         await using var hub = AlertsHubTests.Connect(node, analyst.CookieHeader);
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
