@@ -65,7 +65,16 @@ public sealed class ComplianceEvaluator(
             logger.Log(level, "Compliance: {Count} checks ran in {Milliseconds} ms; slowest {Slowest}", checks.Count, (long)watch.Elapsed.TotalMilliseconds,
                 string.Join(", ", took.OrderByDescending(t => t.Time).Take(5).Select(t => $"{t.Check} {t.Time.TotalMilliseconds:F0} ms")));
         }
-        var ids = checks.Select(c => c.Id).ToList();
+        await StoreAsync([.. checks.Select(c => c.Id)], outcomes, now, ct);
+        return await recorder.RecordAsync(now, ct);
+    }
+
+    private async Task StoreAsync(
+        List<string> ids, List<(CheckDefinition Check, IReadOnlyList<CheckRow>? Rows, Exception? Error)> outcomes, DateTimeOffset now, CancellationToken ct)
+    {
+        // Under the lock: a node inserting a check's first state waits for another doing the same, then updates it.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ComplianceStateLock.TakeAsync(db, ct);
         var states = await db.ComplianceCheckStates.Where(s => ids.Contains(s.CheckId)).ToDictionaryAsync(s => s.CheckId, ct);
         foreach (var (check, rows, error) in outcomes)
         {
@@ -92,7 +101,7 @@ public sealed class ComplianceEvaluator(
             // Another node stored a result of the same check at the same moment: its result is as fresh as ours.
             db.ChangeTracker.Clear();
         }
-        return await recorder.RecordAsync(now, ct);
+        await tx.CommitAsync(ct);
     }
 
     private async Task<(CheckDefinition, IReadOnlyList<CheckRow>?, Exception?)> RunOneAsync(CheckDefinition check, CheckContext context, CancellationToken ct)

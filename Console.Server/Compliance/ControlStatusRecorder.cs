@@ -51,6 +51,9 @@ public sealed class ControlStatusRecorder(
 
     private async Task<IReadOnlyList<ComplianceChange>> RecordOnceAsync(DateTimeOffset now, CancellationToken ct)
     {
+        // Read, compared and written under the lock: another node's recording waits, then finds what this one stored.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await ComplianceStateLock.TakeAsync(db, ct);
         var snapshot = await ComplianceSnapshot.LoadAsync(db, now, ct);
         var stored = await db.ComplianceControlStates.ToDictionaryAsync(s => s.ControlId, ct);
         var changes = new List<(Control Control, string Status, string Previous)>();
@@ -70,7 +73,6 @@ public sealed class ControlStatusRecorder(
         var result = new List<ComplianceChange>();
         var alertIds = new List<Alert>();
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
             foreach (var (control, status, previous) in changes)
             {
                 if (!stored.TryGetValue(control.Id, out var state))

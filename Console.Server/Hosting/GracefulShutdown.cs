@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Realtime;
 
 namespace SecurityConsole.Server.Hosting;
 
@@ -15,19 +16,26 @@ public sealed class ShutdownSettings
 /// <summary>
 /// On SIGTERM a node first turns not ready (<c>/health/ready</c> 503, check <c>shutdown</c>) and keeps serving for
 /// <see cref="ShutdownSettings.DrainSeconds"/>, so that the load balancer stops sending it requests while those in
-/// flight (an event batch waiting for its commit) are committed and answered; only then does Kestrel stop listening and
+/// flight (an event batch waiting for its commit) are committed and answered, and hub connections are closed so that
+/// browsers reconnect to another node (<see cref="HubDrain"/>); only then does Kestrel stop listening and
 /// the rest of the host stop. Without the pause Kestrel would refuse new connections at once, and a balancer that has
 /// not yet noticed would send requests into a closed port.
 /// </summary>
-public sealed class GracefulShutdown(ShutdownSettings settings, ILogger<GracefulShutdown> logger) : IHostedLifecycleService, IHealthCheck
+public sealed class GracefulShutdown(ShutdownSettings settings, HubDrain hubs, ILogger<GracefulShutdown> logger) : IHostedLifecycleService, IHealthCheck
 {
     public const string CheckName = "shutdown";
     private volatile bool _stopping;
+
+    /// <summary>Whether SIGTERM has arrived: not ready, and refusing new hub connections (503) so they go elsewhere.</summary>
+    public bool Stopping => _stopping;
 
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         _stopping = true;
         logger.LogInformation("Stopping: not ready from now on; serving for {DrainSeconds} s more before closing the port.", settings.DrainSeconds);
+        // Browsers on this node reconnect now, through the balancer, to a node that stays, and catch up there; waiting
+        // for the port to close would cut them all at once at the end of the drain.
+        hubs.CloseAll();
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(settings.DrainSeconds), cancellationToken);

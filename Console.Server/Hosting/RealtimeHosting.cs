@@ -13,6 +13,7 @@ public static class RealtimeHosting
     public static WebApplicationBuilder AddConsoleRealtime(this WebApplicationBuilder builder, ConsoleSettings settings)
     {
         var signalr = builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 32 * 1024);
+        builder.Services.AddSingleton<HubDrain>();
         if (settings.RedisConnectionString is { } redis)
         {
             var options = ConfigurationOptions.Parse(redis);
@@ -28,8 +29,26 @@ public static class RealtimeHosting
         return builder;
     }
 
-    public static void MapConsoleRealtime(this WebApplication app) =>
-        app.MapHub<ConsoleHub>(HubRoutes.Alerts).RequireAuthorization(Policies.SignedIn);
+    public static void MapConsoleRealtime(this WebApplication app)
+    {
+        var shutdown = app.Services.GetRequiredService<GracefulShutdown>();
+        app.MapHub<ConsoleHub>(HubRoutes.Alerts).RequireAuthorization(Policies.SignedIn)
+            // A stopping node takes no new hub connection: 503, which the balancer passes to the next node (deploy/nginx).
+            .Add(endpoint =>
+            {
+                var next = endpoint.RequestDelegate!;
+                endpoint.RequestDelegate = context =>
+                {
+                    if (!shutdown.Stopping)
+                    {
+                        return next(context);
+                    }
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    context.Response.Headers.RetryAfter = "1";
+                    return Task.CompletedTask;
+                };
+            });
+    }
 }
 
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck

@@ -11,7 +11,7 @@ namespace SecurityConsole.Server.Realtime;
 /// A base layer of its own: features send through <c>IHubContext&lt;ConsoleHub, IConsoleClient&gt;</c> and the
 /// groups named here; the hub imports no feature. Its route stays <c>/hubs/alerts</c> (<c>HubRoutes.Alerts</c>).
 /// </summary>
-public sealed class ConsoleHub(TimeProvider clock) : Hub<IConsoleClient>
+public sealed class ConsoleHub(TimeProvider clock, HubDrain drain) : Hub<IConsoleClient>
 {
     public const string AlertReaders = "alert-readers";
 
@@ -36,7 +36,14 @@ public sealed class ConsoleHub(TimeProvider clock) : Hub<IConsoleClient>
             await Groups.AddToGroupAsync(Context.ConnectionId, ComplianceReaders);
         }
         await Clients.Caller.Welcome(clock.GetUtcNow());
+        drain.Add(Context);
 
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        drain.Remove(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 }

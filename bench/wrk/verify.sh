@@ -7,6 +7,10 @@
 #   bench/wrk/verify.sh                      # from the repository root
 #   ROUNDS=3 DURATION=30s bench/wrk/verify.sh
 #   VARIANT_ENV="OTEL_SDK_DISABLED=true" bench/wrk/verify.sh   # a third target: the console with extra environment, same rounds
+#   RATE_LIMIT=100000000 REDIS_PORT=6391 VARIANT_ENV="ConnectionStrings__Redis=127.0.0.1:6391" bench/wrk/verify.sh
+#                                            # the verified key rate-limited (high enough never to refuse): "console"
+#                                            # takes its tokens in process, "variant" in Redis (ADR 0042); the script
+#                                            # starts a throwaway redis-server on REDIS_PORT
 #   VARIANT_DIR=/path/to/other/Console.Server/bin/Release/net10.0 bench/wrk/verify.sh
 #                                            # a third target: another build of the console (say, main before a change)
 #
@@ -54,6 +58,15 @@ if [[ -z "$VERIFIER_KEY" || -z "$VERIFY_KEY" ]]; then
   echo "Could not create the keys:"; cat "$WORK/admin.log"; exit 1
 fi
 export VERIFIER_KEY VERIFY_KEY
+if [[ -n "${RATE_LIMIT:-}" ]]; then
+  # The command line issues keys without a limit; a key request sets this column.
+  sqlite3 "$WORK/console.db" "UPDATE api_keys SET RateLimitPerMinute = $RATE_LIMIT WHERE Service = 'payments'"
+  echo "   the verified key is limited to $RATE_LIMIT/min"
+fi
+if [[ -n "${REDIS_PORT:-}" ]]; then
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+  PIDS+=($!)
+fi
 
 (cd "$SERVER_DIR" && exec dotnet Console.Server.dll --urls "http://127.0.0.1:$CONSOLE_PORT") >"$WORK/console.log" 2>&1 &
 PIDS+=($!)
