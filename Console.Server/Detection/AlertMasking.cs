@@ -129,7 +129,7 @@ public sealed class AlertShape
         }
         var normal = value.Trim().ToLowerInvariant();
         var subject = normal.Contains('@') ? $"email:{normal}" : $"account:{normal}";
-        return $"{Masking.Person(value)} #{AuditKeys.Pseudonym(_key!, subject)[..8]}";
+        return $"{Masking.Person(normal)} #{AuditKeys.Pseudonym(_key!, subject)[..8]}";
     }
 
     /// <summary>A console user (assignee, note author): masked e-mail and the tag the audit trail gives the same person.</summary>
