@@ -75,5 +75,6 @@ public sealed class AlertFeed
         && (string.IsNullOrWhiteSpace(Query.Entity) || alert.EntityId == Query.Entity.Trim())
         && (Query.From is not { } from || alert.LastSeenAt >= from);
 
-    private void Sort() => Items = [.. _byId.Values.OrderByDescending(a => a.Id)];
+    /// <summary>Open and acknowledged alerts first, newest first within each; closed ones below them (and dimmed by the row).</summary>
+    private void Sort() => Items = [.. _byId.Values.OrderByDescending(a => AlertStatuses.IsActive(a.Status)).ThenByDescending(a => a.Id)];
 }

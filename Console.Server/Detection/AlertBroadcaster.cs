@@ -7,7 +7,8 @@ using SecurityConsole.Shared.Realtime;
 namespace SecurityConsole.Server.Detection;
 
 /// <summary>
-/// Tells every analyst's browser that alerts changed: <c>AlertChanged</c> with the alert to the alert-readers group,
+/// Tells every analyst's browser that alerts changed: <c>AlertChanged</c> with the alert to the alert readers, in clear to those with
+/// pii:read and masked to the others (ADR 0065),
 /// on every node through the Redis backplane when there is one. A browser that was away catches up with
 /// <c>GET /api/v1/alerts/changes</c>, so a lost message costs nothing but latency.
 /// </summary>
@@ -24,9 +25,11 @@ public sealed class AlertBroadcaster(IHubContext<ConsoleHub, IConsoleClient> hub
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
             var views = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToViewsAsync(db, ct);
+            var masked = await scope.ServiceProvider.GetRequiredService<AlertMasking>().MaskedAsync(ct);
             foreach (var view in views.OrderBy(v => v.UpdatedAt).ThenBy(v => v.Id))
             {
-                await hub.Clients.Group(ConsoleHub.AlertReaders).AlertChanged(view);
+                await hub.Clients.Group(ConsoleHub.AlertReadersClear).AlertChanged(AlertShape.Clear.View(view));
+                await hub.Clients.Group(ConsoleHub.AlertReadersMasked).AlertChanged(masked.View(view));
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Common;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Detection;
@@ -13,13 +14,13 @@ public sealed class AlertFacts(ConsoleDbContext db)
 {
     /// <summary>Open or acknowledged alerts of these severities, oldest first.</summary>
     public async Task<IReadOnlyList<AlertFact>> ActiveAsync(IReadOnlyCollection<string> severities, CancellationToken ct) =>
-        await db.AlertsSelect(db.Alerts.AsNoTracking()
+        (await db.AlertsSelect(db.Alerts.AsNoTracking()
             .Where(a => severities.Contains(a.Severity) && (a.Status == AlertStatuses.Open || a.Status == AlertStatuses.Acknowledged))
-            .OrderBy(a => a.Id)).ToListAsync(ct);
+            .OrderBy(a => a.Id)).ToListAsync(ct)).Masked();
 
     /// <summary>Alerts of one rule raised since a time (any status).</summary>
     public async Task<IReadOnlyList<AlertFact>> OfRuleAsync(string ruleId, DateTimeOffset since, CancellationToken ct) =>
-        await db.AlertsSelect(db.Alerts.AsNoTracking().Where(a => a.RuleId == ruleId && a.LastSeenAt >= since).OrderBy(a => a.Id)).ToListAsync(ct);
+        (await db.AlertsSelect(db.Alerts.AsNoTracking().Where(a => a.RuleId == ruleId && a.LastSeenAt >= since).OrderBy(a => a.Id)).ToListAsync(ct)).Masked();
 
     public async Task<IReadOnlyList<RuleFact>> RulesAsync(CancellationToken ct) =>
         [.. (await db.DetectionRules.AsNoTracking().Select(r => new { r.Id, r.Name, r.Enabled }).ToListAsync(ct))
@@ -34,4 +35,8 @@ internal static class AlertFactQueries
 {
     public static IQueryable<AlertFact> AlertsSelect(this ConsoleDbContext db, IQueryable<Alert> alerts) =>
         alerts.Select(a => new AlertFact(a.Id, a.RuleId, a.Severity, a.Status, a.EntityKind, a.EntityId, a.Title, a.CreatedAt, a.ClosedAt, a.Details));
+
+    /// <summary>Compliance readers need not hold pii:read: the title reaches them built from its masked parts (ADR 0065).</summary>
+    public static IReadOnlyList<AlertFact> Masked(this List<AlertFact> facts) =>
+        [.. facts.Select(f => f with { Title = PersonalText.Mask(f.Title, Masking.Person, untyped: $"alert of rule {f.RuleId}")! })];
 }

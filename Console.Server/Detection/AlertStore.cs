@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection.Rules;
 using SecurityConsole.Server.Security;
@@ -56,8 +57,8 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
                 Status = AlertStatuses.Open,
                 EntityKind = first.EntityKind,
                 EntityId = Truncate(first.EntityId, 256),
-                Title = Truncate(last.TitleFor(n), 256),
-                Summary = last.Summary is { } summary ? Truncate(summary, 512) : null,
+                Title = Truncate(PersonalText.Typed(last.TitleFor(n)), 256),
+                Summary = last.Summary is { } summary ? Truncate(PersonalText.Typed(summary), 512) : null,
                 FirstSeenAt = group.Min(d => d.Finding.At),
                 LastSeenAt = last.At,
                 Count = n,
@@ -77,7 +78,7 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
                 // The entity may be a person (email, address): kept out of the chain's clear data.
                 audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.AlertRaised, "alert", alert.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Data: new { rule = alert.RuleId, severity = alert.Severity, entityKind = alert.EntityKind },
-                    Personal: new { entity = alert.EntityId, title = alert.Title }));
+                    Personal: new { entity = alert.EntityId, title = PersonalText.Reveal(alert.Title) }));
                 AddOccurrences(db, alert.Id, hits);
                 changed.Add(alert.Id);
             }
@@ -112,8 +113,8 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
         var severity = AlertSeverities.Rank(rule.Severity) > AlertSeverities.Rank(existing.Severity) ? rule.Severity : existing.Severity;
         // Read before the update: a node grouping into the same alert at the same moment can leave the count in the
         // title one behind the Count column, until the next hit.
-        var title = Truncate(last.TitleFor(existing.Count + n), 256);
-        var summary = last.Summary is { } s ? Truncate(s, 512) : null;
+        var title = Truncate(PersonalText.Typed(last.TitleFor(existing.Count + n)), 256);
+        var summary = last.Summary is { } s ? Truncate(PersonalText.Typed(s), 512) : null;
         // Conditional on still being active: an analyst who resolved it a moment ago wins, and the hit raises a new alert.
         var updated = await db.Alerts
             .Where(a => a.Id == existing.Id && (a.Status == AlertStatuses.Open || a.Status == AlertStatuses.Acknowledged))
@@ -133,7 +134,7 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
     {
         foreach (var hit in hits)
         {
-            db.AlertOccurrences.Add(new AlertOccurrence { AlertId = alertId, At = hit.Finding.At, Title = Truncate(hit.Finding.Title, 256), EventId = hit.Finding.EventId });
+            db.AlertOccurrences.Add(new AlertOccurrence { AlertId = alertId, At = hit.Finding.At, Title = Truncate(PersonalText.Typed(hit.Finding.Title), 256), EventId = hit.Finding.EventId });
         }
     }
 

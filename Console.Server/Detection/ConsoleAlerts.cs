@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Common;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -23,8 +24,8 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
         if (active is not null)
         {
             active.Count++;
-            active.Title = Cut(title, 256);
-            active.Summary = summary is null ? null : Cut(summary, 512);
+            active.Title = Cut(PersonalText.Typed(PersonalText.Strip(title)), 256);
+            active.Summary = summary is null ? null : Cut(PersonalText.Typed(PersonalText.Strip(summary)), 512);
             active.Details = json;
             active.LastSeenAt = now;
             active.UpdatedAt = now;
@@ -33,7 +34,7 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
             {
                 active.Severity = severity;
             }
-            db.AlertOccurrences.Add(new AlertOccurrence { AlertId = active.Id, At = now, Title = Cut(title, 256), EventId = 0 });
+            db.AlertOccurrences.Add(new AlertOccurrence { AlertId = active.Id, At = now, Title = Cut(PersonalText.Typed(PersonalText.Strip(title)), 256), EventId = 0 });
             return active;
         }
         var alert = new Alert
@@ -43,8 +44,8 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
             Status = AlertStatuses.Open,
             EntityKind = entityKind,
             EntityId = Cut(entityId, 256),
-            Title = Cut(title, 256),
-            Summary = summary is null ? null : Cut(summary, 512),
+            Title = Cut(PersonalText.Typed(PersonalText.Strip(title)), 256),
+            Summary = summary is null ? null : Cut(PersonalText.Typed(PersonalText.Strip(summary)), 512),
             FirstSeenAt = now,
             LastSeenAt = now,
             Count = 1,
@@ -56,7 +57,7 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
         db.Alerts.Add(alert);
         await db.SaveChangesAsync(ct);
         audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.AlertRaised, "alert", alert.Id.ToString(CultureInfo.InvariantCulture),
-            Data: new { rule = source, severity, entityKind, entity = alert.EntityId, title = alert.Title }));
+            Data: new { rule = source, severity, entityKind, entity = alert.EntityId, title = PersonalText.Reveal(alert.Title) }));
         db.AlertOccurrences.Add(new AlertOccurrence { AlertId = alert.Id, At = now, Title = alert.Title, EventId = 0 });
         return alert;
     }
@@ -77,7 +78,7 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
             alert.ClosedBy = SystemActor;
             alert.UpdatedAt = now;
             alert.Version++;
-            db.AlertOccurrences.Add(new AlertOccurrence { AlertId = alert.Id, At = now, Title = Cut(reason, 256), EventId = 0 });
+            db.AlertOccurrences.Add(new AlertOccurrence { AlertId = alert.Id, At = now, Title = Cut(PersonalText.Typed(PersonalText.Strip(reason)), 256), EventId = 0 });
             audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.AlertResolved, "alert", alert.Id.ToString(CultureInfo.InvariantCulture),
                 Data: new { from, to = AlertStatuses.Resolved, reason = Cut(reason, 256) }));
         }

@@ -31,6 +31,7 @@ public static class DetectionFeature
         services.AddScoped<AlertQueries>();
         // Public doors for other features: raising an alert (compliance), and reads for compliance checks and report data.
         services.AddScoped<ConsoleAlerts>();
+        services.AddScoped<AlertMasking>();
         services.AddScoped<AlertFacts>();
         services.AddScoped<AlertReportQueries>();
         services.AddScoped<RuleAdmin>();

@@ -79,7 +79,7 @@ public static class EventEndpoints
 
     private static async Task<Results<Ok<EventPage>, ValidationProblem>> Search(
         string? type, string? source, string? actor, string? keyPrefix, string? sourceIp, string? outcome,
-        string? from, string? to, string? before, string? limit, AlertQueries queries, CancellationToken ct)
+        string? from, string? to, string? before, string? limit, AlertQueries queries, AlertMasking masking, ClaimsPrincipal user, CancellationToken ct)
     {
         var q = new QueryReader();
         var filter = new EventFilter(
@@ -93,7 +93,7 @@ public static class EventEndpoints
             q.Time("to", to),
             q.Id("before", before),
             q.Int("limit", limit, 100, 1, 500));
-        return q.IsValid ? TypedResults.Ok(await queries.EventsAsync(filter, ct)) : q.Problem();
+        return q.IsValid ? TypedResults.Ok((await masking.ForAsync(user, ct)).Events(await queries.EventsAsync(filter, ct))) : q.Problem();
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
@@ -47,17 +48,23 @@ public static class ThreatEndpoints
     }
 
     private static async Task<Results<Ok<List<TopEntity>>, ValidationProblem>> Top(
-        string? kind, string? from, string? to, string? limit, ThreatAnalytics analytics, TimeProvider clock, CancellationToken ct)
+        string? kind, string? from, string? to, string? limit, ThreatAnalytics analytics, TimeProvider clock, AlertMasking masking, ClaimsPrincipal user,
+        CancellationToken ct)
     {
         var q = new QueryReader();
         var entityKind = q.OneOf("kind", kind, EntityKinds.All);
         var take = q.Int("limit", limit, 10, 1, 100);
         var (start, end) = q.Range(from, to, clock.GetUtcNow(), TimeSpan.FromDays(7), TimeSpan.FromDays(400));
-        return q.IsValid ? TypedResults.Ok(await analytics.TopEntitiesAsync(entityKind, start, end, take, ct)) : q.Problem();
+        if (!q.IsValid)
+        {
+            return q.Problem();
+        }
+        var shape = await masking.ForAsync(user, ct);
+        return TypedResults.Ok((await analytics.TopEntitiesAsync(entityKind, start, end, take, ct)).Select(t => t with { Id = shape.Entity(t.Kind, t.Id) }).ToList());
     }
 
     private static async Task<Results<Ok<EntityProfile>, ValidationProblem>> Entity(
-        string? kind, string? id, string? hours, ThreatAnalytics analytics, TimeProvider clock, CancellationToken ct)
+        string? kind, string? id, string? hours, ThreatAnalytics analytics, TimeProvider clock, AlertMasking masking, ClaimsPrincipal user, CancellationToken ct)
     {
         var q = new QueryReader();
         if (string.IsNullOrEmpty(kind))
@@ -71,6 +78,12 @@ public static class ThreatEndpoints
             q.Validator.Add("id", "This field is required.");
         }
         var span = q.Int("hours", hours, 48, 1, 720);
-        return q.IsValid ? TypedResults.Ok(await analytics.ProfileAsync(entityKind!, entityId!, span, clock.GetUtcNow(), ct)) : q.Problem();
+        if (!q.IsValid)
+        {
+            return q.Problem();
+        }
+        var shape = await masking.ForAsync(user, ct);
+        var profile = await analytics.ProfileAsync(entityKind!, entityId!, span, clock.GetUtcNow(), ct);
+        return TypedResults.Ok(profile with { Id = shape.Entity(profile.Kind, profile.Id), Alerts = [.. profile.Alerts.Select(shape.View)] });
     }
 }

@@ -15,6 +15,14 @@ public sealed class ConsoleHub(TimeProvider clock, HubDrain drain) : Hub<IConsol
 {
     public const string AlertReaders = "alert-readers";
 
+    /// <summary>
+    /// Alert readers split by what they may see of personal data: an alert is pushed in clear to those with pii:read and
+    /// masked to the others (ADR 0065). Numbers without personal data (stats) still go to <see cref="AlertReaders"/>.
+    /// </summary>
+    public const string AlertReadersClear = "alert-readers-clear";
+
+    public const string AlertReadersMasked = "alert-readers-masked";
+
     /// <summary>People who may approve key requests: told live when one waits.</summary>
     public const string KeyApprovers = "key-approvers";
 
@@ -26,6 +34,8 @@ public sealed class ConsoleHub(TimeProvider clock, HubDrain drain) : Hub<IConsol
         if (Context.User?.HasClaim(Permissions.ClaimType, Permissions.AlertsRead) == true)
         {
             await Groups.AddToGroupAsync(Context.ConnectionId, AlertReaders);
+            await Groups.AddToGroupAsync(Context.ConnectionId,
+                Context.User.HasClaim(Permissions.ClaimType, Permissions.PiiRead) ? AlertReadersClear : AlertReadersMasked);
         }
         if (Context.User?.HasClaim(Permissions.ClaimType, Permissions.KeysApprove) == true)
         {

@@ -14,10 +14,12 @@ public static class Roles
     private static readonly Dictionary<string, string[]> Grants = new(StringComparer.Ordinal)
     {
         [Admin] = [.. Permissions.All.Where(p => p is not Permissions.KeysVerify and not Permissions.EventsWrite)],
+        // pii:read: an analyst acts on who and from where (locks the account, blocks the address, talks to the person),
+        // and notes are the analysts' shared record; ADR 0065. Auditors follow people by pseudonym instead.
         [SecurityAnalyst] =
         [
             Permissions.AlertsRead, Permissions.AlertsTriage, Permissions.KeysRead, Permissions.AuditRead,
-            Permissions.ComplianceRead, Permissions.ReportsRead, Permissions.KeysRequest,
+            Permissions.ComplianceRead, Permissions.ReportsRead, Permissions.KeysRequest, Permissions.PiiRead,
         ],
         [Auditor] =
         [

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 
@@ -68,8 +69,28 @@ public static class AlertWording
     public static string Who(string kind, string id) => kind switch
     {
         EntityKinds.Key => $"Key {id}",
-        _ => id,
+        _ => Entity(kind, id),
     };
+
+    /// <summary>
+    /// The entity as a typed part of a sentence (<see cref="PersonalText"/>): a person or an address is personal data and
+    /// reads masked to a reader without pii:read; a key or a service is the company's and reads as it is.
+    /// </summary>
+    public static string Entity(string kind, string id) => kind switch
+    {
+        EntityKinds.User => PersonalText.Person(id),
+        EntityKinds.Ip => PersonalText.Address(id),
+        _ => PersonalText.Strip(id),
+    };
+
+    /// <summary>A person named in a sentence (an actor, a reporter).</summary>
+    public static string Person(string value) => PersonalText.Person(value);
+
+    /// <summary>An address named in a sentence.</summary>
+    public static string Address(string value) => PersonalText.Address(value);
+
+    /// <summary>A network named in a sentence.</summary>
+    public static string Network(string value) => PersonalText.Network(value);
 
     /// <summary>
     /// The entity after what happened to it: "for key sc_live_ab12", "for alice@example.com" (or "by", when the person
@@ -77,11 +98,11 @@ public static class AlertWording
     /// </summary>
     public static string Subject(string kind, string id, string user = "for") => kind switch
     {
-        EntityKinds.Key => $"for key {id}",
-        EntityKinds.User => $"{user} {id}",
-        EntityKinds.Ip => $"from {id}",
-        EntityKinds.Service => $"from {id}",
-        _ => $"for {kind} {id}",
+        EntityKinds.Key => $"for key {PersonalText.Strip(id)}",
+        EntityKinds.User => $"{user} {Entity(kind, id)}",
+        EntityKinds.Ip => $"from {Entity(kind, id)}",
+        EntityKinds.Service => $"from {PersonalText.Strip(id)}",
+        _ => $"for {kind} {PersonalText.Strip(id)}",
     };
 
     /// <summary>"their" for a person, "its" for the rest.</summary>
@@ -123,19 +144,21 @@ public static class AlertWording
         var text = EventTypeNames.Noun(e.Type);
         if (e.KeyPrefix is { } key)
         {
-            text += $" of {key}";
+            text += $" of {PersonalText.Strip(key)}";
         }
         if (e.Actor is { } actor)
         {
-            text += $" by {actor}";
+            text += $" by {Person(actor)}";
         }
         if (e.SourceIp is { } ip)
         {
-            text += $" from {ip}";
+            text += $" from {Address(ip)}";
         }
         if (e.Attribute("reason") is { } reason)
         {
-            text += $" ({EventTypeNames.Reason(reason)})";
+            // A known reason is the console's word; any other is the sender's text.
+            var words = EventTypeNames.Reason(reason);
+            text += $" ({(words == reason.Replace('_', ' ') ? PersonalText.Text(reason) : words)})";
         }
         return text;
     }

@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Common;
 using System.Net;
 using System.Text.Json;
 using SecurityConsole.Server.Events;
@@ -193,11 +194,11 @@ public sealed class NewNetworkEvaluator(CompiledRule rule, NewNetworkParameters 
             if (s.Seen >= p.MinKnownEvents)
             {
                 var verb = e.Type == SecurityEventTypes.LoginSucceeded ? "signed in from" : p.By == EntityKinds.Key ? "used from" : "seen on";
-                var before = s.Networks.Count == 0 ? "no network seen before" : $"seen before: {List(s.Networks, s.Networks.Count)}";
-                found.Add(new Finding(p.By, entity, e.Time, $"{Who(p.By, entity)} {verb} a new network {network} ({before})",
+                var before = s.Networks.Count == 0 ? "no network seen before" : $"seen before: {List([.. s.Networks.TakeLast(2).Select(PersonalText.Network)], s.Networks.Count)}";
+                found.Add(new Finding(p.By, entity, e.Time, $"{Who(p.By, entity)} {verb} a new network {PersonalText.Network(network)} ({before})",
                     new { network, sourceIp = ip, knownNetworks = s.Networks.TakeLast(10).ToList(), history = s.Seen, lastEventId = e.Id }, e.Id)
                 {
-                    Summary = $"{ip} is the first address in {network} after {Plural(s.Seen, "event", "events")} from "
+                    Summary = $"{Address(ip)} is the first address in {PersonalText.Network(network)} after {Plural(s.Seen, "event", "events")} from "
                         + $"{Plural(s.Networks.Count, "known network", "known networks")}.",
                 });
             }

@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 using static SecurityConsole.Server.Detection.Rules.AlertWording;
@@ -27,21 +28,32 @@ public sealed class BruteForceEvaluator(CompiledRule rule, BruteForceParameters 
             if (n >= p.Threshold)
             {
                 var (type, ip, whom) = counter.Facets(entity);
+                counter.Reset(entity);
+                if (kind == EntityKinds.Ip && OneIncident(whom))
+                {
+                    // One person (or key) guessed at from one address is one incident: the person's alert names the
+                    // address; a second alert by address would say the same thing twice (issue 14).
+                    continue;
+                }
                 found.Add(new Finding(kind, entity, e.Time, Title(kind, entity, n, type, ip, whom),
                     new { failures = n, threshold = p.Threshold, windowSeconds = (int)Rule.Window.TotalSeconds, lastType = e.Type, lastEventId = e.Id }, e.Id)
                 {
                     Summary = $"Last attempt at {Clock(e.Time)}: {Describe(e)}.",
                 });
-                counter.Reset(entity);
             }
         }
     }
+
+    /// <summary>Every attempt from the address was at one account or key that this rule also counts by itself.</summary>
+    private bool OneIncident(Facet whom) => whom is { Varied: false, Value: { } v }
+        && ((v.StartsWith("user:", StringComparison.Ordinal) && _counters.ContainsKey(EntityKinds.User))
+            || (v.StartsWith("key:", StringComparison.Ordinal) && _counters.ContainsKey(EntityKinds.Key)));
 
     /// <summary>"12 failed sign-ins for alice@example.com from 203.0.113.7 in 5 minutes (threshold 10)".</summary>
     private string Title(string kind, string entity, int n, Facet type, Facet ip, Facet whom)
     {
         var what = $"{Count(n)} {FailureNoun(type.Varied ? null : type.Value, n, kind)}";
-        var who = kind == EntityKinds.Ip ? $"{Whom(whom, type)} from {entity}" : $" {Subject(kind, entity)}{From(ip)}";
+        var who = kind == EntityKinds.Ip ? $"{Whom(whom, type)} from {Entity(kind, entity)}" : $" {Subject(kind, entity)}{From(ip)}";
         return $"{what}{who} in {Window} (threshold {Count(p.Threshold)})";
     }
 
@@ -53,8 +65,8 @@ public sealed class BruteForceEvaluator(CompiledRule rule, BruteForceParameters 
             SecurityEventTypes.KeyVerifyFailed => " with different keys",
             _ => " against different accounts or keys",
         },
-        { Value: { } v } when v.StartsWith("user:", StringComparison.Ordinal) => $" for {v[5..]}",
-        { Value: { } v } when v.StartsWith("key:", StringComparison.Ordinal) => $" for key {v[4..]}",
+        { Value: { } v } when v.StartsWith("user:", StringComparison.Ordinal) => $" for {Person(v[5..])}",
+        { Value: { } v } when v.StartsWith("key:", StringComparison.Ordinal) => $" for key {PersonalText.Strip(v[4..])}",
         _ => "",
     };
 
@@ -69,7 +81,7 @@ public sealed class BruteForceEvaluator(CompiledRule rule, BruteForceParameters 
     internal static string From(Facet ip) => ip switch
     {
         { Varied: true } => " from different addresses",
-        { Value: { } v } => $" from {v}",
+        { Value: { } v } => $" from {Address(v)}",
         _ => "",
     };
 }
@@ -115,12 +127,12 @@ public sealed class ThresholdEvaluator(CompiledRule rule, ThresholdParameters p)
     /// <summary>A rule on single events: the alert reads as the event, and as how often it happened once grouped.</summary>
     private string Single(SecurityEvent e, string entity, int times)
     {
-        var from = e.SourceIp is { } ip && p.By != EntityKinds.Ip ? $" from {ip}" : "";
+        var from = e.SourceIp is { } ip && p.By != EntityKinds.Ip ? $" from {Address(ip)}" : "";
         var last = times > 1 ? ", last" : "";
         switch (e.Type)
         {
             case SecurityEventTypes.KeyLeakReported when p.By == EntityKinds.Key:
-                var by = e.Attribute("reportedBy") is { } reporter ? $"{last} by {reporter}" : "";
+                var by = e.Attribute("reportedBy") is { } reporter ? $"{last} by {Person(reporter)}" : "";
                 if (times > 1)
                 {
                     return $"Key {entity} reported leaked {Times(times)}{by}";
@@ -132,7 +144,7 @@ public sealed class ThresholdEvaluator(CompiledRule rule, ThresholdParameters p)
                     _ => $"Key {entity} reported leaked{by}",
                 };
             case SecurityEventTypes.Lockout when p.By == EntityKinds.User:
-                return $"{entity} locked out{(times > 1 ? " " + Times(times) : "")} after repeated failed sign-ins{(from.Length > 0 ? $"{last}{from}" : "")}";
+                return $"{Entity(p.By, entity)} locked out{(times > 1 ? " " + Times(times) : "")} after repeated failed sign-ins{(from.Length > 0 ? $"{last}{from}" : "")}";
             default:
                 var noun = Noun(e.Type, p.Outcome, times, p.By);
                 // A service's own type keeps its spelling, even to open the sentence.
@@ -143,7 +155,7 @@ public sealed class ThresholdEvaluator(CompiledRule rule, ThresholdParameters p)
 
     private static string SingleSummary(SecurityEvent e) => e.Type switch
     {
-        SecurityEventTypes.KeyLeakReported => $"Reported at {Clock(e.Time)}{(e.Attribute("reportedBy") is { } by ? $" by {by}" : "")}. "
+        SecurityEventTypes.KeyLeakReported => $"Reported at {Clock(e.Time)}{(e.Attribute("reportedBy") is { } by ? $" by {Person(by)}" : "")}. "
             + (e.Attribute("outcome") == "revoked" ? "The key no longer works: replace it wherever it is deployed." : "Check where it leaked from."),
         _ => $"At {Clock(e.Time)}: {Describe(e)}.",
     };
@@ -169,11 +181,11 @@ public sealed class RevokedKeyUseEvaluator(CompiledRule rule, RevokedKeyUseParam
             var from = ip switch
             {
                 { Varied: true } => " (from different addresses)",
-                { Value: { } v } => $" (from {v})",
+                { Value: { } v } => $" (from {Address(v)})",
                 _ => "",
             };
             // Each finding stands for `threshold` attempts: grouped, the alert counts them all.
-            var last = e.SourceIp is { } address ? $" (last from {address})" : "";
+            var last = e.SourceIp is { } address ? $" (last from {Address(address)})" : "";
             found.Add(new Finding(EntityKinds.Key, key, e.Time, $"Revoked key {key} presented {Times(n)} after revocation{from}",
                 new { attempts = n, threshold = p.Threshold, windowSeconds = (int)Rule.Window.TotalSeconds, sourceIp = e.SourceIp, lastEventId = e.Id }, e.Id)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Keys;
@@ -100,9 +101,16 @@ public sealed class ReportDataSource(
             var target = TimeSpan.FromHours(SlaHours.GetValueOrDefault(a.Severity, 168));
             var closedIn = a.ClosedAt is { } c && c <= p.To ? c - a.FirstSeenAt : (TimeSpan?)null;
             var breached = closedIn is { } t ? t > target : end - a.FirstSeenAt > target;
-            var entity = a.EntityKind == "ip" && !owner.MayReadPersonalData ? PersonalData.MaskIp(a.EntityId) ?? "" : a.EntityId;
+            // Personal data by field (ADR 0065): a person or an address entity masked, the title built from its masked parts.
+            var entity = owner.MayReadPersonalData ? a.EntityId : a.EntityKind switch
+            {
+                EntityKinds.Ip => Masking.Ip(a.EntityId),
+                EntityKinds.User => Masking.Person(a.EntityId),
+                _ => a.EntityId,
+            };
+            var title = owner.MayReadPersonalData ? PersonalText.Reveal(a.Title)! : PersonalText.Mask(a.Title, Masking.Person, untyped: $"{a.RuleId}: {entity}")!;
             return new AlertRow(a.Id, a.Severity, closedIn is null && AlertStatuses.IsActive(a.Status) ? a.Status : a.Status, a.RuleId, $"{a.EntityKind}:{entity}",
-                a.Title, a.FirstSeenAt, a.LastSeenAt, a.Count, a.AssigneeUserId is { } u ? assignees[u] : null, closedIn is null ? null : a.ClosedAt,
+                title, a.FirstSeenAt, a.LastSeenAt, a.Count, a.AssigneeUserId is { } u ? assignees[u] : null, closedIn is null ? null : a.ClosedAt,
                 closedIn is { } m ? Math.Round(m.TotalMinutes, 2) : null, breached);
         })];
     }

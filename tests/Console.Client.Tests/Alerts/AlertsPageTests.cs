@@ -33,6 +33,26 @@ public sealed class AlertsPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public void OpenAndAcknowledgedAlertsComeFirstNewestFirstAndClosedOnesAreDimmedBelowThem()
+    {
+        Api.Alerts = _ => Task.FromResult(new AlertPage(
+        [
+            Alert(9, "Newest, resolved", status: AlertStatuses.Resolved),
+            Alert(8, "Open", severity: AlertSeverities.Low),
+            Alert(7, "Not a threat", status: AlertStatuses.FalsePositive),
+            Alert(6, "Acknowledged", status: AlertStatuses.Acknowledged),
+        ], null, "1.0"));
+        var cut = RenderPage<AlertsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(["Open", "Acknowledged", "Newest, resolved", "Not a threat"],
+            cut.FindAll("[data-testid=alert-title]").Select(t => t.TextContent)));
+        var rows = cut.FindAll("[data-testid=alert-row]");
+        Assert.Equal(["false", "false", "true", "true"], rows.Select(r => r.GetAttribute("data-closed")));
+        Assert.All(rows.Skip(2), r => Assert.Contains("opacity: 0.55", r.GetAttribute("style")));
+        Assert.All(rows.Take(2), r => Assert.DoesNotContain("opacity", r.GetAttribute("style")));
+    }
+
+    [Fact]
     public async Task ALiveAlertsPopUpOpensThatAlertsPage()
     {
         var cut = RenderPage<AlertsPage>();

@@ -104,8 +104,8 @@ public abstract class EventDurabilityTests
         Assert.True(lost.Count == 0, $"{lost.Count} of {saved.Count} acknowledged events are gone");
 
         // Detection resumes: whatever the killed process had not detected is taken from the backlog.
-        await Eventually.ReadAsync($"a brute-force alert for {ip} after the restart",
-            () => reader.GetFromJsonAsync<AlertPage>($"api/v1/alerts?rule=brute-force&entity={ip}", Ct),
+        await Eventually.ReadAsync($"a brute-force alert for {marker} after the restart (one person from one address: one incident, by person)",
+            () => reader.GetFromJsonAsync<AlertPage>($"api/v1/alerts?rule=brute-force&entity={Uri.EscapeDataString(marker)}", Ct),
             alerts => alerts!.Items.Count > 0,
             alerts => $"{alerts!.Items.Count} alerts; the console's output:\n{restarted.Output}");
     }
