@@ -28,21 +28,9 @@ public static class KeyEndpoints
         group.MapPut("/policy", SetPolicy).WithName("SetKeyPolicy")
             .WithSummary("Replace the key policy (keys:write, as an admin signed in with two-factor, never a key). Takes effect at once on every node; "
                 + "audited with before and after.");
-        group.MapPost("/requests", CreateRequest).WithName("RequestKey")
-            .WithSummary("Request a key; approved at once when the policy allows (non-production, low-risk scopes), else pending.");
-        group.MapGet("/requests", ListRequests)
-            .WithName("ListKeyRequests").WithSummary("Key requests, newest first: all of them for approvers, one's own otherwise; status filters.");
-        group.MapGet("/requests/{id:guid}", GetRequest)
-            .WithName("GetKeyRequest").WithSummary("One key request.");
-        group.MapPost("/requests/{id:guid}/approve", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
-                Decide(requests, user, id, approve: true, body.Comment, ct))
-            .WithName("ApproveKeyRequest")
-            .WithSummary("Approve someone else's pending request: issues the key, whose secret waits for the requester to pick it up once.");
-        group.MapPost("/requests/{id:guid}/reject", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
-                Decide(requests, user, id, approve: false, body.Comment, ct))
-            .WithName("RejectKeyRequest").WithSummary("Reject someone else's pending request with a comment.");
-        group.MapPost("/requests/{id:guid}/pickup", PickUpRequest).WithName("PickUpRequestedKey")
-            .WithSummary("The requester collects the issued key's secret, exactly once; afterwards 410 Gone.");
+        MapRequests(app.MapGroup($"{ApiConventions.Prefix}/key-requests"), "");
+        // Renamed in issue 16; answers as before until its sunset, with Deprecation, Sunset and Link headers.
+        MapRequests(app.MapGroup($"{ApiConventions.Prefix}/keys/requests"), "Deprecated");
 
         group.MapGet("/", ListKeys).WithName("ListKeys")
             .WithSummary("A page of keys with status, owner, scopes, age, last use, and the total: every key for keys:read, one's own otherwise; "
@@ -83,13 +71,33 @@ public static class KeyEndpoints
         return app;
     }
 
+    private static void MapRequests(RouteGroupBuilder routes, string nameSuffix)
+    {
+        routes.WithTags("Keys").AuthorizedByTable().WithValidation();
+        routes.MapPost("/", CreateRequest).WithName("RequestKey" + nameSuffix)
+            .WithSummary("Request a key; approved at once when the policy allows (non-production, low-risk scopes), else pending.");
+        routes.MapGet("/", ListRequests)
+            .WithName("ListKeyRequests" + nameSuffix).WithSummary("Key requests, newest first: all of them for approvers, one's own otherwise; status filters.");
+        routes.MapGet("/{id:guid}", GetRequest)
+            .WithName("GetKeyRequest" + nameSuffix).WithSummary("One key request.");
+        routes.MapPost("/{id:guid}/approve", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
+                Decide(requests, user, id, approve: true, body.Comment, ct))
+            .WithName("ApproveKeyRequest" + nameSuffix)
+            .WithSummary("Approve someone else's pending request: issues the key, whose secret waits for the requester to pick it up once.");
+        routes.MapPost("/{id:guid}/reject", (Guid id, KeyRequestDecision body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct) =>
+                Decide(requests, user, id, approve: false, body.Comment, ct))
+            .WithName("RejectKeyRequest" + nameSuffix).WithSummary("Reject someone else's pending request with a comment.");
+        routes.MapPost("/{id:guid}/pickup", PickUpRequest).WithName("PickUpRequestedKey" + nameSuffix)
+            .WithSummary("The requester collects the issued key's secret, exactly once; afterwards 410 Gone.");
+    }
+
     // KeyRequests and KeyManagement throw what they refuse (404, 400 with fields, 403, 409, 410), answered by Common's
     // problem handler; the unions below name those answers for the API document.
     private static async Task<Results<Created<KeyRequestSummary>, ValidationProblem, ProblemHttpResult>> CreateRequest(
         KeyRequestCreate body, ClaimsPrincipal user, KeyRequests requests, CancellationToken ct)
     {
         var summary = await requests.CreateAsync(KeyCaller.From(user), body, ct);
-        return TypedResults.Created($"{ApiConventions.Prefix}/keys/requests/{summary.Id}", summary);
+        return TypedResults.Created($"{ApiConventions.Prefix}/key-requests/{summary.Id}", summary);
     }
 
     private static async Task<Results<Ok<KeyRequestSummary>, NotFound, ProblemHttpResult>> Decide(
