@@ -14,16 +14,16 @@ internal sealed class KeysApi(ConsoleApi api) : IKeysApi
         api.SendAsync<KeyPolicy>(HttpMethod.Put, "api/v1/keys/policy", policy, ct);
 
     public Task<KeyRequestSummary> RequestKeyAsync(KeyRequestCreate request, CancellationToken ct = default) =>
-        api.SendAsync<KeyRequestSummary>(HttpMethod.Post, "api/v1/keys/requests", request, ct);
+        api.SendAsync<KeyRequestSummary>(HttpMethod.Post, "api/v1/key-requests", request, ct);
 
     public Task<List<KeyRequestSummary>> GetKeyRequestsAsync(string? status = null, CancellationToken ct = default) =>
-        api.GetAsync<List<KeyRequestSummary>>("api/v1/keys/requests" + ConsoleApi.Query(("status", status)), ct);
+        api.GetAsync<List<KeyRequestSummary>>("api/v1/key-requests" + ConsoleApi.Query(("status", status)), ct);
 
     public Task<KeyRequestSummary> DecideKeyRequestAsync(Guid id, bool approve, KeyRequestDecision decision, CancellationToken ct = default) =>
-        api.SendAsync<KeyRequestSummary>(HttpMethod.Post, $"api/v1/keys/requests/{id}/{(approve ? "approve" : "reject")}", decision, ct);
+        api.SendAsync<KeyRequestSummary>(HttpMethod.Post, $"api/v1/key-requests/{id}/{(approve ? "approve" : "reject")}", decision, ct);
 
     public Task<ApiKeyIssued> PickUpRequestedKeyAsync(Guid requestId, CancellationToken ct = default) =>
-        api.SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/keys/requests/{requestId}/pickup", null, ct);
+        api.SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/key-requests/{requestId}/pickup", null, ct);
 
     public Task<ApiKeyIssued> PickUpKeyAsync(Guid keyId, CancellationToken ct = default) =>
         api.SendAsync<ApiKeyIssued>(HttpMethod.Post, $"api/v1/keys/{keyId}/pickup", null, ct);

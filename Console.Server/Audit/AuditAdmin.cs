@@ -7,7 +7,7 @@ using SecurityConsole.Shared.Audit;
 namespace SecurityConsole.Server.Audit;
 
 /// <summary>Retention settings, legal holds and erasure: each change audited in its own transaction.</summary>
-public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys keys, IActorAccessor actors, IRetentionFloors floorSource, TimeProvider clock)
+public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys keys, Caller actors, IRetentionFloors floorSource, TimeProvider clock)
 {
     public async Task<RetentionPolicy> PolicyAsync(CancellationToken ct)
     {

@@ -46,7 +46,7 @@ public static class AuditOutcomes
 /// DbContext, so it commits (or fails) in the same SaveChanges/transaction as the change it records;
 /// <see cref="AuditChainInterceptor"/> chains, encrypts and locks at that SaveChanges.
 /// </summary>
-public sealed class AuditTrail(ConsoleDbContext db, IActorAccessor actors, TimeProvider clock)
+public sealed class AuditTrail(ConsoleDbContext db, Caller actors, TimeProvider clock)
 {
     private static long s_ordinal;
 

@@ -98,7 +98,7 @@ public sealed class AccessReviews(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // A revoke that is refused throws, and the transaction rolls back with whatever it had written.
         string[] revoked = decision.Decision != D.Revoke ? []
-            : item.Kind == K.User ? await RevokeRolesAsync(item, caller, decision, ct) : await RevokeKeyAsync(item, caller, decision, ct);
+            : item.Kind == K.User ? await RevokeRolesAsync(item, caller, decision, ct) : await RevokeKeyAsync(item, decision, ct);
         item.Decision = decision.Decision;
         item.Revoked = revoked.Length == 0 ? null : string.Join(' ', revoked);
         item.DecidedBy = callerId;
@@ -197,7 +197,7 @@ public sealed class AccessReviews(
         return remove;
     }
 
-    private async Task<string[]> RevokeKeyAsync(AccessReviewItem item, ClaimsPrincipal caller, AccessReviewDecision decision, CancellationToken ct)
+    private async Task<string[]> RevokeKeyAsync(AccessReviewItem item, AccessReviewDecision decision, CancellationToken ct)
     {
         var scopes = item.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (decision.Roles is { Count: > 0 })
@@ -206,7 +206,7 @@ public sealed class AccessReviews(
         }
         try
         {
-            await keys.RevokeAsync(KeyCaller.From(caller), Guid.Parse(item.ResourceId), $"Access review: {decision.Reason}", ct);
+            await keys.RevokeAsync(Guid.Parse(item.ResourceId), $"Access review: {decision.Reason}", ct);
         }
         catch (ConflictException)
         {

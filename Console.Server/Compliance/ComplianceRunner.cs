@@ -56,7 +56,7 @@ public sealed class ComplianceRunner(ComplianceSignals signals, CheckRegistry re
     public static async Task<IReadOnlyList<ComplianceChange>> EvaluateAsync(IServiceScopeFactory scopes, IReadOnlyCollection<CheckDefinition> checks, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("compliance"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("compliance"));
         return await scope.ServiceProvider.GetRequiredService<ComplianceEvaluator>().RunAsync(checks, ct);
     }
 }

@@ -20,11 +20,11 @@ public static class EvidenceFileEndpoints
     public static RouteGroupBuilder MapEvidenceFiles(this RouteGroupBuilder group)
     {
         // No Accepts metadata: routing would answer a wrong type with a bare 415; the handler names the field instead.
-        group.MapPost("/attestations/{id:guid}/files", (Guid id, string? name, HttpRequest request, EvidenceUploads uploads, IActorAccessor actors, IOptions<ComplianceOptions> options, CancellationToken ct) =>
+        group.MapPost("/attestations/{id:guid}/files", (Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller actors, IOptions<ComplianceOptions> options, CancellationToken ct) =>
                 UploadAsync(EvidenceUploads.ToAttestation, id, name, request, uploads, actors, options.Value, ct))
             .WithName("AttachAttestationFile")
             .WithSummary("Attach a file (PDF, PNG, JPEG, plain text or CSV; the body is the file, ?name= its name) to an attestation as evidence.");
-        group.MapPost("/exceptions/{id:guid}/files", (Guid id, string? name, HttpRequest request, EvidenceUploads uploads, IActorAccessor actors, IOptions<ComplianceOptions> options, CancellationToken ct) =>
+        group.MapPost("/exceptions/{id:guid}/files", (Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller actors, IOptions<ComplianceOptions> options, CancellationToken ct) =>
                 UploadAsync(EvidenceUploads.ToException, id, name, request, uploads, actors, options.Value, ct))
             .WithName("AttachExceptionFile")
             .WithSummary("Attach a file (PDF, PNG, JPEG, plain text or CSV; the body is the file, ?name= its name) to an exception as evidence.");
@@ -34,7 +34,7 @@ public static class EvidenceFileEndpoints
     }
 
     private static async Task<Results<Created<EvidenceFileView>, NotFound, ValidationProblem, ProblemHttpResult>> UploadAsync(
-        string owner, Guid id, string? name, HttpRequest request, EvidenceUploads uploads, IActorAccessor actors, ComplianceOptions options, CancellationToken ct)
+        string owner, Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller actors, ComplianceOptions options, CancellationToken ct)
     {
         var v = new Validator().Required("name", name, 255);
         if (name is not null && (name.IndexOfAny(['/', '\\']) >= 0 || name.Trim() is "." or ".."))

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Realtime;
+using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Realtime;
 
 namespace SecurityConsole.Server.Detection;
@@ -14,6 +15,27 @@ namespace SecurityConsole.Server.Detection;
 /// </summary>
 public sealed class AlertBroadcaster(IHubContext<ConsoleHub, IConsoleClient> hub, IServiceScopeFactory scopes, ILogger<AlertBroadcaster> logger)
 {
+    /// <summary>Sends the alerts as their writer returned them (<see cref="AlertStore"/>, <see cref="AlertTriage"/>).</summary>
+    public async Task BroadcastAsync(IReadOnlyCollection<AlertView> views, CancellationToken ct)
+    {
+        try
+        {
+            foreach (var view in views.OrderBy(v => v.UpdatedAt).ThenBy(v => v.Id))
+            {
+                ct.ThrowIfCancellationRequested();
+                await hub.Clients.Group(ConsoleHub.AlertReaders).AlertChanged(view);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Sending {Count} alert changes to browsers failed; they catch up on reconnect", views.Count);
+        }
+    }
+
+    /// <summary>
+    /// For a writer that holds only ids (Compliance's control-status recorder, through <see cref="ConsoleAlerts"/>): reads
+    /// the alerts in a scope of its own, then sends them.
+    /// </summary>
     public async Task AlertsChangedAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
     {
         if (ids.Count == 0)

@@ -17,13 +17,14 @@ namespace SecurityConsole.Server.Detection;
 public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
 {
     /// <summary>
-    /// The ids of alerts raised or changed; null, and nothing stored, when another node had already taken any of the batches
+    /// The alerts raised or changed, as browsers show them, read in the transaction that wrote them, so nothing reads
+    /// them again to tell browsers; null, and nothing stored, when another node had already taken any of the batches
     /// (<paramref name="backlogIds"/>: the backlog entries of the events these detections come from, deleted here).
     /// </summary>
-    public async Task<List<long>?> ApplyAsync(IReadOnlyList<RuleHit> detections, IReadOnlyCollection<long> backlogIds, CancellationToken ct)
+    public async Task<List<AlertView>?> ApplyAsync(IReadOnlyList<RuleHit> detections, IReadOnlyCollection<long> backlogIds, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("detection"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("detection"));
         var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -90,8 +91,10 @@ public sealed class AlertStore(IServiceScopeFactory scopes, TimeProvider clock)
                 .SetProperty(r => r.LastFiredAt, lastAt), ct);
         }
         await db.SaveChangesAsync(ct);
+        // Grouped hits update their alert in the database (ExecuteUpdate), so the views are read here, before the commit.
+        List<AlertView> views = changed.Count == 0 ? [] : await db.Alerts.AsNoTracking().Where(a => changed.Contains(a.Id)).ToViewsAsync(db, ct);
         await tx.CommitAsync(ct);
-        return changed;
+        return views;
     }
 
     private static async Task<long?> GroupIntoActiveAsync(

@@ -123,10 +123,12 @@ public sealed class AlertTriage(ConsoleDbContext db, AuditTrail audit, AlertBroa
         return Roles.PermissionsOf(roles.OfType<string>()).Contains(Permissions.AlertsTriage);
     }
 
+    /// <summary>The alert as it was written, read once: browsers are told and the caller answered with the same view.</summary>
     private async Task<AlertView> ChangedAsync(long id, CancellationToken ct)
     {
-        await broadcaster.AlertsChangedAsync([id], ct);
-        return (await db.Alerts.AsNoTracking().Where(a => a.Id == id).ToViewsAsync(db, ct)).Single();
+        var view = (await db.Alerts.AsNoTracking().Where(a => a.Id == id).ToViewsAsync(db, ct)).Single();
+        await broadcaster.BroadcastAsync([view], ct);
+        return view;
     }
 
     private static string Id(long id) => id.ToString(CultureInfo.InvariantCulture);

@@ -227,7 +227,7 @@ public sealed class DetectionPipeline(
                 var changed = await alerts.ApplyAsync(hits, backlogIds, ct);
                 if (changed is { Count: > 0 })
                 {
-                    await broadcaster.AlertsChangedAsync(changed, ct);
+                    await broadcaster.BroadcastAsync(changed, ct);
                 }
                 return changed is not null;
             }

@@ -10,7 +10,7 @@ using SecurityConsole.Shared.Validation;
 namespace SecurityConsole.Server.Detection;
 
 /// <summary>Detection rules as data: listed with how often they fired, changed with validation, each change audited and live within seconds on every node.</summary>
-public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAccessor actors, DetectionPipeline pipeline, TimeProvider clock)
+public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, Caller actors, DetectionPipeline pipeline, TimeProvider clock)
 {
     public async Task<List<DetectionRuleView>> ListAsync(CancellationToken ct)
     {
@@ -166,7 +166,7 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, IActorAcces
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("detection"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("detection"));
         var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();

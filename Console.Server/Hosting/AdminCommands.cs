@@ -17,7 +17,7 @@ public static class AdminCommands
         await ConsoleHost.PrepareAsync(app.Services);
         await using var scope = app.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
-        sp.GetRequiredService<HttpActorAccessor>().Set(Actor.System("cli"));
+        sp.GetRequiredService<Caller>().ActAs(Actor.System("cli"));
         switch (cmd.Command)
         {
             case "migrate":

@@ -14,6 +14,7 @@ public static class ApiDocs
             .AddDocumentTransformer<DocumentInfoTransformer>()
             .AddDocumentTransformer<SecurityTransformer>()
             .AddDocumentTransformer<ErrorResponsesTransformer>()
+            .AddDocumentTransformer<Deprecations.Transformer>()
             .AddSchemaTransformer<SchemaRulesTransformer>());
 
     /// <summary>The way back to the console, above the reference (the page is the tool's, outside the console's layout).</summary>

@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using SecurityConsole.Server.Components;
 using SecurityConsole.Server.Components.Account;
+using SecurityConsole.Server.Hosting.ApiContract;
 using SecurityConsole.Server.Security;
 
 namespace SecurityConsole.Server.Hosting;
@@ -48,6 +49,8 @@ public static class ConsolePipeline
         // Routing after the status code pages, so that re-executing /not-found finds its page
         // (left to WebApplication, routing runs first and the re-executed request has no endpoint).
         app.UseRouting();
+        // A renamed route says so on every answer, refusals included (docs/api.md, "Versioning and deprecation").
+        app.UseDeprecationHeaders();
         app.UseApiCsrfProtection();
         // The limiter guards the sign-in forms only; other requests do not pass through it at all.
         app.UseWhen(ctx => SecurityExtensions.IsSignInAttempt(ctx.Request), branch => branch.UseRateLimiter());

@@ -49,7 +49,7 @@ public static class DemoData
                 + "has to be its beginning. Start the demo on a new database, for example "
                 + "`ConnectionStrings__Console=\"Data Source=data/demo.db\" dotnet run --project Console.Server -- --demo`.");
         }
-        sp.GetRequiredService<HttpActorAccessor>().Set(Actor.System("demo"));
+        sp.GetRequiredService<Caller>().ActAs(Actor.System("demo"));
         var users = sp.GetRequiredService<UserManager<ConsoleUser>>();
         var audit = sp.GetRequiredService<AuditTrail>();
         var clock = sp.GetRequiredService<TimeProvider>();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Security;
 
@@ -24,8 +23,7 @@ public sealed record KeyCaller(string UserId, Guid? KeyId, IReadOnlySet<string> 
     /// </summary>
     public bool Covers(ApiKey key) => !IsKey || key.ScopeList.All(Granted.Contains);
 
-    public static KeyCaller From(ClaimsPrincipal principal) => new(
-        principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("An authenticated caller has no id."),
-        Guid.TryParse(principal.FindFirstValue(ConsoleClaims.ApiKeyId), out var keyId) ? keyId : null,
-        principal.FindAll(Permissions.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal));
+    /// <summary>The scope's caller as the keys see it; a key endpoint is never called without one.</summary>
+    public static KeyCaller From(Caller caller) => new(
+        caller.UserId ?? throw new InvalidOperationException("An authenticated caller has no id."), caller.KeyId, caller.Granted);
 }

@@ -3,6 +3,7 @@ using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Events;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 
@@ -11,11 +12,12 @@ namespace SecurityConsole.Server.Keys;
 /// <summary>Keys after issuance: list, pick up once, revoke, rotate. Each change is audited in its transaction and invalidates verification caches.</summary>
 public sealed class KeyManagement(
     ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, IKeyInvalidation invalidation, KeyPolicyStore policies,
-    KeyNotifier notifier, TimeProvider clock, ConsoleSecurityEvents events, AfterCommit afterCommit)
+    KeyNotifier notifier, TimeProvider clock, ConsoleSecurityEvents events, AfterCommit afterCommit, Caller current)
 {
     /// <summary>One page of the keys the caller may see that match; filtered, counted, sorted and paged by the database.</summary>
-    public async Task<KeyPage> ListAsync(KeyCaller caller, KeyListQuery q, CancellationToken ct)
+    public async Task<KeyPage> ListAsync(KeyListQuery q, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var now = clock.GetUtcNow();
         var policy = await policies.GetAsync(ct);
         var rows = KeyList.Search(WithOwners(KeyList.Filter(Visible(caller), q, policy, now)), q.Search);
@@ -24,12 +26,13 @@ public sealed class KeyManagement(
         return new KeyPage([.. page.Select(r => Summary(r, policy, now))], total, q.Page, q.PageSize);
     }
 
-    public async Task<ApiKeySummary?> GetAsync(KeyCaller caller, Guid id, CancellationToken ct) =>
-        (await SummariesAsync(Visible(caller).Where(k => k.Id == id), clock.GetUtcNow(), ct)).SingleOrDefault();
+    public async Task<ApiKeySummary?> GetAsync(Guid id, CancellationToken ct) =>
+        (await SummariesAsync(Visible(KeyCaller.From(current)).Where(k => k.Id == id), clock.GetUtcNow(), ct)).SingleOrDefault();
 
     /// <summary>Uses per minute over the last <paramref name="hours"/> hours, oldest first; minutes without use are absent.</summary>
-    public async Task<List<KeyUsagePoint>?> UsageAsync(KeyCaller caller, Guid id, int hours, CancellationToken ct)
+    public async Task<List<KeyUsagePoint>?> UsageAsync(Guid id, int hours, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         if (!await Visible(caller).AnyAsync(k => k.Id == id, ct))
         {
             return null;
@@ -40,8 +43,9 @@ public sealed class KeyManagement(
     }
 
     /// <summary>Hands the owner a secret that was waiting for them, once: the column is cleared in the same statement that reads it.</summary>
-    public async Task<ApiKeyIssued> PickUpAsync(KeyCaller caller, Guid keyId, CancellationToken ct)
+    public async Task<ApiKeyIssued> PickUpAsync(Guid keyId, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var key = await db.ApiKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Id == keyId && k.OwnerUserId == caller.UserId, ct)
             ?? throw new NotFoundException();
         if (!caller.Covers(key))
@@ -68,8 +72,9 @@ public sealed class KeyManagement(
         return new ApiKeyIssued(key.Id, secret, key.DisplayKey, key.ExpiresAt);
     }
 
-    public async Task<ApiKeySummary> RevokeAsync(KeyCaller caller, Guid id, string reason, CancellationToken ct)
+    public async Task<ApiKeySummary> RevokeAsync(Guid id, string reason, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (key is null || !MaySee(caller, key))
         {
@@ -107,8 +112,9 @@ public sealed class KeyManagement(
     }
 
     /// <summary>Suspends a key (<paramref name="disable"/>) or lets it work again; audited, and every node stops or resumes at once.</summary>
-    public async Task<ApiKeySummary> SetDisabledAsync(KeyCaller caller, Guid id, bool disable, string? reason, CancellationToken ct)
+    public async Task<ApiKeySummary> SetDisabledAsync(Guid id, bool disable, string? reason, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (key is null || !MaySee(caller, key))
         {
@@ -143,8 +149,9 @@ public sealed class KeyManagement(
     /// Issues a successor with the same owner, scopes and limits, and lets the old key live for the grace period.
     /// <paramref name="self"/>: the key is rotating itself, so the successor's secret is returned now instead of waiting for pick-up.
     /// </summary>
-    public async Task<KeyRotated> RotateAsync(KeyCaller caller, Guid id, int graceHours, bool self, CancellationToken ct)
+    public async Task<KeyRotated> RotateAsync(Guid id, int graceHours, bool self, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == id, ct);
         if (key is null || (!self && !MaySee(caller, key)))
         {

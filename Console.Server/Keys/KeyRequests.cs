@@ -12,10 +12,11 @@ namespace SecurityConsole.Server.Keys;
 /// <summary>Key requests: create (with the policy's verdict), approve (which issues), reject; each audited in the same transaction.</summary>
 public sealed class KeyRequests(
     ConsoleDbContext db, ApiKeyIssuer issuer, SecretPickup pickup, AuditTrail audit, KeyPolicyStore policies, KeyNotifier notifier,
-    AdminPresence presence, TimeProvider clock)
+    AdminPresence presence, TimeProvider clock, Caller current)
 {
-    public async Task<KeyRequestSummary> CreateAsync(KeyCaller caller, KeyRequestCreate body, CancellationToken ct)
+    public async Task<KeyRequestSummary> CreateAsync(KeyRequestCreate body, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var policy = await policies.GetAsync(ct);
         var v = new Validator();
         foreach (var scope in body.Scopes.Where(s => policy.FindScope(s) is null))
@@ -67,8 +68,9 @@ public sealed class KeyRequests(
         return (await SummariesAsync(db.KeyRequests.Where(r => r.Id == request.Id), ct)).Single();
     }
 
-    public async Task<KeyRequestSummary> DecideAsync(KeyCaller caller, Guid id, bool approve, string? comment, CancellationToken ct)
+    public async Task<KeyRequestSummary> DecideAsync(Guid id, bool approve, string? comment, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var request = await db.KeyRequests.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException();
         if (request.RequesterUserId == caller.UserId)
         {
@@ -110,8 +112,9 @@ public sealed class KeyRequests(
         return (await SummariesAsync(db.KeyRequests.Where(r => r.Id == id), ct)).Single();
     }
 
-    public Task<List<KeyRequestSummary>> ListAsync(KeyCaller caller, string? status, CancellationToken ct)
+    public Task<List<KeyRequestSummary>> ListAsync(string? status, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var query = db.KeyRequests.AsNoTracking();
         if (!caller.Can(Permissions.KeysApprove))
         {
@@ -124,11 +127,19 @@ public sealed class KeyRequests(
         return SummariesAsync(query, ct);
     }
 
-    public async Task<KeyRequestSummary?> GetAsync(KeyCaller caller, Guid id, CancellationToken ct)
+    public async Task<KeyRequestSummary?> GetAsync(Guid id, CancellationToken ct)
     {
+        var caller = KeyCaller.From(current);
         var mayReadAll = caller.Can(Permissions.KeysApprove);
         var query = db.KeyRequests.AsNoTracking().Where(r => r.Id == id && (mayReadAll || r.RequesterUserId == caller.UserId));
         return (await SummariesAsync(query, ct)).SingleOrDefault();
+    }
+
+    /// <summary>One's own request only, whatever one may approve: collecting its secret is for the requester alone.</summary>
+    public async Task<KeyRequestSummary?> GetOwnAsync(Guid id, CancellationToken ct)
+    {
+        var userId = KeyCaller.From(current).UserId;
+        return (await SummariesAsync(db.KeyRequests.AsNoTracking().Where(r => r.Id == id && r.RequesterUserId == userId), ct)).SingleOrDefault();
     }
 
     /// <summary>An approver passes on only what they hold; users:manage only an admin signed in with two-factor. Rejecting grants nothing.</summary>

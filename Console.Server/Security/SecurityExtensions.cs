@@ -23,8 +23,8 @@ public static class SecurityExtensions
         var services = builder.Services;
         var sessions = builder.AddSettings<SessionSettings>("Sessions");
         services.AddHttpContextAccessor();
-        services.AddScoped<HttpActorAccessor>();
-        services.AddScoped<IActorAccessor>(sp => sp.GetRequiredService<HttpActorAccessor>());
+        // Who is calling, once per scope: services take it instead of reading claims (docs/architecture.md).
+        services.AddScoped<Caller>();
         services.AddScoped<AdminPresence>();
 
         services.AddAuthentication(o =>

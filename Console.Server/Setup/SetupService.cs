@@ -19,7 +19,7 @@ public sealed class SetupService(
     ConsoleDbContext db,
     UserManager<ConsoleUser> users,
     AuditTrail audit,
-    HttpActorAccessor actors,
+    Caller actors,
     TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
@@ -40,7 +40,7 @@ public sealed class SetupService(
         var now = clock.GetUtcNow();
         await db.SetupTokens.Where(t => t.UsedAt == null).ExecuteDeleteAsync(ct);
         db.SetupTokens.Add(new SetupToken { Id = Guid.NewGuid(), TokenHash = Hash(token), CreatedAt = now, ExpiresAt = now + Lifetime });
-        actors.Set(Actor.System("setup"));
+        actors.ActAs(Actor.System("setup"));
         audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.SetupLinkIssued, Outcome: AuditOutcomes.Success,
             Data: new { expiresAt = now + Lifetime }));
         await db.SaveChangesAsync(ct);
@@ -93,7 +93,7 @@ public sealed class SetupService(
                 return SetupResult.Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
             }
             await users.AddToRoleAsync(user, Roles.Admin);
-            actors.Set(new Actor(ActorTypes.User, user.Id, actors.Current.SourceIp));
+            actors.ActAs(new Actor(ActorTypes.User, user.Id, actors.Current.SourceIp));
             audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.SetupCompleted, "user", user.Id, Data: new { roles = new[] { Roles.Admin } }));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -12,7 +12,7 @@ public sealed class InvitationAcceptance(
     ConsoleDbContext db,
     UserManager<ConsoleUser> users,
     AuditTrail audit,
-    HttpActorAccessor actors,
+    Caller actors,
     TimeProvider clock)
 {
     public async Task<Invitation?> FindOpenAsync(string? token, CancellationToken ct)
@@ -56,7 +56,7 @@ public sealed class InvitationAcceptance(
             await tx.RollbackAsync(ct);
             return SetupResult.Fail(string.Join(" ", roles.Errors.Select(e => e.Description)));
         }
-        actors.Set(new Actor(ActorTypes.User, user.Id, actors.Current.SourceIp));
+        actors.ActAs(new Actor(ActorTypes.User, user.Id, actors.Current.SourceIp));
         audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.UserInvitationAccepted, "user", user.Id,
             Data: new { email = user.Email, roles = invitation.RoleList, invitation = invitation.Id }));
         await db.SaveChangesAsync(ct);

@@ -20,7 +20,7 @@ public sealed class UserAdmin(
     ConsoleDbContext db,
     UserManager<ConsoleUser> users,
     AuditTrail audit,
-    IActorAccessor actors,
+    Caller actors,
     AdminPresence presence,
     TimeProvider clock)
 {

@@ -31,16 +31,24 @@ public static class UserEndpoints
             .WithName("LockUser").WithSummary("Lock a user out until unlocked; never the last admin who can sign in.");
         group.MapPost("/{id}/unlock", (string id, UserAdmin admin, CancellationToken ct) => SetLock(id, false, admin, ct))
             .WithName("UnlockUser").WithSummary("Unlock a user.");
-        group.MapGet("/invitations", ListInvitations).WithName("ListInvitations").WithSummary("Open invitations.");
-        group.MapPost("/invitations", Invite).WithName("InviteUser")
+        MapInvitations(app.MapGroup($"{ApiConventions.Prefix}/invitations"), "");
+        // Renamed in issue 16; answers as before until its sunset, with Deprecation, Sunset and Link headers.
+        MapInvitations(app.MapGroup($"{ApiConventions.Prefix}/users/invitations"), "Deprecated");
+        return app;
+    }
+
+    private static void MapInvitations(RouteGroupBuilder routes, string nameSuffix)
+    {
+        routes.WithTags("Users").AuthorizedByTable().WithValidation();
+        routes.MapGet("/", ListInvitations).WithName("ListInvitations" + nameSuffix).WithSummary("Open invitations.");
+        routes.MapPost("/", Invite).WithName("InviteUser" + nameSuffix)
             .WithSummary("Invite a person by email with roles; returns the one-time link to pass on.");
-        group.MapDelete("/invitations/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, UserAdmin admin, CancellationToken ct) =>
+        routes.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, UserAdmin admin, CancellationToken ct) =>
             {
                 await admin.RevokeInvitationAsync(id, ct);
                 return TypedResults.NoContent();
             })
-            .WithName("RevokeInvitation").WithSummary("Revoke an open invitation.");
-        return app;
+            .WithName("RevokeInvitation" + nameSuffix).WithSummary("Revoke an open invitation.");
     }
 
     private static async Task<Results<Ok<CurrentUser>, NotFound>> GetMe(ClaimsPrincipal principal, UserManager<ConsoleUser> users)
@@ -74,6 +82,6 @@ public static class UserEndpoints
         InviteUserRequest request, UserAdmin admin, HttpContext http, CancellationToken ct)
     {
         var invitation = await admin.InviteAsync(http.User, request, PublicUrl.For(http), ct);
-        return TypedResults.Created($"/api/v1/users/invitations/{invitation.Id}", invitation);
+        return TypedResults.Created($"{ApiConventions.Prefix}/invitations/{invitation.Id}", invitation);
     }
 }

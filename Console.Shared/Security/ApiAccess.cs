@@ -59,5 +59,14 @@ public sealed record ApiAccess(bool Public, IReadOnlyList<IReadOnlyList<string>>
 /// <summary>One operation of the REST API: method and route template as the OpenAPI document names them.</summary>
 public sealed record ApiOperation(string Method, string Route, ApiAccess Access)
 {
+    /// <summary>Set on an old route kept answering after a rename (docs/api.md, "Versioning and deprecation").</summary>
+    public ApiDeprecation? Deprecation { get; init; }
+
     public override string ToString() => $"{Method} {Route}";
 }
+
+/// <summary>
+/// A route kept answering under its old path: from <see cref="Announced"/> every answer carries <c>Deprecation</c>
+/// (RFC 9745), <c>Sunset</c> (RFC 8594, when it stops answering) and a <c>Link</c> to <see cref="Successor"/>.
+/// </summary>
+public sealed record ApiDeprecation(string Successor, DateTimeOffset Announced, DateTimeOffset Sunset);

@@ -11,6 +11,12 @@ namespace SecurityConsole.Shared.Security;
 /// </summary>
 public static class ApiAuthorization
 {
+    // Declared before the table, which reads them: static fields are set in the order they are written.
+    /// <summary>When the renames of issue 16 were announced, and when the old routes stop answering (6 months on).</summary>
+    public static readonly DateTimeOffset RenamesAnnounced = new(2026, 12, 2, 0, 0, 0, TimeSpan.Zero);
+
+    public static readonly DateTimeOffset RenamesSunset = new(2027, 6, 2, 0, 0, 0, TimeSpan.Zero);
+
     private static readonly ApiAccess ReadKeys = NeedsAnyOf(P.KeysRead, P.KeysWrite, P.KeysRequest);
     private static readonly ApiAccess KeyRequests = NeedsAnyOf(P.KeysRequest, P.KeysApprove);
     private static readonly ApiAccess ReadRules = NeedsAnyOf(P.AlertsRead, P.RulesManage);
@@ -31,20 +37,20 @@ public static class ApiAuthorization
         Put("/api/v1/users/{id}/roles", Needs(P.UsersManage)),
         Post("/api/v1/users/{id}/lock", Needs(P.UsersManage)),
         Post("/api/v1/users/{id}/unlock", Needs(P.UsersManage)),
-        Get("/api/v1/users/invitations", Needs(P.UsersManage)),
-        Post("/api/v1/users/invitations", Needs(P.UsersManage)),
-        Delete("/api/v1/users/invitations/{id}", Needs(P.UsersManage)),
+        Get("/api/v1/invitations", Needs(P.UsersManage)),
+        Post("/api/v1/invitations", Needs(P.UsersManage)),
+        Delete("/api/v1/invitations/{id}", Needs(P.UsersManage)),
 
         Get("/api/v1/keys/scopes", ReadKeys),
         Get("/api/v1/keys/policy", ReadKeys),
         // A key never changes the policy that governs keys (issue 10): a person must.
         Put("/api/v1/keys/policy", Needs(P.KeysWrite).PeopleOnly()),
-        Post("/api/v1/keys/requests", Needs(P.KeysRequest)),
-        Get("/api/v1/keys/requests", KeyRequests),
-        Get("/api/v1/keys/requests/{id}", KeyRequests),
-        Post("/api/v1/keys/requests/{id}/approve", Needs(P.KeysApprove)),
-        Post("/api/v1/keys/requests/{id}/reject", Needs(P.KeysApprove)),
-        Post("/api/v1/keys/requests/{id}/pickup", Needs(P.KeysRequest)),
+        Post("/api/v1/key-requests", Needs(P.KeysRequest)),
+        Get("/api/v1/key-requests", KeyRequests),
+        Get("/api/v1/key-requests/{id}", KeyRequests),
+        Post("/api/v1/key-requests/{id}/approve", Needs(P.KeysApprove)),
+        Post("/api/v1/key-requests/{id}/reject", Needs(P.KeysApprove)),
+        Post("/api/v1/key-requests/{id}/pickup", Needs(P.KeysRequest)),
         Get("/api/v1/keys", ReadKeys),
         Get("/api/v1/keys/{id}", ReadKeys),
         Get("/api/v1/keys/{id}/usage", ReadKeys),
@@ -155,14 +161,50 @@ public static class ApiAuthorization
         Get("/api/v1/reports/schedules/{id}", Needs(P.ReportsRead)),
         Put("/api/v1/reports/schedules/{id}", WriteReports),
         Delete("/api/v1/reports/schedules/{id}", WriteReports),
+
+        // Renamed routes, kept answering until their sunset (docs/api.md, "Versioning and deprecation"): /keys/requests/{id}
+        // and /users/invitations/{id} read, to a tool without ASP.NET Core's "a literal beats a parameter", like
+        // /keys/{id}/revoke and /users/{id}/roles. Each needs what its successor needs (checked below).
+        Renamed(Post("/api/v1/keys/requests", Needs(P.KeysRequest)), "/api/v1/key-requests"),
+        Renamed(Get("/api/v1/keys/requests", KeyRequests), "/api/v1/key-requests"),
+        Renamed(Get("/api/v1/keys/requests/{id}", KeyRequests), "/api/v1/key-requests/{id}"),
+        Renamed(Post("/api/v1/keys/requests/{id}/approve", Needs(P.KeysApprove)), "/api/v1/key-requests/{id}/approve"),
+        Renamed(Post("/api/v1/keys/requests/{id}/reject", Needs(P.KeysApprove)), "/api/v1/key-requests/{id}/reject"),
+        Renamed(Post("/api/v1/keys/requests/{id}/pickup", Needs(P.KeysRequest)), "/api/v1/key-requests/{id}/pickup"),
+        Renamed(Get("/api/v1/users/invitations", Needs(P.UsersManage)), "/api/v1/invitations"),
+        Renamed(Post("/api/v1/users/invitations", Needs(P.UsersManage)), "/api/v1/invitations"),
+        Renamed(Delete("/api/v1/users/invitations/{id}", Needs(P.UsersManage)), "/api/v1/invitations/{id}"),
     ];
 
-    private static readonly Dictionary<(string Method, string Route), ApiOperation> ByRoute =
-        Operations.ToDictionary(o => (o.Method, o.Route));
+
+    private static readonly Dictionary<(string Method, string Route), ApiOperation> ByRoute = Index(Operations);
 
     /// <summary>The entry for this method and route template (parameters as <c>{name}</c>, no constraints), or null.</summary>
     public static ApiOperation? Find(string method, string route) =>
         ByRoute.GetValueOrDefault((method.ToUpperInvariant(), route));
+
+    private static ApiOperation Renamed(ApiOperation old, string successor) =>
+        old with { Deprecation = new ApiDeprecation(successor, RenamesAnnounced, RenamesSunset) };
+
+    /// <summary>Indexes the table, refusing an old route whose successor is missing or needs something else.</summary>
+    private static Dictionary<(string Method, string Route), ApiOperation> Index(IReadOnlyList<ApiOperation> operations)
+    {
+        var byRoute = operations.ToDictionary(o => (o.Method, o.Route));
+        foreach (var old in operations.Where(o => o.Deprecation is not null))
+        {
+            var successor = byRoute.GetValueOrDefault((old.Method, old.Deprecation!.Successor));
+            if (successor is null || successor.Deprecation is not null || !SameAccess(successor.Access, old.Access))
+            {
+                throw new InvalidOperationException(
+                    $"{old} is renamed to {old.Method} {old.Deprecation.Successor}, which must be in the table, current, and need the same.");
+            }
+        }
+        return byRoute;
+    }
+
+    private static bool SameAccess(ApiAccess a, ApiAccess b) =>
+        a.Public == b.Public && a.Callers == b.Callers && a.Requires.Count == b.Requires.Count
+        && a.Requires.Zip(b.Requires).All(p => p.First.SequenceEqual(p.Second));
 
     private static ApiOperation Get(string route, ApiAccess access) => new("GET", route, access);
 

@@ -28,7 +28,7 @@ public sealed class DocumentInfoTransformer(ConsoleSettings settings) : IOpenApi
         document.Info.Description = "The REST API the console's own UI uses. People authenticate with the sign-in cookie; " +
             "services with `Authorization: Bearer <api key>`. Errors are RFC 7807 problem details. " +
             "Versioning and deprecation policy, and a getting-started guide: docs/api.md.";
-        // The console is not published under an open licence; the document says so rather than leaving it out.
+        // The console is proprietary; the terms are in LICENSE at the repository root (ADR 0053).
         document.Info.License = new OpenApiLicense { Name = "Proprietary", Identifier = "LicenseRef-Proprietary" };
         // Behind a proxy the request's own address is not the one clients use: Console:PublicUrl is.
         if (settings.PublicUrl is { } publicUrl)

@@ -33,7 +33,7 @@ public sealed class AuditConcurrencyTests(PostgresServer postgres)
             {
                 // Each save has its own DbContext; a few subjects recur, so subject keys are created under contention too.
                 await using var scope = node.Services.CreateAsyncScope();
-                scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System($"writer-{w}"));
+                scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System($"writer-{w}"));
                 scope.ServiceProvider.GetRequiredService<AuditTrail>().Record(new AuditEvent(AuditCategories.Security, "concurrency.write",
                     "writer", w.ToString(), Data: new { i, email = $"person{i % 3}@example.test" }));
                 await scope.ServiceProvider.GetRequiredService<ConsoleDbContext>().SaveChangesAsync(Ct);

@@ -139,7 +139,7 @@ public abstract class AuditNamesTests : IAsyncLifetime
     private async Task<ApiKeyIssued> IssueKeyAsync(string owner, string name, string service)
     {
         await using var scope = Factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("test"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("test"));
         return await scope.ServiceProvider.GetRequiredService<ApiKeyIssuer>()
             .IssueAsync(owner, name, "production", [Permissions.KeysVerify], null, service, Ct);
     }

@@ -149,7 +149,7 @@ public abstract class AuditRetentionTests : IAsyncLifetime
     private async Task<RetentionRun> RunRetentionAsync()
     {
         await using var scope = Factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("retention"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("retention"));
         return await scope.ServiceProvider.GetRequiredService<AuditRetentionJob>().RunAsync(AsOf, Ct);
     }
 

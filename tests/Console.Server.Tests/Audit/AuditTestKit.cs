@@ -20,7 +20,7 @@ internal static class AuditTestKit
     public static async Task<long[]> RecordAsync(this ConsoleFactory factory, Actor actor, params (AuditEvent Event, DateTimeOffset? At)[] events)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(actor);
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(actor);
         var audit = scope.ServiceProvider.GetRequiredService<AuditTrail>();
         var entries = events.Select(e => audit.Record(e.Event, e.At)).ToList();
         await scope.ServiceProvider.GetRequiredService<ConsoleDbContext>().SaveChangesAsync(Ct);

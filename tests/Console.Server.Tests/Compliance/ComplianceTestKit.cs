@@ -37,7 +37,7 @@ internal static class ComplianceTestKit
     public static async Task DbAsync(this ConsoleFactory factory, Func<ConsoleDbContext, Task> change)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("test"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("test"));
         await change(scope.ServiceProvider.GetRequiredService<ConsoleDbContext>());
     }
 
@@ -67,7 +67,7 @@ internal static class ComplianceTestKit
     {
         owner ??= (await factory.UserAsync(SecurityConsole.Shared.Security.Roles.Developer)).Id;
         await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("test"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("test"));
         var issued = await scope.ServiceProvider.GetRequiredService<ApiKeyIssuer>()
             .IssueAsync(owner, $"svc-{Guid.NewGuid():N}"[..16], environment, scopes.Length == 0 ? [SecurityConsole.Shared.Security.Permissions.KeysVerify] : scopes, TimeSpan.FromDays(30), "tests", Ct);
         return (issued.Id, issued.DisplayKey);

@@ -71,8 +71,8 @@ public sealed class SdkFlowTests(SqliteConsole console) : IClassFixture<SqliteCo
         var email = $"invited-{Guid.NewGuid():N}@example.test";
 
         var roles = await api.Api.V1.Users.Roles.GetAsync(cancellationToken: Ct);
-        await api.Api.V1.Users.Invitations.PostAsync(new InviteUserRequest { Email = email, Roles = [Roles.Developer] }, cancellationToken: Ct);
-        var invitations = await api.Api.V1.Users.Invitations.GetAsync(cancellationToken: Ct);
+        await api.Api.V1.Invitations.PostAsync(new InviteUserRequest { Email = email, Roles = [Roles.Developer] }, cancellationToken: Ct);
+        var invitations = await api.Api.V1.Invitations.GetAsync(cancellationToken: Ct);
 
         Assert.NotEmpty(roles!);
         Assert.Contains(invitations!, i => i.Email == email);

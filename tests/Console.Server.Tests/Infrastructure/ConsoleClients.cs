@@ -34,7 +34,7 @@ public static partial class ConsoleClients
     public static async Task<string> CreateUserAsync(this ConsoleFactory factory, string email, params string[] roles)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("test"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("test"));
         var result = await scope.ServiceProvider.GetRequiredService<UserAdmin>().CreateUserAsync(email, Password, roles, CancellationToken.None);
         Assert.True(result.Succeeded, string.Join(" ", result.Errors.Select(e => e.Description)));
         var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<ConsoleUser>>();
@@ -85,7 +85,7 @@ public static partial class ConsoleClients
     {
         var owner = await factory.CreateUserAsync($"svc-{Guid.NewGuid():N}@example.test", SecurityConsole.Shared.Security.Roles.Developer);
         await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("test"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("test"));
         var issued = await scope.ServiceProvider.GetRequiredService<ApiKeyIssuer>()
             .IssueAsync(owner, "test", "production", scopes, null, "tests", CancellationToken.None);
         var client = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });

@@ -10,7 +10,7 @@ namespace SecurityConsole.Server.Tests.Keys;
 /// <summary>The key lifecycle as a client drives it through the HTTP API.</summary>
 internal static class KeyTestKit
 {
-    public const string Requests = "/api/v1/keys/requests";
+    public const string Requests = "/api/v1/key-requests";
 
     public static KeyRequestCreate NewRequest(
         string environment = KeyEnvironments.Development, string[]? scopes = null, int? rateLimit = null, string[]? ips = null) =>

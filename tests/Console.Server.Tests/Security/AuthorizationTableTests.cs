@@ -103,7 +103,8 @@ public sealed class AuthorizationTableTests(SqliteConsole console) : IClassFixtu
             .Append("|---|---|\n");
         foreach (var operation in ApiAuthorization.Operations.OrderBy(o => o.Route, StringComparer.Ordinal).ThenBy(o => MethodOrder(o.Method)))
         {
-            text.Append($"| `{operation.Method} {operation.Route}` | {operation.Access.Describe()} |\n");
+            var deprecated = operation.Deprecation is { } d ? $" (deprecated: use `{d.Successor}`; answers until {d.Sunset:yyyy-MM-dd})" : "";
+            text.Append($"| `{operation.Method} {operation.Route}`{deprecated} | {operation.Access.Describe()} |\n");
         }
         return text.Append(DocsEnd).ToString();
     }

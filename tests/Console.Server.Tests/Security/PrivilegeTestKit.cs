@@ -55,7 +55,7 @@ internal static class PrivilegeTestKit
     public static async Task<(HttpClient Client, ApiKeyIssued Key)> KeyOfAsync(this ConsoleFactory factory, string ownerUserId, params string[] scopes)
     {
         await using var scope = factory.Services.CreateAsyncScope();
-        scope.ServiceProvider.GetRequiredService<HttpActorAccessor>().Set(Actor.System("test"));
+        scope.ServiceProvider.GetRequiredService<Caller>().ActAs(Actor.System("test"));
         var issued = await scope.ServiceProvider.GetRequiredService<ApiKeyIssuer>()
             .IssueAsync(ownerUserId, "test", KeyEnvironments.Production, scopes, null, "tests", Ct);
         return (factory.BearerClient(issued.Secret), issued);

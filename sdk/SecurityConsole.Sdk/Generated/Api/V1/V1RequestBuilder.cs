@@ -7,6 +7,8 @@ using SecurityConsole.Sdk.Api.V1.Audit;
 using SecurityConsole.Sdk.Api.V1.Compliance;
 using SecurityConsole.Sdk.Api.V1.Dashboard;
 using SecurityConsole.Sdk.Api.V1.Events;
+using SecurityConsole.Sdk.Api.V1.Invitations;
+using SecurityConsole.Sdk.Api.V1.KeyRequests;
 using SecurityConsole.Sdk.Api.V1.Keys;
 using SecurityConsole.Sdk.Api.V1.Me;
 using SecurityConsole.Sdk.Api.V1.Reports;
@@ -49,6 +51,16 @@ namespace SecurityConsole.Sdk.Api.V1
         public global::SecurityConsole.Sdk.Api.V1.Events.EventsRequestBuilder Events
         {
             get => new global::SecurityConsole.Sdk.Api.V1.Events.EventsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The invitations property</summary>
+        public global::SecurityConsole.Sdk.Api.V1.Invitations.InvitationsRequestBuilder Invitations
+        {
+            get => new global::SecurityConsole.Sdk.Api.V1.Invitations.InvitationsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The keyRequests property</summary>
+        public global::SecurityConsole.Sdk.Api.V1.KeyRequests.KeyRequestsRequestBuilder KeyRequests
+        {
+            get => new global::SecurityConsole.Sdk.Api.V1.KeyRequests.KeyRequestsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The keys property</summary>
         public global::SecurityConsole.Sdk.Api.V1.Keys.KeysRequestBuilder Keys

@@ -35,6 +35,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys
             get => new global::SecurityConsole.Sdk.Api.V1.Keys.Policy.PolicyRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The requests property</summary>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.RequestsRequestBuilder Requests
         {
             get => new global::SecurityConsole.Sdk.Api.V1.Keys.Requests.RequestsRequestBuilder(PathParameters, RequestAdapter);

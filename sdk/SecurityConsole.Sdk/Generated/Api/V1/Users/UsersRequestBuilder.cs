@@ -21,6 +21,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users
     public partial class UsersRequestBuilder : BaseRequestBuilder
     {
         /// <summary>The invitations property</summary>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Users.Invitations.InvitationsRequestBuilder Invitations
         {
             get => new global::SecurityConsole.Sdk.Api.V1.Users.Invitations.InvitationsRequestBuilder(PathParameters, RequestAdapter);

@@ -21,6 +21,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests
         /// <summary>Gets an item from the SecurityConsole.Sdk.api.v1.keys.requests.item collection</summary>
         /// <param name="position">Unique identifier of the item</param>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.RequestsItemRequestBuilder"/></returns>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.RequestsItemRequestBuilder this[Guid position]
         {
             get
@@ -47,7 +48,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests
         {
         }
         /// <summary>
-        /// **Who may call:** `keys:request` or `keys:approve`.
+        /// **Deprecated** since 2026-12-02: renamed to `GET /api/v1/key-requests`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request` or `keys:approve`.
         /// </summary>
         /// <returns>A List&lt;global::SecurityConsole.Sdk.Models.KeyRequestSummary&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -56,6 +57,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 429 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<List<global::SecurityConsole.Sdk.Models.KeyRequestSummary>?> GetAsync(Action<RequestConfiguration<global::SecurityConsole.Sdk.Api.V1.Keys.Requests.RequestsRequestBuilder.RequestsRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -77,7 +79,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// **Who may call:** `keys:request`.
+        /// **Deprecated** since 2026-12-02: renamed to `POST /api/v1/key-requests`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request`.
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Models.KeyRequestSummary"/></returns>
         /// <param name="body">The request body</param>
@@ -87,6 +89,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 429 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::SecurityConsole.Sdk.Models.KeyRequestSummary?> PostAsync(global::SecurityConsole.Sdk.Models.KeyRequestCreate body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -108,10 +111,11 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests
             return await RequestAdapter.SendAsync<global::SecurityConsole.Sdk.Models.KeyRequestSummary>(requestInfo, global::SecurityConsole.Sdk.Models.KeyRequestSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// **Who may call:** `keys:request` or `keys:approve`.
+        /// **Deprecated** since 2026-12-02: renamed to `GET /api/v1/key-requests`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request` or `keys:approve`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<global::SecurityConsole.Sdk.Api.V1.Keys.Requests.RequestsRequestBuilder.RequestsRequestBuilderGetQueryParameters>>? requestConfiguration = default)
@@ -127,11 +131,12 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests
             return requestInfo;
         }
         /// <summary>
-        /// **Who may call:** `keys:request`.
+        /// **Deprecated** since 2026-12-02: renamed to `POST /api/v1/key-requests`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToPostRequestInformation(global::SecurityConsole.Sdk.Models.KeyRequestCreate body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
@@ -153,12 +158,13 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Api.V1.Keys.Requests.RequestsRequestBuilder"/></returns>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.RequestsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::SecurityConsole.Sdk.Api.V1.Keys.Requests.RequestsRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// **Who may call:** `keys:request` or `keys:approve`.
+        /// **Deprecated** since 2026-12-02: renamed to `GET /api/v1/key-requests`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request` or `keys:approve`.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class RequestsRequestBuilderGetQueryParameters 

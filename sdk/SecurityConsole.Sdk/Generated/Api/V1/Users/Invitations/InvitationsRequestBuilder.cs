@@ -21,6 +21,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations
         /// <summary>Gets an item from the SecurityConsole.Sdk.api.v1.users.invitations.item collection</summary>
         /// <param name="position">Unique identifier of the item</param>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Api.V1.Users.Invitations.Item.InvitationsItemRequestBuilder"/></returns>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Users.Invitations.Item.InvitationsItemRequestBuilder this[Guid position]
         {
             get
@@ -47,7 +48,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations
         {
         }
         /// <summary>
-        /// **Who may call:** `users:manage`.
+        /// **Deprecated** since 2026-12-02: renamed to `GET /api/v1/invitations`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `users:manage`.
         /// </summary>
         /// <returns>A List&lt;global::SecurityConsole.Sdk.Models.InvitationSummary&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -55,6 +56,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 429 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<List<global::SecurityConsole.Sdk.Models.InvitationSummary>?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -75,7 +77,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations
             return collectionResult?.AsList();
         }
         /// <summary>
-        /// **Who may call:** `users:manage`.
+        /// **Deprecated** since 2026-12-02: renamed to `POST /api/v1/invitations`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `users:manage`.
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Models.InvitationCreated"/></returns>
         /// <param name="body">The request body</param>
@@ -85,6 +87,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 401 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 429 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::SecurityConsole.Sdk.Models.InvitationCreated?> PostAsync(global::SecurityConsole.Sdk.Models.InviteUserRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -106,10 +109,11 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations
             return await RequestAdapter.SendAsync<global::SecurityConsole.Sdk.Models.InvitationCreated>(requestInfo, global::SecurityConsole.Sdk.Models.InvitationCreated.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// **Who may call:** `users:manage`.
+        /// **Deprecated** since 2026-12-02: renamed to `GET /api/v1/invitations`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `users:manage`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
@@ -125,11 +129,12 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations
             return requestInfo;
         }
         /// <summary>
-        /// **Who may call:** `users:manage`.
+        /// **Deprecated** since 2026-12-02: renamed to `POST /api/v1/invitations`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `users:manage`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToPostRequestInformation(global::SecurityConsole.Sdk.Models.InviteUserRequest body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
@@ -151,6 +156,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Api.V1.Users.Invitations.InvitationsRequestBuilder"/></returns>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Users.Invitations.InvitationsRequestBuilder WithUrl(string rawUrl)
         {
             return new global::SecurityConsole.Sdk.Api.V1.Users.Invitations.InvitationsRequestBuilder(rawUrl, RequestAdapter);

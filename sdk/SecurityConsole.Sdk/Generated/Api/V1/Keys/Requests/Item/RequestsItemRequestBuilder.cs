@@ -21,16 +21,19 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item
     public partial class RequestsItemRequestBuilder : BaseRequestBuilder
     {
         /// <summary>The approve property</summary>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve.ApproveRequestBuilder Approve
         {
             get => new global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve.ApproveRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The pickup property</summary>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup.PickupRequestBuilder Pickup
         {
             get => new global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup.PickupRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The reject property</summary>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Reject.RejectRequestBuilder Reject
         {
             get => new global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Reject.RejectRequestBuilder(PathParameters, RequestAdapter);
@@ -52,7 +55,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item
         {
         }
         /// <summary>
-        /// **Who may call:** `keys:request` or `keys:approve`.
+        /// **Deprecated** since 2026-12-02: renamed to `GET /api/v1/key-requests/{id}`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request` or `keys:approve`.
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Models.KeyRequestSummary"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -62,6 +65,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 403 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 429 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::SecurityConsole.Sdk.Models.KeyRequestSummary?> GetAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -83,10 +87,11 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item
             return await RequestAdapter.SendAsync<global::SecurityConsole.Sdk.Models.KeyRequestSummary>(requestInfo, global::SecurityConsole.Sdk.Models.KeyRequestSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// **Who may call:** `keys:request` or `keys:approve`.
+        /// **Deprecated** since 2026-12-02: renamed to `GET /api/v1/key-requests/{id}`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request` or `keys:approve`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToGetRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
@@ -106,6 +111,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.RequestsItemRequestBuilder"/></returns>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.RequestsItemRequestBuilder WithUrl(string rawUrl)
         {
             return new global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.RequestsItemRequestBuilder(rawUrl, RequestAdapter);

@@ -34,7 +34,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations.Item
         {
         }
         /// <summary>
-        /// **Who may call:** `users:manage`.
+        /// **Deprecated** since 2026-12-02: renamed to `DELETE /api/v1/invitations/{id}`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `users:manage`.
         /// </summary>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -44,6 +44,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations.Item
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 429 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task DeleteAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -66,10 +67,11 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations.Item
             await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// **Who may call:** `users:manage`.
+        /// **Deprecated** since 2026-12-02: renamed to `DELETE /api/v1/invitations/{id}`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `users:manage`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToDeleteRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
@@ -89,6 +91,7 @@ namespace SecurityConsole.Sdk.Api.V1.Users.Invitations.Item
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Api.V1.Users.Invitations.Item.InvitationsItemRequestBuilder"/></returns>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Users.Invitations.Item.InvitationsItemRequestBuilder WithUrl(string rawUrl)
         {
             return new global::SecurityConsole.Sdk.Api.V1.Users.Invitations.Item.InvitationsItemRequestBuilder(rawUrl, RequestAdapter);

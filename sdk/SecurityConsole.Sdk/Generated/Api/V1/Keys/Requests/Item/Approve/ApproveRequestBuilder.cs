@@ -34,7 +34,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve
         {
         }
         /// <summary>
-        /// **Who may call:** `keys:approve`.
+        /// **Deprecated** since 2026-12-02: renamed to `POST /api/v1/key-requests/{id}/approve`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:approve`.
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Models.KeyRequestSummary"/></returns>
         /// <param name="body">The request body</param>
@@ -46,6 +46,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 429 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::SecurityConsole.Sdk.Models.KeyRequestSummary?> PostAsync(global::SecurityConsole.Sdk.Models.KeyRequestDecision body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -69,11 +70,12 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve
             return await RequestAdapter.SendAsync<global::SecurityConsole.Sdk.Models.KeyRequestSummary>(requestInfo, global::SecurityConsole.Sdk.Models.KeyRequestSummary.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// **Who may call:** `keys:approve`.
+        /// **Deprecated** since 2026-12-02: renamed to `POST /api/v1/key-requests/{id}/approve`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:approve`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="body">The request body</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToPostRequestInformation(global::SecurityConsole.Sdk.Models.KeyRequestDecision body, Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
@@ -95,6 +97,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve.ApproveRequestBuilder"/></returns>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve.ApproveRequestBuilder WithUrl(string rawUrl)
         {
             return new global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Approve.ApproveRequestBuilder(rawUrl, RequestAdapter);

@@ -34,7 +34,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup
         {
         }
         /// <summary>
-        /// **Who may call:** `keys:request`.
+        /// **Deprecated** since 2026-12-02: renamed to `POST /api/v1/key-requests/{id}/pickup`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request`.
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Models.ApiKeyIssued"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
@@ -45,6 +45,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 404 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 409 status code</exception>
         /// <exception cref="global::SecurityConsole.Sdk.Models.ProblemDetails">When receiving a 429 status code</exception>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public async Task<global::SecurityConsole.Sdk.Models.ApiKeyIssued?> PostAsync(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
@@ -67,10 +68,11 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup
             return await RequestAdapter.SendAsync<global::SecurityConsole.Sdk.Models.ApiKeyIssued>(requestInfo, global::SecurityConsole.Sdk.Models.ApiKeyIssued.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// **Who may call:** `keys:request`.
+        /// **Deprecated** since 2026-12-02: renamed to `POST /api/v1/key-requests/{id}/pickup`, which answers the same. This path answers until 2027-06-02, every answer with `Deprecation`, `Sunset` and `Link: &lt;…&gt;; rel=&quot;successor-version&quot;` headers.**Who may call:** `keys:request`.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
+        [Obsolete("")]
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
         public RequestInformation ToPostRequestInformation(Action<RequestConfiguration<DefaultQueryParameters>>? requestConfiguration = default)
@@ -90,6 +92,7 @@ namespace SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup
         /// </summary>
         /// <returns>A <see cref="global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup.PickupRequestBuilder"/></returns>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
+        [Obsolete("")]
         public global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup.PickupRequestBuilder WithUrl(string rawUrl)
         {
             return new global::SecurityConsole.Sdk.Api.V1.Keys.Requests.Item.Pickup.PickupRequestBuilder(rawUrl, RequestAdapter);
