@@ -56,7 +56,7 @@ public static class ComplianceEndpoints
                 Guid id, ManualControls manual, Caller actors, CancellationToken ct) => TypedResults.Ok(await manual.ApproveExceptionAsync(id, actors.Current.Id, ct)))
             .WithName("ApproveComplianceException").WithSummary("Approve an exception; never by its requester. Shown as excepted, never as pass, until it expires.");
         group.MapPost("/exceptions/{id:guid}/reject", async Task<Results<Ok<ExceptionView>, NotFound, ValidationProblem, ProblemHttpResult>> (
-                Guid id, RejectExceptionRequest request, ManualControls manual, IActorAccessor actors, CancellationToken ct) =>
+                Guid id, RejectExceptionRequest request, ManualControls manual, Caller actors, CancellationToken ct) =>
                 TypedResults.Ok(await manual.RejectExceptionAsync(id, actors.Current.Id, request, ct)))
             .WithName("RejectComplianceException").WithSummary("Turn a pending exception down with a reason (audited); it never takes effect. Its requester may withdraw it the same way.");
         group.MapGet("/controls/{id}/effectiveness", EffectivenessAsync).WithName("GetComplianceControlEffectiveness")

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -45,7 +46,13 @@ internal sealed class BenchConsole : IAsyncDisposable
         services.AddSingleton<AuditChainInterceptor>();
         services.AddSingleton<AuditKeys>();
         services.AddSingleton<PersonalData>();
-        services.AddSingleton<IActorAccessor>(new FixedActor(new Actor(ActorTypes.User, "bench-user", "10.20.30.40")));
+        services.AddHttpContextAccessor();
+        services.AddScoped(sp =>
+        {
+            var caller = new Caller(sp.GetRequiredService<IHttpContextAccessor>());
+            caller.ActAs(new Actor(ActorTypes.User, "bench-user", "10.20.30.40"));
+            return caller;
+        });
         services.AddScoped<AuditTrail>();
         services.AddScoped<AuditCheckpoints>();
         services.AddScoped<AuditVerifier>();
@@ -63,10 +70,5 @@ internal sealed class BenchConsole : IAsyncDisposable
     {
         await Services.DisposeAsync();
         await _dataSource.DisposeAsync();
-    }
-
-    private sealed class FixedActor(Actor actor) : IActorAccessor
-    {
-        public Actor Current => actor;
     }
 }
