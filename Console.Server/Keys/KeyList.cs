@@ -110,26 +110,37 @@ internal static class KeyList
 /// The list's query string, bound as plain text so that OpenAPI documents every parameter and
 /// <see cref="KeyListQuery.Parse"/> can name the one at fault (binding typed values would fail with a generic 400).
 /// </summary>
-/// <param name="Status">active, expiring, pending_rotation, disabled, revoked or expired (as of now).</param>
-/// <param name="Environment">production, staging or development.</param>
-/// <param name="Owner">The owner's user id, exactly.</param>
-/// <param name="Search">Part of the owner's email address or of the service name, any case.</param>
-/// <param name="Overdue">true: only live keys older than their environment's maximum age.</param>
-/// <param name="Sort">created (default), lastUsed, name or expires.</param>
-/// <param name="Order">asc or desc (default: desc for times, asc for name).</param>
-/// <param name="Page">Page number, from 1 (default 1).</param>
-/// <param name="PageSize">Keys per page, 1 to 100 (default 25).</param>
-public sealed record KeyListParameters(
-    [FromQuery(Name = "status")] string? Status,
-    [FromQuery(Name = "environment")] string? Environment,
-    [FromQuery(Name = "owner")] string? Owner,
-    [FromQuery(Name = "search")] string? Search,
-    [FromQuery(Name = "overdue")] string? Overdue,
-    [FromQuery(Name = "sort")] string? Sort,
-    [FromQuery(Name = "order")] string? Order,
-    [FromQuery(Name = "page")] string? Page,
-    [FromQuery(Name = "pageSize")] string? PageSize)
+/// <remarks>A class with init properties, not a positional record: the request delegate generator cannot bind
+/// a record whose constructor takes nullable strings (dotnet/aspnetcore#58953).</remarks>
+public sealed class KeyListParameters
 {
+    /// <summary>active, expiring, pending_rotation, disabled, revoked or expired (as of now).</summary>
+    [FromQuery(Name = "status")] public string? Status { get; init; }
+
+    /// <summary>production, staging or development.</summary>
+    [FromQuery(Name = "environment")] public string? Environment { get; init; }
+
+    /// <summary>The owner's user id, exactly.</summary>
+    [FromQuery(Name = "owner")] public string? Owner { get; init; }
+
+    /// <summary>Part of the owner's email address or of the service name, any case.</summary>
+    [FromQuery(Name = "search")] public string? Search { get; init; }
+
+    /// <summary>true: only live keys older than their environment's maximum age.</summary>
+    [FromQuery(Name = "overdue")] public string? Overdue { get; init; }
+
+    /// <summary>created (default), lastUsed, name or expires.</summary>
+    [FromQuery(Name = "sort")] public string? Sort { get; init; }
+
+    /// <summary>asc or desc (default: desc for times, asc for name).</summary>
+    [FromQuery(Name = "order")] public string? Order { get; init; }
+
+    /// <summary>Page number, from 1 (default 1).</summary>
+    [FromQuery(Name = "page")] public string? Page { get; init; }
+
+    /// <summary>Keys per page, 1 to 100 (default 25).</summary>
+    [FromQuery(Name = "pageSize")] public string? PageSize { get; init; }
+
     public string? Get(string name) => name switch
     {
         "status" => Status,
