@@ -20,15 +20,24 @@ public sealed class AlertBroadcaster(IHubContext<ConsoleHub, IConsoleClient> hub
     {
         try
         {
-            foreach (var view in views.OrderBy(v => v.UpdatedAt).ThenBy(v => v.Id))
-            {
-                ct.ThrowIfCancellationRequested();
-                await hub.Clients.Group(ConsoleHub.AlertReaders).AlertChanged(view);
-            }
+            await using var scope = scopes.CreateAsyncScope();
+            await SendAsync(scope.ServiceProvider, views, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Sending {Count} alert changes to browsers failed; they catch up on reconnect", views.Count);
+        }
+    }
+
+    /// <summary>Each alert in clear to the readers with pii:read and masked to the others; never one shape to both.</summary>
+    private async Task SendAsync(IServiceProvider services, IEnumerable<AlertView> views, CancellationToken ct)
+    {
+        var masked = await services.GetRequiredService<AlertMasking>().MaskedAsync(ct);
+        foreach (var view in views.OrderBy(v => v.UpdatedAt).ThenBy(v => v.Id))
+        {
+            ct.ThrowIfCancellationRequested();
+            await hub.Clients.Group(ConsoleHub.AlertReadersClear).AlertChanged(AlertShape.Clear.View(view));
+            await hub.Clients.Group(ConsoleHub.AlertReadersMasked).AlertChanged(masked.View(view));
         }
     }
 
@@ -47,12 +56,7 @@ public sealed class AlertBroadcaster(IHubContext<ConsoleHub, IConsoleClient> hub
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
             var views = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToViewsAsync(db, ct);
-            var masked = await scope.ServiceProvider.GetRequiredService<AlertMasking>().MaskedAsync(ct);
-            foreach (var view in views.OrderBy(v => v.UpdatedAt).ThenBy(v => v.Id))
-            {
-                await hub.Clients.Group(ConsoleHub.AlertReadersClear).AlertChanged(AlertShape.Clear.View(view));
-                await hub.Clients.Group(ConsoleHub.AlertReadersMasked).AlertChanged(masked.View(view));
-            }
+            await SendAsync(scope.ServiceProvider, views, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

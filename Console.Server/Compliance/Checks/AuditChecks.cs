@@ -161,7 +161,9 @@ public static class AuditChecks
             ? Pass("role", r, $"{r} sees personal data masked.")
             : r == Roles.Admin
                 ? Pass("role", r, $"{r} holds pii:read: unmasking is audited (audit.pii_revealed).")
-                : Fail("role", r, $"{r} holds pii:read although it does not administer the console."))];
+                : r == Roles.SecurityAnalyst
+                    ? Pass("role", r, $"{r} holds pii:read to triage alerts: acting on who and from where needs the person and the address (ADR 0065); how many people hold it is limited by the check audit-readers-limited.")
+                    : Fail("role", r, $"{r} holds pii:read although it neither administers the console nor triages alerts."))];
 
     private static async Task<IReadOnlyList<CheckRow>> ErasureAsync(CheckContext c, CancellationToken ct)
     {
