@@ -55,7 +55,7 @@ public static class EventEndpoints
                 return TypedResults.ValidationProblem(v.Errors, title: "The batch needs attention");
             }
             var keyId = Guid.TryParse(user.FindFirstValue(ConsoleClaims.ApiKeyId), out var k) ? k : (Guid?)null;
-            var source = await senders.SourceOfAsync(keyId, user, ct);
+            var source = await senders.SourceOfAsync(keyId, user.FindFirstValue(ClaimTypes.NameIdentifier), ct);
             var parsed = SecurityEventParser.Parse(events, clock.GetUtcNow(), source, keyId);
             if (parsed.Accepted.Count == 0)
             {
@@ -102,11 +102,11 @@ public sealed class EventSenders(IServiceScopeFactory scopes)
 {
     private readonly ConcurrentDictionary<Guid, string> _services = new();
 
-    public async Task<string> SourceOfAsync(Guid? keyId, ClaimsPrincipal user, CancellationToken ct)
+    public async Task<string> SourceOfAsync(Guid? keyId, string? userId, CancellationToken ct)
     {
         if (keyId is not { } id)
         {
-            return $"user:{user.FindFirstValue(ClaimTypes.NameIdentifier)}";
+            return $"user:{userId}";
         }
         if (_services.TryGetValue(id, out var known))
         {

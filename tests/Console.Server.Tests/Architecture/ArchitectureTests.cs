@@ -39,6 +39,8 @@ public sealed class ArchitectureTests
         ["Audit"] = ["AuditTrail", "AuditEvent", "AuditActions", "AuditEntry", "AuditCategories", "AuditOutcomes", "AuditRetentionJob", "AuditLegalHold",
             "AuditFacts", "AuditEntryFact", "CheckpointFact", "ErasureFact", "AuditReportQueries", "AuditReader", "PersonalData",
             "AuditCheckpoint", "AuditRetentionSetting", "AuditSubjectKey",
+            // The pseudonym key: alerts mask a person with the same stable tag as the audit trail (ADR 0065).
+            "AuditKeys",
             // Where the audit feature asks for its retention floors: Compliance answers from the enabled frameworks' files.
             "IRetentionFloors"],
         // The person, named as owner, requester or actor; invitations are read by the dashboard and Setup's clean-up;

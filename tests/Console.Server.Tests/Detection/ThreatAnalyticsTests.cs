@@ -61,8 +61,8 @@ public abstract class ThreatAnalyticsTests(SharedConsole console)
         var sender = await Factory.SenderAsync();
         var analyst = await Factory.SignedInClientAsync(Roles.SecurityAnalyst);
         var ip = NewAddress();
-        var key = $"sc_live_{Guid.NewGuid():N}"[..12];
-        await sender.SendOkAsync([.. Enumerable.Range(0, 10).Select(_ => Ev(SecurityEventTypes.KeyVerifyFailed, ip, key: key, outcome: "failure"))]);
+        // Ten different keys from one address: the address is the incident (one key tried ten times would be the key's).
+        await sender.SendOkAsync([.. Enumerable.Range(0, 10).Select(_ => Ev(SecurityEventTypes.KeyVerifyFailed, ip, key: $"sc_live_{Guid.NewGuid():N}"[..12], outcome: "failure"))]);
         await analyst.WaitForAlertAsync(a => a.EntityId == ip);
         await sender.SendOkAsync([.. Enumerable.Range(0, 10).Select(_ => Ev(SecurityEventTypes.KeyVerifyFailed, ip, outcome: "failure"))]);
         await analyst.WaitForAlertAsync(a => a.EntityId == ip && a.Count == 2);
