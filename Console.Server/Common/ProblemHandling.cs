@@ -21,8 +21,13 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
             await ProblemHandlingExtensions.ToResult(refused).ExecuteAsync(context);
             return true;
         }
+        // A form posted without a valid anti-forgery token is the caller's fault whatever read the form first (the
+        // generated handlers read it before checking the token, and throw InvalidOperationException): a 400, not a 500.
+        var antiforgery = context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>();
         var (status, title, detail) = exception switch
         {
+            _ when antiforgery is { IsValid: false } => (StatusCodes.Status400BadRequest, "The form could not be accepted",
+                "The form's anti-forgery token is missing or invalid. Reload the page and try again."),
             BadHttpRequestException bad => (bad.StatusCode, "The request could not be read", Describe(bad)),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Request cancelled", null),
             _ when DatabaseFaults.IsUnavailable(exception) => (StatusCodes.Status503ServiceUnavailable, "The database is unavailable",
