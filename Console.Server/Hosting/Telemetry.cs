@@ -12,7 +12,7 @@ public static class Telemetry
 {
     public const string ServiceName = "security-console";
     public static readonly ActivitySource Source = new("SecurityConsole");
-    public static readonly Meter Meter = new("SecurityConsole");
+    public static readonly Meter Meter = Common.ConsoleMetrics.Meter;
     private static readonly PathString KeyVerificationPath = "/api/v1/keys/verify";
 
     public static WebApplicationBuilder AddConsoleTelemetry(this WebApplicationBuilder builder)

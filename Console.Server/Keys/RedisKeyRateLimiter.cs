@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Common;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -74,14 +75,12 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
         return redis.call('ZCARD', KEYS[1])
         """;
 
-    // The console's meter by name, as the other features do: a feature does not import Hosting (docs/architecture.md).
-    private static readonly Meter ConsoleMeter = new("SecurityConsole");
-    private static readonly Counter<long> Decisions = ConsoleMeter.CreateCounter<long>(
+    private static readonly Counter<long> Decisions = ConsoleMetrics.Meter.CreateCounter<long>(
         "console.key_rate_limit.decisions", description: "Key rate limit decisions, by where they were taken (redis or fallback) and whether allowed.");
 
     // Nodes (limiters, in tests several per process) taking their decisions in their own bucket now.
     private static int s_fallingBack;
-    private static readonly ObservableGauge<int> FallbackGauge = ConsoleMeter.CreateObservableGauge(
+    private static readonly ObservableGauge<int> FallbackGauge = ConsoleMetrics.Meter.CreateObservableGauge(
         "console.key_rate_limit.fallback", () => Volatile.Read(ref s_fallingBack),
         description: "1 while this node enforces its share of key rate limits because Redis is unreachable, else 0.");
 

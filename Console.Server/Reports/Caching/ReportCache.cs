@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Common;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Caching.Hybrid;
@@ -21,8 +22,7 @@ public sealed class ReportCache(HybridCache cache, ReportCacheInvalidation inval
     public const string Data = "data";
     public const string Artifacts = "artifact";
 
-    private static readonly Meter Meter = new("SecurityConsole");
-    private static readonly Counter<long> Lookups = Meter.CreateCounter<long>("console.reports.cache.lookups", "{lookup}",
+    private static readonly Counter<long> Lookups = ConsoleMetrics.Meter.CreateCounter<long>("console.reports.cache.lookups", "{lookup}",
         "Report cache lookups, by kind (template, parsed, data, artifact) and result (hit, miss).");
 
     private readonly ConcurrentDictionary<(string Kind, string Result), long> _counts = new();
