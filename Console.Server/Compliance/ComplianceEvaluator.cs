@@ -48,7 +48,7 @@ public sealed class ComplianceEvaluator(
     {
         var doc = await settings.GetAsync(ct);
         var context = new CheckContext(services, now, doc.Parameters, [.. catalogue.Frameworks.Where(f => doc.Enabled.Contains(f.Id))]);
-        var outcomes = new List<(CheckDefinition Check, IReadOnlyList<CheckRow>? Rows, Exception? Error)>();
+        var outcomes = new List<(CheckDefinition Check, CheckOutcome? Outcome, Exception? Error)>();
         var took = new List<(string Check, TimeSpan Time)>();
         var watch = Stopwatch.StartNew();
         foreach (var check in checks)
@@ -70,7 +70,7 @@ public sealed class ComplianceEvaluator(
     }
 
     private async Task StoreAsync(
-        List<string> ids, List<(CheckDefinition Check, IReadOnlyList<CheckRow>? Rows, Exception? Error)> outcomes, DateTimeOffset now, CancellationToken ct)
+        List<string> ids, List<(CheckDefinition Check, CheckOutcome? Outcome, Exception? Error)> outcomes, DateTimeOffset now, CancellationToken ct)
     {
         // Under the lock: a node inserting a check's first state waits for another doing the same, then updates it.
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -104,13 +104,13 @@ public sealed class ComplianceEvaluator(
         await tx.CommitAsync(ct);
     }
 
-    private async Task<(CheckDefinition, IReadOnlyList<CheckRow>?, Exception?)> RunOneAsync(CheckDefinition check, CheckContext context, CancellationToken ct)
+    private async Task<(CheckDefinition, CheckOutcome?, Exception?)> RunOneAsync(CheckDefinition check, CheckContext context, CancellationToken ct)
     {
         using var activity = Trace.StartActivity("compliance.check");
         activity?.SetTag("compliance.check", check.Id);
         try
         {
-            return (check, await check.Evaluate(context, ct), null);
+            return (check, CheckOutcome.Of(await check.Evaluate(context, ct)), null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -121,10 +121,10 @@ public sealed class ComplianceEvaluator(
         }
     }
 
-    private static void Apply(CheckState state, IReadOnlyList<CheckRow>? rows, Exception? error, DateTimeOffset now)
+    private static void Apply(CheckState state, CheckOutcome? outcome, Exception? error, DateTimeOffset now)
     {
         state.EvaluatedAt = now;
-        if (rows is null)
+        if (outcome is null)
         {
             // The last good result stays where it is: the page shows it next to the error.
             if (state.Status != ComplianceStatuses.Error)
@@ -136,16 +136,49 @@ public sealed class ComplianceEvaluator(
             state.Error = Cut($"{error?.GetType().Name}: {error?.Message.Split('\n')[0]}", 500);
             return;
         }
-        var status = ComplianceStatuses.Worst(rows.Select(r => r.Status));
-        state.Status = status;
+        state.Status = outcome.Status;
         state.Error = null;
-        state.LastGoodStatus = status;
+        state.LastGoodStatus = outcome.Status;
         state.LastGoodAt = now;
-        state.Failing = rows.Count(r => r.Status == ComplianceStatuses.Fail);
-        state.Passing = rows.Count(r => ComplianceStatuses.IsPassing(r.Status));
-        var kept = rows.Where(r => r.Status == ComplianceStatuses.Fail).Take(MaxFailingRows)
-            .Concat(rows.Where(r => r.Status != ComplianceStatuses.Fail).Take(MaxOtherRows));
-        state.Rows = JsonSerializer.Serialize(kept.Select(r => new CheckRowView(r.ResourceType, r.ResourceId, r.Status, r.Reason, r.Link)), Json);
+        state.Failing = outcome.Failing;
+        state.Passing = outcome.Passing;
+        state.Rows = JsonSerializer.Serialize(outcome.Kept.Select(r => new CheckRowView(r.ResourceType, r.ResourceId, r.Status, r.Reason, r.Link)), Json);
+    }
+
+    /// <summary>
+    /// What is kept of a check's rows: its status, its counts and the rows the page shows (every failing row up to
+    /// <see cref="MaxFailingRows"/>, then a sample of the others). Taken as soon as the check returns, so that an
+    /// evaluation holds one check's full rows at a time, not every check's: seven key checks of 100,000 rows each, all
+    /// held until the store, were the first full evaluation's 229 MB of growth (bench/RESULTS.md, issue 12).
+    /// </summary>
+    private sealed record CheckOutcome(string Status, int Failing, int Passing, IReadOnlyList<CheckRow> Kept)
+    {
+        public static CheckOutcome Of(IReadOnlyList<CheckRow> rows)
+        {
+            List<CheckRow> failing = [], others = [];
+            var (fail, pass) = (0, 0);
+            foreach (var row in rows)
+            {
+                if (row.Status == ComplianceStatuses.Fail)
+                {
+                    fail++;
+                    if (failing.Count < MaxFailingRows)
+                    {
+                        failing.Add(row);
+                    }
+                    continue;
+                }
+                if (ComplianceStatuses.IsPassing(row.Status))
+                {
+                    pass++;
+                }
+                if (others.Count < MaxOtherRows)
+                {
+                    others.Add(row);
+                }
+            }
+            return new(ComplianceStatuses.Worst(rows.Select(r => r.Status)), fail, pass, [.. failing, .. others]);
+        }
     }
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
