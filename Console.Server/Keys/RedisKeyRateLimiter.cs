@@ -1,4 +1,5 @@
 using SecurityConsole.Server.Common;
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -34,7 +35,8 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
     private static readonly TimeSpan PresenceLifetime = TimeSpan.FromSeconds(35);
 
     // Tokens and the stamp (microseconds of Redis's TIME) in a hash; a minute's allowance as the burst, refilled
-    // continuously, as KeyRateLimiter does in process. Answers {allowed, whole tokens left, microseconds to the next token}.
+    // continuously, as KeyRateLimiter does in process. Takes up to ARGV[2] whole tokens (a lease, see LeaseSize).
+    // Answers {tokens granted, whole tokens left, microseconds to the next token}.
     private const string TakeScript = """
         if redis.replicate_commands then redis.replicate_commands() end
         local capacity = tonumber(ARGV[1])
@@ -54,8 +56,8 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
         local allowed = 0
         local wait = 0
         if tokens >= 1 then
-          tokens = tokens - 1
-          allowed = 1
+          allowed = math.min(math.floor(tokens), tonumber(ARGV[2]))
+          tokens = tokens - allowed
         else
           wait = math.ceil((1 - tokens) * 60000000 / capacity)
         end
@@ -76,7 +78,7 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
         """;
 
     private static readonly Counter<long> Decisions = ConsoleMetrics.Meter.CreateCounter<long>(
-        "console.key_rate_limit.decisions", description: "Key rate limit decisions, by where they were taken (redis or fallback) and whether allowed.");
+        "console.key_rate_limit.decisions", description: "Key rate limit decisions, by where they were taken (redis, lease: a token this node took ahead from Redis, or fallback) and whether allowed.");
 
     // Nodes (limiters, in tests several per process) taking their decisions in their own bucket now.
     private static int s_fallingBack;
@@ -85,6 +87,19 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
         description: "1 while this node enforces its share of key rate limits because Redis is unreachable, else 0.");
 
     private readonly KeyRateLimiter _fallback = new(clock);
+    private readonly ConcurrentDictionary<Guid, Lease> _leases = new();
+
+    /// <summary>How long tokens taken ahead stay usable on this node; unspent ones are dropped, never given back.</summary>
+    internal static readonly TimeSpan LeaseLifetime = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many tokens one trip to Redis takes for a key of this limit: a tenth of a second of its refill, at least one.
+    /// Up to 599/min that is one token per call, exactly as before; a key verified thousands of times a second costs a
+    /// Redis round trip per hundreds of calls instead of per call. The tokens are taken from the shared bucket before
+    /// they are spent, so the nodes together never pass the limit; a node may refuse while another still holds unspent
+    /// leased tokens, at most one lease's worth per node for at most <see cref="LeaseLifetime"/> (ADR 0042).
+    /// </summary>
+    internal static int LeaseSize(int perMinute) => Math.Max(1, perMinute / 600);
     private readonly string _node = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
     private volatile int _nodesSeen;
     private volatile bool _fallingBack;
@@ -97,19 +112,32 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
 
     public async ValueTask<RateDecision> TakeAsync(Guid keyId, int perMinute)
     {
+        var size = LeaseSize(perMinute);
+        if (size > 1 && TrySpendLeased(keyId, perMinute) is { } leased)
+        {
+            Decisions.Add(1, new("store", "lease"), new("allowed", true));
+            return leased;
+        }
         // A disconnected multiplexer would queue the call until its timeout: take the node's share at once instead.
         if (redis.IsConnected)
         {
             try
             {
                 var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
-                    TakeScript, [(RedisKey)(KeyPrefix + keyId.ToString("N"))], [perMinute]))!;
-                var allowed = (long)result[0] == 1;
+                    TakeScript, [(RedisKey)(KeyPrefix + keyId.ToString("N"))], [perMinute, size]))!;
+                var granted = (int)(long)result[0];
+                var left = (int)(long)result[1];
                 NoteRedis(true);
-                Decisions.Add(1, new("store", "redis"), new("allowed", allowed));
-                return allowed
-                    ? new RateDecision(true, (int)(long)result[1], 0)
-                    : new RateDecision(false, 0, Math.Max(1, (int)Math.Ceiling((long)result[2] / 1_000_000.0)));
+                Decisions.Add(1, new("store", "redis"), new("allowed", granted > 0));
+                if (granted == 0)
+                {
+                    return new RateDecision(false, 0, Math.Max(1, (int)Math.Ceiling((long)result[2] / 1_000_000.0)));
+                }
+                if (granted > 1)
+                {
+                    Keep(keyId, perMinute, granted - 1, left);
+                }
+                return new RateDecision(true, left + granted - 1, 0);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -121,6 +149,60 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
         var (ok, remaining, retryAfter) = _fallback.TryTake(keyId, share);
         Decisions.Add(1, new("store", "fallback"), new("allowed", ok));
         return new RateDecision(ok, remaining, retryAfter);
+    }
+
+    /// <summary>Spends one of this node's leased tokens for the key, if it holds a live lease taken at this limit.</summary>
+    private RateDecision? TrySpendLeased(Guid keyId, int perMinute)
+    {
+        if (!_leases.TryGetValue(keyId, out var lease))
+        {
+            return null;
+        }
+        var now = clock.GetTimestamp();
+        lock (lease)
+        {
+            if (lease.Tokens <= 0 || lease.PerMinute != perMinute || clock.GetElapsedTime(lease.TakenAt, now) >= LeaseLifetime)
+            {
+                return null;
+            }
+            lease.Tokens--;
+            return new RateDecision(true, lease.SharedLeft + lease.Tokens, 0);
+        }
+    }
+
+    private void Keep(Guid keyId, int perMinute, int tokens, int sharedLeft)
+    {
+        var lease = _leases.GetOrAdd(keyId, static _ => new Lease());
+        var now = clock.GetTimestamp();
+        lock (lease)
+        {
+            // Calls that raced for a lease each took one: what is still live of the older one stays spendable.
+            var live = lease.PerMinute == perMinute && clock.GetElapsedTime(lease.TakenAt, now) < LeaseLifetime ? lease.Tokens : 0;
+            lease.Tokens = live + tokens;
+            lease.PerMinute = perMinute;
+            lease.SharedLeft = sharedLeft;
+            lease.TakenAt = now;
+        }
+    }
+
+    private void ForgetExpiredLeases()
+    {
+        var now = clock.GetTimestamp();
+        foreach (var (id, lease) in _leases)
+        {
+            if (clock.GetElapsedTime(lease.TakenAt, now) >= LeaseLifetime)
+            {
+                _leases.TryRemove(new KeyValuePair<Guid, Lease>(id, lease));
+            }
+        }
+    }
+
+    private sealed class Lease
+    {
+        public int Tokens { get; set; }
+        public int PerMinute { get; set; }
+        public int SharedLeft { get; set; }
+        public long TakenAt { get; set; }
     }
 
     private void NoteRedis(bool reached)
@@ -151,6 +233,7 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
         using var timer = new PeriodicTimer(PresenceInterval, clock);
         do
         {
+            ForgetExpiredLeases();
             try
             {
                 if (redis.IsConnected)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Diagnostics;
 using System.Net;
 using SecurityConsole.Server.Common;
@@ -83,4 +84,54 @@ public sealed class KeyClusterRateLimitTests(PostgresServer postgres, ITestOutpu
         }
         return (allowed, clock.Elapsed);
     }
+}
+
+/// <summary>
+/// Two nodes' limiters on one Redis of the test's own, a busy key: each trip to Redis takes a lease of tokens
+/// (ADR 0042, amendment), the two together still never pass the limit, and Redis is asked about once per lease.
+/// </summary>
+public sealed class KeyRateLimitLeaseTests(RedisServer redis, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task ABusyKeyIsAskedOfRedisOncePerLeaseAndTheNodesTogetherStillHoldItsLimit()
+    {
+        const int perMinute = 6_000;
+        var lease = RedisKeyRateLimiter.LeaseSize(perMinute);
+        Assert.Equal(10, lease);
+        Assert.Equal(1, RedisKeyRateLimiter.LeaseSize(100));
+        // The run's shared server (skips with the reason, fails under CI, when redis-server is missing); the key is the test's own.
+        await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
+        var settings = new RateLimitSettings();
+        using var first = new RedisKeyRateLimiter(connection, settings, TimeProvider.System, NullLogger<RedisKeyRateLimiter>.Instance);
+        using var second = new RedisKeyRateLimiter(connection, settings, TimeProvider.System, NullLogger<RedisKeyRateLimiter>.Instance);
+        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        var before = ScriptCalls(await server.InfoAsync("commandstats"));
+        var key = Guid.NewGuid();
+
+        const int calls = 8_000;
+        var clock = Stopwatch.StartNew();
+        var allowed = 0;
+        for (var i = 0; i < calls; i++)
+        {
+            if ((await (i % 2 == 0 ? first : second).TakeAsync(key, perMinute)).Allowed)
+            {
+                allowed++;
+            }
+        }
+        var elapsed = clock.Elapsed;
+        var asked = ScriptCalls(await server.InfoAsync("commandstats")) - before;
+
+        // Never past the limit: the burst plus what refilled while the calls ran. Below it by at most each node's unspent lease.
+        var bound = perMinute + (int)Math.Ceiling(elapsed.TotalSeconds * perMinute / 60.0) + 1;
+        output.WriteLine($"{allowed} of {calls} calls allowed across two limiters in {elapsed.TotalSeconds:F1} s (bound {bound}); Redis asked {asked} times.");
+        Assert.InRange(allowed, perMinute - 2 * lease, bound);
+        // While the bucket had tokens, one call in ten went to Redis; once empty every call asks again (and is refused).
+        Assert.True(asked < perMinute / lease + (calls - perMinute) + 10, $"Redis was asked {asked} times");
+        Assert.True(asked <= calls / 2, $"Redis was asked {asked} times for {calls} calls");
+    }
+
+    private static long ScriptCalls(IGrouping<string, KeyValuePair<string, string>>[] info) =>
+        info.SelectMany(g => g)
+            .Where(p => p.Key is "cmdstat_evalsha" or "cmdstat_eval")
+            .Sum(p => long.Parse(p.Value.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture));
 }
