@@ -13,7 +13,7 @@ namespace SecurityConsole.Server.Demo;
 /// <summary>
 /// `--demo`: fills the database with a small, believable organisation so that a newcomer sees a living console, as a few
 /// named scenarios run in order: <see cref="DemoPeople"/>, <see cref="KeysInEveryState"/>, <see cref="SignInHistory"/>,
-/// <see cref="ControlHistory"/> and <see cref="IncidentWeek"/>. Idempotent: a second start with --demo adds nothing.
+/// <see cref="ComplianceHistory"/> and <see cref="IncidentWeek"/>. Idempotent: a second start with --demo adds nothing.
 /// The demo is part of the top layer (like Hosting): it uses the features' services and no feature imports it.
 /// The history is back-dated, and an entry's time is never earlier than the one before it in the chain: the demo
 /// must write the trail's first entries (a fresh database), or its history would all read as the time it was seeded;
@@ -50,12 +50,12 @@ public static class DemoData
         var people = await DemoPeople.WriteAsync(sp.GetRequiredService<UserManager<ConsoleUser>>(), now, random);
         KeysInEveryState.Write(db, sp.GetRequiredService<ApiKeyIssuer>(), audit, [people[4], people[5]], people[3], now, random);
         SignInHistory.Write(audit, people, now, random);
-        var controlHistory = ControlHistory.Write(db, audit, sp.GetRequiredService<ComplianceCatalogue>(), now, random);
+        var controlHistory = ComplianceHistory.Write(db, audit, sp.GetRequiredService<ComplianceCatalogue>(), now, random);
         // The keys' history reaches back four months and was recorded key by key: chain all of it in time order.
         audit.ChainPendingInTimeOrder();
         // The incident week reads the keys back from the database: save them first.
         await db.SaveChangesAsync(ct);
-        ControlHistory.LinkToChain(controlHistory);
+        ComplianceHistory.LinkToChain(controlHistory);
 
         // Events only, appended to the backlog: the built-in rules (seeded by Detection after the demo) find the incidents
         // when the pipeline starts, as they would find anyone's.

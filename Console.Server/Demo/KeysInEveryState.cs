@@ -8,8 +8,8 @@ using SecurityConsole.Shared.Security;
 namespace SecurityConsole.Server.Demo;
 
 /// <summary>
-/// Demo scenario "keys in every state": keys in every state (active, expiring, pending rotation, revoked, expired, and one
-/// past the rotation policy), requests waiting, approved and rejected, and two days of per-minute usage with a
+/// Demo scenario "keys in every state" (active, expiring, pending rotation, revoked, expired, and one past the rotation
+/// policy), requests waiting, approved and rejected, and two days of per-minute usage with a
 /// working-hours shape. Everything goes through the issuer and the audit trail as real changes would.
 /// </summary>
 internal static class KeysInEveryState

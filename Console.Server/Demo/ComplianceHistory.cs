@@ -8,11 +8,11 @@ using SecurityConsole.Shared.Compliance;
 namespace SecurityConsole.Server.Demo;
 
 /// <summary>
-/// Demo scenario "four weeks of control history": four weeks of control history (so the trend and the heat-map have shape), an approved exception, an expired
-/// attestation and a finished access review. Recorded with the rest of the demo's back-dated history, before it is chained;
+/// Demo scenario "four weeks of control history" (so the trend and the heat-map have shape), with an approved exception,
+/// an expired attestation and a finished access review. Recorded with the rest of the demo's back-dated history, before it is chained;
 /// the live evaluation at start then records how the controls stand today.
 /// </summary>
-public static class ControlHistory
+public static class ComplianceHistory
 {
     public static List<(EvidenceItem Evidence, AuditEntry Entry)> Write(ConsoleDbContext db, AuditTrail audit, ComplianceCatalogue catalogue, DateTimeOffset now, Random random)
     {
