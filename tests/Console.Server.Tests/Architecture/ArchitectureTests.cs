@@ -131,7 +131,7 @@ public sealed class ArchitectureTests
         Assert.Equal(Features.Select(f => f + "Feature").Order().ToList(), constructed.Select(c => c.Feature).Order().ToList());
 
         var named = ServerDependencies.Value
-            .Where(d => d.From is Server + "Hosting.ConsoleHost" or Server + "Hosting.ConsoleFeatures" && Features.Any(f => In(d.To, f)))
+            .Where(d => (d.From == Server + "Hosting.ConsoleHost" || d.From == Server + "Hosting.ConsoleFeatures") && Features.Any(f => In(d.To, f)))
             .Select(Describe).Distinct().Order().ToList();
         Assert.True(named.Count == 0, "The host names a feature instead of looping over Program's list:\n" + string.Join("\n", named));
     }
