@@ -28,13 +28,16 @@ try
     builder.AddConsoleJobs(settings);
     builder.AddConsoleRealtime(settings);
     builder.AddConsoleUi();
-    builder.AddAudit();
-    builder.AddUsers();
-    builder.AddKeys(settings);
-    builder.AddDetection();
-    builder.AddCompliance();
-    builder.AddReports();
-    builder.AddDashboard();
+    // The features, listed once: each one's Feature.cs registers its services, maps its endpoints, prepares its data and
+    // registers its jobs; the host loops over this list for each (docs/architecture.md).
+    builder.AddConsoleFeatures(settings,
+        new UsersFeature(),
+        new KeysFeature(),
+        new AuditFeature(),
+        new DetectionFeature(),
+        new ComplianceFeature(),
+        new ReportsFeature(),
+        new DashboardFeature());
 
     var app = builder.Build();
 
@@ -43,13 +46,7 @@ try
     app.MapConsoleHealth();
     app.MapConsoleJobs();
     app.MapConsoleRealtime();
-    app.MapUsers();
-    app.MapKeys();
-    app.MapAudit();
-    app.MapDetection();
-    app.MapCompliance();
-    app.MapReports();
-    app.MapDashboard();
+    app.MapConsoleFeatures();
     app.MapConsoleUi();
 
     if (cmd.Command is not null)
@@ -57,7 +54,8 @@ try
         return await AdminCommands.RunAsync(app, cmd, Console.In, Console.Out, Console.Error);
     }
     await ConsoleHost.PrepareAsync(app.Services);
-    ConsoleHost.PrintSetupLinkWhenStarted(app);
+    // The one-time link that creates the first admin (to a terminal), or how to get one, once the server listens.
+    SetupLink.PrintWhenStarted(app);
     await ConsoleHost.RunAsync(app);
     return 0;
 }

@@ -7,7 +7,7 @@ using SecurityConsole.Shared.Audit;
 namespace SecurityConsole.Server.Audit;
 
 /// <summary>Retention settings, legal holds and erasure: each change audited in its own transaction.</summary>
-public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys keys, Caller actors, IRetentionFloors floorSource, TimeProvider clock)
+public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys keys, Caller caller, IRetentionFloors floorSource, TimeProvider clock)
 {
     public async Task<RetentionPolicy> PolicyAsync(CancellationToken ct)
     {
@@ -72,7 +72,7 @@ public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys 
         {
             return new HoldOutcome(HoldView(existing), Placed: false);
         }
-        var actor = actors.Current;
+        var actor = caller.Current;
         var hold = new AuditLegalHold { Id = Guid.NewGuid(), Reason = request.Reason.Trim(), PlacedBy = $"{actor.Type}:{actor.Id}", PlacedAt = clock.GetUtcNow() };
         db.AuditLegalHolds.Add(hold);
         audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditLegalHoldPlaced, "legal_hold", hold.Id.ToString(), Personal: new { reason = hold.Reason }));
@@ -87,7 +87,7 @@ public sealed class AuditAdmin(ConsoleDbContext db, AuditTrail audit, AuditKeys 
         {
             throw new NotFoundException();
         }
-        var actor = actors.Current;
+        var actor = caller.Current;
         foreach (var hold in active)
         {
             hold.LiftedAt = clock.GetUtcNow();

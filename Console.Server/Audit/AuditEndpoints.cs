@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text.Json;
 using CsvHelper;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,18 +63,18 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<Ok<AuditPage>, ValidationProblem, ProblemHttpResult>> Search(
-        [AsParameters] AuditQueryParameters parameters, HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
+        [AsParameters] AuditQueryParameters parameters, Caller caller, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
     {
         var (query, reveal, error) = ParseQuery(parameters);
         if (error is not null)
         {
             return error;
         }
-        if (reveal && !CanSeePersonalData(http.User))
+        if (reveal && !CanSeePersonalData(caller))
         {
             return RevealDenied();
         }
-        var page = await reader.SearchAsync(query, reveal, CanSeePersonalData(http.User), ct);
+        var page = await reader.SearchAsync(query, reveal, CanSeePersonalData(caller), ct);
         if (reveal && page.Items.Any(i => i.PersonalState == PersonalDataState.Revealed))
         {
             await RecordRevealAsync(audit, db, [.. page.Items.Where(i => i.PersonalState == PersonalDataState.Revealed).Select(i => i.Sequence)], ct);
@@ -84,7 +83,7 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<Ok<AuditEntryView>, NotFound, ValidationProblem, ProblemHttpResult>> Get(
-        long sequence, string? reveal, HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
+        long sequence, string? reveal, Caller caller, AuditReader reader, AuditTrail audit, ConsoleDbContext db, CancellationToken ct)
     {
         var v = new Validator();
         var revealed = ParseBool(reveal, "reveal", v);
@@ -92,11 +91,11 @@ public static class AuditEndpoints
         {
             return ProblemHandlingExtensions.InvalidParameters(v);
         }
-        if (revealed && !CanSeePersonalData(http.User))
+        if (revealed && !CanSeePersonalData(caller))
         {
             return RevealDenied();
         }
-        var entry = await reader.GetAsync(sequence, revealed, CanSeePersonalData(http.User), ct);
+        var entry = await reader.GetAsync(sequence, revealed, CanSeePersonalData(caller), ct);
         if (entry is null)
         {
             return TypedResults.NotFound();
@@ -109,7 +108,7 @@ public static class AuditEndpoints
     }
 
     private static async Task<Results<FileStreamHttpResult, PushStreamHttpResult, ValidationProblem, ProblemHttpResult>> Export(
-        [AsParameters] AuditQueryParameters parameters, string? format, HttpContext http, AuditReader reader, AuditTrail audit, ConsoleDbContext db,
+        [AsParameters] AuditQueryParameters parameters, string? format, Caller caller, AuditReader reader, AuditTrail audit, ConsoleDbContext db,
         CancellationToken ct)
     {
         var (query, _, error) = ParseQuery(parameters);
@@ -123,7 +122,7 @@ public static class AuditEndpoints
         {
             return error;
         }
-        var clear = CanSeePersonalData(http.User);
+        var clear = CanSeePersonalData(caller);
         // Audited before the first byte leaves: no export without its entry.
         audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.AuditExported, "audit_trail", null,
             Data: new { format, filters = query.ToQueryString(), personalDataRevealed = clear }));
@@ -226,7 +225,7 @@ public static class AuditEndpoints
         return false;
     }
 
-    private static bool CanSeePersonalData(ClaimsPrincipal user) => user.HasClaim(Permissions.ClaimType, Permissions.PiiRead);
+    private static bool CanSeePersonalData(Caller caller) => caller.Granted.Contains(Permissions.PiiRead);
 
     private static ProblemHttpResult RevealDenied() => TypedResults.Problem(
         statusCode: StatusCodes.Status403Forbidden, title: "Personal data needs the pii:read permission",

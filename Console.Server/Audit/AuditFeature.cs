@@ -4,9 +4,10 @@ using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Audit;
 
-public static class AuditFeature
+/// <summary>The audit trail: who did what, chained and signed; retention and legal holds.</summary>
+public sealed class AuditFeature : IConsoleFeature
 {
-    public static WebApplicationBuilder AddAudit(this WebApplicationBuilder builder)
+    public void AddServices(WebApplicationBuilder builder, ConsoleSettings settings)
     {
         var services = builder.Services;
         builder.AddSettings<AuditOptions>("Audit");
@@ -25,14 +26,15 @@ public static class AuditFeature
         services.AddScoped<AuditNames>();
         services.AddScoped<AuditAdmin>();
         services.AddScoped<AuditQueries>();
-        return builder;
     }
 
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapAudit();
+
     /// <summary>At start: the trail's keys exist before the first save needs them.</summary>
-    public static Task PrepareAuditAsync(IServiceProvider services, CancellationToken ct) =>
+    public Task PrepareAsync(IServiceProvider services, CancellationToken ct) =>
         services.GetRequiredService<AuditKeys>().EnsureAsync(ct);
 
-    public static void RegisterAuditJobs(IRecurringJobManager jobs)
+    public void RegisterJobs(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<AuditCheckpointJob>(AuditCheckpointJob.Id, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
         jobs.AddOrUpdate<AuditRetentionJob>(AuditRetentionJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(2));

@@ -46,13 +46,13 @@ public static class AuditOutcomes
 /// DbContext, so it commits (or fails) in the same SaveChanges/transaction as the change it records;
 /// <see cref="AuditChainInterceptor"/> chains, encrypts and locks at that SaveChanges.
 /// </summary>
-public sealed class AuditTrail(ConsoleDbContext db, Caller actors, TimeProvider clock)
+public sealed class AuditTrail(ConsoleDbContext db, Caller caller, TimeProvider clock)
 {
     private static long s_ordinal;
 
     public AuditEntry Record(AuditEvent e, DateTimeOffset? at = null)
     {
-        var actor = actors.Current;
+        var actor = caller.Current;
         var (data, personal) = PersonalData.Split(e.Data, e.Personal);
         // A person's IP address is personal data; a service's or the console's is not.
         var personalIp = actor.Type is ActorTypes.User or ActorTypes.Anonymous;

@@ -23,7 +23,7 @@ public sealed class ConsoleOptions
     /// <summary>Seed the sample organisation at start (fresh databases only).</summary>
     public bool Demo { get; set; }
 
-    /// <summary>Where the one-time setup link is printed (see <c>Setup/SetupLink</c>).</summary>
+    /// <summary>Where the one-time setup link is printed (see <c>Users/SetupLink</c>).</summary>
     public SetupLinkOutput PrintSetupLink { get; set; } = SetupLinkOutput.Terminal;
 }
 

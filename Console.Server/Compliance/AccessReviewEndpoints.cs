@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
@@ -16,9 +15,9 @@ public static class AccessReviewEndpoints
             .WithName("ListAccessReviews").WithSummary("Access review campaigns, newest first, with how far each has come.");
         // The refusals of AccessReviews (404, 400, 403, 409) are thrown and answered by Common; the unions name them.
         group.MapPost("/access-reviews", async Task<Results<Created<AccessReviewSummary>, ProblemHttpResult>> (
-                StartAccessReviewRequest request, AccessReviews reviews, Caller actors, CancellationToken ct) =>
+                StartAccessReviewRequest request, AccessReviews reviews, Caller caller, CancellationToken ct) =>
             {
-                var review = await reviews.StartAsync(actors.Current.Id, request, ct);
+                var review = await reviews.StartAsync(caller.Current.Id, request, ct);
                 return TypedResults.Created($"/api/v1/compliance/access-reviews/{review.Id}", review);
             })
             .WithName("StartAccessReview").WithSummary("Start a campaign over every user's roles and every live key's scopes as they are now.");
@@ -26,12 +25,12 @@ public static class AccessReviewEndpoints
             .WithSummary("A campaign and one page of its items (?undecided=true for what is left).");
         group.MapPost("/access-reviews/{id:guid}/items/{item:long}/decision",
                 async Task<Results<Ok<AccessReviewItemView>, NotFound, ValidationProblem, ProblemHttpResult>> (
-                    Guid id, long item, AccessReviewDecision decision, ClaimsPrincipal user, Caller actors, AccessReviews reviews, CancellationToken ct) =>
-                    TypedResults.Ok(await reviews.DecideAsync(id, item, user, actors.Current.Id, decision, ct)))
+                    Guid id, long item, AccessReviewDecision decision, Caller caller, AccessReviews reviews, CancellationToken ct) =>
+                    TypedResults.Ok(await reviews.DecideAsync(id, item, caller.Current.Id, decision, ct)))
             .WithName("DecideAccessReviewItem")
             .WithSummary("Confirm an item, or revoke it: a user's roles through the role change, a key through the key revoke (with their permissions).");
         group.MapPost("/access-reviews/{id:guid}/finish", async Task<Results<Ok<AccessReviewSummary>, NotFound, ProblemHttpResult>> (
-                Guid id, AccessReviews reviews, Caller actors, CancellationToken ct) => TypedResults.Ok(await reviews.FinishAsync(id, actors.Current.Id, ct)))
+                Guid id, AccessReviews reviews, Caller caller, CancellationToken ct) => TypedResults.Ok(await reviews.FinishAsync(id, caller.Current.Id, ct)))
             .WithName("FinishAccessReview").WithSummary("Finish a campaign whose items are all decided: evidence, and the access-review check passes.");
         return group;
     }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -6,6 +5,7 @@ using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Security;
@@ -21,7 +21,8 @@ namespace SecurityConsole.Server.Compliance;
 /// Finishing a campaign is evidence and satisfies the access-review check.
 /// </summary>
 public sealed class AccessReviews(
-    ConsoleDbContext db, UserFacts userFacts, KeyComplianceFacts keyFacts, UserAdmin userAdmin, KeyManagement keys, AuditTrail audit, TimeProvider clock)
+    ConsoleDbContext db, UserFacts userFacts, KeyComplianceFacts keyFacts, UserAdmin userAdmin, KeyManagement keys, AuditTrail audit, Caller caller,
+    TimeProvider clock)
 {
     public const int MaxPageSize = 500;
 
@@ -77,7 +78,7 @@ public sealed class AccessReviews(
     }
 
     public async Task<AccessReviewItemView> DecideAsync(
-        Guid reviewId, long itemId, ClaimsPrincipal caller, string callerId, AccessReviewDecision decision, CancellationToken ct)
+        Guid reviewId, long itemId, string callerId, AccessReviewDecision decision, CancellationToken ct)
     {
         var review = await db.AccessReviews.AsNoTracking().FirstOrDefaultAsync(r => r.Id == reviewId, ct);
         var item = await db.AccessReviewItems.FirstOrDefaultAsync(i => i.Id == itemId && i.ReviewId == reviewId, ct);
@@ -98,7 +99,7 @@ public sealed class AccessReviews(
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // A revoke that is refused throws, and the transaction rolls back with whatever it had written.
         string[] revoked = decision.Decision != D.Revoke ? []
-            : item.Kind == K.User ? await RevokeRolesAsync(item, caller, decision, ct) : await RevokeKeyAsync(item, decision, ct);
+            : item.Kind == K.User ? await RevokeRolesAsync(item, decision, ct) : await RevokeKeyAsync(item, decision, ct);
         item.Decision = decision.Decision;
         item.Revoked = revoked.Length == 0 ? null : string.Join(' ', revoked);
         item.DecidedBy = callerId;
@@ -164,10 +165,10 @@ public sealed class AccessReviews(
         return await SummaryAsync(review, ct);
     }
 
-    private async Task<string[]> RevokeRolesAsync(AccessReviewItem item, ClaimsPrincipal caller, AccessReviewDecision decision, CancellationToken ct)
+    private async Task<string[]> RevokeRolesAsync(AccessReviewItem item, AccessReviewDecision decision, CancellationToken ct)
     {
         // Removing someone's roles is user administration: the reviewer needs that power, not only compliance:manage.
-        if (!caller.HasClaim(Permissions.ClaimType, Permissions.UsersManage))
+        if (!caller.Granted.Contains(Permissions.UsersManage))
         {
             throw new ForbiddenException("Revoking roles needs users:manage", "Ask someone who manages users to revoke these roles.");
         }
@@ -184,7 +185,7 @@ public sealed class AccessReviews(
         }
         try
         {
-            await userAdmin.SetRolesAsync(caller, user.Id, [.. user.Roles.Except(remove)], ct);
+            await userAdmin.SetRolesAsync(user.Id, [.. user.Roles.Except(remove)], ct);
         }
         catch (NotFoundException)
         {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Compliance.Checks;
 using SecurityConsole.Server.Common;
@@ -40,24 +39,24 @@ public static class ComplianceEndpoints
             .WithSummary("Run every check now and return the controls whose status changed.");
         // The refusals of ManualControls (404, 400 with fields, 403, 409) are thrown and answered by Common; the unions name them.
         group.MapPost("/controls/{id}/attestations", async Task<Results<Created<AttestationView>, NotFound, ValidationProblem>> (
-                string id, AttestRequest request, ManualControls manual, Caller actors, CancellationToken ct) =>
-                TypedResults.Created($"/api/v1/compliance/controls/{id}", await manual.AttestAsync(id, actors.Current.Id, request, ct)))
+                string id, AttestRequest request, ManualControls manual, Caller caller, CancellationToken ct) =>
+                TypedResults.Created($"/api/v1/compliance/controls/{id}", await manual.AttestAsync(id, caller.Current.Id, request, ct)))
             .WithName("AttestComplianceControl").WithSummary("Attest a manual control with a statement, valid for some days; then it is manual due again.");
         group.MapGet("/exceptions", async (ManualControls manual, CancellationToken ct) => TypedResults.Ok(await manual.ExceptionsAsync(ct)))
             .WithName("ListComplianceExceptions").WithSummary("Exceptions, newest first, with their status.");
         group.MapPost("/exceptions", async Task<Results<Created<ExceptionView>, ValidationProblem>> (
-                ExceptionRequest request, ManualControls manual, Caller actors, CancellationToken ct) =>
+                ExceptionRequest request, ManualControls manual, Caller caller, CancellationToken ct) =>
             {
-                var exception = await manual.RequestExceptionAsync(actors.Current.Id, request, ct);
+                var exception = await manual.RequestExceptionAsync(caller.Current.Id, request, ct);
                 return TypedResults.Created($"/api/v1/compliance/exceptions/{exception.Id}", exception);
             })
             .WithName("RequestComplianceException").WithSummary("Request an exception for a control (or some of its resources) until a date.");
         group.MapPost("/exceptions/{id:guid}/approve", async Task<Results<Ok<ExceptionView>, NotFound, ProblemHttpResult>> (
-                Guid id, ManualControls manual, Caller actors, CancellationToken ct) => TypedResults.Ok(await manual.ApproveExceptionAsync(id, actors.Current.Id, ct)))
+                Guid id, ManualControls manual, Caller caller, CancellationToken ct) => TypedResults.Ok(await manual.ApproveExceptionAsync(id, caller.Current.Id, ct)))
             .WithName("ApproveComplianceException").WithSummary("Approve an exception; never by its requester. Shown as excepted, never as pass, until it expires.");
         group.MapPost("/exceptions/{id:guid}/reject", async Task<Results<Ok<ExceptionView>, NotFound, ValidationProblem, ProblemHttpResult>> (
-                Guid id, RejectExceptionRequest request, ManualControls manual, Caller actors, CancellationToken ct) =>
-                TypedResults.Ok(await manual.RejectExceptionAsync(id, actors.Current.Id, request, ct)))
+                Guid id, RejectExceptionRequest request, ManualControls manual, Caller caller, CancellationToken ct) =>
+                TypedResults.Ok(await manual.RejectExceptionAsync(id, caller.Current.Id, request, ct)))
             .WithName("RejectComplianceException").WithSummary("Turn a pending exception down with a reason (audited); it never takes effect. Its requester may withdraw it the same way.");
         group.MapGet("/controls/{id}/effectiveness", EffectivenessAsync).WithName("GetComplianceControlEffectiveness")
             .WithSummary("How a control fared over a period (?from=&to=; 90 days by default): share of days passing, share of time, every stretch not passing.");
@@ -102,24 +101,22 @@ public static class ComplianceEndpoints
     }
 
     private static async Task<Results<Ok<FrameworkState>, NotFound>> SetEnabled(
-        string id, SetFrameworkEnabledRequest request, ComplianceCatalogue catalogue, ComplianceSettings settings, Caller actors, CancellationToken ct)
+        string id, SetFrameworkEnabledRequest request, ComplianceCatalogue catalogue, ComplianceSettings settings, Caller caller, CancellationToken ct)
     {
         if (catalogue.Framework(id) is not { } framework)
         {
             return TypedResults.NotFound();
         }
-        var doc = await settings.SetEnabledAsync(id, request.Enabled!.Value, actors.Current.Id, ct);
+        var doc = await settings.SetEnabledAsync(id, request.Enabled!.Value, caller.Current.Id, ct);
         return TypedResults.Ok(new FrameworkState(framework.Id, framework.Name, framework.Version, doc.Enabled.Contains(id)));
     }
 
-    private static async Task<Ok<ComplianceParameters>> SetParameters(ComplianceParameters request, ComplianceSettings settings, Caller actors, CancellationToken ct) =>
-        TypedResults.Ok((await settings.SetParametersAsync(request, actors.Current.Id, ct)).Parameters);
+    private static async Task<Ok<ComplianceParameters>> SetParameters(ComplianceParameters request, ComplianceSettings settings, Caller caller, CancellationToken ct) =>
+        TypedResults.Ok((await settings.SetParametersAsync(request, caller.Current.Id, ct)).Parameters);
 
     private static async Task<Ok<IReadOnlyList<ComplianceChange>>> Evaluate(CheckRegistry registry, IServiceScopeFactory scopes, CancellationToken ct) =>
         TypedResults.Ok(await ComplianceRunner.EvaluateAsync(scopes, registry.All, ct));
 
     private static ValidationProblem? Days(int? days) =>
         days is < 1 or > MaxDays ? ProblemHandlingExtensions.Invalid(new Validator().Add("days", $"Must be from 1 to {MaxDays}.")) : null;
-
-    internal static string UserId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "unknown";
 }

@@ -7,7 +7,8 @@ using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Compliance;
 
-public static class ComplianceFeature
+/// <summary>Frameworks, controls and their checks, evidence, exceptions, access reviews and evidence packs.</summary>
+public sealed class ComplianceFeature : IConsoleFeature
 {
     /// <summary>Where the framework files that ship with the console are.</summary>
     public static string BuiltInFrameworks => Path.Combine(AppContext.BaseDirectory, "Compliance", "Frameworks");
@@ -15,7 +16,7 @@ public static class ComplianceFeature
     public static IEnumerable<CheckDefinition> BuiltInChecks =>
         UserChecks.All.Concat(KeyChecks.All).Concat(AuditChecks.All).Concat(DetectionChecks.All).Concat(ComplianceChecks.All);
 
-    public static WebApplicationBuilder AddCompliance(this WebApplicationBuilder builder)
+    public void AddServices(WebApplicationBuilder builder, ConsoleSettings settings)
     {
         var services = builder.Services;
         var options = builder.AddSettings<ComplianceOptions>("Compliance");
@@ -61,10 +62,11 @@ public static class ComplianceFeature
         services.AddScoped<IRetentionFloors, FrameworkRetentionFloors>();
         services.AddScoped<EvidencePackVerifier>();
         services.AddScoped<ComplianceSweepJob>();
-        return builder;
     }
 
-    public static void RegisterComplianceJobs(IRecurringJobManager jobs) =>
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapCompliance();
+
+    public void RegisterJobs(IRecurringJobManager jobs) =>
         jobs.AddOrUpdate<ComplianceSweepJob>(ComplianceSweepJob.Id, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
 }
 

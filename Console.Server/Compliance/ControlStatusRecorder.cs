@@ -71,7 +71,8 @@ public sealed class ControlStatusRecorder(
             return [];
         }
         var result = new List<ComplianceChange>();
-        var alertIds = new List<Alert>();
+        var changedAlerts = new List<Alert>();
+        List<AlertView> alertViews;
         {
             foreach (var (control, status, previous) in changes)
             {
@@ -93,12 +94,12 @@ public sealed class ControlStatusRecorder(
                 var baseline = previous == ComplianceStatuses.NotApplicable;
                 if (ComplianceStatuses.IsPassing(status) || status == ComplianceStatuses.NotApplicable)
                 {
-                    alertIds.AddRange(await alerts.ResolveAsync(AlertSource, EntityKinds.Control, control.Id,
+                    changedAlerts.AddRange(await alerts.ResolveAsync(AlertSource, EntityKinds.Control, control.Id,
                         $"{Title(control, status)}. Evidence #{evidence.Id} (SHA-256 {evidence.Sha256[..12]}…).", ct));
                 }
                 else if (!baseline)
                 {
-                    alertIds.Add(await alerts.RaiseAsync(AlertSource, Severity(status), EntityKinds.Control, control.Id, Title(control, status),
+                    changedAlerts.Add(await alerts.RaiseAsync(AlertSource, Severity(status), EntityKinds.Control, control.Id, Title(control, status),
                         $"Was {ComplianceStatuses.Display(previous).ToLowerInvariant()}. Evidence #{evidence.Id} (SHA-256 {evidence.Sha256[..12]}…), scope: this console.",
                         new { control = control.Id, status, previous, evidence = evidence.Id }, ct));
                 }
@@ -107,11 +108,13 @@ public sealed class ControlStatusRecorder(
                 result.Add(new ComplianceChange(control.Id, control.Title, status, previous, now));
             }
             await db.SaveChangesAsync(ct);
+            // The alerts as written, read before the commit: the broadcast after it sends these, without reading them again.
+            alertViews = await alerts.ViewsAsync(changedAlerts, ct);
             await tx.CommitAsync(ct);
         }
         logger.LogInformation("Compliance: {Count} controls changed status ({Controls})", result.Count, string.Join(", ", result.Select(c => $"{c.Control}={c.Status}")));
         await broadcaster.ChangedAsync(result, ct);
-        await alertBroadcaster.AlertsChangedAsync([.. alertIds.Select(a => a.Id).Distinct()], ct);
+        await alertBroadcaster.BroadcastAsync(alertViews, ct);
         return result;
     }
 

@@ -20,12 +20,12 @@ public static class EvidenceFileEndpoints
     public static RouteGroupBuilder MapEvidenceFiles(this RouteGroupBuilder group)
     {
         // No Accepts metadata: routing would answer a wrong type with a bare 415; the handler names the field instead.
-        group.MapPost("/attestations/{id:guid}/files", (Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller actors, IOptions<ComplianceOptions> options, CancellationToken ct) =>
-                UploadAsync(EvidenceUploads.ToAttestation, id, name, request, uploads, actors, options.Value, ct))
+        group.MapPost("/attestations/{id:guid}/files", (Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller caller, IOptions<ComplianceOptions> options, CancellationToken ct) =>
+                UploadAsync(EvidenceUploads.ToAttestation, id, name, request, uploads, caller, options.Value, ct))
             .WithName("AttachAttestationFile")
             .WithSummary("Attach a file (PDF, PNG, JPEG, plain text or CSV; the body is the file, ?name= its name) to an attestation as evidence.");
-        group.MapPost("/exceptions/{id:guid}/files", (Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller actors, IOptions<ComplianceOptions> options, CancellationToken ct) =>
-                UploadAsync(EvidenceUploads.ToException, id, name, request, uploads, actors, options.Value, ct))
+        group.MapPost("/exceptions/{id:guid}/files", (Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller caller, IOptions<ComplianceOptions> options, CancellationToken ct) =>
+                UploadAsync(EvidenceUploads.ToException, id, name, request, uploads, caller, options.Value, ct))
             .WithName("AttachExceptionFile")
             .WithSummary("Attach a file (PDF, PNG, JPEG, plain text or CSV; the body is the file, ?name= its name) to an exception as evidence.");
         group.MapGet("/evidence/{id:long}/file", DownloadAsync).WithName("DownloadComplianceEvidenceFile")
@@ -34,7 +34,7 @@ public static class EvidenceFileEndpoints
     }
 
     private static async Task<Results<Created<EvidenceFileView>, NotFound, ValidationProblem, ProblemHttpResult>> UploadAsync(
-        string owner, Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller actors, ComplianceOptions options, CancellationToken ct)
+        string owner, Guid id, string? name, HttpRequest request, EvidenceUploads uploads, Caller caller, ComplianceOptions options, CancellationToken ct)
     {
         var v = new Validator().Required("name", name, 255);
         if (name is not null && (name.IndexOfAny(['/', '\\']) >= 0 || name.Trim() is "." or ".."))
@@ -67,7 +67,7 @@ public static class EvidenceFileEndpoints
         {
             return ProblemHandlingExtensions.Invalid(v.Add("file", mismatch));
         }
-        var file = await uploads.AttachAsync(owner, id, actors.Current.Id, name!.Trim(), declared!, content, ct);
+        var file = await uploads.AttachAsync(owner, id, caller.Current.Id, name!.Trim(), declared!, content, ct);
         return TypedResults.Created($"/api/v1/compliance/evidence/{file.Evidence}/file", file);
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Dashboard;
@@ -18,6 +17,6 @@ public static class DashboardEndpoints
     }
 
     // Open to every signed-in caller, so each figure asks for the permission whose data it counts.
-    private static async Task<Ok<DashboardSummary>> GetSummary(ClaimsPrincipal user, DashboardQueries dashboard, CancellationToken ct) =>
-        TypedResults.Ok(await dashboard.SummaryAsync(user.GrantedPermissions(), ct));
+    private static async Task<Ok<DashboardSummary>> GetSummary(Caller caller, DashboardQueries dashboard, CancellationToken ct) =>
+        TypedResults.Ok(await dashboard.SummaryAsync(caller.Granted, ct));
 }

@@ -1,11 +1,11 @@
+using SecurityConsole.Server.Common;
+
 namespace SecurityConsole.Server.Dashboard;
 
-/// <summary>The dashboard's services; its one endpoint is mapped by <see cref="DashboardEndpoints"/>.</summary>
-public static class DashboardFeature
+/// <summary>The dashboard: one summary endpoint whose figures each ask for the permission that reveals them.</summary>
+public sealed class DashboardFeature : IConsoleFeature
 {
-    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
-    {
-        builder.Services.AddScoped<DashboardQueries>();
-        return builder;
-    }
+    public void AddServices(WebApplicationBuilder builder, ConsoleSettings settings) => builder.Services.AddScoped<DashboardQueries>();
+
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapDashboard();
 }

@@ -7,7 +7,6 @@ using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Server.Keys;
-using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
 
 namespace SecurityConsole.Server.Data;

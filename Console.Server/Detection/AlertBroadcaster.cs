@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
-using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Realtime;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Realtime;
@@ -15,7 +13,10 @@ namespace SecurityConsole.Server.Detection;
 /// </summary>
 public sealed class AlertBroadcaster(IHubContext<ConsoleHub, IConsoleClient> hub, IServiceScopeFactory scopes, ILogger<AlertBroadcaster> logger)
 {
-    /// <summary>Sends the alerts as their writer returned them (<see cref="AlertStore"/>, <see cref="AlertTriage"/>).</summary>
+    /// <summary>
+    /// Sends the alerts as their writer returned them (<see cref="AlertStore"/>, <see cref="AlertTriage"/>, and
+    /// <see cref="ConsoleAlerts.ViewsAsync"/> for Compliance's control-status recorder), after the writer's commit.
+    /// </summary>
     public async Task BroadcastAsync(IReadOnlyCollection<AlertView> views, CancellationToken ct)
     {
         try
@@ -38,29 +39,6 @@ public sealed class AlertBroadcaster(IHubContext<ConsoleHub, IConsoleClient> hub
             ct.ThrowIfCancellationRequested();
             await hub.Clients.Group(ConsoleHub.AlertReadersClear).AlertChanged(AlertShape.Clear.View(view));
             await hub.Clients.Group(ConsoleHub.AlertReadersMasked).AlertChanged(masked.View(view));
-        }
-    }
-
-    /// <summary>
-    /// For a writer that holds only ids (Compliance's control-status recorder, through <see cref="ConsoleAlerts"/>): reads
-    /// the alerts in a scope of its own, then sends them.
-    /// </summary>
-    public async Task AlertsChangedAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
-    {
-        if (ids.Count == 0)
-        {
-            return;
-        }
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
-            var views = await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToViewsAsync(db, ct);
-            await SendAsync(scope.ServiceProvider, views, ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            logger.LogWarning(ex, "Sending {Count} alert changes to browsers failed; they catch up on reconnect", ids.Count);
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SecurityConsole.Server.Common;
@@ -29,37 +28,37 @@ public static class AlertEndpoints
         // Not constrained to {id:long}: a malformed id is a 400 naming it, not an unknown route.
         group.MapGet("/{id}", Get).WithName("GetAlert")
             .WithSummary("One alert with its notes, its occurrences (the detections grouped into it) and the entity's events around it; a 404 problem for an unknown id.");
-        group.MapPost("/{id:long}/acknowledge", ([FromRoute] long id, [FromBody] AlertActionRequest? body, ClaimsPrincipal user, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
-                Apply(t, masking, id, AlertTriage.Acknowledge, body?.Comment, user, ct))
+        group.MapPost("/{id:long}/acknowledge", ([FromRoute] long id, [FromBody] AlertActionRequest? body, Caller caller, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
+                Apply(t, masking, id, AlertTriage.Acknowledge, body?.Comment, caller, ct))
             .WithName("AcknowledgeAlert").WithSummary("Someone is on it: open → acknowledged, with an optional comment.");
         group.MapPost("/{id:long}/assign", async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult, ValidationProblem>> (
-                [FromRoute] long id, [FromBody] AlertAssignRequest body, ClaimsPrincipal user, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
-                TypedResults.Ok((await masking.ForAsync(user, ct)).View(await t.AssignAsync(id, body.AssigneeUserId, ct))))
+                [FromRoute] long id, [FromBody] AlertAssignRequest body, Caller caller, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
+                TypedResults.Ok((await masking.ForAsync(caller, ct)).View(await t.AssignAsync(id, body.AssigneeUserId, ct))))
             .WithName("AssignAlert").WithSummary("Assign to someone who may triage alerts; null unassigns.");
         group.MapPost("/{id:long}/notes", async Task<Results<Created<AlertNoteView>, NotFound>> (
-                [FromRoute] long id, [FromBody] AlertNoteRequest body, ClaimsPrincipal user, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
-                TypedResults.Created($"/api/v1/alerts/{id}", (await masking.ForAsync(user, ct)).Note(await t.AddNoteAsync(id, body.Text, UserId(user), ct))))
+                [FromRoute] long id, [FromBody] AlertNoteRequest body, Caller caller, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
+                TypedResults.Created($"/api/v1/alerts/{id}", (await masking.ForAsync(caller, ct)).Note(await t.AddNoteAsync(id, body.Text, caller.RequiredUserId, ct))))
             .WithName("AddAlertNote").WithSummary("Add a note to the alert's investigation.");
-        group.MapPost("/{id:long}/resolve", ([FromRoute] long id, [FromBody] AlertActionRequest? body, ClaimsPrincipal user, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
-                Apply(t, masking, id, AlertTriage.Resolve, body?.Comment, user, ct))
+        group.MapPost("/{id:long}/resolve", ([FromRoute] long id, [FromBody] AlertActionRequest? body, Caller caller, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
+                Apply(t, masking, id, AlertTriage.Resolve, body?.Comment, caller, ct))
             .WithName("ResolveAlert").WithSummary("Dealt with: open or acknowledged → resolved.");
-        group.MapPost("/{id:long}/false-positive", ([FromRoute] long id, [FromBody] AlertActionRequest body, ClaimsPrincipal user, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
-                Apply(t, masking, id, AlertTriage.FalsePositive, body.Comment, user, ct))
+        group.MapPost("/{id:long}/false-positive", ([FromRoute] long id, [FromBody] AlertActionRequest body, Caller caller, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
+                Apply(t, masking, id, AlertTriage.FalsePositive, body.Comment, caller, ct))
             .WithName("MarkAlertFalsePositive").WithSummary("Not a threat: open or acknowledged → false_positive, with a comment saying why.");
-        group.MapPost("/{id:long}/reopen", ([FromRoute] long id, [FromBody] AlertActionRequest? body, ClaimsPrincipal user, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
-                Apply(t, masking, id, AlertTriage.Reopen, body?.Comment, user, ct))
+        group.MapPost("/{id:long}/reopen", ([FromRoute] long id, [FromBody] AlertActionRequest? body, Caller caller, AlertTriage t, AlertMasking masking, CancellationToken ct) =>
+                Apply(t, masking, id, AlertTriage.Reopen, body?.Comment, caller, ct))
             .WithName("ReopenAlert").WithSummary("Closed too soon: resolved or false_positive → open.");
         return app;
     }
 
     /// <summary>A triage transition; its refusals (404, 409, 400 with the comment field) are thrown by AlertTriage and answered by Common.</summary>
     private static async Task<Results<Ok<AlertView>, NotFound, ProblemHttpResult, ValidationProblem>> Apply(
-        AlertTriage triage, AlertMasking masking, long id, AlertTriage.Transition transition, string? comment, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok((await masking.ForAsync(user, ct)).View(await triage.ApplyAsync(id, transition, comment, UserId(user), ct)));
+        AlertTriage triage, AlertMasking masking, long id, AlertTriage.Transition transition, string? comment, Caller caller, CancellationToken ct) =>
+        TypedResults.Ok((await masking.ForAsync(caller, ct)).View(await triage.ApplyAsync(id, transition, comment, caller.RequiredUserId, ct)));
 
     private static async Task<Results<Ok<AlertPage>, ValidationProblem>> List(
         string? severity, string? status, string? rule, string? entityKind, string? entity, string? assignee, string? from, string? to,
-        string? before, string? limit, AlertQueries alerts, AlertMasking masking, ClaimsPrincipal user, CancellationToken ct)
+        string? before, string? limit, AlertQueries alerts, AlertMasking masking, Caller caller, CancellationToken ct)
     {
         var q = new QueryReader();
         var filter = new AlertFilter(
@@ -73,11 +72,11 @@ public static class AlertEndpoints
             q.Time("to", to),
             q.Id("before", before),
             q.Int("limit", limit, 50, 1, 200));
-        return q.IsValid ? TypedResults.Ok((await masking.ForAsync(user, ct)).Page(await alerts.ListAsync(filter, ct))) : q.Problem();
+        return q.IsValid ? TypedResults.Ok((await masking.ForAsync(caller, ct)).Page(await alerts.ListAsync(filter, ct))) : q.Problem();
     }
 
     private static async Task<Results<Ok<AlertChanges>, ValidationProblem>> Changes(
-        string? since, string? limit, AlertQueries alerts, AlertMasking masking, ClaimsPrincipal user, CancellationToken ct)
+        string? since, string? limit, AlertQueries alerts, AlertMasking masking, Caller caller, CancellationToken ct)
     {
         var q = new QueryReader();
         var take = q.Int("limit", limit, 200, 1, 500);
@@ -93,11 +92,11 @@ public static class AlertEndpoints
                 q.Validator.Add("since", "Must be a cursor from an earlier answer (alerts list or changes).");
             }
         }
-        return q.IsValid ? TypedResults.Ok((await masking.ForAsync(user, ct)).Changes(await alerts.ChangesAsync(cursor, take, ct))) : q.Problem();
+        return q.IsValid ? TypedResults.Ok((await masking.ForAsync(caller, ct)).Changes(await alerts.ChangesAsync(cursor, take, ct))) : q.Problem();
     }
 
     private static async Task<Results<Ok<AlertDetail>, ValidationProblem, ProblemHttpResult>> Get(
-        string id, AlertQueries alerts, AlertMasking masking, ClaimsPrincipal user, CancellationToken ct)
+        string id, AlertQueries alerts, AlertMasking masking, Caller caller, CancellationToken ct)
     {
         var q = new QueryReader();
         if (q.Id("id", id) is not { } alertId)
@@ -105,16 +104,13 @@ public static class AlertEndpoints
             return q.Problem();
         }
         return await alerts.DetailAsync(alertId, ct) is { } detail
-            ? TypedResults.Ok((await masking.ForAsync(user, ct)).Detail(detail))
+            ? TypedResults.Ok((await masking.ForAsync(caller, ct)).Detail(detail))
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such alert",
                 detail: $"There is no alert {alertId}. It may be a link from another console.");
     }
 
-    private static async Task<Ok<DetectionSummary>> Summary(AlertQueries alerts, AlertMasking masking, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok((await masking.ForAsync(user, ct)).Summary(await alerts.SummaryAsync(ct)));
-
-    private static string UserId(ClaimsPrincipal user) =>
-        user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("An authenticated caller has no id.");
+    private static async Task<Ok<DetectionSummary>> Summary(AlertQueries alerts, AlertMasking masking, Caller caller, CancellationToken ct) =>
+        TypedResults.Ok((await masking.ForAsync(caller, ct)).Summary(await alerts.SummaryAsync(ct)));
 }
 
 /// <summary>Where a client is in the stream of alert changes: the last change's time (UTC ticks) and alert id.</summary>

@@ -1,9 +1,10 @@
-using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
+using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Detection;
 
@@ -24,9 +25,9 @@ namespace SecurityConsole.Server.Detection;
 /// </summary>
 public sealed class AlertMasking(AuditKeys keys)
 {
-    /// <summary>The shape of alerts for this reader.</summary>
-    public async ValueTask<AlertShape> ForAsync(ClaimsPrincipal reader, CancellationToken ct) =>
-        Masking.MayReadPersonalData(reader) ? AlertShape.Clear : new AlertShape(await keys.PseudonymKeyAsync(ct));
+    /// <summary>The shape of alerts for this reader (the scope's caller): in clear with pii:read, else masked.</summary>
+    public async ValueTask<AlertShape> ForAsync(Caller reader, CancellationToken ct) =>
+        reader.Granted.Contains(Permissions.PiiRead) ? AlertShape.Clear : new AlertShape(await keys.PseudonymKeyAsync(ct));
 
     /// <summary>The masked shape, for a push to readers without pii:read.</summary>
     public async ValueTask<AlertShape> MaskedAsync(CancellationToken ct) => new(await keys.PseudonymKeyAsync(ct));

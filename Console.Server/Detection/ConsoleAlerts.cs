@@ -12,7 +12,8 @@ namespace SecurityConsole.Server.Detection;
 /// Alerts the console raises about its own state (a compliance control that changed), not from security events: the
 /// Detection feature's door for other features. Like a rule's detections, a new finding joins the active alert of the
 /// same source and entity, else raises a new one (audited). Everything is added to the caller's DbContext, so it commits
-/// with the caller's change; the caller tells <see cref="AlertBroadcaster"/> after the commit.
+/// with the caller's change. Before its commit the caller reads what it wrote with <see cref="ViewsAsync"/>, and after the
+/// commit hands those views to <see cref="AlertBroadcaster.BroadcastAsync"/>: nothing is read again after the commit.
 /// </summary>
 public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimeProvider clock)
 {
@@ -83,6 +84,16 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
                 Data: new { from, to = AlertStatuses.Resolved, reason = Cut(reason, 256) }));
         }
         return active;
+    }
+
+    /// <summary>
+    /// The alerts the caller raised or resolved, as the API shows them, read in the caller's transaction once it has saved
+    /// them (as <see cref="AlertStore"/> reads what it wrote): what the caller broadcasts after its commit.
+    /// </summary>
+    public async Task<List<AlertView>> ViewsAsync(IEnumerable<Alert> written, CancellationToken ct)
+    {
+        var ids = written.Select(a => a.Id).Distinct().ToList();
+        return ids.Count == 0 ? [] : await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.Id)).ToViewsAsync(db, ct);
     }
 
     /// <summary>The open or acknowledged alerts of one source and entity: what a new finding joins and a recovery closes.</summary>

@@ -6,9 +6,10 @@ using SecurityConsole.Server.Events;
 
 namespace SecurityConsole.Server.Detection;
 
-public static class DetectionFeature
+/// <summary>Security events in, rules over them, alerts out: ingestion, the pipeline, triage and threat views.</summary>
+public sealed class DetectionFeature : IConsoleFeature
 {
-    public static WebApplicationBuilder AddDetection(this WebApplicationBuilder builder)
+    public void AddServices(WebApplicationBuilder builder, ConsoleSettings settings)
     {
         var services = builder.Services;
         builder.AddSettings<DetectionOptions>("Detection");
@@ -37,21 +38,19 @@ public static class DetectionFeature
         services.AddScoped<RuleAdmin>();
         services.AddScoped<ThreatAnalytics>();
         services.AddScoped<DetectionRetentionJob>();
-        return builder;
     }
 
-    public static IEndpointRouteBuilder MapDetection(this IEndpointRouteBuilder app)
+    public void MapEndpoints(IEndpointRouteBuilder app)
     {
         app.MapEvents();
         app.MapAlerts();
         app.MapRules();
         app.MapThreats();
-        return app;
     }
 
-    /// <summary>At start: the built-in rules exist.</summary>
-    public static Task PrepareDetectionAsync(IServiceProvider services, CancellationToken ct) => RuleAdmin.SeedAsync(services, ct);
+    /// <summary>At start, after the demo's history (seeding them is audited): the built-in rules exist.</summary>
+    public Task SeedAsync(IServiceProvider services, CancellationToken ct) => RuleAdmin.SeedAsync(services, ct);
 
-    public static void RegisterDetectionJobs(IRecurringJobManager jobs) =>
+    public void RegisterJobs(IRecurringJobManager jobs) =>
         jobs.AddOrUpdate<DetectionRetentionJob>(DetectionRetentionJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(2, 30));
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +29,7 @@ public static class EventEndpoints
     }
 
     private static async Task<Results<Ok<EventBatchResult>, ValidationProblem, ProblemHttpResult>> Ingest(
-        HttpRequest request, ClaimsPrincipal user, ISecurityEventSink sink, EventSenders senders, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, Caller caller, ISecurityEventSink sink, EventSenders senders, TimeProvider clock, CancellationToken ct)
     {
         if (!request.HasJsonContentType())
         {
@@ -54,8 +53,8 @@ public static class EventEndpoints
             {
                 return TypedResults.ValidationProblem(v.Errors, title: "The batch needs attention");
             }
-            var keyId = Guid.TryParse(user.FindFirstValue(ConsoleClaims.ApiKeyId), out var k) ? k : (Guid?)null;
-            var source = await senders.SourceOfAsync(keyId, user.FindFirstValue(ClaimTypes.NameIdentifier), ct);
+            var keyId = caller.KeyId;
+            var source = await senders.SourceOfAsync(keyId, caller.UserId, ct);
             var parsed = SecurityEventParser.Parse(events, clock.GetUtcNow(), source, keyId);
             if (parsed.Accepted.Count == 0)
             {
@@ -79,7 +78,7 @@ public static class EventEndpoints
 
     private static async Task<Results<Ok<EventPage>, ValidationProblem>> Search(
         string? type, string? source, string? actor, string? keyPrefix, string? sourceIp, string? outcome,
-        string? from, string? to, string? before, string? limit, AlertQueries queries, AlertMasking masking, ClaimsPrincipal user, CancellationToken ct)
+        string? from, string? to, string? before, string? limit, AlertQueries queries, AlertMasking masking, Caller caller, CancellationToken ct)
     {
         var q = new QueryReader();
         var filter = new EventFilter(
@@ -93,7 +92,7 @@ public static class EventEndpoints
             q.Time("to", to),
             q.Id("before", before),
             q.Int("limit", limit, 100, 1, 500));
-        return q.IsValid ? TypedResults.Ok((await masking.ForAsync(user, ct)).Events(await queries.EventsAsync(filter, ct))) : q.Problem();
+        return q.IsValid ? TypedResults.Ok((await masking.ForAsync(caller, ct)).Events(await queries.EventsAsync(filter, ct))) : q.Problem();
     }
 }
 

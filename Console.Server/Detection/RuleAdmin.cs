@@ -10,7 +10,7 @@ using SecurityConsole.Shared.Validation;
 namespace SecurityConsole.Server.Detection;
 
 /// <summary>Detection rules as data: listed with how often they fired, changed with validation, each change audited and live within seconds on every node.</summary>
-public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, Caller actors, DetectionPipeline pipeline, TimeProvider clock)
+public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, Caller caller, DetectionPipeline pipeline, TimeProvider clock)
 {
     public async Task<List<DetectionRuleView>> ListAsync(CancellationToken ct)
     {
@@ -213,7 +213,7 @@ public sealed class RuleAdmin(ConsoleDbContext db, AuditTrail audit, Caller acto
 
     private string ActorName()
     {
-        var actor = actors.Current;
+        var actor = caller.Current;
         return $"{actor.Type}:{actor.Id}";
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
@@ -48,7 +47,7 @@ public static class ThreatEndpoints
     }
 
     private static async Task<Results<Ok<List<TopEntity>>, ValidationProblem>> Top(
-        string? kind, string? from, string? to, string? limit, ThreatAnalytics analytics, TimeProvider clock, AlertMasking masking, ClaimsPrincipal user,
+        string? kind, string? from, string? to, string? limit, ThreatAnalytics analytics, TimeProvider clock, AlertMasking masking, Caller caller,
         CancellationToken ct)
     {
         var q = new QueryReader();
@@ -59,12 +58,12 @@ public static class ThreatEndpoints
         {
             return q.Problem();
         }
-        var shape = await masking.ForAsync(user, ct);
+        var shape = await masking.ForAsync(caller, ct);
         return TypedResults.Ok((await analytics.TopEntitiesAsync(entityKind, start, end, take, ct)).Select(t => t with { Id = shape.Entity(t.Kind, t.Id) }).ToList());
     }
 
     private static async Task<Results<Ok<EntityProfile>, ValidationProblem>> Entity(
-        string? kind, string? id, string? hours, ThreatAnalytics analytics, TimeProvider clock, AlertMasking masking, ClaimsPrincipal user, CancellationToken ct)
+        string? kind, string? id, string? hours, ThreatAnalytics analytics, TimeProvider clock, AlertMasking masking, Caller caller, CancellationToken ct)
     {
         var q = new QueryReader();
         if (string.IsNullOrEmpty(kind))
@@ -82,7 +81,7 @@ public static class ThreatEndpoints
         {
             return q.Problem();
         }
-        var shape = await masking.ForAsync(user, ct);
+        var shape = await masking.ForAsync(caller, ct);
         var profile = await analytics.ProfileAsync(entityKind!, entityId!, span, clock.GetUtcNow(), ct);
         return TypedResults.Ok(profile with { Id = shape.Entity(profile.Kind, profile.Id), Alerts = [.. profile.Alerts.Select(shape.View)] });
     }

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Identity;
 using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;

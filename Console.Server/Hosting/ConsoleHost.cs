@@ -1,22 +1,17 @@
 using Hangfire;
 using Microsoft.AspNetCore.Connections;
-using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
-using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Detection;
-using SecurityConsole.Server.Keys;
-using SecurityConsole.Server.Reports;
-using SecurityConsole.Server.Setup;
-using SecurityConsole.Server.Users;
+using SecurityConsole.Server.Demo;
 
 namespace SecurityConsole.Server.Hosting;
 
 public static class ConsoleHost
 {
     /// <summary>
-    /// What must happen before the console serves: migrations, roles, recurring jobs, demo data.
-    /// Runs in Program before Run, and in the test factory before the test server starts.
+    /// What must happen before the console serves, feature by feature in Program.cs's order: migrations, what the first
+    /// write needs (roles, the trail's keys), the demo when asked for, each feature's built-in data (the detection rules,
+    /// once), the recurring jobs. Runs in Program before Run, and in the test factory before the test server starts.
     /// </summary>
     public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct = default)
     {
@@ -24,25 +19,25 @@ public static class ConsoleHost
         _ = services.GetRequiredService<EndpointDataSource>().Endpoints;
         var settings = services.GetRequiredService<ConsoleSettings>();
         await DataExtensions.MigrateAsync(services, settings, ct);
-        await UsersFeature.SeedRolesAsync(services, ct);
-        await AuditFeature.PrepareAuditAsync(services, ct);
+        var features = ConsoleFeatures.Of(services).ToList();
+        foreach (var feature in features)
+        {
+            await feature.PrepareAsync(services, ct);
+        }
         if (settings.Demo)
         {
             // Before anything else is audited: the demo's back-dated history has to be the start of the trail.
             await DemoData.SeedAsync(services, ct);
         }
-        await DetectionFeature.PrepareDetectionAsync(services, ct);
-        RegisterRecurringJobs(services.GetRequiredService<IRecurringJobManager>());
-    }
-
-    private static void RegisterRecurringJobs(IRecurringJobManager jobs)
-    {
-        jobs.AddOrUpdate<CleanupJob>(CleanupJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
-        AuditFeature.RegisterAuditJobs(jobs);
-        KeysFeature.RegisterKeyJobs(jobs);
-        DetectionFeature.RegisterDetectionJobs(jobs);
-        ComplianceFeature.RegisterComplianceJobs(jobs);
-        ReportsFeature.RegisterReportJobs(jobs);
+        foreach (var feature in features)
+        {
+            await feature.SeedAsync(services, ct);
+        }
+        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        foreach (var feature in features)
+        {
+            feature.RegisterJobs(jobs);
+        }
     }
 
     /// <summary>Serves until stopped. An address another process holds is the operator's to fix: one sentence naming 'Urls'.</summary>
@@ -57,7 +52,4 @@ public static class ConsoleHost
             throw new StartupException($"Cannot listen where setting 'Urls' says: {ex.Message}", ex);
         }
     }
-
-    /// <summary>Prints the one-time setup link (to a terminal) or how to get one, when no admin exists yet, once the server listens.</summary>
-    public static void PrintSetupLinkWhenStarted(WebApplication app) => SetupLink.PrintWhenStarted(app);
 }

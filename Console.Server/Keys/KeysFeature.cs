@@ -3,9 +3,10 @@ using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Keys;
 
-public static class KeysFeature
+/// <summary>API keys: issue, verify, rotate, revoke; requests and approvals; usage and rate limits.</summary>
+public sealed class KeysFeature : IConsoleFeature
 {
-    public static WebApplicationBuilder AddKeys(this WebApplicationBuilder builder, ConsoleSettings settings)
+    public void AddServices(WebApplicationBuilder builder, ConsoleSettings settings)
     {
         var services = builder.Services;
         services.AddScoped<ApiKeyIssuer>();
@@ -42,9 +43,10 @@ public static class KeysFeature
         services.AddHostedService(sp => sp.GetRequiredService<KeyUsageFlusher>());
         services.AddSingleton<KeyUsageFlusher>();
         services.AddScoped<KeyRotationPolicyJob>();
-        return builder;
     }
 
-    public static void RegisterKeyJobs(IRecurringJobManager jobs) =>
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapKeys();
+
+    public void RegisterJobs(IRecurringJobManager jobs) =>
         jobs.AddOrUpdate<KeyRotationPolicyJob>(KeyRotationPolicyJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(4));
 }

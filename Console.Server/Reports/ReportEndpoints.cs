@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Reports.Runs;
@@ -47,7 +46,7 @@ public static class ReportEndpoints
     }
 
     private static async Task<Results<Accepted<RunAccepted>, ValidationProblem, ProblemHttpResult>> Start(
-        RunReportRequest request, ClaimsPrincipal user, ReportRuns runs, Output.PdfPrinter pdf, CancellationToken ct)
+        RunReportRequest request, Caller caller, ReportRuns runs, Output.PdfPrinter pdf, CancellationToken ct)
     {
         if (request.Format == ReportFormats.Pdf && pdf.Unavailable is { } why)
         {
@@ -55,8 +54,7 @@ public static class ReportEndpoints
                 extensions: new Dictionary<string, object?> { ["field"] = "format" });
         }
         var v = new Validator();
-        var permissions = user.FindAll(Permissions.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-        var run = await runs.StartAsync(request, Caller(user), permissions, null, v, ct);
+        var run = await runs.StartAsync(request, caller.RequiredUserId, caller.Granted, null, v, ct);
         if (run is null)
         {
             return ProblemHandlingExtensions.Invalid(v);
@@ -65,30 +63,30 @@ public static class ReportEndpoints
         return TypedResults.Accepted(location, new RunAccepted(run.Id, run.Status, location));
     }
 
-    private static async Task<Results<Ok<ReportRunPage>, ValidationProblem>> List(string? limit, ClaimsPrincipal user, ReportRuns runs, CancellationToken ct)
+    private static async Task<Results<Ok<ReportRunPage>, ValidationProblem>> List(string? limit, Caller caller, ReportRuns runs, CancellationToken ct)
     {
         var take = 50;
         if (limit is { Length: > 0 } l && (!int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take is < 1 or > 200))
         {
             return ProblemHandlingExtensions.InvalidParameters(new Validator().Add("limit", "Must be between 1 and 200."));
         }
-        return TypedResults.Ok(new ReportRunPage(await runs.ListAsync(Caller(user), take, ct)));
+        return TypedResults.Ok(new ReportRunPage(await runs.ListAsync(caller.RequiredUserId, take, ct)));
     }
 
-    private static async Task<Results<Ok<ReportRunView>, NotFound>> Get(Guid id, ClaimsPrincipal user, ReportRuns runs, CancellationToken ct) =>
-        await runs.ViewAsync(id, Caller(user), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    private static async Task<Results<Ok<ReportRunView>, NotFound>> Get(Guid id, Caller caller, ReportRuns runs, CancellationToken ct) =>
+        await runs.ViewAsync(id, caller.RequiredUserId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
-    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> Cancel(Guid id, ClaimsPrincipal user, ReportRuns runs, CancellationToken ct) =>
-        await runs.CancelAsync(id, Caller(user), ct) switch
+    private static async Task<Results<Accepted, NotFound, ProblemHttpResult>> Cancel(Guid id, Caller caller, ReportRuns runs, CancellationToken ct) =>
+        await runs.CancelAsync(id, caller.RequiredUserId, ct) switch
         {
             null => TypedResults.NotFound(),
             false => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The run has finished", detail: "Only a queued or running run can be cancelled."),
             true => TypedResults.Accepted((string?)null),
         };
 
-    private static async Task<Results<FileContentHttpResult, NotFound>> Download(Guid id, ClaimsPrincipal user, ReportRuns runs, HttpContext http, CancellationToken ct)
+    private static async Task<Results<FileContentHttpResult, NotFound>> Download(Guid id, Caller caller, ReportRuns runs, HttpContext http, CancellationToken ct)
     {
-        if (await runs.DownloadAsync(id, Caller(user), ct) is not { } artifact)
+        if (await runs.DownloadAsync(id, caller.RequiredUserId, ct) is not { } artifact)
         {
             return TypedResults.NotFound();
         }
@@ -97,9 +95,6 @@ public static class ReportEndpoints
         return TypedResults.File(artifact.Content, artifact.ContentType, artifact.FileName);
     }
 
-    private static async Task<Results<Ok<ReportVerifyResult>, NotFound>> Verify(Guid id, ClaimsPrincipal user, ReportRuns runs, CancellationToken ct) =>
-        await runs.VerifyAsync(id, Caller(user), ct) is { } result ? TypedResults.Ok(result) : TypedResults.NotFound();
-
-    /// <summary>The person a run belongs to: the signed-in user, or the owner of the calling API key.</summary>
-    internal static string Caller(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("No caller id.");
+    private static async Task<Results<Ok<ReportVerifyResult>, NotFound>> Verify(Guid id, Caller caller, ReportRuns runs, CancellationToken ct) =>
+        await runs.VerifyAsync(id, caller.RequiredUserId, ct) is { } result ? TypedResults.Ok(result) : TypedResults.NotFound();
 }

@@ -12,9 +12,10 @@ using SecurityConsole.Server.Reports.Templates;
 
 namespace SecurityConsole.Server.Reports;
 
-public static class ReportsFeature
+/// <summary>Report templates, runs on their own queue, schedules and deliveries.</summary>
+public sealed class ReportsFeature : IConsoleFeature
 {
-    public static WebApplicationBuilder AddReports(this WebApplicationBuilder builder)
+    public void AddServices(WebApplicationBuilder builder, ConsoleSettings settings)
     {
         var services = builder.Services;
         var options = builder.AddSettings<ReportsOptions>("Reports");
@@ -78,10 +79,11 @@ public static class ReportsFeature
                 o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:reports";
             });
         }
-        return builder;
     }
 
-    public static void RegisterReportJobs(IRecurringJobManager jobs)
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapReports();
+
+    public void RegisterJobs(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<ReportRetentionJob>(ReportRetentionJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(4));
         // One ticker for every schedule: Hangfire triggers a recurring job once across the cluster (docs/reports.md).

@@ -37,6 +37,12 @@ public sealed class Caller(IHttpContextAccessor http)
     /// <summary>The person calling, or the owner of the calling key; null for the system and the anonymous.</summary>
     public string? UserId => Principal.FindFirstValue(ClaimTypes.NameIdentifier);
 
+    /// <summary>
+    /// The person an endpoint acts for (the signed-in user, or the owner of the calling key), for endpoints that only a
+    /// signed-in caller reaches; throws when there is none.
+    /// </summary>
+    public string RequiredUserId => UserId ?? throw new InvalidOperationException("An authenticated caller has no id.");
+
     /// <summary>The calling API key, when a machine calls.</summary>
     public Guid? KeyId => Guid.TryParse(Principal.FindFirstValue(ConsoleClaims.ApiKeyId), out var id) ? id : null;
 

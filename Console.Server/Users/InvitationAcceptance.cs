@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Setup;
 
 namespace SecurityConsole.Server.Users;
 
@@ -12,7 +11,7 @@ public sealed class InvitationAcceptance(
     ConsoleDbContext db,
     UserManager<ConsoleUser> users,
     AuditTrail audit,
-    Caller actors,
+    Caller caller,
     TimeProvider clock)
 {
     public async Task<Invitation?> FindOpenAsync(string? token, CancellationToken ct)
@@ -56,7 +55,7 @@ public sealed class InvitationAcceptance(
             await tx.RollbackAsync(ct);
             return SetupResult.Fail(string.Join(" ", roles.Errors.Select(e => e.Description)));
         }
-        actors.ActAs(new Actor(ActorTypes.User, user.Id, actors.Current.SourceIp));
+        caller.ActAs(new Actor(ActorTypes.User, user.Id, caller.Current.SourceIp));
         audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.UserInvitationAccepted, "user", user.Id,
             Data: new { email = user.Email, roles = invitation.RoleList, invitation = invitation.Id }));
         await db.SaveChangesAsync(ct);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -6,7 +5,6 @@ using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Setup;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;
 
@@ -20,14 +18,13 @@ public sealed class UserAdmin(
     ConsoleDbContext db,
     UserManager<ConsoleUser> users,
     AuditTrail audit,
-    Caller actors,
+    Caller caller,
     AdminPresence presence,
     TimeProvider clock)
 {
     public static readonly TimeSpan InvitationLifetime = TimeSpan.FromDays(3);
 
-    public async Task<InvitationCreated> InviteAsync(
-        ClaimsPrincipal caller, InviteUserRequest request, string baseUrl, CancellationToken ct)
+    public async Task<InvitationCreated> InviteAsync(InviteUserRequest request, string baseUrl, CancellationToken ct)
     {
         var email = request.Email.Trim();
         var normalized = users.NormalizeEmail(email);
@@ -37,7 +34,7 @@ public sealed class UserAdmin(
         }
         // Whoever holds the link becomes a person with these roles: inviting is granting.
         var attempted = new AuditEvent(AuditCategories.Admin, AuditActions.UserInvited, "invitation", null, Data: new { email, roles = request.Roles });
-        await DemandMayGrantAsync(caller, [.. request.Roles.Distinct()], attempted, ct);
+        await DemandMayGrantAsync([.. request.Roles.Distinct()], attempted, ct);
         var now = clock.GetUtcNow();
         var token = SetupService.Base64Url(RandomNumberGenerator.GetBytes(32));
         var invitation = new Invitation
@@ -47,7 +44,7 @@ public sealed class UserAdmin(
             NormalizedEmail = normalized,
             Roles = string.Join(' ', request.Roles.Distinct()),
             TokenHash = SetupService.Hash(token),
-            InvitedByUserId = actors.Current.Id,
+            InvitedByUserId = caller.Current.Id,
             CreatedAt = now,
             ExpiresAt = now + InvitationLifetime,
         };
@@ -73,13 +70,13 @@ public sealed class UserAdmin(
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<UserSummary> SetRolesAsync(ClaimsPrincipal caller, string id, IReadOnlyList<string> roles, CancellationToken ct)
+    public async Task<UserSummary> SetRolesAsync(string id, IReadOnlyList<string> roles, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(id) ?? throw new NotFoundException();
         var current = await users.GetRolesAsync(user);
         var wanted = roles.Distinct().ToList();
         var attempted = new AuditEvent(AuditCategories.Admin, AuditActions.UserRolesChanged, "user", user.Id, Data: new { email = user.Email, wanted });
-        await DemandMayGrantAsync(caller, [.. wanted.Except(current)], attempted, ct);
+        await DemandMayGrantAsync([.. wanted.Except(current)], attempted, ct);
         if (current.Contains(Roles.Admin) && !wanted.Contains(Roles.Admin) && await IsLastActiveAdminAsync(user, ct))
         {
             throw InvalidException.Field("roles", "This is the last admin who can sign in; make someone else an admin (or unlock one) first.");
@@ -105,7 +102,7 @@ public sealed class UserAdmin(
     public async Task<UserSummary> SetLockAsync(string id, bool locked, CancellationToken ct)
     {
         var user = await users.FindByIdAsync(id) ?? throw new NotFoundException();
-        if (locked && user.Id == actors.Current.Id)
+        if (locked && user.Id == caller.Current.Id)
         {
             throw InvalidException.Field("id", "You cannot lock yourself out.");
         }
@@ -145,23 +142,23 @@ public sealed class UserAdmin(
     }
 
     /// <summary>
-    /// A role is granted only by a caller who holds every permission it grants (a key: its scopes), Admin only by an
+    /// A role is granted only by a caller (the scope's <see cref="Caller"/>) who holds every permission it grants (a key: its scopes), Admin only by an
     /// admin signed in with two-factor (ADR 0008). Taking roles away grants nothing and is not checked here.
     /// </summary>
-    private async Task DemandMayGrantAsync(ClaimsPrincipal caller, IReadOnlyList<string> added, AuditEvent attempted, CancellationToken ct)
+    private async Task DemandMayGrantAsync(IReadOnlyList<string> added, AuditEvent attempted, CancellationToken ct)
     {
         var granted = Roles.PermissionsOf(added);
-        if (Grants.Beyond(caller.GrantedPermissions(), granted) is { Count: > 0 } beyond)
+        if (Grants.Beyond(caller.Granted, granted) is { Count: > 0 } beyond)
         {
             audit.Record(attempted with { Outcome = AuditOutcomes.Denied, Data = new { reason = "beyond_granter", roles = added, beyond } });
             await db.SaveChangesAsync(ct);
             throw new ForbiddenException("You cannot grant permissions you do not hold",
                 $"The roles {string.Join(", ", added)} grant {string.Join(", ", beyond)}, which "
-                    + (caller.IsKey() ? "this key's scopes do not include." : "you do not hold."));
+                    + (caller.KeyId is not null ? "this key's scopes do not include." : "you do not hold."));
         }
         if (added.Contains(Roles.Admin) || Grants.NeedsAdmin(granted))
         {
-            await presence.DemandAsync(caller, attempted, "Granting the Admin role", ct);
+            await presence.DemandAsync(caller.Principal, attempted, "Granting the Admin role", ct);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using SecurityConsole.Server.Audit;
@@ -51,16 +50,16 @@ public static class UserEndpoints
             .WithName("RevokeInvitation" + nameSuffix).WithSummary("Revoke an open invitation.");
     }
 
-    private static async Task<Results<Ok<CurrentUser>, NotFound>> GetMe(ClaimsPrincipal principal, UserManager<ConsoleUser> users)
+    private static async Task<Results<Ok<CurrentUser>, NotFound>> GetMe(Caller caller, UserManager<ConsoleUser> users)
     {
-        var id = principal.FindFirstValue(ClaimTypes.NameIdentifier);
+        var id = caller.UserId;
         var user = id is null ? null : await users.FindByIdAsync(id);
         if (user is null)
         {
             return TypedResults.NotFound();
         }
         var roles = await users.GetRolesAsync(user);
-        var permissions = principal.FindAll(Permissions.ClaimType).Select(c => c.Value).Distinct().Order().ToList();
+        var permissions = caller.Granted.Order().ToList();
         return TypedResults.Ok(new CurrentUser(user.Id, user.Email ?? "", [.. roles.Order()], permissions));
     }
 
@@ -69,8 +68,8 @@ public static class UserEndpoints
 
     // UserAdmin throws what it refuses (404, 400 with fields, 403), answered by Common; the unions name those answers.
     private static async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem, ProblemHttpResult>> SetRoles(
-        string id, SetRolesRequest request, ClaimsPrincipal caller, UserAdmin admin, CancellationToken ct) =>
-        TypedResults.Ok(await admin.SetRolesAsync(caller, id, request.Roles, ct));
+        string id, SetRolesRequest request, UserAdmin admin, CancellationToken ct) =>
+        TypedResults.Ok(await admin.SetRolesAsync(id, request.Roles, ct));
 
     private static async Task<Results<Ok<UserSummary>, NotFound, ValidationProblem>> SetLock(string id, bool locked, UserAdmin admin, CancellationToken ct) =>
         TypedResults.Ok(await admin.SetLockAsync(id, locked, ct));
@@ -81,7 +80,7 @@ public static class UserEndpoints
     private static async Task<Results<Created<InvitationCreated>, ValidationProblem, ProblemHttpResult>> Invite(
         InviteUserRequest request, UserAdmin admin, HttpContext http, CancellationToken ct)
     {
-        var invitation = await admin.InviteAsync(http.User, request, PublicUrl.For(http), ct);
+        var invitation = await admin.InviteAsync(request, PublicUrl.For(http), ct);
         return TypedResults.Created($"{ApiConventions.Prefix}/invitations/{invitation.Id}", invitation);
     }
 }

@@ -1,12 +1,14 @@
+using Hangfire;
 using Microsoft.AspNetCore.Identity;
-using SecurityConsole.Server.Setup;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Users;
 
-public static class UsersFeature
+/// <summary>People: the first admin (the one-time setup link), invitations, roles, locks, and the caller's own view.</summary>
+public sealed class UsersFeature : IConsoleFeature
 {
-    public static WebApplicationBuilder AddUsers(this WebApplicationBuilder builder)
+    public void AddServices(WebApplicationBuilder builder, ConsoleSettings settings)
     {
         builder.Services.AddScoped<UserAdmin>();
         // Public reads for other features (their doors): compliance checks and report data.
@@ -15,13 +17,13 @@ public static class UsersFeature
         builder.Services.AddScoped<UserReportQueries>();
         builder.Services.AddScoped<InvitationAcceptance>();
         builder.Services.AddScoped<SetupService>();
-        // Setup's hourly clean-up of expired setup tokens and invitations (Setup has no feature file of its own yet).
         builder.Services.AddScoped<CleanupJob>();
-        return builder;
     }
 
+    public void MapEndpoints(IEndpointRouteBuilder app) => app.MapUsers();
+
     /// <summary>Makes sure every role in Console.Shared exists; runs at every start, after migrations.</summary>
-    public static async Task SeedRolesAsync(IServiceProvider services, CancellationToken ct = default)
+    public async Task PrepareAsync(IServiceProvider services, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
@@ -33,4 +35,8 @@ public static class UsersFeature
             }
         }
     }
+
+    /// <summary>The daily clean-up of spent or expired setup links and long-closed invitations.</summary>
+    public void RegisterJobs(IRecurringJobManager jobs) =>
+        jobs.AddOrUpdate<CleanupJob>(CleanupJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
 }

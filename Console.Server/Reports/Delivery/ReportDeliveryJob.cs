@@ -17,7 +17,7 @@ namespace SecurityConsole.Server.Reports.Delivery;
 /// save; a failed attempt schedules the next one after a back-off that doubles each time, up to Reports:DeliveryAttempts.
 /// </summary>
 public sealed class ReportDeliveryJob(
-    ConsoleDbContext db, AuditTrail audit, Caller actors, ScheduleStore schedules, ReportMailer mailer, ReportWebhook webhook, ReportInApp inApp,
+    ConsoleDbContext db, AuditTrail audit, Caller caller, ScheduleStore schedules, ReportMailer mailer, ReportWebhook webhook, ReportInApp inApp,
     IBackgroundJobClient jobs, ConsoleSettings settings, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportDeliveryJob> logger)
 {
     public const string Mail = "email";
@@ -64,7 +64,7 @@ public sealed class ReportDeliveryJob(
     [AutomaticRetry(Attempts = 0)]
     public async Task<bool> DeliverAsync(Guid runId, string channel, int attempt, CancellationToken ct)
     {
-        actors.ActAs(Actor.System("report-delivery"));
+        caller.ActAs(Actor.System("report-delivery"));
         var (run, schedule) = await LoadAsync(runId, ct);
         if (run is null || schedule is null)
         {
@@ -122,7 +122,7 @@ public sealed class ReportDeliveryJob(
     /// </summary>
     private async Task SkipEmptyAsync(ReportRun run, ReportSchedule schedule, List<string> channels)
     {
-        actors.ActAs(Actor.System("report-delivery"));
+        caller.ActAs(Actor.System("report-delivery"));
         const string reason = "Not sent: the report is empty and its schedule sends only reports with data (send-if-empty is off).";
         foreach (var channel in channels)
         {

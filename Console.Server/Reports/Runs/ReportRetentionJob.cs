@@ -6,13 +6,13 @@ using SecurityConsole.Server.Security;
 namespace SecurityConsole.Server.Reports.Runs;
 
 /// <summary>Deletes artifacts past their retention (Reports:ArtifactRetentionDays); the runs and their audit entries stay.</summary>
-public sealed class ReportRetentionJob(ConsoleDbContext db, Caller actors, AuditTrail audit, TimeProvider clock)
+public sealed class ReportRetentionJob(ConsoleDbContext db, Caller caller, AuditTrail audit, TimeProvider clock)
 {
     public const string Id = "report-artifact-retention";
 
     public async Task<int> RunAsync(CancellationToken ct)
     {
-        actors.ActAs(Actor.System("reports"));
+        caller.ActAs(Actor.System("reports"));
         var now = clock.GetUtcNow();
         var expired = await db.Set<ReportArtifact>().Where(a => a.ExpiresAt <= now).Select(a => a.RunId).ToListAsync(ct);
         if (expired.Count == 0)

@@ -27,7 +27,7 @@ namespace SecurityConsole.Server.Reports.Runs;
 /// ends with that reason.
 /// </summary>
 public sealed class ReportRunner(
-    ConsoleDbContext db, Caller actors, AuditTrail audit, TemplateStore templates, TemplateEngine engine, ReportDataSource data,
+    ConsoleDbContext db, Caller caller, AuditTrail audit, TemplateStore templates, TemplateEngine engine, ReportDataSource data,
     UserReportQueries users, AuditReportQueries auditHead, AlertReportQueries alertHead, PdfPrinter pdf, ReportProgressNotifier progress, ReportCache cache,
     IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportRunner> logger)
 {
@@ -37,7 +37,7 @@ public sealed class ReportRunner(
     [AutomaticRetry(Attempts = 0)]
     public async Task RunAsync(Guid runId, CancellationToken jobCancelled)
     {
-        actors.ActAs(Actor.System("reports"));
+        caller.ActAs(Actor.System("reports"));
         var run = await db.Set<ReportRun>().FirstOrDefaultAsync(r => r.Id == runId, jobCancelled);
         if (run is null || ReportRunStatuses.IsFinished(run.Status))
         {

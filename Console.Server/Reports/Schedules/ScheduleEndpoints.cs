@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
@@ -15,7 +14,7 @@ public static class ScheduleEndpoints
     public static IEndpointRouteBuilder MapReportSchedules(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup($"{ApiConventions.Prefix}/reports/schedules").WithTags("Reports").AuthorizedByTable().WithValidation();
-        group.MapGet("/", (ClaimsPrincipal user, ScheduleStore store, CancellationToken ct) => store.ListAsync(ReportEndpoints.Caller(user), ct))
+        group.MapGet("/", (Caller caller, ScheduleStore store, CancellationToken ct) => store.ListAsync(caller.RequiredUserId, ct))
             .WithName("ListReportSchedules").WithSummary("The caller's schedules, each with its next runs.");
         group.MapPost("/", Create).WithName("CreateReportSchedule")
             .WithSummary("Schedule a report: cron (five fields, or six with seconds) in a time zone (IANA id), with its delivery.");
@@ -26,27 +25,24 @@ public static class ScheduleEndpoints
     }
 
     private static async Task<Results<Created<ScheduleView>, ValidationProblem>> Create(
-        ScheduleRequest request, ClaimsPrincipal user, ScheduleStore store, CancellationToken ct)
+        ScheduleRequest request, Caller caller, ScheduleStore store, CancellationToken ct)
     {
         var v = new Validator();
-        var view = await store.SaveAsync(null, request, ReportEndpoints.Caller(user), Permissions(user), v, ct);
+        var view = await store.SaveAsync(null, request, caller.RequiredUserId, caller.Granted, v, ct);
         return view is null ? ProblemHandlingExtensions.Invalid(v) : TypedResults.Created($"{ApiConventions.Prefix}/reports/schedules/{view.Id}", view);
     }
 
-    private static async Task<Results<Ok<ScheduleView>, NotFound>> Get(Guid id, ClaimsPrincipal user, ScheduleStore store, CancellationToken ct) =>
-        await store.GetAsync(id, ReportEndpoints.Caller(user), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+    private static async Task<Results<Ok<ScheduleView>, NotFound>> Get(Guid id, Caller caller, ScheduleStore store, CancellationToken ct) =>
+        await store.GetAsync(id, caller.RequiredUserId, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<ScheduleView>, ValidationProblem, NotFound>> Replace(
-        Guid id, ScheduleRequest request, ClaimsPrincipal user, ScheduleStore store, CancellationToken ct)
+        Guid id, ScheduleRequest request, Caller caller, ScheduleStore store, CancellationToken ct)
     {
         var v = new Validator();
-        var view = await store.SaveAsync(id, request, ReportEndpoints.Caller(user), Permissions(user), v, ct);
+        var view = await store.SaveAsync(id, request, caller.RequiredUserId, caller.Granted, v, ct);
         return view is not null ? TypedResults.Ok(view) : v.IsValid ? TypedResults.NotFound() : ProblemHandlingExtensions.Invalid(v);
     }
 
-    private static async Task<Results<NoContent, NotFound>> Delete(Guid id, ClaimsPrincipal user, ScheduleStore store, CancellationToken ct) =>
-        await store.DeleteAsync(id, ReportEndpoints.Caller(user), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
-
-    private static HashSet<string> Permissions(ClaimsPrincipal user) =>
-        user.FindAll(SecurityConsole.Shared.Security.Permissions.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+    private static async Task<Results<NoContent, NotFound>> Delete(Guid id, Caller caller, ScheduleStore store, CancellationToken ct) =>
+        await store.DeleteAsync(id, caller.RequiredUserId, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 }

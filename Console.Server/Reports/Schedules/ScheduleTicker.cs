@@ -20,7 +20,7 @@ namespace SecurityConsole.Server.Reports.Schedules;
 /// once, and its next run is the next occurrence after now: missed runs are coalesced.
 /// </summary>
 public sealed class ScheduleTicker(
-    ConsoleDbContext db, ReportRuns runs, UserReportQueries users, Caller actors, AuditTrail audit, TimeProvider clock, ILogger<ScheduleTicker> logger)
+    ConsoleDbContext db, ReportRuns runs, UserReportQueries users, Caller caller, AuditTrail audit, TimeProvider clock, ILogger<ScheduleTicker> logger)
 {
     public const string Id = "report-schedules";
 
@@ -28,7 +28,7 @@ public sealed class ScheduleTicker(
     [DisableConcurrentExecution(timeoutInSeconds: 60)]
     public async Task<int> FireDueAsync(CancellationToken ct)
     {
-        actors.ActAs(Actor.System("report-schedules"));
+        caller.ActAs(Actor.System("report-schedules"));
         var now = clock.GetUtcNow();
         var due = await db.Set<ReportSchedule>().AsNoTracking().Where(s => s.Enabled && s.NextRunAt != null && s.NextRunAt <= now)
             .OrderBy(s => s.NextRunAt).Take(100).ToListAsync(ct);

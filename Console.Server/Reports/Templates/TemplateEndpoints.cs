@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using SecurityConsole.Server.Common;
@@ -22,11 +21,11 @@ public static class TemplateEndpoints
         group.MapGet("/", (TemplateStore store, CancellationToken ct) => store.ListAsync(ct)).WithName("ListReportTemplates").WithSummary("Custom templates.");
         group.MapPost("/", Create).WithName("CreateReportTemplate").WithSummary("Create a template with its first draft; validated before it is saved.");
         group.MapGet("/{id:guid}", Get).WithName("GetReportTemplate").WithSummary("A template with every version and its source.");
-        group.MapPost("/{id:guid}/versions", (Guid id, SaveDraftRequest request, ClaimsPrincipal user, TemplateStore store, CancellationToken ct) =>
-                SaveAsync(id, null, request, user, store, ct))
+        group.MapPost("/{id:guid}/versions", (Guid id, SaveDraftRequest request, Caller caller, TemplateStore store, CancellationToken ct) =>
+                SaveAsync(id, null, request, caller, store, ct))
             .WithName("SaveReportTemplateDraft").WithSummary("Save the draft (a new draft version when the latest is published).");
-        group.MapPut("/{id:guid}/versions/{version:int}", (Guid id, int version, SaveDraftRequest request, ClaimsPrincipal user, TemplateStore store, CancellationToken ct) =>
-                SaveAsync(id, version, request, user, store, ct))
+        group.MapPut("/{id:guid}/versions/{version:int}", (Guid id, int version, SaveDraftRequest request, Caller caller, TemplateStore store, CancellationToken ct) =>
+                SaveAsync(id, version, request, caller, store, ct))
             .WithName("EditReportTemplateVersion").WithSummary("Edit a draft version; a published version never changes (409).");
         group.MapPost("/{id:guid}/publish", Publish).WithName("PublishReportTemplate")
             .WithSummary("Publish a version, or an older one again to roll back; the reason is audited.");
@@ -38,9 +37,9 @@ public static class TemplateEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<TemplateView>, ValidationProblem>> Create(CreateTemplateRequest request, ClaimsPrincipal user, TemplateStore store, CancellationToken ct)
+    private static async Task<Results<Created<TemplateView>, ValidationProblem>> Create(CreateTemplateRequest request, Caller caller, TemplateStore store, CancellationToken ct)
     {
-        var (outcome, view, check) = await store.CreateAsync(request, ReportEndpoints.Caller(user), ct);
+        var (outcome, view, check) = await store.CreateAsync(request, caller.RequiredUserId, ct);
         return outcome == TemplateOutcome.Ok ? TypedResults.Created($"{ApiConventions.Prefix}/reports/templates/{view!.Id}", view) : SourceProblem(check!);
     }
 
@@ -48,9 +47,9 @@ public static class TemplateEndpoints
         await store.ViewAsync(id, true, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<TemplateView>, NotFound, ValidationProblem, ProblemHttpResult>> SaveAsync(
-        Guid id, int? version, SaveDraftRequest request, ClaimsPrincipal user, TemplateStore store, CancellationToken ct)
+        Guid id, int? version, SaveDraftRequest request, Caller caller, TemplateStore store, CancellationToken ct)
     {
-        var (outcome, view, check) = await store.SaveDraftAsync(id, version, request, ReportEndpoints.Caller(user), ct);
+        var (outcome, view, check) = await store.SaveDraftAsync(id, version, request, caller.RequiredUserId, ct);
         return outcome switch
         {
             TemplateOutcome.Ok => TypedResults.Ok(view!),
@@ -63,9 +62,9 @@ public static class TemplateEndpoints
     }
 
     private static async Task<Results<Ok<TemplateView>, NotFound, ValidationProblem>> Publish(
-        Guid id, PublishTemplateRequest request, ClaimsPrincipal user, TemplateStore store, CancellationToken ct)
+        Guid id, PublishTemplateRequest request, Caller caller, TemplateStore store, CancellationToken ct)
     {
-        var (outcome, view, problem) = await store.PublishAsync(id, request, ReportEndpoints.Caller(user), ct);
+        var (outcome, view, problem) = await store.PublishAsync(id, request, caller.RequiredUserId, ct);
         return outcome switch
         {
             TemplateOutcome.Ok => TypedResults.Ok(view!),
@@ -84,7 +83,7 @@ public static class TemplateEndpoints
     }
 
     private static async Task<Results<ContentHttpResult, ValidationProblem>> Preview(
-        PreviewTemplateRequest request, ClaimsPrincipal user, TemplateValidator validator, ReportDataSource data, ReportRunner runner,
+        PreviewTemplateRequest request, Caller caller, TemplateValidator validator, ReportDataSource data, ReportRunner runner,
         IOptions<ReportsOptions> options, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var check = validator.Validate(request.Type, request.Source);
@@ -94,7 +93,7 @@ public static class TemplateEndpoints
         }
         var type = ReportTypes.Find(request.Type)!;
         var v = new Validator();
-        var permissions = user.FindAll(Permissions.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+        var permissions = caller.Granted;
         if (!permissions.Contains(type.Needs))
         {
             return ProblemHandlingExtensions.Invalid(v.Add("type", $"A {type.Title.ToLowerInvariant()} report reads data that needs {type.Needs}, which you do not hold."));
@@ -104,7 +103,7 @@ public static class TemplateEndpoints
         {
             return ProblemHandlingExtensions.Invalid(v);
         }
-        var owner = new ReportOwner(ReportEndpoints.Caller(user), permissions);
+        var owner = new ReportOwner(caller.RequiredUserId, permissions);
         // A preview shows the first rows only: it is for the look of the report, the run is for its content.
         var model = await data.BuildAsync(type, "preview", 0, "Preview", parameters, owner, Math.Min(200, options.Value.MaxRows), ct);
         try

@@ -1,4 +1,6 @@
 using Mono.Cecil;
+using Mono.Cecil.Cil;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Realtime;
 using SecurityConsole.Shared.Realtime;
 
@@ -14,7 +16,10 @@ public sealed class ArchitectureTests
     private const string Server = "SecurityConsole.Server.";
 
     /// <summary>The feature folders. Each may use the base layers and other features only through <see cref="Doors"/>.</summary>
-    private static readonly string[] Features = ["Audit", "Compliance", "Dashboard", "Detection", "Keys", "Reports", "Setup", "Users"];
+    private static readonly string[] Features = ["Audit", "Compliance", "Dashboard", "Detection", "Keys", "Reports", "Users"];
+
+    /// <summary>The top layer: it assembles the features (Hosting, the account pages) or writes through them (the demo); no feature imports it.</summary>
+    private static readonly string[] Top = ["Hosting", "Components", "Demo"];
 
     /// <summary>The base layers: they import no feature and no Hosting. Common imports nothing of the server at all.</summary>
     private static readonly Dictionary<string, string[]> BaseMayUse = new()
@@ -43,7 +48,7 @@ public sealed class ArchitectureTests
             "AuditKeys",
             // Where the audit feature asks for its retention floors: Compliance answers from the enabled frameworks' files.
             "IRetentionFloors"],
-        // The person, named as owner, requester or actor; invitations are read by the dashboard and Setup's clean-up;
+        // The person, named as owner, requester or actor; invitations are read by the dashboard;
         // UserFacts and UserReportQueries are its reads for compliance checks and report data.
         // UserAdmin is the role change an access review's revoke goes through, with its rules (the last admin stays).
         ["Users"] = ["ConsoleUser", "Invitation", "UserFacts", "UserFact", "UserReportQueries", "UserReportRow", "UserAdmin"],
@@ -54,8 +59,6 @@ public sealed class ArchitectureTests
             "KeyComplianceFacts", "KeyFact", "KeyRequestFact", "KeyReportQueries", "KeyReportRow",
             // The key revoke an access review's revoke goes through, as the reviewer (the scope's Caller), with its rules.
             "KeyManagement"],
-        // Users drives Setup's service for the first admin and registers its clean-up (issue 11 item 4 folds Setup into Users).
-        ["Setup"] = ["SetupService", "SetupResult", "CleanupJob"],
         // Raising an alert into the live feed (compliance status changes) and telling open pages; reads for compliance
         // checks and report data; Alert and DetectionRule are classified by the compliance interceptor when committed.
         ["Detection"] = ["ConsoleAlerts", "Alert", "AlertBroadcaster", "AlertFacts", "AlertFact", "RuleFact", "AlertReportQueries", "AlertReportRow",
@@ -82,9 +85,64 @@ public sealed class ArchitectureTests
     public void NoFeatureImportsHosting()
     {
         var wrong = ServerDependencies.Value
-            .Where(d => Features.Any(f => In(d.From, f)) && (In(d.To, "Hosting") || In(d.To, "Components")))
+            .Where(d => Features.Any(f => In(d.From, f)) && Top.Any(t => In(d.To, t)))
             .Select(Describe).Distinct().Order().ToList();
-        Assert.True(wrong.Count == 0, "A feature imports Hosting, which assembles the features:\n" + string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, "A feature imports the top layer (Hosting, the account pages or the demo), which assembles the features:\n" + string.Join("\n", wrong));
+    }
+
+    /// <summary>
+    /// Each feature owns its whole contract in one file: <c>&lt;Feature&gt;/&lt;Feature&gt;Feature.cs</c> implements
+    /// <see cref="IConsoleFeature"/> (services, endpoints, preparation, recurring jobs), and every implementation is a feature
+    /// folder named in <see cref="Features"/>.
+    /// </summary>
+    [Fact]
+    public void EachFeatureHasOneFeatureFileThatImplementsTheContract()
+    {
+        var implementations = typeof(ConsoleHub).Assembly.GetTypes()
+            .Where(t => typeof(IConsoleFeature).IsAssignableFrom(t) && t is { IsClass: true, IsAbstract: false })
+            .Select(t => t.FullName!).Order().ToList();
+        Assert.Equal(Features.Select(f => $"{Server}{f}.{f}Feature").Order().ToList(), implementations);
+    }
+
+    /// <summary>
+    /// The features are listed once, in Program.cs: nothing else constructs a feature, and the host (ConsoleHost, ConsoleFeatures)
+    /// names none of them; it loops over the list for services, endpoints, preparation, demo order and jobs.
+    /// </summary>
+    [Fact]
+    public void TheFeaturesAreListedOnceInProgramAndTheHostLoopsOverThem()
+    {
+        using var module = ModuleDefinition.ReadModule(typeof(ConsoleHub).Assembly.Location);
+        var constructed = new List<(string Where, string Feature)>();
+        foreach (var type in module.GetTypes())
+        {
+            foreach (var method in type.Methods.Where(m => m.HasBody))
+            {
+                foreach (var instruction in method.Body.Instructions)
+                {
+                    if (instruction.OpCode == OpCodes.Newobj && instruction.Operand is MethodReference ctor
+                        && Features.Any(f => ctor.DeclaringType.FullName == $"{Server}{f}.{f}Feature"))
+                    {
+                        constructed.Add((Outermost(type).FullName, ctor.DeclaringType.Name));
+                    }
+                }
+            }
+        }
+        Assert.All(constructed, c => Assert.Equal("Program", c.Where));
+        Assert.Equal(Features.Select(f => f + "Feature").Order().ToList(), constructed.Select(c => c.Feature).Order().ToList());
+
+        var named = ServerDependencies.Value
+            .Where(d => (d.From == Server + "Hosting.ConsoleHost" || d.From == Server + "Hosting.ConsoleFeatures") && Features.Any(f => In(d.To, f)))
+            .Select(Describe).Distinct().Order().ToList();
+        Assert.True(named.Count == 0, "The host names a feature instead of looping over Program's list:\n" + string.Join("\n", named));
+    }
+
+    [Fact]
+    public void SetupIsFoldedIntoUsers()
+    {
+        var setup = typeof(ConsoleHub).Assembly.GetTypes()
+            .Where(t => t.Namespace is { } ns && (ns == Server + "Setup" || ns.StartsWith(Server + "Setup.", StringComparison.Ordinal)))
+            .Select(t => t.FullName).ToList();
+        Assert.True(setup.Count == 0, "Setup is part of Users (the first admin is a user); found:\n" + string.Join("\n", setup));
     }
 
     [Fact]
@@ -129,14 +187,9 @@ public sealed class ArchitectureTests
     }
 
     /// <summary>
-    /// Claims read by hand, outside <c>Security/Caller</c>, the endpoints and the HTTP handlers, and not yet moved to the
-    /// caller object (issue 11 item 3). The list only shrinks: a new service that reads claims fails the test below.
-    /// </summary>
-    private static readonly string[] ClaimReadersStillToMove = [];
-
-    /// <summary>
-    /// Who is calling is one scoped object (<c>Security.Caller</c>): services take it from DI, jobs, the CLI and the demo
-    /// set it with <c>ActAs</c>. A feature's service that reads claims itself (FindFirstValue, FindAll) is a second way.
+    /// Who is calling is one scoped object (<c>Security.Caller</c>): services and endpoints take it from DI (an endpoint as a
+    /// parameter), jobs, the CLI and the demo set it with <c>ActAs</c>. A feature's type that reads claims itself
+    /// (FindFirstValue, FindAll, a Claim) is a second way; only Security (Caller, the authentication handlers) reads them.
     /// </summary>
     [Fact]
     public void ServicesLearnWhoIsCallingFromTheCallerObjectNotFromClaims()
@@ -145,11 +198,9 @@ public sealed class ArchitectureTests
         static bool ReadsClaims(string type) => type is "System.Security.Claims.Claim" or "System.Security.Claims.PrincipalExtensions";
         Assert.Contains(ServerDependencies.Value, d => d.From == Server + "Security.Caller" && ReadsClaims(d.To));
         var wrong = ServerDependencies.Value
-            .Where(d => ReadsClaims(d.To) && Features.Any(f => In(d.From, f))
-                && !d.From.EndsWith("Endpoints", StringComparison.Ordinal) && !d.From.EndsWith("Handler", StringComparison.Ordinal)
-                && !ClaimReadersStillToMove.Contains(d.From))
+            .Where(d => ReadsClaims(d.To) && Features.Any(f => In(d.From, f)))
             .Select(Describe).Distinct().Order().ToList();
-        Assert.True(wrong.Count == 0, "A service reads the caller's claims itself (take Security.Caller from DI instead):\n" + string.Join("\n", wrong));
+        Assert.True(wrong.Count == 0, "A feature reads the caller's claims itself (take Security.Caller from DI instead):\n" + string.Join("\n", wrong));
     }
 
     [Fact]

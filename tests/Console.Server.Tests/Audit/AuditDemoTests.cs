@@ -45,7 +45,7 @@ public sealed class AuditDemoTests
         Assert.NotEmpty(before!.Items);
 
         var refused = await Assert.ThrowsAsync<SecurityConsole.Server.Common.StartupException>(
-            () => SecurityConsole.Server.Hosting.DemoData.SeedAsync(factory.Services, Ct));
+            () => SecurityConsole.Server.Demo.DemoData.SeedAsync(factory.Services, Ct));
         Assert.Contains("fresh database", refused.Message);
 
         // Nothing was half-seeded: no demo people, and the trail is what it was.

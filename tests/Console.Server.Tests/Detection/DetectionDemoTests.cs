@@ -28,8 +28,8 @@ public abstract class DetectionDemoTests
             "service-rate-anomaly service", "service-rate-anomaly service", "user-unusual-hours user",
         ];
         Assert.Equal(expected.Order(), found);
-        Assert.Contains(alerts, a => a.RuleId == "brute-force" && a.EntityId == DetectionDemo.BruteForceAddress);
-        Assert.Contains(alerts, a => a.RuleId == "service-rate-anomaly" && a.EntityId == DetectionDemo.BurstingService);
+        Assert.Contains(alerts, a => a.RuleId == "brute-force" && a.EntityId == SecurityConsole.Server.Demo.IncidentWeek.BruteForceAddress);
+        Assert.Contains(alerts, a => a.RuleId == "service-rate-anomaly" && a.EntityId == SecurityConsole.Server.Demo.IncidentWeek.BurstingService);
         // The brute force is also a burst of the console's own events.
         Assert.Contains(alerts, a => a.RuleId == "service-rate-anomaly" && a.EntityId == "console");
         Assert.Contains(alerts, a => a.RuleId == "user-unusual-hours" && a.EntityId == "sam.soc@demo.example"

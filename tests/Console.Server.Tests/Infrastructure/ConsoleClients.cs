@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Setup;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Hosting;
 

@@ -1706,7 +1706,7 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.ToTable("report_template_versions", (string)null);
                 });
 
-            modelBuilder.Entity("SecurityConsole.Server.Setup.SetupToken", b =>
+            modelBuilder.Entity("SecurityConsole.Server.Users.SetupToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

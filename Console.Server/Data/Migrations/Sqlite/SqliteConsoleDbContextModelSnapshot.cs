@@ -1679,7 +1679,7 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.ToTable("report_template_versions", (string)null);
                 });
 
-            modelBuilder.Entity("SecurityConsole.Server.Setup.SetupToken", b =>
+            modelBuilder.Entity("SecurityConsole.Server.Users.SetupToken", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()

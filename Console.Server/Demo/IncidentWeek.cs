@@ -1,19 +1,20 @@
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 
-namespace SecurityConsole.Server.Detection;
+namespace SecurityConsole.Server.Demo;
 
 /// <summary>
-/// Detection's part of <c>--demo</c>: a week of ordinary events (people signing in and working during office hours,
+/// Demo scenario "an incident week": a week of ordinary events (people signing in and working during office hours,
 /// services sending steadily, keys used from their own networks) with planted incidents that the built-in rules
 /// find when the console starts: keys sprayed from one address, a person's password guessed from several, a revoked
 /// key still tried, a leaked key, a key used from a new network, a sign-in at 3 a.m., a burst from a service, a lock-out. Written through the event store, so the
 /// pipeline detects them from the backlog like any other events.
 /// </summary>
-public static class DetectionDemo
+public static class IncidentWeek
 {
     public const string BruteForceAddress = "203.0.113.66";
     public const string RevokedKeyAddress = "198.51.100.23";
@@ -24,15 +25,15 @@ public static class DetectionDemo
     public const string GuessingNetwork = "185.220.101.";
 
     /// <summary>
-    /// A key of the keys demo, as the events need it. Hosting hands these over from Keys, so Detection imports
-    /// nothing of Keys; <paramref name="Replaced"/> and <paramref name="Leaked"/> mark the two keys the keys demo revoked.
+    /// A key of the keys scenario, as the events need it; <paramref name="Replaced"/> and <paramref name="Leaked"/> mark
+    /// the two keys that scenario revoked.
     /// </summary>
     public sealed record DemoKey(
         Guid Id, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? DisabledAt,
         bool Replaced, bool Leaked);
 
     /// <summary>Writes the week of events; <c>people</c> are the demo people's emails in the order the demo created them, <c>keys</c> the service keys oldest first.</summary>
-    public static async Task SeedAsync(IServiceProvider sp, IReadOnlyList<string> people, IReadOnlyList<DemoKey> keys, CancellationToken ct)
+    public static async Task WriteAsync(IServiceProvider sp, IReadOnlyList<string> people, IReadOnlyList<DemoKey> keys, CancellationToken ct)
     {
         var db = sp.GetRequiredService<ConsoleDbContext>();
         var audit = sp.GetRequiredService<AuditTrail>();
@@ -54,7 +55,7 @@ public static class DetectionDemo
 
         // Eight days: whatever the weekday today, everyone has five working days of history before yesterday.
         var start = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-8);
-        // The keys part of the demo ends two keys revoked: one replaced four days ago (and still tried), one reported leaked five hours ago.
+        // The keys scenario ends with two keys revoked: one replaced four days ago (and still tried), one reported leaked five hours ago.
         var stale = keys.FirstOrDefault(k => k.Replaced);
         var leaked = keys.FirstOrDefault(k => k.Leaked);
         for (var day = start; day < now; day = day.AddDays(1))

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
 
-namespace SecurityConsole.Server.Setup;
+namespace SecurityConsole.Server.Users;
 
 /// <summary>Daily Hangfire job: drops spent or expired setup links and long-closed invitations.</summary>
 public sealed class CleanupJob(ConsoleDbContext db, TimeProvider clock, ILogger<CleanupJob> logger)

@@ -5,11 +5,10 @@ using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
 
-namespace SecurityConsole.Server.Setup;
+namespace SecurityConsole.Server.Users;
 
 /// <summary>
 /// First run: while no user exists, the console prints a one-time link (random token, one hour,
@@ -19,7 +18,7 @@ public sealed class SetupService(
     ConsoleDbContext db,
     UserManager<ConsoleUser> users,
     AuditTrail audit,
-    Caller actors,
+    Caller caller,
     TimeProvider clock)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
@@ -40,7 +39,7 @@ public sealed class SetupService(
         var now = clock.GetUtcNow();
         await db.SetupTokens.Where(t => t.UsedAt == null).ExecuteDeleteAsync(ct);
         db.SetupTokens.Add(new SetupToken { Id = Guid.NewGuid(), TokenHash = Hash(token), CreatedAt = now, ExpiresAt = now + Lifetime });
-        actors.ActAs(Actor.System("setup"));
+        caller.ActAs(Actor.System("setup"));
         audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.SetupLinkIssued, Outcome: AuditOutcomes.Success,
             Data: new { expiresAt = now + Lifetime }));
         await db.SaveChangesAsync(ct);
@@ -93,7 +92,7 @@ public sealed class SetupService(
                 return SetupResult.Fail(string.Join(" ", created.Errors.Select(e => e.Description)));
             }
             await users.AddToRoleAsync(user, Roles.Admin);
-            actors.ActAs(new Actor(ActorTypes.User, user.Id, actors.Current.SourceIp));
+            caller.ActAs(new Actor(ActorTypes.User, user.Id, caller.Current.SourceIp));
             audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.SetupCompleted, "user", user.Id, Data: new { roles = new[] { Roles.Admin } }));
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using SecurityConsole.Server.Common;
 
-namespace SecurityConsole.Server.Setup;
+namespace SecurityConsole.Server.Users;
 
 /// <summary>
 /// Where the one-time setup link goes. It is a credential (whoever opens it first becomes Admin), so it is printed

@@ -1,19 +1,20 @@
 using System.Text;
 using System.Text.Json;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Compliance;
 
-namespace SecurityConsole.Server.Compliance;
+namespace SecurityConsole.Server.Demo;
 
 /// <summary>
-/// `--demo`: four weeks of control history (so the trend and the heat-map have shape), an approved exception, an expired
-/// attestation and a finished access review. Recorded with the rest of the demo's back-dated history, before it is chained;
+/// Demo scenario "four weeks of control history" (so the trend and the heat-map have shape), with an approved exception,
+/// an expired attestation and a finished access review. Recorded with the rest of the demo's back-dated history, before it is chained;
 /// the live evaluation at start then records how the controls stand today.
 /// </summary>
-public static class ComplianceDemo
+public static class ComplianceHistory
 {
-    public static List<(EvidenceItem Evidence, AuditEntry Entry)> Add(ConsoleDbContext db, AuditTrail audit, ComplianceCatalogue catalogue, DateTimeOffset now, Random random)
+    public static List<(EvidenceItem Evidence, AuditEntry Entry)> Write(ConsoleDbContext db, AuditTrail audit, ComplianceCatalogue catalogue, DateTimeOffset now, Random random)
     {
         var history = new List<(EvidenceItem, AuditEntry)>();
         var start = now.AddDays(-28);

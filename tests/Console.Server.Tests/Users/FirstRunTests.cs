@@ -5,7 +5,7 @@ using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Security;
 
-namespace SecurityConsole.Server.Tests.Setup;
+namespace SecurityConsole.Server.Tests.Users;
 
 public abstract class FirstRunTests : IAsyncLifetime
 {
@@ -104,7 +104,7 @@ public sealed class DemoFirstRunTests : IAsyncLifetime
         {
             var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
             Assert.True(await db.Users.CountAsync(TestContext.Current.CancellationToken) >= 6, "demo people were not created");
-            Assert.True(await scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Setup.SetupService>().IsNeededAsync(TestContext.Current.CancellationToken));
+            Assert.True(await scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Users.SetupService>().IsNeededAsync(TestContext.Current.CancellationToken));
         }
         var token = await _factory.IssueSetupTokenAsync();
         var client = _factory.CreateBrowserClient();

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace SecurityConsole.Server.Setup;
+namespace SecurityConsole.Server.Users;
 
 /// <summary>The one-time first-run link. Only the SHA-256 of its token is stored.</summary>
 public sealed class SetupToken

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SecurityConsole.Server.Tests.Setup;
+namespace SecurityConsole.Server.Tests.Users;
 
 /// <summary>
 /// The one-time setup link is a credential: it is printed to a terminal (the README's first run), never into output

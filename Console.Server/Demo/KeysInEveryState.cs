@@ -1,25 +1,26 @@
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 
-namespace SecurityConsole.Server.Keys;
+namespace SecurityConsole.Server.Demo;
 
 /// <summary>
-/// The keys part of `--demo`: keys in every state (active, expiring, pending rotation, revoked, expired, and one
-/// past the rotation policy), requests waiting, approved and rejected, and two days of per-minute usage with a
+/// Demo scenario "keys in every state" (active, expiring, pending rotation, revoked, expired, and one past the rotation
+/// policy), requests waiting, approved and rejected, and two days of per-minute usage with a
 /// working-hours shape. Everything goes through the issuer and the audit trail as real changes would.
 /// </summary>
-internal static class KeyDemoData
+internal static class KeysInEveryState
 {
-    /// <summary>Revoked when it was found in a public place; detection's demo reports the leak.</summary>
+    /// <summary>Revoked when it was found in a public place; the incident week reports the leak.</summary>
     public const string LeakedService = "reporting-export";
 
-    /// <summary>Revoked four days ago and still being tried; detection's demo plants the attempts.</summary>
+    /// <summary>Revoked four days ago and still being tried; the incident week plants the attempts.</summary>
     public const string ReplacedService = "contractor-sync";
 
-    public static void Add(ConsoleDbContext db, ApiKeyIssuer issuer, AuditTrail audit, IReadOnlyList<ConsoleUser> developers, ConsoleUser approver,
+    public static void Write(ConsoleDbContext db, ApiKeyIssuer issuer, AuditTrail audit, IReadOnlyList<ConsoleUser> developers, ConsoleUser approver,
         DateTimeOffset now, Random random)
     {
         var payments = developers[0];

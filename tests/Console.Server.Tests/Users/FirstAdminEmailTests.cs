@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Data;
 
-namespace SecurityConsole.Server.Tests.Setup;
+namespace SecurityConsole.Server.Tests.Users;
 
 /// <summary>The first admin's address is held to the same rule as an invitation's: an address, nothing else.</summary>
 public abstract class FirstAdminEmailTests : IAsyncLifetime
