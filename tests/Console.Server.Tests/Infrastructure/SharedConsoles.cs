@@ -102,3 +102,39 @@ public sealed class PostgresClockedConsole(PostgresServer postgres) : SharedCons
     public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null) =>
         ConsoleFactory.PostgresAsync(postgres, redis, extra);
 }
+
+/// <summary>
+/// A shared console with settings of its own (and, through <see cref="SharedConsole.ServiceOverrides"/>, service
+/// replacements), on SQLite when no PostgreSQL server is given. A fresh console made from it has the same settings
+/// (plus <c>extra</c>), not the replacements.
+/// </summary>
+public abstract class ConfiguredConsole(PostgresServer? postgres) : SharedConsole
+{
+    protected abstract IReadOnlyDictionary<string, string?> Settings { get; }
+
+    protected override string? Unavailable => postgres?.Unavailable;
+
+    public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        return postgres is null
+            ? Task.FromResult(ConsoleFactory.Sqlite(redis, settings))
+            : ConsoleFactory.PostgresAsync(postgres, redis, settings);
+    }
+}
+
+/// <summary>A shared console without a Hangfire server (<c>Jobs:RunServer=false</c>): the tests run the jobs themselves.</summary>
+public sealed class SqliteConsoleWithoutJobs() : ConfiguredConsole(null)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => SecurityConsole.Server.Tests.Audit.AuditTestKit.NoJobServer;
+}
+
+/// <inheritdoc cref="SqliteConsoleWithoutJobs"/>
+public sealed class PostgresConsoleWithoutJobs(PostgresServer postgres) : ConfiguredConsole(postgres)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => SecurityConsole.Server.Tests.Audit.AuditTestKit.NoJobServer;
+}
