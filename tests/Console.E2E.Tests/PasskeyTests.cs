@@ -17,8 +17,7 @@ public sealed class PasskeyTests
         await using var server = await E2EConsole.StartAsync();
         var setupLink = await server.SetupLinkAsync();
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        var browser = await SharedBrowser.GetAsync();
         await using var context = await browser.NewContextAsync(new() { BaseURL = server.BaseUrl });
         WaitGenerously(context);
         var page = await context.NewPageAsync();
