@@ -38,8 +38,9 @@ public abstract class SharedConsole : IAsyncLifetime
         if (_unavailable is null)
         {
             _factory = await CreateFreshAsync();
+            // The host starts at the first test that uses it (WebApplicationFactory starts on first use): a class whose
+            // tests all start consoles of their own (RetentionFloorTests), or a filtered run of those, never pays for it.
             _factory.ServiceOverrides = ServiceOverrides;
-            _ = _factory.Server; // start now, not inside the first test's time budget
         }
     }
 
