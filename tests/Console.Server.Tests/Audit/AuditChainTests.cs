@@ -11,13 +11,13 @@ namespace SecurityConsole.Server.Tests.Audit;
 /// <remarks>
 /// Each test that tampers with the chain (or breaks audit writes) gets a console of its own, <see cref="Factory"/>, which
 /// starts only when the test first uses it. The tests that leave the chain intact share the class's console,
-/// <see cref="Shared"/>.
+/// <see cref="Intact"/>.
 /// </remarks>
 public abstract class AuditChainTests(SharedConsole console) : IAsyncLifetime
 {
     protected ConsoleFactory Factory { get; private set; } = null!;
 
-    private ConsoleFactory Shared => console.Factory;
+    private ConsoleFactory Intact => console.Factory;
 
     protected abstract Task<ConsoleFactory> CreateFactoryAsync();
 
@@ -30,10 +30,10 @@ public abstract class AuditChainTests(SharedConsole console) : IAsyncLifetime
     [Fact]
     public async Task ChangesMadeThroughTheApiAreChainedAndTheChainVerifies()
     {
-        var admin = await Shared.SignedInClientAsync(Roles.Admin);
+        var admin = await Intact.SignedInClientAsync(Roles.Admin);
         var invite = await admin.PostAsJsonAsync("/api/v1/users/invitations", new InviteUserRequest("new.person@example.test", [Roles.Auditor]), Ct);
         Assert.Equal(HttpStatusCode.Created, invite.StatusCode);
-        await Shared.RecordAsync(20);
+        await Intact.RecordAsync(20);
 
         var result = await admin.VerifyAsync();
 
@@ -194,7 +194,7 @@ public abstract class AuditChainTests(SharedConsole console) : IAsyncLifetime
     [Fact]
     public async Task VerifyRejectsABackwardsRange()
     {
-        var client = await Shared.SignedInClientAsync(Roles.Auditor);
+        var client = await Intact.SignedInClientAsync(Roles.Auditor);
         var response = await client.PostAsJsonAsync("/api/v1/audit/verify", new VerifyRequest(10, 5), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("toSequence", await response.Content.ReadAsStringAsync(Ct));
@@ -203,7 +203,7 @@ public abstract class AuditChainTests(SharedConsole console) : IAsyncLifetime
     [Fact]
     public async Task VerifyingNeedsAuditRead()
     {
-        var developer = await Shared.SignedInClientAsync(Roles.Developer);
+        var developer = await Intact.SignedInClientAsync(Roles.Developer);
         var response = await developer.PostAsJsonAsync("/api/v1/audit/verify", new VerifyRequest(), Ct);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }

@@ -20,7 +20,7 @@ namespace SecurityConsole.Server.Tests.Security;
 /// </remarks>
 public abstract partial class SignInEnumerationTests(HashCountingConsole console)
 {
-    private readonly CountingPasswordHasher.Calls _hashes = console.Hashes;
+    private CountingPasswordHasher.Calls Hashes => console.Hashes;
 
     protected ConsoleFactory Factory => console.Factory;
 
@@ -68,12 +68,12 @@ public abstract partial class SignInEnumerationTests(HashCountingConsole console
 
         var wrong = $"wrong {Guid.NewGuid():N}";
         await client.SignInAsync(known, wrong);
-        Assert.Equal(1, _hashes.Checked(wrong));
+        Assert.Equal(1, Hashes.Checked(wrong));
 
         var forUnknown = $"wrong {Guid.NewGuid():N}";
         await client.SignInAsync($"nobody-{Guid.NewGuid():N}@example.test", forUnknown);
-        Assert.True(_hashes.Checked(forUnknown) == 1,
-            $"An unknown address was answered after {_hashes.Checked(forUnknown)} password hash checks instead of 1: it answers faster than an account.");
+        Assert.True(Hashes.Checked(forUnknown) == 1,
+            $"An unknown address was answered after {Hashes.Checked(forUnknown)} password hash checks instead of 1: it answers faster than an account.");
 
         for (var i = 2; i <= 5; i++)
         {
@@ -82,8 +82,8 @@ public abstract partial class SignInEnumerationTests(HashCountingConsole console
         var whileLocked = $"wrong {Guid.NewGuid():N}";
         var locked = await client.SignInAsync(known, whileLocked);
         Assert.Contains("Account/Lockout", locked.Headers.Location!.ToString());
-        Assert.True(_hashes.Checked(whileLocked) == 1,
-            $"A locked account was answered after {_hashes.Checked(whileLocked)} password hash checks instead of 1.");
+        Assert.True(Hashes.Checked(whileLocked) == 1,
+            $"A locked account was answered after {Hashes.Checked(whileLocked)} password hash checks instead of 1.");
     }
 
     /// <summary>The page without what legitimately differs: the address typed and what is encrypted afresh per response.</summary>
