@@ -7,6 +7,14 @@ namespace SecurityConsole.Server.Tests.Infrastructure;
 /// One console for a whole test class, for tests that do not interfere with each other
 /// (each makes its own users, clients and addresses). Starting a console dominates a test's time.
 /// </summary>
+/// <remarks>
+/// A class's tests run one after another, in no set order, on the shared console. Each makes its own people, keys,
+/// schedules and runs (unique names), and reads or counts only what it made (by its own action names, owners, ids), so
+/// it holds whichever test ran before it. A test that changes what the whole console shows (tampers with the audit
+/// chain, applies retention, creates the first admin, adds checkpoints, breaks audit writes, changes a global policy)
+/// starts a console of its own with <see cref="CreateFreshAsync"/>; it starts only when the test uses it. Each class
+/// says in its remarks what makes its tests independent.
+/// </remarks>
 public abstract class SharedConsole : IAsyncLifetime
 {
     private ConsoleFactory? _factory;
