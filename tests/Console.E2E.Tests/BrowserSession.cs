@@ -7,18 +7,19 @@ using static SecurityConsole.E2E.Tests.E2EBrowser;
 namespace SecurityConsole.E2E.Tests;
 
 /// <summary>
-/// What a browser test starts from: a console process of its own, its one-time setup link, the run's Chromium
-/// (<see cref="SharedBrowser"/>), and a first page (watched as "admin") in a context of its own; more people get pages in
-/// contexts of their own. Disposed in reverse: the contexts, then the server; the browser stays for the next test.
+/// What a browser test starts from: a console process of its own, its one-time setup link, Debian's Chromium, and a
+/// first page (watched as "admin"); more people get pages of their own. Disposed in reverse: contexts, browser, server.
 /// </summary>
 internal sealed class BrowserSession : IAsyncDisposable
 {
+    private readonly IPlaywright playwright;
     private readonly List<IBrowserContext> contexts = [];
 
-    private BrowserSession(ConsoleProcess server, string setupLink, IBrowser browser)
+    private BrowserSession(ConsoleProcess server, string setupLink, IPlaywright playwright, IBrowser browser)
     {
         Server = server;
         SetupLink = setupLink;
+        this.playwright = playwright;
         Browser = browser;
     }
 
@@ -37,7 +38,8 @@ internal sealed class BrowserSession : IAsyncDisposable
         try
         {
             var setupLink = await server.SetupLinkAsync();
-            var session = new BrowserSession(server, setupLink, await SharedBrowser.GetAsync());
+            var playwright = await Playwright.CreateAsync();
+            var session = new BrowserSession(server, setupLink, playwright, await LaunchAsync(playwright));
             session.Page = await session.NewPageAsync("admin");
             return session;
         }
@@ -87,6 +89,8 @@ internal sealed class BrowserSession : IAsyncDisposable
         {
             await context.DisposeAsync();
         }
+        await Browser.DisposeAsync();
+        playwright.Dispose();
         await Server.DisposeAsync();
     }
 }

@@ -17,7 +17,8 @@ public sealed class PasskeyTests
         await using var server = await E2EConsole.StartAsync();
         var setupLink = await server.SetupLinkAsync();
 
-        var browser = await SharedBrowser.GetAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
         await using var context = await browser.NewContextAsync(new() { BaseURL = server.BaseUrl });
         WaitGenerously(context);
         var page = await context.NewPageAsync();
