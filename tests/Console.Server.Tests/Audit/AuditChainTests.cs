@@ -8,9 +8,16 @@ using static SecurityConsole.Server.Tests.Audit.AuditTestKit;
 namespace SecurityConsole.Server.Tests.Audit;
 
 /// <summary>The chain on both providers: appended in the caller's transaction, and every kind of tampering named exactly.</summary>
-public abstract class AuditChainTests : IAsyncLifetime
+/// <remarks>
+/// Each test that tampers with the chain (or breaks audit writes) gets a console of its own, <see cref="Factory"/>, which
+/// starts only when the test first uses it. The tests that leave the chain intact share the class's console,
+/// <see cref="Intact"/>.
+/// </remarks>
+public abstract class AuditChainTests(SharedConsole console) : IAsyncLifetime
 {
     protected ConsoleFactory Factory { get; private set; } = null!;
+
+    private ConsoleFactory Intact => console.Factory;
 
     protected abstract Task<ConsoleFactory> CreateFactoryAsync();
 
@@ -23,10 +30,10 @@ public abstract class AuditChainTests : IAsyncLifetime
     [Fact]
     public async Task ChangesMadeThroughTheApiAreChainedAndTheChainVerifies()
     {
-        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var admin = await Intact.SignedInClientAsync(Roles.Admin);
         var invite = await admin.PostAsJsonAsync("/api/v1/users/invitations", new InviteUserRequest("new.person@example.test", [Roles.Auditor]), Ct);
         Assert.Equal(HttpStatusCode.Created, invite.StatusCode);
-        await Factory.RecordAsync(20);
+        await Intact.RecordAsync(20);
 
         var result = await admin.VerifyAsync();
 
@@ -187,7 +194,7 @@ public abstract class AuditChainTests : IAsyncLifetime
     [Fact]
     public async Task VerifyRejectsABackwardsRange()
     {
-        var client = await Factory.SignedInClientAsync(Roles.Auditor);
+        var client = await Intact.SignedInClientAsync(Roles.Auditor);
         var response = await client.PostAsJsonAsync("/api/v1/audit/verify", new VerifyRequest(10, 5), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("toSequence", await response.Content.ReadAsStringAsync(Ct));
@@ -196,7 +203,7 @@ public abstract class AuditChainTests : IAsyncLifetime
     [Fact]
     public async Task VerifyingNeedsAuditRead()
     {
-        var developer = await Factory.SignedInClientAsync(Roles.Developer);
+        var developer = await Intact.SignedInClientAsync(Roles.Developer);
         var response = await developer.PostAsJsonAsync("/api/v1/audit/verify", new VerifyRequest(), Ct);
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
@@ -209,7 +216,7 @@ public abstract class AuditChainTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteAuditChainTests : AuditChainTests
+public sealed class SqliteAuditChainTests(SqliteConsole console) : AuditChainTests(console), IClassFixture<SqliteConsole>
 {
     protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite());
 
@@ -217,7 +224,7 @@ public sealed class SqliteAuditChainTests : AuditChainTests
         "CREATE TRIGGER fail_audit BEFORE INSERT ON audit_entries BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END;";
 }
 
-public sealed class PostgresAuditChainTests(PostgresServer postgres) : AuditChainTests
+public sealed class PostgresAuditChainTests(PostgresConsole console, PostgresServer postgres) : AuditChainTests(console), IClassFixture<PostgresConsole>
 {
     protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
 

@@ -14,18 +14,13 @@ namespace SecurityConsole.Server.Tests.Audit;
 /// The trail says who did what (issue 14): a person by e-mail, a key by its display prefix, name and service, in the
 /// table, the entry and a key's history; a viewer without pii:read sees the person masked with a tag that stays the same.
 /// </summary>
-public abstract class AuditNamesTests : IAsyncLifetime
+/// <remarks>One console per class: each test records entries under actions of its own (names.*, masking.text, masking.generated) and reads only those.</remarks>
+public abstract class AuditNamesTests(SharedConsole console)
 {
     private const string Mallory = "mallory@example.test";
     private const string Trent = "trent@example.test";
 
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task EntriesNamePeopleAndKeysAndMaskPeopleWithAStableTagForViewersWithoutPiiRead()
@@ -145,12 +140,6 @@ public abstract class AuditNamesTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteAuditNamesTests : AuditNamesTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite());
-}
+public sealed class SqliteAuditNamesTests(SqliteConsole console) : AuditNamesTests(console), IClassFixture<SqliteConsole>;
 
-public sealed class PostgresAuditNamesTests(PostgresServer postgres) : AuditNamesTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
-}
+public sealed class PostgresAuditNamesTests(PostgresConsole console) : AuditNamesTests(console), IClassFixture<PostgresConsole>;

@@ -9,17 +9,15 @@ using static SecurityConsole.Server.Tests.Audit.AuditTestKit;
 
 namespace SecurityConsole.Server.Tests.Audit;
 
-public abstract class AuditPersonalDataTests : IAsyncLifetime
+/// <remarks>
+/// One console per class for the masking and permission tests; the erasure test makes Jane an account and erases her,
+/// which the masking test's invitation of her would meet, so it starts a console of its own.
+/// </remarks>
+public abstract class AuditPersonalDataTests(SharedConsole console)
 {
     private const string Jane = "jane.doe@example.test";
 
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task PersonalDataIsMaskedWithoutPiiReadAndARevealIsItselfAudited()
@@ -59,8 +57,9 @@ public abstract class AuditPersonalDataTests : IAsyncLifetime
     [Fact]
     public async Task ErasureMakesTheSubjectsDataUnreadableEverywhereAndTheChainStillVerifies()
     {
-        var admin = await Factory.SignedInClientAsync(Roles.Admin);
-        var janeId = await Factory.CreateUserAsync(Jane, Roles.Developer);
+        await using var factory = await console.CreateFreshAsync();
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var janeId = await factory.CreateUserAsync(Jane, Roles.Developer);
         await InviteJaneAsync(admin, "jane.other@example.test");
         var bySubject = await admin.GetFromJsonAsync<AuditPage>($"/api/v1/audit?subject={janeId}", Json, Ct);
         Assert.NotEmpty(bySubject!.Items);
@@ -80,7 +79,7 @@ public abstract class AuditPersonalDataTests : IAsyncLifetime
 
         var verify = await admin.VerifyAsync();
         Assert.True(verify.Intact, verify.Detail);
-        Assert.DoesNotContain(Jane, Factory.Logs.All, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(Jane, factory.Logs.All, StringComparison.OrdinalIgnoreCase);
         var audited = await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=audit.subject_erased", Json, Ct);
         Assert.Single(audited!.Items);
     }
@@ -104,12 +103,6 @@ public abstract class AuditPersonalDataTests : IAsyncLifetime
     }
 }
 
-public sealed class SqlitePersonalDataTests : AuditPersonalDataTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite());
-}
+public sealed class SqlitePersonalDataTests(SqliteConsole console) : AuditPersonalDataTests(console), IClassFixture<SqliteConsole>;
 
-public sealed class PostgresPersonalDataTests(PostgresServer postgres) : AuditPersonalDataTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
-}
+public sealed class PostgresPersonalDataTests(PostgresConsole console) : AuditPersonalDataTests(console), IClassFixture<PostgresConsole>;

@@ -8,23 +8,20 @@ using static SecurityConsole.Server.Tests.Audit.AuditTestKit;
 
 namespace SecurityConsole.Server.Tests.Audit;
 
-public sealed class AuditSearchTests : IAsyncLifetime
+/// <remarks>
+/// One console for the class. The paging test walks every test.event entry, which the filter test also records, so it
+/// starts a console of its own; no other test records test.event, user.invited or audit.exported.
+/// </remarks>
+public sealed class AuditSearchTests(SqliteConsole console) : IClassFixture<SqliteConsole>
 {
-    private ConsoleFactory _factory = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _factory = ConsoleFactory.Sqlite();
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+    private ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task KeysetPagingWalksBackAndForthWithoutGapsOrRepeats()
     {
-        var client = await _factory.SignedInClientAsync(Roles.Auditor);
-        var seqs = await _factory.RecordAsync(25);
+        await using var factory = await console.CreateFreshAsync();
+        var client = await factory.SignedInClientAsync(Roles.Auditor);
+        var seqs = await factory.RecordAsync(25);
 
         var seen = new List<long>();
         var url = "/api/v1/audit?action=test.event&limit=10";
@@ -46,9 +43,9 @@ public sealed class AuditSearchTests : IAsyncLifetime
     [Fact]
     public async Task FiltersNarrowTheResults()
     {
-        var client = await _factory.SignedInClientAsync(Roles.Auditor);
-        await _factory.RecordAsync(3, AuditCategories.Key);
-        await _factory.RecordAsync(2, AuditCategories.Security);
+        var client = await Factory.SignedInClientAsync(Roles.Auditor);
+        await Factory.RecordAsync(3, AuditCategories.Key);
+        await Factory.RecordAsync(2, AuditCategories.Security);
 
         var keys = await client.GetFromJsonAsync<AuditPage>("/api/v1/audit?category=key&action=test.event", Json, Ct);
         Assert.Equal(3, keys!.Items.Count);
@@ -72,7 +69,7 @@ public sealed class AuditSearchTests : IAsyncLifetime
     [InlineData("before=5&after=3", "after")]
     public async Task ABadQueryParameterIsAProblemNamingIt(string query, string parameter)
     {
-        var client = await _factory.SignedInClientAsync(Roles.Auditor);
+        var client = await Factory.SignedInClientAsync(Roles.Auditor);
         var response = await client.GetAsync($"/api/v1/audit?{query}", Ct);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -82,10 +79,10 @@ public sealed class AuditSearchTests : IAsyncLifetime
     [Fact]
     public async Task ExportStreamsCsvMaskedForAnAuditorAndIsAudited()
     {
-        var admin = await _factory.SignedInClientAsync(Roles.Admin);
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
         Assert.Equal(HttpStatusCode.Created,
             (await admin.PostAsJsonAsync("/api/v1/users/invitations", new InviteUserRequest("=cmd@example.test", [Roles.Auditor]), Ct)).StatusCode);
-        var auditor = await _factory.SignedInClientAsync(Roles.Auditor);
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
 
         var response = await auditor.GetAsync("/api/v1/audit/export?format=csv&action=user.invited", Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -106,14 +103,14 @@ public sealed class AuditSearchTests : IAsyncLifetime
     [Fact]
     public async Task AnUnknownEntryIsNotFound()
     {
-        var client = await _factory.SignedInClientAsync(Roles.Auditor);
+        var client = await Factory.SignedInClientAsync(Roles.Auditor);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/api/v1/audit/999999", Ct)).StatusCode);
     }
 
     [Fact]
     public async Task TheApiDocumentDescribesEverySearchParameter()
     {
-        using var doc = System.Text.Json.JsonDocument.Parse(await _factory.CreateClient().GetStringAsync("/openapi/v1.json", Ct));
+        using var doc = System.Text.Json.JsonDocument.Parse(await Factory.CreateClient().GetStringAsync("/openapi/v1.json", Ct));
         var search = doc.RootElement.GetProperty("paths").EnumerateObject()
             .Single(p => p.Name.TrimEnd('/') == "/api/v1/audit").Value.GetProperty("get");
         var names = search.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToList();

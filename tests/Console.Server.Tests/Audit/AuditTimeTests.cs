@@ -10,19 +10,16 @@ namespace SecurityConsole.Server.Tests.Audit;
 
 /// <summary>
 /// An entry's time is when it joined the chain, never earlier than the entry before it; so a time range is a
-/// sequence range, which search uses. Each test gets a fresh console: back-dated and future times stay in it.
+/// sequence range, which search uses. One console per class: the range test puts entries an hour ahead of the newest
+/// and compares with what the database holds, and the back-dating test compares with the entry it has just recorded,
+/// so each holds in either order (an entry recorded after the future ones takes their time, which is what the chain
+/// promises).
 /// </summary>
-public abstract class AuditTimeTests : IAsyncLifetime
+public abstract class AuditTimeTests(SharedConsole console)
 {
     private static readonly Actor Tester = Actor.System("test");
 
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task AnEntryBackDatedBeforeTheEntryAheadOfItTakesThatEntrysTimeAndTheChainStillVerifies()
@@ -103,12 +100,6 @@ public abstract class AuditTimeTests : IAsyncLifetime
         Factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Sequence == sequence).Select(e => e.Time).SingleAsync(Ct));
 }
 
-public sealed class SqliteAuditTimeTests : AuditTimeTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite(extra: NoJobServer));
-}
+public sealed class SqliteAuditTimeTests(SqliteConsoleWithoutJobs console) : AuditTimeTests(console), IClassFixture<SqliteConsoleWithoutJobs>;
 
-public sealed class PostgresAuditTimeTests(PostgresServer postgres) : AuditTimeTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres, extra: NoJobServer);
-}
+public sealed class PostgresAuditTimeTests(PostgresConsoleWithoutJobs console) : AuditTimeTests(console), IClassFixture<PostgresConsoleWithoutJobs>;

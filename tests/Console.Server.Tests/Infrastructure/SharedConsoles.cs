@@ -7,6 +7,14 @@ namespace SecurityConsole.Server.Tests.Infrastructure;
 /// One console for a whole test class, for tests that do not interfere with each other
 /// (each makes its own users, clients and addresses). Starting a console dominates a test's time.
 /// </summary>
+/// <remarks>
+/// A class's tests run one after another, in no set order, on the shared console. Each makes its own people, keys,
+/// schedules and runs (unique names), and reads or counts only what it made (by its own action names, owners, ids), so
+/// it holds whichever test ran before it. A test that changes what the whole console shows (tampers with the audit
+/// chain, applies retention, creates the first admin, adds checkpoints, breaks audit writes, changes a global policy)
+/// starts a console of its own with <see cref="CreateFreshAsync"/>; it starts only when the test uses it. Each class
+/// says in its remarks what makes its tests independent.
+/// </remarks>
 public abstract class SharedConsole : IAsyncLifetime
 {
     private ConsoleFactory? _factory;
@@ -38,8 +46,9 @@ public abstract class SharedConsole : IAsyncLifetime
         if (_unavailable is null)
         {
             _factory = await CreateFreshAsync();
+            // The host starts at the first test that uses it (WebApplicationFactory starts on first use): a class whose
+            // tests all start consoles of their own (RetentionFloorTests), or a filtered run of those, never pays for it.
             _factory.ServiceOverrides = ServiceOverrides;
-            _ = _factory.Server; // start now, not inside the first test's time budget
         }
     }
 
@@ -101,4 +110,40 @@ public sealed class PostgresClockedConsole(PostgresServer postgres) : SharedCons
 
     public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null) =>
         ConsoleFactory.PostgresAsync(postgres, redis, extra);
+}
+
+/// <summary>
+/// A shared console with settings of its own (and, through <see cref="SharedConsole.ServiceOverrides"/>, service
+/// replacements), on SQLite when no PostgreSQL server is given. A fresh console made from it has the same settings
+/// (plus <c>extra</c>), not the replacements.
+/// </summary>
+public abstract class ConfiguredConsole(PostgresServer? postgres) : SharedConsole
+{
+    protected abstract IReadOnlyDictionary<string, string?> Settings { get; }
+
+    protected override string? Unavailable => postgres?.Unavailable;
+
+    public override Task<ConsoleFactory> CreateFreshAsync(string? redis = null, IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>(Settings);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        return postgres is null
+            ? Task.FromResult(ConsoleFactory.Sqlite(redis, settings))
+            : ConsoleFactory.PostgresAsync(postgres, redis, settings);
+    }
+}
+
+/// <summary>A shared console without a Hangfire server (<c>Jobs:RunServer=false</c>): the tests run the jobs themselves.</summary>
+public sealed class SqliteConsoleWithoutJobs() : ConfiguredConsole(null)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => SecurityConsole.Server.Tests.Audit.AuditTestKit.NoJobServer;
+}
+
+/// <inheritdoc cref="SqliteConsoleWithoutJobs"/>
+public sealed class PostgresConsoleWithoutJobs(PostgresServer postgres) : ConfiguredConsole(postgres)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => SecurityConsole.Server.Tests.Audit.AuditTestKit.NoJobServer;
 }

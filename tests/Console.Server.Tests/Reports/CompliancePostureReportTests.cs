@@ -13,15 +13,10 @@ namespace SecurityConsole.Server.Tests.Reports;
 /// The built-in compliance posture report reads compliance through its report door: every enabled framework, its
 /// requirements by status as the compliance API shows them, the scope statement, and the same data for a closed period.
 /// </summary>
-public abstract class CompliancePostureReportTests : IAsyncLifetime
+/// <remarks>One console per class: the catalogue test only reads the catalogue; the posture test compares the report with the compliance API at the same moment.</remarks>
+public abstract class CompliancePostureReportTests(SharedConsole console)
 {
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     private static object Posture(string format, DateTimeOffset to, string? framework = null) => new
     {
@@ -101,19 +96,6 @@ public abstract class CompliancePostureReportTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteCompliancePostureReportTests : CompliancePostureReportTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite(extra: AuditTestKit.NoJobServer));
-}
+public sealed class SqliteCompliancePostureReportTests(SqliteConsoleWithoutJobs console) : CompliancePostureReportTests(console), IClassFixture<SqliteConsoleWithoutJobs>;
 
-public sealed class PostgresCompliancePostureReportTests(PostgresServer postgres) : CompliancePostureReportTests
-{
-    protected override async Task<ConsoleFactory> CreateFactoryAsync()
-    {
-        if (postgres.Unavailable is { } why)
-        {
-            TestEnvironment.SkipOrFail(why);
-        }
-        return await ConsoleFactory.PostgresAsync(postgres, extra: AuditTestKit.NoJobServer);
-    }
-}
+public sealed class PostgresCompliancePostureReportTests(PostgresConsoleWithoutJobs console) : CompliancePostureReportTests(console), IClassFixture<PostgresConsoleWithoutJobs>;

@@ -9,32 +9,21 @@ namespace SecurityConsole.Server.Tests.Reports;
 /// Runs on the real job server: the 'reports' queue runs no more at once than Reports:Concurrency, and a run stuck
 /// past Reports:RunTimeout ends as failed, saying so. Everything waits on the runs' states, never on a clock.
 /// </summary>
-public sealed class ReportQueueTests : IAsyncLifetime
+/// <remarks>
+/// One console for the class (<see cref="ReportQueueConsole"/>): each test's runs belong to an auditor of its own and
+/// each test waits until all of them have ended, so the queue is empty again when the next test starts.
+/// </remarks>
+public sealed class ReportQueueTests(ReportQueueConsole console) : IClassFixture<ReportQueueConsole>
 {
     // A render that would go on for minutes; it writes as it goes, so the run's time limit stops it at once.
     private const string Endless = "<h1>{{ report.title }}</h1><p>{{ audit.entry_count }}</p>{% for i in (1..100000) %}{% for j in (1..100000) %}{{ j }} {% endfor %}{% endfor %}";
 
-    private ConsoleFactory _factory = null!;
-
-    public ValueTask InitializeAsync()
-    {
-        _factory = ConsoleFactory.Sqlite(extra: new Dictionary<string, string?>
-        {
-            ["Reports:Concurrency"] = "1",
-            ["Reports:RunTimeout"] = "00:00:02",
-            ["Reports:TemplateTimeout"] = "00:30:00",
-            ["Reports:TemplateMaxSteps"] = "100000000",
-            ["Reports:TemplateMaxOutputChars"] = "500000000",
-        });
-        return ValueTask.CompletedTask;
-    }
-
-    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+    private ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task AStuckRunEndsAsFailedSayingItPassedTheTimeLimit()
     {
-        var auditor = await _factory.SignedInClientAsync(Roles.Auditor);
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
         var id = await auditor.StartAsync(new { template = (await PublishEndlessAsync(auditor)).ToString() });
 
         var run = await Eventually.ReadAsync("the stuck run to end",
@@ -49,7 +38,7 @@ public sealed class ReportQueueTests : IAsyncLifetime
     [Fact]
     public async Task TheReportsQueueRunsNoMoreAtOnceThanItsConcurrencyAndQueuesTheRest()
     {
-        var auditor = await _factory.SignedInClientAsync(Roles.Auditor);
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
         var template = (await PublishEndlessAsync(auditor)).ToString();
         var ids = new List<Guid>();
         for (var i = 0; i < 3; i++)
@@ -81,4 +70,17 @@ public sealed class ReportQueueTests : IAsyncLifetime
         (await client.PostAsJsonAsync($"/api/v1/reports/templates/{id}/publish", new PublishTemplateRequest(1, "test"), Ct)).EnsureSuccessStatusCode();
         return id;
     }
+}
+
+/// <summary>A shared console on the real job server whose reports queue runs one at a time and stops a run after 2 s.</summary>
+public sealed class ReportQueueConsole() : ConfiguredConsole(null)
+{
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>
+    {
+        ["Reports:Concurrency"] = "1",
+        ["Reports:RunTimeout"] = "00:00:02",
+        ["Reports:TemplateTimeout"] = "00:30:00",
+        ["Reports:TemplateMaxSteps"] = "100000000",
+        ["Reports:TemplateMaxOutputChars"] = "500000000",
+    };
 }

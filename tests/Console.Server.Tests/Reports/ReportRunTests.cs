@@ -10,17 +10,15 @@ using static SecurityConsole.Server.Tests.Reports.ReportKit;
 
 namespace SecurityConsole.Server.Tests.Reports;
 
-public abstract class ReportRunTests : IAsyncLifetime
+/// <summary>
+/// One console per class: each test signs in people of its own and reads only its own runs, templates and the entries it
+/// names.
+/// </summary>
+public abstract class ReportRunTests(SharedConsole console)
 {
     private const string Jane = "jane.doe@example.test";
 
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     private Task RecordJaneAsync() => Factory.RecordAsync(new Actor(ActorTypes.User, "someone", null),
         (new AuditEvent(AuditCategories.Admin, "report.fixture", Data: new { email = Jane, attempt = 1 }), null));
@@ -161,19 +159,6 @@ public abstract class ReportRunTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteReportRunTests : ReportRunTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite(extra: AuditTestKit.NoJobServer));
-}
+public sealed class SqliteReportRunTests(SqliteConsoleWithoutJobs console) : ReportRunTests(console), IClassFixture<SqliteConsoleWithoutJobs>;
 
-public sealed class PostgresReportRunTests(PostgresServer postgres) : ReportRunTests
-{
-    protected override async Task<ConsoleFactory> CreateFactoryAsync()
-    {
-        if (postgres.Unavailable is { } why)
-        {
-            TestEnvironment.SkipOrFail(why);
-        }
-        return await ConsoleFactory.PostgresAsync(postgres, extra: AuditTestKit.NoJobServer);
-    }
-}
+public sealed class PostgresReportRunTests(PostgresConsoleWithoutJobs console) : ReportRunTests(console), IClassFixture<PostgresConsoleWithoutJobs>;

@@ -13,15 +13,14 @@ using static SecurityConsole.Server.Tests.Reports.ReportKit;
 
 namespace SecurityConsole.Server.Tests.Reports;
 
-public abstract class ReportScheduleTests : IAsyncLifetime
+/// <summary>
+/// One console per class: each test's schedules belong to people of its own. The schedules' ticker fires every due
+/// schedule of the console, so a test leaves none due behind it (the hourly one is deleted at its test's end; the others
+/// are weekly, or fire once a test has moved their next run).
+/// </summary>
+public abstract class ReportScheduleTests(SharedConsole console)
 {
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task AScheduleShowsItsNextRunsInItsTimeZoneAndEveryChangeIsAudited()
@@ -99,6 +98,8 @@ public abstract class ReportScheduleTests : IAsyncLifetime
         Assert.True(after.NextRuns[0] > DateTimeOffset.UtcNow);
         Assert.Equal(0, await Factory.TickAsync());
         Assert.Equal(ReportRunStatuses.Succeeded, (await Factory.RunNowAsync(auditor, run.Id)).Status);
+        // The console is shared by the class: at the next full hour this schedule would be due in another test's tick.
+        Assert.Equal(HttpStatusCode.NoContent, (await auditor.DeleteAsync($"/api/v1/reports/schedules/{hourly.Id}", Ct)).StatusCode);
     }
 
     [Fact]
@@ -178,19 +179,6 @@ internal static class ScheduleKit
     }
 }
 
-public sealed class SqliteReportScheduleTests : ReportScheduleTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite(extra: AuditTestKit.NoJobServer));
-}
+public sealed class SqliteReportScheduleTests(SqliteConsoleWithoutJobs console) : ReportScheduleTests(console), IClassFixture<SqliteConsoleWithoutJobs>;
 
-public sealed class PostgresReportScheduleTests(PostgresServer postgres) : ReportScheduleTests
-{
-    protected override async Task<ConsoleFactory> CreateFactoryAsync()
-    {
-        if (postgres.Unavailable is { } why)
-        {
-            TestEnvironment.SkipOrFail(why);
-        }
-        return await ConsoleFactory.PostgresAsync(postgres, extra: AuditTestKit.NoJobServer);
-    }
-}
+public sealed class PostgresReportScheduleTests(PostgresConsoleWithoutJobs console) : ReportScheduleTests(console), IClassFixture<PostgresConsoleWithoutJobs>;

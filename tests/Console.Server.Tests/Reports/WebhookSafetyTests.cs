@@ -16,21 +16,15 @@ namespace SecurityConsole.Server.Tests.Reports;
 /// A schedule's webhook cannot be aimed at the console's own network (SSRF): internal addresses, names that resolve to
 /// them, a name that answers differently at delivery (DNS rebinding), plain http outside Development, and redirects.
 /// </summary>
-public abstract class WebhookSafetyTests : IAsyncLifetime
+/// <remarks>
+/// One console per class (<see cref="WebhookConsole"/>): each test's schedules belong to an auditor of its own, and only
+/// the rebinding test asks the fake name server for rebind.example.test, so its first answer is still the public one.
+/// </remarks>
+public abstract class WebhookSafetyTests(WebhookConsole console)
 {
     private const string Secret = "a-webhook-secret-of-at-least-32-characters";
 
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        Factory = await CreateFactoryAsync();
-        Factory.ServiceOverrides = services => services.AddSingleton<WebhookDns>(new FakeDns());
-    }
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     /// <summary>Each of these is refused when the schedule is saved, with a 400 naming delivery.webhookUrl and the reason.</summary>
     private static readonly (string Url, string Reason)[] Refused =
@@ -152,10 +146,20 @@ public abstract class WebhookSafetyTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteWebhookSafetyTests : WebhookSafetyTests
+/// <summary>A shared console with the webhook allow-list of <see cref="WebhookSafetyTests.Settings"/> and the fake name server.</summary>
+public abstract class WebhookConsole(PostgresServer? postgres) : ConfiguredConsole(postgres)
 {
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite(extra: Settings));
+    protected override IReadOnlyDictionary<string, string?> Settings => WebhookSafetyTests.Settings;
 
+    protected override Action<IServiceCollection> ServiceOverrides => services => services.AddSingleton<WebhookDns>(new WebhookSafetyTests.FakeDns());
+}
+
+public sealed class SqliteWebhookConsole() : WebhookConsole(null);
+
+public sealed class PostgresWebhookConsole(PostgresServer postgres) : WebhookConsole(postgres);
+
+public sealed class SqliteWebhookSafetyTests(SqliteWebhookConsole console) : WebhookSafetyTests(console), IClassFixture<SqliteWebhookConsole>
+{
     [Fact]
     public async Task ANameThatRebindsToLoopbackAfterCreationIsRefusedAtConnectAndTheFailureIsRecordedAndAudited()
     {
@@ -274,14 +278,4 @@ public sealed class SqliteWebhookSafetyTests : WebhookSafetyTests
     }
 }
 
-public sealed class PostgresWebhookSafetyTests(PostgresServer postgres) : WebhookSafetyTests
-{
-    protected override async Task<ConsoleFactory> CreateFactoryAsync()
-    {
-        if (postgres.Unavailable is { } why)
-        {
-            TestEnvironment.SkipOrFail(why);
-        }
-        return await ConsoleFactory.PostgresAsync(postgres, extra: Settings);
-    }
-}
+public sealed class PostgresWebhookSafetyTests(PostgresWebhookConsole console) : WebhookSafetyTests(console), IClassFixture<PostgresWebhookConsole>;

@@ -14,22 +14,15 @@ namespace SecurityConsole.Server.Tests.Security;
 /// and not in the work it does (a password hash is checked either way, so the answer takes as long).
 /// Time itself is never asserted (the machine is shared); the hasher's calls are counted instead.
 /// </summary>
-public abstract partial class SignInEnumerationTests : IAsyncLifetime
+/// <remarks>
+/// One console per class (<see cref="HashCountingConsole"/>): each test signs in with accounts, unknown addresses and
+/// clients of its own, and counts hashes only for passwords it made up itself.
+/// </remarks>
+public abstract partial class SignInEnumerationTests(HashCountingConsole console)
 {
-    private readonly CountingPasswordHasher.Calls _hashes = new();
+    private CountingPasswordHasher.Calls Hashes => console.Hashes;
 
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync()
-    {
-        Factory = await CreateFactoryAsync();
-        Factory.ServiceOverrides = services => services.AddScoped<IPasswordHasher<ConsoleUser>>(sp =>
-            new CountingPasswordHasher(new PasswordHasher<ConsoleUser>(sp.GetRequiredService<IOptions<PasswordHasherOptions>>()), _hashes));
-    }
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task AnUnknownAddressGetsTheSameAnswersAsAnAccountAtEveryAttemptUpToAndAfterLockout()
@@ -75,12 +68,12 @@ public abstract partial class SignInEnumerationTests : IAsyncLifetime
 
         var wrong = $"wrong {Guid.NewGuid():N}";
         await client.SignInAsync(known, wrong);
-        Assert.Equal(1, _hashes.Checked(wrong));
+        Assert.Equal(1, Hashes.Checked(wrong));
 
         var forUnknown = $"wrong {Guid.NewGuid():N}";
         await client.SignInAsync($"nobody-{Guid.NewGuid():N}@example.test", forUnknown);
-        Assert.True(_hashes.Checked(forUnknown) == 1,
-            $"An unknown address was answered after {_hashes.Checked(forUnknown)} password hash checks instead of 1: it answers faster than an account.");
+        Assert.True(Hashes.Checked(forUnknown) == 1,
+            $"An unknown address was answered after {Hashes.Checked(forUnknown)} password hash checks instead of 1: it answers faster than an account.");
 
         for (var i = 2; i <= 5; i++)
         {
@@ -89,8 +82,8 @@ public abstract partial class SignInEnumerationTests : IAsyncLifetime
         var whileLocked = $"wrong {Guid.NewGuid():N}";
         var locked = await client.SignInAsync(known, whileLocked);
         Assert.Contains("Account/Lockout", locked.Headers.Location!.ToString());
-        Assert.True(_hashes.Checked(whileLocked) == 1,
-            $"A locked account was answered after {_hashes.Checked(whileLocked)} password hash checks instead of 1.");
+        Assert.True(Hashes.Checked(whileLocked) == 1,
+            $"A locked account was answered after {Hashes.Checked(whileLocked)} password hash checks instead of 1.");
     }
 
     /// <summary>The page without what legitimately differs: the address typed and what is encrypted afresh per response.</summary>
@@ -131,12 +124,21 @@ public sealed class CountingPasswordHasher(IPasswordHasher<ConsoleUser> inner, C
     }
 }
 
-public sealed class SqliteSignInEnumerationTests : SignInEnumerationTests
+/// <summary>A shared console whose password hasher counts the hashes it checks, per password given.</summary>
+public abstract class HashCountingConsole(PostgresServer? postgres) : ConfiguredConsole(postgres)
 {
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite());
+    public CountingPasswordHasher.Calls Hashes { get; } = new();
+
+    protected override IReadOnlyDictionary<string, string?> Settings { get; } = new Dictionary<string, string?>();
+
+    protected override Action<IServiceCollection> ServiceOverrides => services => services.AddScoped<IPasswordHasher<ConsoleUser>>(sp =>
+        new CountingPasswordHasher(new PasswordHasher<ConsoleUser>(sp.GetRequiredService<IOptions<PasswordHasherOptions>>()), Hashes));
 }
 
-public sealed class PostgresSignInEnumerationTests(PostgresServer postgres) : SignInEnumerationTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
-}
+public sealed class SqliteHashCountingConsole() : HashCountingConsole(null);
+
+public sealed class PostgresHashCountingConsole(PostgresServer postgres) : HashCountingConsole(postgres);
+
+public sealed class SqliteSignInEnumerationTests(SqliteHashCountingConsole console) : SignInEnumerationTests(console), IClassFixture<SqliteHashCountingConsole>;
+
+public sealed class PostgresSignInEnumerationTests(PostgresHashCountingConsole console) : SignInEnumerationTests(console), IClassFixture<PostgresHashCountingConsole>;

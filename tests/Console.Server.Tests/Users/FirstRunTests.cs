@@ -7,15 +7,13 @@ using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Tests.Users;
 
-public abstract class FirstRunTests : IAsyncLifetime
+/// <remarks>
+/// One console for the class's tests that leave it without users (no account; a made-up setup token); the test that
+/// creates the first admin starts a console of its own.
+/// </remarks>
+public abstract class FirstRunTests(SharedConsole console)
 {
-    protected ConsoleFactory Factory { get; private set; } = null!;
-
-    protected abstract Task<ConsoleFactory> CreateFactoryAsync();
-
-    public async ValueTask InitializeAsync() => Factory = await CreateFactoryAsync();
-
-    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+    protected ConsoleFactory Factory => console.Factory;
 
     [Fact]
     public async Task AFreshConsoleHasNoUsersAndNoDefaultPassword()
@@ -32,8 +30,9 @@ public abstract class FirstRunTests : IAsyncLifetime
     [Fact]
     public async Task TheSetupLinkCreatesTheFirstAdminOnceAndSignsThemIn()
     {
-        var token = await Factory.IssueSetupTokenAsync();
-        var client = Factory.CreateBrowserClient();
+        await using var factory = await console.CreateFreshAsync();
+        var token = await factory.IssueSetupTokenAsync();
+        var client = factory.CreateBrowserClient();
 
         var response = await PostSetupAsync(client, token, "first.admin@example.test");
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
@@ -45,7 +44,7 @@ public abstract class FirstRunTests : IAsyncLifetime
         Assert.Contains(Permissions.UsersManage, me.Permissions);
 
         // The same link a second time, from another browser: refused.
-        var other = Factory.CreateBrowserClient();
+        var other = factory.CreateBrowserClient();
         var page = await other.GetStringAsync($"/setup?token={token}", TestContext.Current.CancellationToken);
         Assert.Contains("This setup link is not valid", page);
     }
@@ -74,15 +73,9 @@ public abstract class FirstRunTests : IAsyncLifetime
     }
 }
 
-public sealed class SqliteFirstRunTests : FirstRunTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => Task.FromResult(ConsoleFactory.Sqlite());
-}
+public sealed class SqliteFirstRunTests(SqliteConsole console) : FirstRunTests(console), IClassFixture<SqliteConsole>;
 
-public sealed class PostgresFirstRunTests(PostgresServer postgres) : FirstRunTests
-{
-    protected override Task<ConsoleFactory> CreateFactoryAsync() => ConsoleFactory.PostgresAsync(postgres);
-}
+public sealed class PostgresFirstRunTests(PostgresConsole console) : FirstRunTests(console), IClassFixture<PostgresConsole>;
 
 /// <summary>--demo fills the console with people who cannot sign in; the first admin still comes from the setup link.</summary>
 public sealed class DemoFirstRunTests : IAsyncLifetime
