@@ -214,7 +214,7 @@ public sealed class ReportDataSource(
             var passing = rows.LongCount(r => ComplianceStatuses.IsPassing(r.Status));
             frameworks.Add(new FrameworkPosture(f.Id, f.Name, f.Version, f.Link, evaluated == 0 ? null : Math.Round(100.0 * passing / evaluated, 1), evaluated, passing,
                 rows.Count, rows.Count == 0 ? 0 : Math.Round(100.0 * rows.Count(r => r.Automated) / rows.Count, 1),
-                [.. ComplianceStatuses.All.Select(s => new CountItem(s, rows.LongCount(r => r.Status == s))).Where(c => c.Count > 0)],
+                [.. ComplianceStatuses.All.Select(s => new CountItem(ComplianceStatuses.Display(s), rows.LongCount(r => r.Status == s))).Where(c => c.Count > 0)],
                 [.. f.Trend.Select(d => new CountItem(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     d.Evaluated == 0 ? 0 : (long)Math.Round(100.0 * d.Passing / d.Evaluated)))],
                 [.. rows.Where(r => !ComplianceStatuses.IsPassing(r.Status) && r.Status != ComplianceStatuses.NotApplicable).Take(15)],
