@@ -10,9 +10,18 @@ public sealed record RequirementPostureFact(string Id, string Title, string Fami
 /// <summary>One day of a framework's posture: requirements evaluated and passing at the day's end.</summary>
 public sealed record PostureDayFact(DateOnly Day, int Evaluated, int Passing);
 
-/// <summary>One enabled framework's posture at a moment and its daily trend over a period.</summary>
+/// <summary>
+/// One control of a framework over a period: its status at the period's end (null: never evaluated by then) and how it
+/// fared, from the recorded status changes (<see cref="Effectiveness"/>: the share of days that ended passing, the
+/// stretches that did not pass, in one sentence).
+/// </summary>
+public sealed record ControlPeriodFact(
+    string Id, string Title, bool Automated, string? Status, int DaysKnown, int DaysPassing, double? ShareOfDays, string Summary);
+
+/// <summary>One framework's posture at a moment, its daily trend and how each of its controls fared over a period.</summary>
 public sealed record FrameworkPostureFact(
-    string Id, string Name, string Version, string? Link, IReadOnlyList<RequirementPostureFact> Requirements, IReadOnlyList<PostureDayFact> Trend);
+    string Id, string Name, string Version, string? Link, IReadOnlyList<RequirementPostureFact> Requirements, IReadOnlyList<PostureDayFact> Trend,
+    IReadOnlyList<ControlPeriodFact> Controls);
 
 /// <summary>
 /// The compliance feature's read for reports (a door in ArchitectureTests): the posture of each enabled framework as it
@@ -24,7 +33,13 @@ public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatal
 {
     public const int MaxTrendDays = 366;
 
-    public async Task<IReadOnlyList<FrameworkPostureFact>> PostureAsync(DateTimeOffset from, DateTimeOffset at, string? framework, CancellationToken ct)
+    /// <summary>
+    /// The enabled frameworks (or the one named, if enabled) as they stood at <paramref name="at"/>, with their trend and
+    /// control effectiveness from <paramref name="from"/>. With <paramref name="includeDisabled"/> a named framework is
+    /// read whether enabled or not (an evidence pack may be asked for any framework).
+    /// </summary>
+    public async Task<IReadOnlyList<FrameworkPostureFact>> PostureAsync(
+        DateTimeOffset from, DateTimeOffset at, string? framework, CancellationToken ct, bool includeDisabled = false)
     {
         var enabled = (await settings.GetAsync(ct)).Enabled;
         var changes = await db.ComplianceEvidence.AsNoTracking()
@@ -38,7 +53,7 @@ public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatal
         {
             first = last.AddDays(1 - MaxTrendDays);
         }
-        return [.. catalogue.Frameworks.Where(f => enabled.Contains(f.Id) && (framework is null || f.Id == framework)).Select(f =>
+        return [.. catalogue.Frameworks.Where(f => (framework is null || f.Id == framework) && (enabled.Contains(f.Id) || (includeDisabled && framework is not null))).Select(f =>
         {
             var assessable = f.Requirements.Where(r => r.Assessable).ToList();
             var requirements = assessable.Select(r => new RequirementPostureFact(r.Id, r.Title, r.Family,
@@ -51,7 +66,12 @@ public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatal
                 var statuses = assessable.Select(r => history.RequirementAt(f, r.Id, end)).OfType<string>().Where(ComplianceStatuses.IsEvaluated).ToList();
                 trend.Add(new PostureDayFact(day, statuses.Count, statuses.Count(ComplianceStatuses.IsPassing)));
             }
-            return new FrameworkPostureFact(f.Id, f.Name, f.Version, f.Link, requirements, trend);
+            var controls = catalogue.Controls.Where(c => c.Mappings.Any(m => m.Framework == f.Id)).OrderBy(c => c.Title, StringComparer.Ordinal).Select(c =>
+            {
+                var e = Effectiveness.Compute(c, history, from, at);
+                return new ControlPeriodFact(c.Id, c.Title, c.Automated, history.ControlAt(c.Id, at), e.DaysKnown, e.DaysPassing, e.ShareOfDays, e.Summary);
+            }).ToList();
+            return new FrameworkPostureFact(f.Id, f.Name, f.Version, f.Link, requirements, trend, controls);
         })];
     }
 

@@ -84,26 +84,6 @@ public sealed class ComplianceViews(ConsoleDbContext db, ComplianceCatalogue cat
         return Effectiveness.Compute(control, history, from, to);
     }
 
-    /// <summary>How each of <paramref name="controls"/> fared over a period, from one read of their recorded status changes.</summary>
-    public async Task<IReadOnlyDictionary<string, ControlEffectiveness>> EffectivenessAsync(
-        IReadOnlyList<Control> controls, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
-    {
-        var ids = controls.Select(c => c.Id).ToList();
-        var changes = await db.ComplianceEvidence.AsNoTracking()
-            .Where(e => e.Kind == EvidenceKinds.StatusChange && ids.Contains(e.Subject) && e.At < to)
-            .OrderBy(e => e.At).ThenBy(e => e.Id)
-            .Select(e => new { e.Subject, e.Status, e.At }).ToListAsync(ct);
-        var history = new ControlHistory(catalogue, [.. changes.Select(c => (c.Subject, c.Status ?? ComplianceStatuses.Error, c.At))]);
-        return controls.ToDictionary(c => c.Id, c => Effectiveness.Compute(c, history, from, to));
-    }
-
-    /// <summary>Every control's status now: the worst of the latest result of each of its checks, exceptions and attestations applied.</summary>
-    public async Task<IReadOnlyDictionary<string, string>> ControlStatusesAsync(CancellationToken ct)
-    {
-        var snapshot = await ComplianceSnapshot.LoadAsync(db, clock.GetUtcNow(), ct);
-        return catalogue.Controls.ToDictionary(c => c.Id, snapshot.ControlStatus);
-    }
-
     private string Title(string checkId) => catalogue.Controls.FirstOrDefault(c => c.Checks.Contains(checkId)) is { } c && c.Checks.Count == 1 ? c.Title : checkId;
 
     private RequirementView Requirement(Framework framework, Requirement r, Func<Control, string> statusOf)

@@ -31,6 +31,7 @@ public sealed class EvidencePacks(
     public const string ManifestPath = "manifest.json";
     public const string ManifestSignaturePath = "manifest.sig";
     public const string PackKind = "security-console-evidence-pack";
+    public const string ReadmePath = "README.txt";
 
     /// <summary>Writes the pack into <paramref name="output"/> (seekable, empty); false when there is no such framework.</summary>
     public async Task<bool> WriteAsync(string frameworkId, DateTimeOffset from, DateTimeOffset to, Stream output, CancellationToken ct)
@@ -78,8 +79,10 @@ public sealed class EvidencePacks(
                 ("oscal/assessment-results.json", OscalResults.Write(framework, controls, rows, from, to, now)),
                 ("public-key.pem", Encoding.ASCII.GetBytes(key.PublicPem)),
             };
-            // The posture report (HTML, and its PDF where Chromium is installed) is one more generated file: hashed, listed and signed.
-            generated.AddRange(await report.FilesAsync(framework, from, to, now, items.Count, ct));
+            // The posture report (HTML, and its PDF where Chromium is installed), rendered by the Reports feature's built-in
+            // compliance-posture template, and a note on what the pack holds: generated files, hashed, listed and signed.
+            generated.AddRange(await report.FilesAsync(framework, from, to, ct));
+            generated.Add((ReadmePath, Readme(framework, from, to, now, items.Count)));
             // The export is audited; its entry holds a digest of every file, so the generated files have an audit sequence too.
             var digest = Digest(files.Concat(generated.Select(g => new PackFile(g.Path, Hex(SHA256.HashData(g.Bytes)), g.Bytes.Length, null, null))));
             var entry = audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.CompliancePackExported, "compliance_framework", framework.Id,
@@ -99,6 +102,29 @@ public sealed class EvidencePacks(
         output.Position = 0;
         return true;
     }
+
+    /// <summary>What a recipient reads first: what the pack is, its scope, what it holds and how to check it.</summary>
+    private static byte[] Readme(Framework framework, DateTimeOffset from, DateTimeOffset to, DateTimeOffset now, int evidenceItems) => Encoding.UTF8.GetBytes(
+        $"""
+        Evidence pack: {framework.Name} (framework file version {framework.Version})
+        Period: {Stamp(from)} to {Stamp(to)} (UTC). Exported {Stamp(now)} UTC.
+
+        {ComplianceScope.Statement}
+
+        What it holds
+        - evidence/: the {evidenceItems} evidence items in force during the period (status changes, attestations, exceptions,
+          their files, access reviews), each as recorded, with its SHA-256 in the audit chain.
+        - results.csv and oscal/assessment-results.json: the same items as CSV and as OSCAL assessment results.
+        - {PostureReport.HtmlPath} (and .pdf where the console could print it): the compliance posture report of the
+          framework over the period, the same report the console's Reports page renders.
+        - public-key.pem: the public half of the audit checkpoint key.
+
+        How to check it
+        {ManifestPath} lists every file with its SHA-256 and the audit sequence that holds it; {ManifestSignaturePath} signs
+        the manifest, and the archive's comment signs the whole archive, both with the audit checkpoint key.
+        `admin verify-pack FILE` or POST /api/v1/compliance/packs/verify rejects a pack in which any byte changed.
+
+        """.ReplaceLineEndings("\n"));
 
     internal static readonly JsonSerializerOptions ManifestJson = new(JsonSerializerOptions.Web) { WriteIndented = true };
 
@@ -146,6 +172,8 @@ public sealed class EvidencePacks(
     }
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     internal static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

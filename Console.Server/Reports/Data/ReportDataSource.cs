@@ -196,7 +196,12 @@ public sealed class ReportDataSource(
     private async Task<PostureData> PostureAsync(ResolvedParameters p, int maxRows, CancellationToken ct)
     {
         var at = p.To < clock.GetUtcNow() ? p.To : clock.GetUtcNow();
-        var facts = await compliance.PostureAsync(p.From, at, p.Filter("framework"), ct);
+        return Posture(await compliance.PostureAsync(p.From, at, p.Filter("framework"), ct), maxRows);
+    }
+
+    /// <summary>The posture model a template sees, from the compliance feature's facts (also an evidence pack's report).</summary>
+    public static PostureData Posture(IReadOnlyList<FrameworkPostureFact> facts, int maxRows)
+    {
         var all = new List<PostureRequirement>();
         var frameworks = new List<FrameworkPosture>();
         foreach (var f in facts)
@@ -209,10 +214,12 @@ public sealed class ReportDataSource(
             var passing = rows.LongCount(r => ComplianceStatuses.IsPassing(r.Status));
             frameworks.Add(new FrameworkPosture(f.Id, f.Name, f.Version, f.Link, evaluated == 0 ? null : Math.Round(100.0 * passing / evaluated, 1), evaluated, passing,
                 rows.Count, rows.Count == 0 ? 0 : Math.Round(100.0 * rows.Count(r => r.Automated) / rows.Count, 1),
-                [.. ComplianceStatuses.All.Select(s => new CountItem(s, rows.LongCount(r => r.Status == s))).Where(c => c.Count > 0)],
+                [.. ComplianceStatuses.All.Select(s => new CountItem(ComplianceStatuses.Display(s), rows.LongCount(r => r.Status == s))).Where(c => c.Count > 0)],
                 [.. f.Trend.Select(d => new CountItem(d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                     d.Evaluated == 0 ? 0 : (long)Math.Round(100.0 * d.Passing / d.Evaluated)))],
-                [.. rows.Where(r => !ComplianceStatuses.IsPassing(r.Status) && r.Status != ComplianceStatuses.NotApplicable).Take(15)]));
+                [.. rows.Where(r => !ComplianceStatuses.IsPassing(r.Status) && r.Status != ComplianceStatuses.NotApplicable).Take(15)],
+                [.. f.Controls.Select(c => new PostureControl(c.Id, c.Title, c.Automated, c.Status ?? ComplianceStatuses.Error, c.DaysPassing, c.DaysKnown,
+                    c.ShareOfDays is { } share ? Math.Floor(share * 1000) / 10 : null, c.Summary))]));
         }
         return new PostureData(ComplianceScope.Statement, frameworks.Count, all.Count, all.LongCount(r => r.Status == ComplianceStatuses.Fail),
             frameworks, [.. all.Take(maxRows)]);

@@ -73,10 +73,19 @@ public sealed record PostureData(
 
 /// <summary>
 /// One framework: pass rate of evaluated requirements (percent, null when none was evaluated), automated coverage
-/// (percent), requirements by status, and the pass rate per day of the period (percent, rounded) as a trend.
+/// (percent), requirements by status, the pass rate per day of the period (percent, rounded) as a trend, and how each
+/// of its controls fared over the period.
 /// </summary>
 public sealed record FrameworkPosture(
     string Id, string Name, string Version, string? Link, double? PassRate, long Evaluated, long Passing, long Assessable, double AutomatedCoverage,
-    IReadOnlyList<CountItem> ByStatus, IReadOnlyList<CountItem> Trend, IReadOnlyList<PostureRequirement> FailingFirst);
+    IReadOnlyList<CountItem> ByStatus, IReadOnlyList<CountItem> Trend, IReadOnlyList<PostureRequirement> FailingFirst, IReadOnlyList<PostureControl> Controls);
+
+/// <summary>
+/// One control over the period: its status at the period's end ("error" when it had not been evaluated by then), the
+/// days that ended passing out of the days it was known, that share in percent (floored, one decimal; null when never
+/// known), and the sentence that says when it was not passing.
+/// </summary>
+public sealed record PostureControl(
+    string Id, string Title, bool Automated, string Status, int DaysPassing, int DaysKnown, double? PercentOfDays, string Summary);
 
 public sealed record PostureRequirement(string Framework, string Id, string Title, string Family, string Status, bool Automated, string Controls);

@@ -24,7 +24,7 @@ public sealed partial class TemplateEngine
         typeof(ReportModel), typeof(ReportHeader), typeof(ReportFilter), typeof(CountItem), typeof(HeatmapData),
         typeof(SecuritySummaryData), typeof(AlertRow), typeof(KeyInventoryData), typeof(KeyRow), typeof(AuditExtractData), typeof(AuditRow),
         typeof(TriageData), typeof(SlaTarget), typeof(AccessReviewData), typeof(AccessRow),
-        typeof(PostureData), typeof(FrameworkPosture), typeof(PostureRequirement),
+        typeof(PostureData), typeof(FrameworkPosture), typeof(PostureRequirement), typeof(PostureControl),
     ];
 
     private readonly ReportsOptions _limits;

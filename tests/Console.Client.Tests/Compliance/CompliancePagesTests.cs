@@ -47,6 +47,15 @@ public sealed class CompliancePagesTests : ConsoleTestContext
         Assert.Contains("8.4.1", first.TextContent);
         Assert.Equal("compliance/pci-dss/requirements/8.4.1", first.GetAttribute("href"));
         Assert.Contains("not a statement that your organisation is compliant", cut.Find("[data-testid=compliance-scope]").TextContent);
+        // The heat-map says which day each column is, in the console's one date format, and what its colours mean.
+        var today = DateOnly.FromDateTime(Now.UtcDateTime).ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($"One column per day (UTC), {today} on the left to {today} on the right", cut.Find("[data-testid=heatmap-legend]").TextContent);
+        Assert.Contains("nothing evaluated", cut.Find("[data-testid=heatmap-legend]").TextContent);
+        // The trend's axes say what they are: days, and the percentage of evaluated requirements in pass (0 to 100).
+        var options = System.Text.Json.JsonSerializer.SerializeToElement(cut.FindComponent<SecurityConsole.Client.Charts.ApexChart>().Instance.BuildOptions());
+        Assert.Equal("% of evaluated requirements in pass", options.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal(100, options.GetProperty("yaxis").GetProperty("max").GetDouble());
+        Assert.Equal("Day (UTC)", options.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
     }
 
     [Fact]

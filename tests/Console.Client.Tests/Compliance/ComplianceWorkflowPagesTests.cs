@@ -160,6 +160,8 @@ public sealed class ComplianceWorkflowPagesTests : ConsoleTestContext
         var cut = RenderPage<AccessReviewsPage>();
         cut.WaitForAssertion(() => Assert.Contains("No access review has been started", cut.Find("[data-testid=reviews-empty]").TextContent));
         Assert.NotEmpty(cut.FindAll("[data-testid=start-form]"));
+        // The empty state says what to do next: who may start one, and what waits on it.
+        Assert.Contains("Name a campaign above and start it", cut.Find("[data-testid=reviews-empty]").TextContent);
     }
 
     [Fact]

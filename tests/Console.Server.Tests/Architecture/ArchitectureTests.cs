@@ -64,10 +64,13 @@ public sealed class ArchitectureTests
         ["Detection"] = ["ConsoleAlerts", "Alert", "AlertBroadcaster", "AlertFacts", "AlertFact", "RuleFact", "AlertReportQueries", "AlertReportRow",
             "DetectionRule"],
         ["Dashboard"] = [],
-        // The posture a compliance report prints, as recorded at a moment (ComplianceReportQueries, with its records).
-        ["Compliance"] = ["ComplianceReportQueries", "FrameworkPostureFact", "RequirementPostureFact", "PostureDayFact"],
-        // The printer of report PDFs (headless Chromium): an evidence pack prints its posture report with it.
-        ["Reports"] = ["Output.PdfPrinter"],
+        // The posture a compliance report prints, as recorded at a moment (ComplianceReportQueries, with its records), and
+        // the renderer of an evidence pack's posture report, which Reports implements with its built-in template (ADR 0075).
+        ["Compliance"] = ["ComplianceReportQueries", "FrameworkPostureFact", "RequirementPostureFact", "PostureDayFact", "ControlPeriodFact",
+            "IPostureReportRenderer"],
+        // Nothing: Compliance asks Reports for the pack's report through its own IPostureReportRenderer, so the features do
+        // not depend on each other both ways.
+        ["Reports"] = [],
     };
 
     private static readonly Lazy<IReadOnlyList<(string From, string To)>> ServerDependencies =

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Detection;
 using SecurityConsole.Shared.Compliance;
@@ -216,6 +217,66 @@ public abstract class CheckTests(SharedConsole console)
         Assert.Equal(S.Pass, await Factory.StatusOfAsync("audit-coverage", "access"));
         Assert.Equal(S.Pass, await Factory.StatusOfAsync("audit-chain-verified", "head"));
         Assert.NotEqual(S.Fail, (await Factory.RowsAsync("checkpoints-on-schedule")).Single().Status);
+    }
+
+    [Fact]
+    public async Task ARoleChangeMadeByThePersonItselfFailsAndOneByAnotherPersonPasses()
+    {
+        var (developer, _) = await Factory.UserAsync(Roles.Developer);
+        var (admin, _) = await Factory.UserAsync(Roles.Admin);
+        var self = await RolesChangedAsync(actor: developer, target: developer);
+        var other = await RolesChangedAsync(actor: admin, target: developer);
+        Assert.Equal(S.Fail, await Factory.StatusOfAsync("role-grants-by-others", $"audit #{self}"));
+        Assert.Equal(S.Pass, await Factory.StatusOfAsync("role-grants-by-others", $"audit #{other}"));
+    }
+
+    [Fact]
+    public async Task AControlThatTurnedBadWithoutAnAlertFailsAndOneWithItsAlertPasses()
+    {
+        // A recorded turn for the worse (pass to fail) of a control, with no alert in the feed for it.
+        var control = $"test-control-{Guid.NewGuid():N}";
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        await Factory.DbAsync(async db =>
+        {
+            db.ComplianceEvidence.Add(new EvidenceItem
+            {
+                Kind = EvidenceKinds.StatusChange, Subject = control, Status = S.Fail, PreviousStatus = S.Pass, At = at, EffectiveFrom = at,
+                Payload = "{}", Sha256 = new string('0', 64),
+            });
+            await db.SaveChangesAsync(Ct);
+        });
+        try
+        {
+            Assert.Equal(S.Fail, await Factory.StatusOfAsync("control-failures-alerted", control));
+            await Factory.DbAsync(async db =>
+            {
+                db.Alerts.Add(new Alert
+                {
+                    RuleId = ControlStatusRecorder.AlertSource, Severity = AlertSeverities.High, Status = AlertStatuses.Open, EntityKind = EntityKinds.Control,
+                    EntityId = control, Title = "Control turned bad", FirstSeenAt = at, LastSeenAt = at, Count = 1, CreatedAt = at, UpdatedAt = at, Version = 1,
+                });
+                await db.SaveChangesAsync(Ct);
+            });
+            Assert.Equal(S.Pass, await Factory.StatusOfAsync("control-failures-alerted", control));
+        }
+        finally
+        {
+            // Closed, so that no other test of this console sees a control that does not exist failing.
+            await Factory.DbAsync(db => db.ComplianceEvidence.Where(e => e.Subject == control)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.EffectiveTo, DateTimeOffset.UtcNow), Ct));
+        }
+    }
+
+    /// <summary>A user.roles_changed audit entry made by <paramref name="actor"/> for <paramref name="target"/>; its sequence.</summary>
+    private async Task<long> RolesChangedAsync(string actor, string target)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Security.Caller>()
+            .ActAs(new SecurityConsole.Server.Security.Actor(SecurityConsole.Server.Security.ActorTypes.User, actor, null));
+        var entry = scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Audit.AuditTrail>().Record(new SecurityConsole.Server.Audit.AuditEvent(
+            SecurityConsole.Server.Audit.AuditCategories.Admin, SecurityConsole.Server.Audit.AuditActions.UserRolesChanged, "user", target, Data: new { wanted = new[] { Roles.Admin } }));
+        await scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Data.ConsoleDbContext>().SaveChangesAsync(Ct);
+        return entry.Sequence;
     }
 
     private async Task<long> AlertAsync(string rule, string severity, DateTimeOffset created)

@@ -55,13 +55,29 @@ public abstract class EvidencePackTests(SharedConsole console)
         Assert.Equal("1.1.2", oscal.GetProperty("metadata").GetProperty("oscal-version").GetString());
         var findings = oscal.GetProperty("results")[0].GetProperty("findings").EnumerateArray().ToList();
         Assert.Contains(findings, f => f.GetProperty("target").GetProperty("target-id").GetString() == "8.4.1");
-        // The posture report, as HTML and (Chromium being installed) as PDF, listed and hashed like every other file.
+        // The posture report, as HTML and (Chromium being installed) as PDF, listed and hashed like every other file. It is
+        // the Reports feature's built-in compliance-posture report for this framework and period, not a second rendering:
+        // its figures, its failing-first list, and how each control fared over the period.
         using (var html = new StreamReader(zip.GetEntry(PostureReport.HtmlPath)!.Open()))
         {
-            var report = await html.ReadToEndAsync(Ct);
+            var report = System.Net.WebUtility.HtmlDecode(await html.ReadToEndAsync(Ct));
+            Assert.Contains("PCI DSS", report);
             Assert.Contains("compliance posture", report);
-            Assert.Contains(ComplianceScope.Statement, System.Net.WebUtility.HtmlDecode(report));
+            Assert.Contains(ComplianceScope.Statement, report);
             Assert.Contains("8.4.1", report);
+            Assert.Contains("Pass rate (evaluated requirements)", report);
+            Assert.Contains("Failing first", report);
+            Assert.Contains("Controls over the period", report);
+            Assert.Contains("incident-response-plan (manual)", report);
+            Assert.DoesNotContain("HIPAA", report);
+        }
+        // What the pack is and how to check it, for whoever receives it.
+        using (var readme = new StreamReader(zip.GetEntry(EvidencePacks.ReadmePath)!.Open()))
+        {
+            var text = await readme.ReadToEndAsync(Ct);
+            Assert.Contains(ComplianceScope.Statement, text);
+            Assert.Contains("verify-pack", text);
+            Assert.Contains($"the {listed.Keys.Count(k => k.EndsWith("json", StringComparison.Ordinal) && k.StartsWith("evidence/", StringComparison.Ordinal))} evidence items", text);
         }
         if (File.Exists("/usr/bin/chromium"))
         {

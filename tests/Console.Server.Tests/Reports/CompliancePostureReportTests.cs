@@ -66,6 +66,9 @@ public abstract class CompliancePostureReportTests(SharedConsole console)
             Assert.Contains(rate, html);
         }
         Assert.Contains("<svg", html);
+        // And how each control fared over the period, from its recorded status changes (the same section an evidence pack's report has).
+        Assert.Contains("Controls over the period", html);
+        Assert.Contains("two-factor-privileged", html);
 
         // One framework only, through the filter.
         var one = overview.Frameworks[0];
