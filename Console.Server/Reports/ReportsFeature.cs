@@ -44,6 +44,7 @@ public static class ReportsFeature
         services.AddSingleton<ReportProgressNotifier>();
         services.AddScoped<TemplateStore>();
         services.AddScoped<ReportDataSource>();
+        services.AddScoped<ReportFilterChoices>();
         services.AddScoped<ReportRuns>();
         services.AddScoped<ReportRunner>();
         services.AddScoped<ReportRetentionJob>();
