@@ -19,8 +19,9 @@ public sealed record FrameworkPostureFact(
 /// <summary>
 /// The compliance feature's read for reports (a door in ArchitectureTests): the posture of each framework enabled at a
 /// moment, as it stood then, from the recorded status changes and the audited setting changes alone. Nothing here reads the
-/// live snapshot or today's setting, so a closed period gives the same answer however often it is asked. A requirement no control maps to is not applicable, as on the pages;
-/// one none of whose controls had a recorded status yet reads "error": not evaluated.
+/// live snapshot or today's setting, so a closed period gives the same answer however often it is asked (ADR 0080). A
+/// requirement no control maps to is not applicable, as on the pages; one none of whose controls had a recorded status
+/// yet reads "error": not evaluated.
 /// </summary>
 public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatalogue catalogue, ComplianceSettings settings, AuditFacts audit)
 {

@@ -89,7 +89,9 @@ internal static partial class ReportEndToEndBench
             Console.WriteLine($"   {Describe(run)}; {pages} pages, {size / 1024.0:N0} KB");
         }
 
-        // (b) The first of them again: the artifact cache serves it.
+        // (b) The last of them again: the artifact cache serves it (the last, so that nothing the console does by itself in
+        // between, such as a compliance evaluation writing audit entries, moves the data watermark the cache is keyed by).
+        var again = origin.AddSeconds(-(repeat - 1));
         Console.WriteLine($"== (b) the same request {cachedCount} times (artifact cache); load {Load()}");
         var served = new List<double>();
         var downloads = new List<double>();
@@ -98,12 +100,12 @@ internal static partial class ReportEndToEndBench
         for (var i = 0; i < cachedCount; i++)
         {
             var wall = Stopwatch.StartNew();
-            var run = await RunAsync(admin, Request(origin));
+            var run = await RunAsync(admin, Request(again));
             var download = Stopwatch.StartNew();
             var bytes = await admin.GetByteArrayAsync($"api/v1/reports/runs/{run.Id}/download");
             download.Stop();
             cachedWall.Add(wall.Elapsed.TotalMilliseconds);
-            var hit = run.Stages.All(s => s.Stage == ReportStages.Querying) && run.Artifact?.Sha256 == fresh[0].Artifact?.Sha256;
+            var hit = run.Stages.All(s => s.Stage == ReportStages.Querying) && run.Artifact?.Sha256 == fresh[^1].Artifact?.Sha256;
             hits += hit ? 1 : 0;
             var processing = (run.FinishedAt!.Value - run.StartedAt!.Value).TotalMilliseconds;
             served.Add(processing + download.Elapsed.TotalMilliseconds);
