@@ -46,6 +46,16 @@ public sealed class AuditFacts(ConsoleDbContext db, AuditVerifier verifier, Audi
             .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.ActorType, e.ActorId, e.TargetId, e.Time }).ToListAsync(ct))
             .Select(e => (e.Sequence, e.ActorType, e.ActorId, e.TargetId, e.Time))];
 
+    /// <summary>
+    /// Every successful entry of these actions, oldest first, with its time and clear data (no personal part): how a setting
+    /// that is audited at every change stood at a past moment (the compliance posture report's enabled frameworks).
+    /// </summary>
+    public async Task<IReadOnlyList<(long Sequence, DateTimeOffset Time, string Action, string? TargetId, string? Data)>> HistoryAsync(
+        string[] actions, CancellationToken ct) =>
+        [.. (await db.AuditEntries.AsNoTracking().Where(e => actions.Contains(e.Action) && e.Outcome == AuditOutcomes.Success)
+            .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Time, e.Action, e.TargetId, e.Data }).ToListAsync(ct))
+            .Select(e => (e.Sequence, e.Time, e.Action, e.TargetId, e.Data))];
+
     /// <summary>Subject keys that were erased, and whether the key material is gone.</summary>
     public async Task<IReadOnlyList<ErasureFact>> ErasuresAsync(CancellationToken ct) =>
         await db.AuditSubjectKeys.AsNoTracking().Where(k => k.ErasedAt != null)

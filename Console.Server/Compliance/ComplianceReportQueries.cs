@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Compliance;
 
@@ -24,12 +26,13 @@ public sealed record FrameworkPostureFact(
     IReadOnlyList<ControlPeriodFact> Controls);
 
 /// <summary>
-/// The compliance feature's read for reports (a door in ArchitectureTests): the posture of each enabled framework as it
-/// stood at a moment, from the recorded status changes alone. Nothing here reads the live snapshot, so a closed period
-/// gives the same answer however often it is asked. A requirement no control maps to is not applicable, as on the pages;
-/// one none of whose controls had a recorded status yet reads "error": not evaluated.
+/// The compliance feature's read for reports (a door in ArchitectureTests): the posture of each framework enabled at a
+/// moment, as it stood then, from the recorded status changes and the audited setting changes alone. Nothing here reads the
+/// live snapshot or today's setting, so a closed period gives the same answer however often it is asked (ADR 0080). A
+/// requirement no control maps to is not applicable, as on the pages; one none of whose controls had a recorded status
+/// yet reads "error": not evaluated.
 /// </summary>
-public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatalogue catalogue, ComplianceSettings settings)
+public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatalogue catalogue, ComplianceSettings settings, AuditFacts audit)
 {
     public const int MaxTrendDays = 366;
 
@@ -41,7 +44,7 @@ public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatal
     public async Task<IReadOnlyList<FrameworkPostureFact>> PostureAsync(
         DateTimeOffset from, DateTimeOffset at, string? framework, CancellationToken ct, bool includeDisabled = false)
     {
-        var enabled = (await settings.GetAsync(ct)).Enabled;
+        var enabled = await EnabledAtAsync(at, ct);
         var changes = await db.ComplianceEvidence.AsNoTracking()
             .Where(e => e.Kind == EvidenceKinds.StatusChange && e.At <= at)
             .OrderBy(e => e.At).ThenBy(e => e.Id)
@@ -75,6 +78,61 @@ public sealed class ComplianceReportQueries(ConsoleDbContext db, ComplianceCatal
         })];
     }
 
-    /// <summary>The ids of the frameworks a posture report may be filtered to.</summary>
+    /// <summary>The ids of the frameworks a posture report may be filtered to (any in the catalogue: one disabled today may have been enabled then).</summary>
     public IReadOnlyList<string> FrameworkIds => [.. catalogue.Frameworks.Select(f => f.Id)];
+
+    /// <summary>
+    /// The frameworks enabled at <paramref name="at"/>, from the audit entries every change of the setting writes (each holds
+    /// the whole list after it): the list of the last change at or before that moment; before the first change, that
+    /// change undone; with no change ever recorded, the setting as it is (it has never changed). A closed period therefore
+    /// lists the same frameworks whatever is enabled later. (Entries removed by audit retention take their history with them:
+    /// the oldest kept change then stands for the time before it.)
+    /// </summary>
+    public async Task<IReadOnlySet<string>> EnabledAtAsync(DateTimeOffset at, CancellationToken ct)
+    {
+        var changes = await audit.HistoryAsync([AuditActions.ComplianceFrameworkEnabled, AuditActions.ComplianceFrameworkDisabled], ct);
+        var parsed = changes.Select(c => (c.Time, c.Action, Framework: c.TargetId, Enabled: EnabledList(c.Data))).Where(c => c.Enabled is not null).ToList();
+        if (parsed.LastOrDefault(c => c.Time <= at) is { Enabled: { } then })
+        {
+            return Known(then);
+        }
+        if (parsed.FirstOrDefault(c => c.Time > at) is { Enabled: { } after } next)
+        {
+            var before = new HashSet<string>(after, StringComparer.Ordinal);
+            if (next.Framework is { } f)
+            {
+                if (next.Action == AuditActions.ComplianceFrameworkEnabled)
+                {
+                    before.Remove(f);
+                }
+                else
+                {
+                    before.Add(f);
+                }
+            }
+            return Known(before);
+        }
+        return Known((await settings.GetAsync(ct)).Enabled);
+    }
+
+    private HashSet<string> Known(IEnumerable<string> ids) => [.. ids.Where(id => catalogue.Framework(id) is not null)];
+
+    private static List<string>? EnabledList(string? data)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(data);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("enabled", out var list) && list.ValueKind == JsonValueKind.Array
+                ? [.. list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)]
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -47,6 +47,7 @@ public sealed class ReportsFeature : IConsoleFeature
         services.AddScoped<ReportDataSource>();
         // An evidence pack's posture report is this feature's built-in compliance-posture report (ADR 0075).
         services.AddScoped<Compliance.IPostureReportRenderer, PackPostureReport>();
+        services.AddScoped<ReportFilterChoices>();
         services.AddScoped<ReportRuns>();
         services.AddScoped<ReportRunner>();
         services.AddScoped<ReportRetentionJob>();

@@ -7,7 +7,7 @@ using SecurityConsole.Benchmarks.Detection;
 // dotnet run -c Release --project bench/Console.Benchmarks -- memory-keys       heap of 1,000,000 cached keys
 // dotnet run -c Release --project bench/Console.Benchmarks -- audit-plans       SQL and PostgreSQL plans of the search benchmarks
 // bench/detection/run.sh ingest|latency|hub-memory                              detection (issue 5): a real console process on PostgreSQL
-// dotnet run -c Release --project bench/Console.Benchmarks -- reports csv|cache  report components (issue 13): CSV rows/s, artifact cache lookups
+// bench/reports/run.sh e2e|csv|cache|all                                     reports (issue 13): end to end on PostgreSQL, CSV rows/s, artifact cache lookups
 // dotnet run -c Release --project bench/Console.Benchmarks -- compliance        compliance (issue 12): full evaluation, time to red, evidence pack
 return args switch
 {

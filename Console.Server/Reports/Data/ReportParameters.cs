@@ -29,9 +29,12 @@ public sealed record ResolvedParameters(DateTimeOffset From, DateTimeOffset To, 
 
     /// <summary>
     /// Resolves what a caller sent against the report type: a period preset or a custom from/to (not inverted, at most
-    /// a year), and only the filters the type knows, each checked. Problems are named <c>parameters.&lt;name&gt;</c>.
+    /// a year), and only the filters the type knows, each checked: against its fixed values, or against
+    /// <paramref name="choices"/> for those that depend on the installation (the compliance frameworks). Problems are named
+    /// <c>parameters.&lt;name&gt;</c>.
     /// </summary>
-    public static ResolvedParameters? Resolve(ReportTypeInfo type, IReadOnlyDictionary<string, string>? given, DateTimeOffset now, Validator v)
+    public static ResolvedParameters? Resolve(ReportTypeInfo type, IReadOnlyDictionary<string, string>? given, DateTimeOffset now, Validator v,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? choices = null)
     {
         given ??= new Dictionary<string, string>();
         foreach (var name in given.Keys.Where(k => k is not ("period" or "from" or "to") && !type.Filters.Contains(k)))
@@ -62,7 +65,7 @@ public sealed record ResolvedParameters(DateTimeOffset From, DateTimeOffset To, 
         var filters = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in type.Filters)
         {
-            if (given.GetValueOrDefault(name) is { Length: > 0 } value && CheckFilter(name, value, v))
+            if (given.GetValueOrDefault(name) is { Length: > 0 } value && CheckFilter(name, value, v, choices?.GetValueOrDefault(name)))
             {
                 filters[name] = value;
             }
@@ -106,7 +109,7 @@ public sealed record ResolvedParameters(DateTimeOffset From, DateTimeOffset To, 
         return null;
     }
 
-    private static bool CheckFilter(string name, string value, Validator v)
+    private static bool CheckFilter(string name, string value, Validator v, IReadOnlyList<string>? choices)
     {
         var field = $"parameters.{name}";
         IReadOnlyList<string>? allowed = name switch
@@ -115,7 +118,7 @@ public sealed record ResolvedParameters(DateTimeOffset From, DateTimeOffset To, 
             "environment" => KeyEnvironments.All,
             "outcome" => AuditSearchQuery.Outcomes,
             "category" => AuditCategoryNames.All,
-            _ => null,
+            _ => choices,
         };
         if (allowed is not null && !allowed.Contains(value, StringComparer.Ordinal))
         {

@@ -14,7 +14,8 @@ namespace SecurityConsole.Server.Reports.Runs;
 
 /// <summary>Starting, reading, cancelling and verifying runs, and handing out their artifacts. A caller sees only their own runs.</summary>
 public sealed class ReportRuns(
-    ConsoleDbContext db, TemplateStore templates, IBackgroundJobClient jobs, AuditTrail audit, AuditReportQueries auditEntries, TimeProvider clock)
+    ConsoleDbContext db, TemplateStore templates, IBackgroundJobClient jobs, AuditTrail audit, AuditReportQueries auditEntries, ReportFilterChoices choices,
+    TimeProvider clock)
 {
     /// <summary>Validates and queues a run for <paramref name="ownerUserId"/>; null with the fields at fault in <paramref name="v"/>.</summary>
     public async Task<ReportRun?> StartAsync(RunReportRequest request, string ownerUserId, IReadOnlySet<string> callerPermissions, Guid? scheduleId,
@@ -30,7 +31,7 @@ public sealed class ReportRuns(
             v.Add("template", $"A {template.Type.Title.ToLowerInvariant()} report reads data that needs {template.Type.Needs}, which you do not hold.");
             return null;
         }
-        var parameters = ResolvedParameters.Resolve(template.Type, request.Parameters, clock.GetUtcNow(), v);
+        var parameters = ResolvedParameters.Resolve(template.Type, request.Parameters, clock.GetUtcNow(), v, choices.All);
         if (parameters is null)
         {
             return null;

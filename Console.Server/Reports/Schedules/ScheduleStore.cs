@@ -19,7 +19,8 @@ public sealed record StoredDelivery(List<string> Emails, string? WebhookUrl, str
 /// and the caller's right to its data are checked as for a run; the cron and time zone are checked, naming the field;
 /// a webhook must reach a public address (<see cref="WebhookTargets"/>).
 /// </summary>
-public sealed class ScheduleStore(ConsoleDbContext db, AuditTrail audit, TemplateStore templates, IDataProtectionProvider protection, WebhookTargets webhooks, TimeProvider clock)
+public sealed class ScheduleStore(
+    ConsoleDbContext db, AuditTrail audit, TemplateStore templates, IDataProtectionProvider protection, WebhookTargets webhooks, ReportFilterChoices choices, TimeProvider clock)
 {
     public const int NextRunsShown = 5;
     private readonly IDataProtector _secrets = protection.CreateProtector("SecurityConsole.Reports.WebhookSecret.v1");
@@ -42,7 +43,7 @@ public sealed class ScheduleStore(ConsoleDbContext db, AuditTrail audit, Templat
                 v.Add("template", $"A {template.Type.Title.ToLowerInvariant()} report reads data that needs {template.Type.Needs}, which you do not hold.");
             }
             // Presets stay presets ('last-month' means the month before each firing); the check is that they resolve now.
-            ResolvedParameters.Resolve(template.Type, request.Parameters, clock.GetUtcNow(), v);
+            ResolvedParameters.Resolve(template.Type, request.Parameters, clock.GetUtcNow(), v, choices.All);
         }
         if (request.Delivery?.WebhookUrl is { } url)
         {

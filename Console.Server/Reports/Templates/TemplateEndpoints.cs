@@ -84,7 +84,7 @@ public static class TemplateEndpoints
 
     private static async Task<Results<ContentHttpResult, ValidationProblem>> Preview(
         PreviewTemplateRequest request, Caller caller, TemplateValidator validator, ReportDataSource data, ReportRunner runner,
-        IOptions<ReportsOptions> options, TimeProvider clock, HttpContext http, CancellationToken ct)
+        IOptions<ReportsOptions> options, ReportFilterChoices choices, TimeProvider clock, HttpContext http, CancellationToken ct)
     {
         var check = validator.Validate(request.Type, request.Source);
         if (!check.Valid)
@@ -98,7 +98,7 @@ public static class TemplateEndpoints
         {
             return ProblemHandlingExtensions.Invalid(v.Add("type", $"A {type.Title.ToLowerInvariant()} report reads data that needs {type.Needs}, which you do not hold."));
         }
-        var parameters = ResolvedParameters.Resolve(type, request.Parameters, clock.GetUtcNow(), v);
+        var parameters = ResolvedParameters.Resolve(type, request.Parameters, clock.GetUtcNow(), v, choices.All);
         if (parameters is null)
         {
             return ProblemHandlingExtensions.Invalid(v);

@@ -75,6 +75,25 @@ public sealed class ReportPagesTests : ConsoleTestContext
     }
 
     [Fact]
+    public void TheFormSendsTheReportsFiltersAndShowsAnUnknownValueAtItsField()
+    {
+        Api.ReportCatalogue = () => Task.FromResult<List<ReportCatalogueItem>>(
+            [new(ReportTypes.CompliancePosture, ReportTypes.CompliancePosture, "Compliance posture", "Posture per framework.", true, 1, ["framework"], Permissions.ComplianceRead)]);
+        Api.StartReport = _ => throw new ApiException(HttpStatusCode.BadRequest, "Invalid", null,
+            new Dictionary<string, string[]> { ["parameters.framework"] = ["Must be one of: iso-27001, pci-dss-4."] });
+        var cut = RenderPage<ReportsPage>();
+        cut.WaitForAssertion(() => cut.Find("[data-template=compliance-posture] [data-testid=catalogue-choose]").Click());
+
+        cut.Find("input[data-testid=run-filter-framework], [data-testid=run-filter-framework] input").Change("pci-dss-9");
+        cut.Find("[data-testid=run-start]").Click();
+
+        // The server's sentence stands under the framework field, not in the form's summary.
+        cut.WaitForAssertion(() => Assert.Contains("Must be one of: iso-27001, pci-dss-4.", cut.Find("[data-testid=run-form]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=run-error]"));
+        Assert.Equal("pci-dss-9", Assert.Single(Api.StartedReports).Parameters!["framework"]);
+    }
+
+    [Fact]
     public async Task ARunPageFollowsTheStagesLiveAndOffersTheDownloadWhenTheRunSucceeds()
     {
         Api.ReportRun = _ => Task.FromResult(Run(ReportRunStatuses.Queued));

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Compliance;
+using SecurityConsole.Server.Reports.Templates;
 using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Reports;
@@ -85,6 +87,61 @@ public abstract class CompliancePostureReportTests(SharedConsole console)
         var second = await Factory.StartAndRunAsync(auditor, Posture(ReportFormats.Html, closed));
         Assert.Equal(first.Artifact!.DataSha256, second.Artifact!.DataSha256);
         Assert.Equal(first.Artifact.Sha256, second.Artifact.Sha256);
+    }
+
+    [Fact]
+    public async Task AnUnknownFrameworkIsRefusedNamingTheFieldOnRunsPreviewsAndSchedules()
+    {
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var run = await admin.PostAsJsonAsync("/api/v1/reports/runs", Posture(ReportFormats.Csv, DateTimeOffset.UtcNow, "pci-dss-9"), Ct);
+        var message = (await run.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("parameters.framework")[0];
+        // The sentence lists the frameworks there are.
+        var overview = (await admin.GetFromJsonAsync<ComplianceOverview>("/api/v1/compliance", Json, Ct))!;
+        Assert.All(overview.Frameworks, f => Assert.Contains(f.Id, message));
+
+        var preview = await admin.PostAsJsonAsync("/api/v1/reports/templates/preview", new
+        {
+            type = ReportTypes.CompliancePosture, source = BuiltInTemplates.Source(ReportTypes.CompliancePosture), parameters = new Dictionary<string, string> { ["framework"] = "pci-dss-9" },
+        }, Ct);
+        Assert.NotEmpty((await preview.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("parameters.framework"));
+
+        var schedule = await admin.PostAsJsonAsync("/api/v1/reports/schedules", new
+        {
+            name = "Posture", template = ReportTypes.CompliancePosture, format = ReportFormats.Html, cron = "0 6 * * 1", timeZone = "UTC",
+            parameters = new Dictionary<string, string> { ["period"] = ReportPeriods.LastMonth, ["framework"] = "pci-dss-9" },
+            delivery = new { inApp = true },
+        }, Ct);
+        Assert.NotEmpty((await schedule.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("parameters.framework"));
+    }
+
+    [Fact]
+    public async Task AClosedPeriodListsTheFrameworksEnabledAtItsEndWhateverIsEnabledLater()
+    {
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ComplianceSweepJob>().RunAsync(Ct);
+        }
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var overview = (await admin.GetFromJsonAsync<ComplianceOverview>("/api/v1/compliance", Json, Ct))!;
+        var gone = overview.Frameworks.First(f => f.Enabled);
+        var heading = $"{gone.Name} {gone.Version}";
+        var closed = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var before = await Factory.StartAndRunAsync(admin, Posture(ReportFormats.Html, closed));
+        Assert.Contains(heading, await admin.GetStringAsync($"/api/v1/reports/runs/{before.Id}/download", Ct));
+
+        // Disabled after the period ended: the closed period still shows it, byte for byte as before.
+        (await admin.PutAsJsonAsync($"/api/v1/compliance/frameworks/{gone.Id}", new SetFrameworkEnabledRequest(false), Ct)).EnsureSuccessStatusCode();
+        var again = await Factory.StartAndRunAsync(admin, Posture(ReportFormats.Html, closed));
+        Assert.Contains(heading, await admin.GetStringAsync($"/api/v1/reports/runs/{again.Id}/download", Ct));
+        Assert.Equal(before.Artifact!.DataSha256, again.Artifact!.DataSha256);
+        Assert.Equal(before.Artifact.Sha256, again.Artifact.Sha256);
+        // It may still be asked for by name for that period.
+        var one = await Factory.StartAndRunAsync(admin, Posture(ReportFormats.Csv, closed, gone.Id));
+        Assert.Equal(gone.Assessable, one.RowCount);
+
+        // A period that ends now reads the setting as it is now: the framework is gone from it.
+        var open = await Factory.StartAndRunAsync(admin, Posture(ReportFormats.Html, DateTimeOffset.UtcNow.AddHours(1)));
+        Assert.DoesNotContain(heading, await admin.GetStringAsync($"/api/v1/reports/runs/{open.Id}/download", Ct));
     }
 
     [Fact]

@@ -6,7 +6,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MimeKit;
+using SecurityConsole.Server.Reports;
 using SecurityConsole.Server.Reports.Delivery;
 using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Reports;
@@ -103,6 +105,33 @@ public sealed class ReportDeliveryTests : IAsyncLifetime
             deliveries.Select(d => (d.Channel, d.Attempt, d.Succeeded)).ToArray());
         Assert.Contains("503", deliveries[1].Error);
         Assert.DoesNotContain(Secret, string.Join(" ", deliveries.Select(d => d.Error)));
+    }
+
+    [Fact]
+    public async Task AReportLargerThanMailAttachmentsMayBeIsSentAsALinkToItsRun()
+    {
+        // The smallest limit there is (1 KB): any report is larger.
+        _factory.Services.GetRequiredService<IOptions<ReportsOptions>>().Value.MailAttachmentMaxBytes = 1024;
+        var auditor = await _factory.SignedInClientAsync(Roles.Auditor);
+        var schedule = await auditor.CreateScheduleAsync(ReportScheduleTests.Schedule("0 6 * * 1", "UTC", ReportFormats.Html,
+            new ScheduleDeliveryRequest(["ops@example.test"], null, null, InApp: false)));
+        await _factory.SetNextRunAsync(schedule.Id, DateTimeOffset.UtcNow.AddMinutes(-1));
+        Assert.Equal(1, await _factory.TickAsync());
+        var runId = (await auditor.GetFromJsonAsync<ReportRunPage>("/api/v1/reports/runs", Json, Ct))!.Items.Single(r => r.ScheduleId == schedule.Id).Id;
+        var run = await _factory.RunNowAsync(auditor, runId);
+        Assert.True(run.Status == ReportRunStatuses.Succeeded, run.FailureReason);
+        Assert.True(run.Artifact!.Size > 1024);
+        await using (var scope = _factory.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<ReportDeliveryJob>().DeliverAllAsync(runId, Ct);
+        }
+
+        await Eventually.HoldsAsync("the mail arrived", () => Task.FromResult((!_smtp.Messages.IsEmpty, "no mail")));
+        var mail = Assert.Single(_smtp.Messages);
+        Assert.Empty(mail.Attachments);
+        Assert.Contains("larger than mail attachments may be; download it at", mail.TextBody);
+        Assert.Contains($"/reports/runs/{runId}", mail.TextBody);
+        Assert.Contains(run.Artifact.Sha256, mail.TextBody);
     }
 
     /// <summary>A real SMTP server (the SmtpServer package) on a free port, keeping every message it receives.</summary>
