@@ -36,6 +36,7 @@ public static class DetectionFeature
         services.AddScoped<AlertReportQueries>();
         services.AddScoped<RuleAdmin>();
         services.AddScoped<ThreatAnalytics>();
+        services.AddSingleton<EntityReferences>();
         services.AddScoped<DetectionRetentionJob>();
         return builder;
     }

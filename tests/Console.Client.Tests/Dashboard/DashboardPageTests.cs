@@ -13,7 +13,7 @@ public sealed class DashboardPageTests : ConsoleTestContext
         AuditActivity: [new DailyCount(new DateOnly(2025, 3, 1), 5), new DailyCount(new DateOnly(2025, 3, 2), 8)]);
 
     private static string[] CardValues(IRenderedComponent<DashboardPage> cut) =>
-        [.. cut.FindAll("[data-testid=stat-card] h5").Select(h => h.TextContent.Trim())];
+        [.. cut.FindAll("[data-testid=stat-card] h5").Where(h => h.Closest("[data-testid=my-keys-overview]") is null).Select(h => h.TextContent.Trim())];
 
     [Fact]
     public void DashboardShowsSkeletonsWhileTheFiguresLoad()
@@ -39,7 +39,8 @@ public sealed class DashboardPageTests : ConsoleTestContext
 
         cut.WaitForAssertion(() => Assert.Equal(["7", "12", "2", "345"], CardValues(cut)));
         Assert.Empty(cut.FindAll(".mud-skeleton"));
-        Assert.Equal("area", cut.Find("[data-testid=chart]").GetAttribute("data-chart-type"));
+        // Counts per day are bars, one labelled bar per day up to today.
+        Assert.Equal("bar", cut.Find("[data-testid=chart]").GetAttribute("data-chart-type"));
     }
 
     [Fact]
@@ -108,7 +109,7 @@ public sealed class DashboardPageTests : ConsoleTestContext
         var cut = Render<DashboardPage>();
 
         Assert.Equal(["7", "12", "2", "345"], CardValues(cut));
-        Assert.Empty(cut.FindAll("[data-testid=stat-card-link]"));
+        Assert.Empty(cut.FindAll("[data-testid=stat-card-link]").Where(a => a.Closest("[data-testid=my-keys-overview]") is null));
     }
 
     [Fact]
@@ -127,14 +128,27 @@ public sealed class DashboardPageTests : ConsoleTestContext
     }
 
     [Fact]
-    public void APersonWhoseRoleHasNoFiguresIsToldWhereTheirKeysAre()
+    public void ADeveloperSeesTheirOwnKeysInsteadOfCompanyFigures()
     {
         SignInWith(Permissions.KeysRequest);
         Api.Dashboard = () => Task.FromResult(new DashboardSummary(null, null, null, null, null));
 
         var cut = Render<DashboardPage>();
 
+        Assert.Empty(CardValues(cut));
+        Assert.NotNull(cut.Find("[data-testid=my-keys-overview]"));
+        Assert.Empty(cut.FindAll("[data-testid=dashboard-nothing]"));
+    }
+
+    [Fact]
+    public void APersonWhoseRoleHasNoFiguresAndNoKeysIsToldSo()
+    {
+        SignInWith();
+        Api.Dashboard = () => Task.FromResult(new DashboardSummary(null, null, null, null, null));
+
+        var cut = Render<DashboardPage>();
+
         Assert.Empty(cut.FindAll("[data-testid=stat-card]"));
-        Assert.Contains("Your API keys and requests are under Keys", cut.Find("[data-testid=dashboard-nothing]").TextContent);
+        Assert.Contains("Your role has no figures on the dashboard", cut.Find("[data-testid=dashboard-nothing]").TextContent);
     }
 }
