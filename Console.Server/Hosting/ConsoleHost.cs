@@ -59,5 +59,13 @@ public static class ConsoleHost
     }
 
     /// <summary>Prints the one-time setup link (to a terminal) or how to get one, when no admin exists yet, once the server listens.</summary>
-    public static void PrintSetupLinkWhenStarted(WebApplication app) => SetupLink.PrintWhenStarted(app);
+    public static void PrintSetupLinkWhenStarted(WebApplication app)
+    {
+        // With --demo, the demo accounts first, so that the setup link stays the last thing printed.
+        if (app.Services.GetRequiredService<ConsoleSettings>().Demo)
+        {
+            DemoData.PrintAccountsWhenStarted(app);
+        }
+        SetupLink.PrintWhenStarted(app);
+    }
 }
