@@ -96,8 +96,9 @@ public sealed class DashboardPageTests : ConsoleTestContext
 
         Assert.Equal(["7", "12", "2", "345", "3", "5"], CardValues(cut));
         var links = cut.FindAll("[data-testid=stat-card-link]");
-        Assert.Equal(["keys/approvals", "keys/all?overdue=true"], links.Select(a => a.GetAttribute("href")));
-        Assert.Equal("Key requests waiting: review the requests", links[0].GetAttribute("aria-label"));
+        // Each number leads to the list that shows it.
+        Assert.Equal(["keys/all?status=active", "keys/approvals", "keys/all?overdue=true"], links.Select(a => a.GetAttribute("href")));
+        Assert.Equal("Key requests waiting: review the requests", links[1].GetAttribute("aria-label"));
     }
 
     [Fact]
@@ -109,7 +110,8 @@ public sealed class DashboardPageTests : ConsoleTestContext
         var cut = Render<DashboardPage>();
 
         Assert.Equal(["7", "12", "2", "345"], CardValues(cut));
-        Assert.Empty(cut.FindAll("[data-testid=stat-card-link]").Where(a => a.Closest("[data-testid=my-keys-overview]") is null));
+        Assert.DoesNotContain(cut.FindAll("[data-testid=stat-card-link]").Where(a => a.Closest("[data-testid=my-keys-overview]") is null),
+            a => a.GetAttribute("href") is "keys/approvals" or "keys/all?overdue=true");
     }
 
     [Fact]
