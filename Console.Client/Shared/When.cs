@@ -39,8 +39,11 @@ public static class When
     /// <summary>"03": an hour of the day (UTC), for a chart axis titled "Hour of day (UTC)".</summary>
     public static string Hour(int hour) => hour.ToString("00", CultureInfo.InvariantCulture);
 
-    /// <summary>The format of <see cref="Time(DateTimeOffset)"/> in ApexCharts' terms, for chart tooltips (charts draw in UTC).</summary>
-    public const string ChartTooltip = "yyyy-MM-dd HH:mm 'UTC'";
+    /// <summary>
+    /// The format of <see cref="Time(DateTimeOffset)"/> in ApexCharts' terms, for chart tooltips. Charts draw in UTC and
+    /// say so in their axis title ("Time (UTC)"): ApexCharts' formatter has no quoting for a literal "UTC".
+    /// </summary>
+    public const string ChartTooltip = "yyyy-MM-dd HH:mm";
 
     /// <summary>ApexCharts' formats for the labels of a time axis, one per zoom level, in the same order and words.</summary>
     public static readonly IReadOnlyDictionary<string, string> ChartAxis = new Dictionary<string, string>

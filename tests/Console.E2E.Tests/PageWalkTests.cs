@@ -90,7 +90,8 @@ public sealed partial class PageWalkTests
                 }
                 else
                 {
-                    Assert.True(accounts.Keys.TryGetValue(email, out var key), $"The demo printed no two-factor key for {email}:\n{session.Server.Output}");
+                    var key = accounts.Keys.GetValueOrDefault(email)
+                        ?? throw new InvalidOperationException($"The demo printed no two-factor key for {email}:\n{session.Server.Output}");
                     await SignInWithTwoFactorAsync(page, email, accounts.Password, key);
                 }
 
