@@ -143,6 +143,22 @@ public sealed class DashboardPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public void AnAnalystSeesTheirKeysUnderTheFiguresOnlyOnceTheyOwnOne()
+    {
+        SignInWith(Permissions.KeysRequest, Permissions.AuditRead);
+        Api.Dashboard = () => Task.FromResult(Summary);
+
+        var without = Render<DashboardPage>();
+        Assert.Equal(["7", "12", "2", "345"], CardValues(without));
+        Assert.Empty(without.FindAll("[data-testid=my-keys-overview]"));
+
+        Api.Keys = (_, _) => Task.FromResult(new List<SecurityConsole.Shared.Keys.ApiKeySummary> { Keys.KeyTestData.Key("triage-bot", ownerId: "user-ada") });
+        var withKey = Render<DashboardPage>();
+        withKey.WaitForAssertion(() => Assert.NotNull(withKey.Find("[data-testid=my-keys-overview]")));
+        Assert.Equal(["7", "12", "2", "345"], CardValues(withKey));
+    }
+
+    [Fact]
     public void APersonWhoseRoleHasNoFiguresAndNoKeysIsToldSo()
     {
         SignInWith();
