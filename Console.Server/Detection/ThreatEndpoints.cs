@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
@@ -70,7 +69,7 @@ public static class ThreatEndpoints
     }
 
     private static async Task<Results<Ok<EntityProfile>, ValidationProblem>> Entity(
-        string? kind, string? id, [FromQuery(Name = "ref")] string? reference, string? hours, ThreatAnalytics analytics, TimeProvider clock,
+        string? kind, string? id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "ref")] string? reference, string? hours, ThreatAnalytics analytics, TimeProvider clock,
         AlertMasking masking, ClaimsPrincipal user, EntityReferences references, CancellationToken ct)
     {
         var q = new QueryReader();
