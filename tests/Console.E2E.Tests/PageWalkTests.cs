@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SecurityConsole.Server.Tests.Security;
 using static Microsoft.Playwright.Assertions;
 using static SecurityConsole.E2E.Tests.E2EBrowser;
 
