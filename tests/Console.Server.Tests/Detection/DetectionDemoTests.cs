@@ -45,7 +45,7 @@ public abstract class DetectionDemoTests
         Assert.All(alerts, a => Assert.True(a.FirstSeenAt < DateTimeOffset.UtcNow.AddMinutes(-60), $"{a.RuleId} at {a.FirstSeenAt}: the incidents lie in the past week"));
 
         // One story (issue 14): each sign-in incident's alert is seen at the times the audit trail recorded the attempts.
-        var audited = (await analyst.GetFromJsonAsync<SecurityConsole.Shared.Audit.AuditPage>("/api/v1/audit?action=signin.*&limit=500", Ct))!.Items;
+        var audited = (await analyst.GetFromJsonAsync<SecurityConsole.Shared.Audit.AuditPage>("/api/v1/audit?action=signin.*&limit=500", SecurityConsole.Server.Tests.Audit.AuditTestKit.Json, Ct))!.Items;
         void SeenWhenAudited(string rule, string person, string action)
         {
             var alert = alerts.Single(a => a.RuleId == rule && a.EntityKind == EntityKinds.User && a.EntityId == person);
