@@ -3,6 +3,7 @@ using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Dashboard;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Demo;
 using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Hosting;
 using SecurityConsole.Server.Keys;
@@ -54,7 +55,12 @@ try
         return await AdminCommands.RunAsync(app, cmd, Console.In, Console.Out, Console.Error);
     }
     await ConsoleHost.PrepareAsync(app.Services);
-    // The one-time link that creates the first admin (to a terminal), or how to get one, once the server listens.
+    // With --demo, the demo accounts first, so that the one-time link that creates the first admin (to a terminal), or how
+    // to get one, stays the last thing printed once the server listens.
+    if (settings.Demo)
+    {
+        DemoData.PrintAccountsWhenStarted(app);
+    }
     SetupLink.PrintWhenStarted(app);
     await ConsoleHost.RunAsync(app);
     return 0;

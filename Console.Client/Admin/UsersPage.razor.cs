@@ -131,5 +131,5 @@ public partial class UsersPage
         }
     }
 
-    private static string Day(DateTimeOffset at) => at.ToLocalTime().ToString("d MMM yyyy");
+    private static string Day(DateTimeOffset at) => SecurityConsole.Client.Shared.When.Day(at);
 }

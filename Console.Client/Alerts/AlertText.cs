@@ -42,7 +42,7 @@ public static class AlertText
             : $"First seen {When(alert.FirstSeenAt)}, last seen {When(alert.LastSeenAt)}";
 
     public static string When(DateTimeOffset at, bool seconds = false) =>
-        at.ToLocalTime().ToString(seconds ? "ddd d MMM, HH:mm:ss" : "ddd d MMM, HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        seconds ? Shared.When.Precise(at) : Shared.When.Time(at);
 
     /// <summary>For a narrow column: "5 h ago", grouped "6×, last 1 d ago".</summary>
     public static string FiredShort(AlertView alert, DateTimeOffset now) =>

@@ -169,8 +169,8 @@ public partial class AuditPage
         }
 
         public AuditSearchQuery ToQuery(int limit) => new(
-            From: Range?.Start is { } start ? new DateTimeOffset(start.Date, TimeZoneInfo.Local.GetUtcOffset(start.Date)).ToUniversalTime() : null,
-            To: Range?.End is { } end ? new DateTimeOffset(end.Date.AddDays(1).AddTicks(-1), TimeZoneInfo.Local.GetUtcOffset(end.Date)).ToUniversalTime() : null,
+            From: Range?.Start is { } start ? new DateTimeOffset(start.Date, TimeSpan.Zero) : null,
+            To: Range?.End is { } end ? new DateTimeOffset(end.Date.AddDays(1).AddTicks(-1), TimeSpan.Zero) : null,
             Actor: Trim(Actor), Action: Trim(Action), Target: Trim(Target), Outcome: Outcome, Category: Category, Text: Trim(Text), Limit: limit);
 
         private static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

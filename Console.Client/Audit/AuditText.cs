@@ -44,7 +44,7 @@ public static class AuditText
         _ => "Broken",
     };
 
-    public static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("d MMM yyyy, HH:mm:ss", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) => Shared.When.Precise(at);
 
     public static string Number(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -30,17 +30,6 @@ public static class ComplianceText
         _ => "#e53935",
     };
 
-    /// <summary>A day as every page of the console writes it ("2 Dec 2026"), in the reader's time zone.</summary>
-    public static string Day(DateTimeOffset at) => at.ToLocalTime().ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-
-    /// <summary>A day of the results history (UTC days), as <see cref="Day(DateTimeOffset)"/> writes days.</summary>
-    public static string Day(DateOnly day) => day.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-
-    /// <summary>A moment as every page of the console writes it ("2 Dec 2026, 14:05"), in the reader's time zone.</summary>
-    public static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
-
-    /// <summary>A moment to the second, where seconds matter (an evaluation, a live change).</summary>
-    public static string Seconds(DateTimeOffset at) => at.ToLocalTime().ToString("d MMM yyyy, HH:mm:ss", CultureInfo.InvariantCulture);
 
     public static string RequirementHref(string framework, string requirement) =>
         $"compliance/{Uri.EscapeDataString(framework)}/requirements/{Uri.EscapeDataString(requirement)}";

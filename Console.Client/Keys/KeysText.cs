@@ -101,9 +101,9 @@ public static class KeysText
         _ => ceiling.ToString()!,
     };
 
-    public static string Day(DateTimeOffset at) => at.ToLocalTime().ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+    public static string Day(DateTimeOffset at) => Shared.When.Day(at);
 
-    public static string Time(DateTimeOffset at) => at.ToLocalTime().ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset at) => Shared.When.Time(at);
 
     /// <summary>"3 hours ago", "never": how long ago, as people say it.</summary>
     public static string Ago(DateTimeOffset? at, DateTimeOffset now)

@@ -12,5 +12,5 @@ public interface IThreatsApi
 
     Task<List<TopEntity>> GetTopEntitiesAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, CancellationToken ct = default);
 
-    Task<EntityProfile> GetEntityProfileAsync(string kind, string id, int hours, CancellationToken ct = default);
+    Task<EntityProfile> GetEntityProfileAsync(string kind, string id, int hours, string? reference = null, CancellationToken ct = default);
 }

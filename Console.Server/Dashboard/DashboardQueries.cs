@@ -13,12 +13,15 @@ public sealed class DashboardQueries(ConsoleDbContext db, KeyPolicyStore policie
     public async Task<DashboardSummary> SummaryAsync(IReadOnlySet<string> granted, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var soon = now + ApiKey.ExpiringWithin;
         var people = granted.Contains(Permissions.UsersManage);
         var keys = granted.Contains(Permissions.KeysRead);
         var audit = granted.Contains(Permissions.AuditRead);
         return new DashboardSummary(
             people ? await db.Users.CountAsync(ct) : null,
-            keys ? await db.ApiKeys.CountAsync(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), ct) : null,
+            // The same rule as the keys list's "Active" filter (KeyList), which the card links to: the number agrees with the list.
+            keys ? await db.ApiKeys.CountAsync(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > soon) && k.DisabledAt == null
+                && k.SuccessorId == null, ct) : null,
             people ? await db.Invitations.CountAsync(i => i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now, ct) : null,
             audit ? await db.AuditEntries.LongCountAsync(ct) : null,
             audit ? await AuditActivityAsync(now, ct) : null,

@@ -7,6 +7,7 @@ using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Users;
+using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Demo;
 
@@ -49,7 +50,7 @@ public static class DemoData
 
         var people = await DemoPeople.WriteAsync(sp.GetRequiredService<UserManager<ConsoleUser>>(), now, random);
         KeysInEveryState.Write(db, sp.GetRequiredService<ApiKeyIssuer>(), audit, [people[4], people[5]], people[3], now, random);
-        SignInHistory.Write(audit, people, now, random);
+        var signIns = SignInHistory.Write(audit, people, now, random);
         var controlHistory = ComplianceHistory.Write(db, audit, sp.GetRequiredService<ComplianceCatalogue>(), now, random);
         // The keys' history reaches back four months and was recorded key by key: chain all of it in time order.
         audit.ChainPendingInTimeOrder();
@@ -60,10 +61,45 @@ public static class DemoData
         // Events only, appended to the backlog: the built-in rules (seeded by Detection after the demo) find the incidents
         // when the pipeline starts, as they would find anyone's.
         var serviceKeys = await db.ApiKeys.Where(k => k.Service != null).OrderBy(k => k.CreatedAt).ToListAsync(ct);
-        await IncidentWeek.WriteAsync(sp, [.. people.Select(u => u.Email!)], [.. serviceKeys.Select(k => new IncidentWeek.DemoKey(
+        await IncidentWeek.WriteAsync(sp, [.. people.Select(u => u.Email!)], signIns, [.. serviceKeys.Select(k => new IncidentWeek.DemoKey(
             k.Id, k.Prefix, k.CreatedAt, k.RevokedAt, k.ExpiresAt, k.DisabledAt,
             Replaced: k.Service == KeysInEveryState.ReplacedService, Leaked: k.Service == KeysInEveryState.LeakedService))], ct);
         audit.Record(new AuditEvent(AuditCategories.Admin, AuditActions.DemoSeeded, Data: new { users = people.Count }));
         await db.SaveChangesAsync(ct);
     }
+
+    /// <summary>
+    /// With --demo, once the server listens: the demo accounts, their password and each one's two-factor key, so that a
+    /// newcomer can sign in as any role. Printed to the terminal (never to the logging pipeline), before the setup link.
+    /// </summary>
+    public static void PrintAccountsWhenStarted(WebApplication app) => app.Lifetime.ApplicationStarted.Register(() =>
+    {
+        var jsonLogs = string.Equals(app.Configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
+        if (System.Console.IsOutputRedirected && jsonLogs)
+        {
+            return;
+        }
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ConsoleUser>>();
+        var lines = new List<string>();
+        foreach (var (email, role) in DemoPeople.People)
+        {
+            if (users.FindByEmailAsync(email).GetAwaiter().GetResult() is { } user
+                && users.GetAuthenticatorKeyAsync(user).GetAwaiter().GetResult() is { } key)
+            {
+                lines.Add($"    {Roles.DisplayName(role),-17} {email,-28} two-factor key {string.Join(' ', key.Chunk(4).Select(c => new string(c)))}");
+            }
+        }
+        if (lines.Count == 0)
+        {
+            return;
+        }
+        System.Console.WriteLine();
+        System.Console.WriteLine($"  Demo accounts, each with the password \"{DemoPeople.Password}\" and two-factor sign-in: add the account's key to an");
+        System.Console.WriteLine("  authenticator app (or run `oathtool --totp -b KEY`) and enter its 6-digit code after the password.");
+        foreach (var line in lines)
+        {
+            System.Console.WriteLine(line);
+        }
+    });
 }

@@ -32,8 +32,18 @@ public static class IncidentWeek
         Guid Id, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? DisabledAt,
         bool Replaced, bool Leaked);
 
-    /// <summary>Writes the week of events; <c>people</c> are the demo people's emails in the order the demo created them, <c>keys</c> the service keys oldest first.</summary>
-    public static async Task WriteAsync(IServiceProvider sp, IReadOnlyList<string> people, IReadOnlyList<DemoKey> keys, CancellationToken ct)
+    /// <summary>
+    /// One sign-in attempt of a demo person, as the audit trail recorded it (the demo hands the same list to both, so that an
+    /// alert about sign-ins names the audited attempts' times): failed, succeeded, or refused for a lock-out.
+    /// </summary>
+    public sealed record DemoSignIn(DateTimeOffset At, string Email, string Ip, bool Succeeded, bool LockedOut = false);
+
+    /// <summary>
+    /// Writes the week of events; <c>people</c> are the demo people's emails in the order the demo created them,
+    /// <c>signIns</c> their audited sign-ins (the sign-in incidents among them), <c>keys</c> the service keys oldest first.
+    /// </summary>
+    public static async Task WriteAsync(IServiceProvider sp, IReadOnlyList<string> people, IReadOnlyList<DemoSignIn> signIns, IReadOnlyList<DemoKey> keys,
+        CancellationToken ct)
     {
         var db = sp.GetRequiredService<ConsoleDbContext>();
         var audit = sp.GetRequiredService<AuditTrail>();
@@ -64,21 +74,10 @@ public static class IncidentWeek
             foreach (var (person, p) in people.Select((x, i) => (x, i)))
             {
                 var ip = $"10.20.{p + 1}.{random.Next(2, 250)}";
-                for (var n = weekday ? random.Next(20, 28) : random.Next(0, 3); n > 0; n--)
+                for (var n = weekday ? random.Next(18, 25) : random.Next(0, 3); n > 0; n--)
                 {
                     var at = day.AddHours(random.Next(8, 18)).AddMinutes(random.Next(60)).AddSeconds(random.Next(60));
-                    if (n % 8 == 0)
-                    {
-                        if (random.NextDouble() < 0.15)
-                        {
-                            Add(SecurityEventTypes.LoginFailed, at.AddSeconds(-30), actor: person, ip: ip, outcome: EventOutcomes.Failure);
-                        }
-                        Add(SecurityEventTypes.LoginSucceeded, at, actor: person, ip: ip);
-                    }
-                    else
-                    {
-                        Add("crm.record_viewed", at, source: "crm-app", actor: person, ip: ip);
-                    }
+                    Add("crm.record_viewed", at, source: "crm-app", actor: person, ip: ip);
                 }
             }
             for (var bucket = 0; bucket < 288; bucket++)
@@ -132,30 +131,20 @@ public static class IncidentWeek
         {
             Add(SecurityEventTypes.KeyUsed, now.AddDays(-1).AddHours(-6), key: keys[0].Prefix, ip: NewNetworkAddress);
         }
-        if (people.Count >= 2)
+        // The people's sign-ins as audited, the incidents among them (Hosting's DemoData.SignIns): twelve wrong passwords
+        // for one person within four minutes from three addresses (no address reaches the threshold, the person does), a
+        // lock-out, a sign-in at 03:12.
+        foreach (var s in signIns)
         {
-            Add(SecurityEventTypes.LoginSucceeded, new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(-1).AddHours(3).AddMinutes(12),
-                actor: people[1], ip: "10.20.2.77");
-        }
-        if (people.Count >= 1)
-        {
-            // Twelve wrong passwords for one person within four minutes, from three addresses: no address reaches the
-            // threshold on its own, the person does.
-            var guessing = start.AddDays(6).AddHours(10).AddMinutes(40);
-            for (var i = 0; i < 12; i++)
+            if (s.LockedOut)
             {
-                Add(SecurityEventTypes.LoginFailed, guessing.AddSeconds(i * 20), actor: people[0], ip: $"{GuessingNetwork}{7 + i % 3}",
-                    outcome: EventOutcomes.Failure);
+                Add(SecurityEventTypes.Lockout, s.At, actor: s.Email, ip: s.Ip, outcome: EventOutcomes.Denied);
             }
-        }
-        if (people.Count >= 3)
-        {
-            var lockout = start.AddDays(3).AddHours(9).AddMinutes(30);
-            for (var i = 0; i < 4; i++)
+            else
             {
-                Add(SecurityEventTypes.LoginFailed, lockout.AddSeconds(i * 9), actor: people[2], ip: "192.0.2.200", outcome: EventOutcomes.Failure);
+                Add(s.Succeeded ? SecurityEventTypes.LoginSucceeded : SecurityEventTypes.LoginFailed, s.At, actor: s.Email, ip: s.Ip,
+                    outcome: s.Succeeded ? EventOutcomes.Success : EventOutcomes.Failure);
             }
-            Add(SecurityEventTypes.Lockout, lockout.AddSeconds(40), actor: people[2], ip: "192.0.2.200", outcome: EventOutcomes.Denied);
         }
         var burst = start.AddDays(4).AddHours(11);
         for (var i = 0; i < 150; i++)

@@ -37,6 +37,7 @@ public sealed class DetectionFeature : IConsoleFeature
         services.AddScoped<AlertReportQueries>();
         services.AddScoped<RuleAdmin>();
         services.AddScoped<ThreatAnalytics>();
+        services.AddSingleton<EntityReferences>();
         services.AddScoped<DetectionRetentionJob>();
     }
 

@@ -20,7 +20,7 @@ public static class ThreatEndpoints
         group.MapGet("/top-entities", Top).WithName("GetTopEntities")
             .WithSummary("Keys, users, addresses or services (kind) with the most alerts last seen between from and to (default 7 days).");
         group.MapGet("/entity", Entity).WithName("GetEntityProfile")
-            .WithSummary("One entity (kind and id): its learned baselines against its activity per hour over the last hours (default 48), and its alerts.");
+            .WithSummary("One entity (kind and id, or kind and the opaque ref given with a masked entity): its learned baselines against its activity per hour over the last hours (default 48), and its alerts.");
         return app;
     }
 
@@ -48,7 +48,7 @@ public static class ThreatEndpoints
 
     private static async Task<Results<Ok<List<TopEntity>>, ValidationProblem>> Top(
         string? kind, string? from, string? to, string? limit, ThreatAnalytics analytics, TimeProvider clock, AlertMasking masking, Caller caller,
-        CancellationToken ct)
+        EntityReferences references, CancellationToken ct)
     {
         var q = new QueryReader();
         var entityKind = q.OneOf("kind", kind, EntityKinds.All);
@@ -59,11 +59,17 @@ public static class ThreatEndpoints
             return q.Problem();
         }
         var shape = await masking.ForAsync(caller, ct);
-        return TypedResults.Ok((await analytics.TopEntitiesAsync(entityKind, start, end, take, ct)).Select(t => t with { Id = shape.Entity(t.Kind, t.Id) }).ToList());
+        // A masked entity carries an opaque reference, so that the reader can open its profile without learning who it is.
+        return TypedResults.Ok((await analytics.TopEntitiesAsync(entityKind, start, end, take, ct)).Select(t =>
+        {
+            var shown = shape.Entity(t.Kind, t.Id);
+            return t with { Id = shown, Ref = shown == t.Id ? null : references.Issue(t.Kind, t.Id) };
+        }).ToList());
     }
 
     private static async Task<Results<Ok<EntityProfile>, ValidationProblem>> Entity(
-        string? kind, string? id, string? hours, ThreatAnalytics analytics, TimeProvider clock, AlertMasking masking, Caller caller, CancellationToken ct)
+        string? kind, string? id, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "ref")] string? reference, string? hours, ThreatAnalytics analytics, TimeProvider clock,
+        AlertMasking masking, Caller caller, EntityReferences references, CancellationToken ct)
     {
         var q = new QueryReader();
         if (string.IsNullOrEmpty(kind))
@@ -72,9 +78,18 @@ public static class ThreatEndpoints
         }
         var entityKind = q.OneOf("kind", kind, EntityKinds.All);
         var entityId = q.Text("id", id, 256);
-        if (string.IsNullOrEmpty(id))
+        var entityRef = q.Text("ref", reference, 2048);
+        if (string.IsNullOrEmpty(id) && string.IsNullOrEmpty(reference))
         {
-            q.Validator.Add("id", "This field is required.");
+            q.Validator.Add("id", "This field is required (or ref, the reference given with a masked entity).");
+        }
+        else if (entityRef is not null && entityKind is not null)
+        {
+            entityId = references.Resolve(entityKind, entityRef);
+            if (entityId is null)
+            {
+                q.Validator.Add("ref", "This reference is not one the console gave for this kind of entity, or it has expired: open the entity again from the Threats page.");
+            }
         }
         var span = q.Int("hours", hours, 48, 1, 720);
         if (!q.IsValid)

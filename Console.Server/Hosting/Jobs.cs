@@ -74,9 +74,24 @@ public static class Jobs
         }
     }
 
+    /// <summary>The embedded script that makes the dashboard write times as the console does (hangfire-utc.js).</summary>
+    public const string UtcScript = "SecurityConsole.Server.Hosting.hangfire-utc.js";
+
+    private static readonly Lock UtcScriptGate = new();
+    private static bool utcScriptAdded;
+
     /// <summary>The dashboard at /jobs: Admin only, checked by the endpoint policy and again by Hangfire's own filter.</summary>
     public static void MapConsoleJobs(this WebApplication app)
     {
+        // Times on the dashboard in the console's one format (UTC, marked); Hangfire keeps its routes process-wide: add once.
+        lock (UtcScriptGate)
+        {
+            if (!utcScriptAdded)
+            {
+                DashboardRoutes.AddJavaScript(typeof(Jobs).Assembly, UtcScript);
+                utcScriptAdded = true;
+            }
+        }
         app.MapHangfireDashboard("/jobs", new DashboardOptions
         {
             Authorization = [new PermissionDashboardFilter()],

@@ -10,7 +10,12 @@ public sealed record HeatmapCell(int Weekday, int Hour, int Events);
 
 public sealed record Heatmap(DateTimeOffset From, DateTimeOffset To, int OffsetMinutes, IReadOnlyList<HeatmapCell> Cells);
 
-public sealed record TopEntity(string Kind, string Id, int Alerts, int Detections, string HighestSeverity, DateTimeOffset LastSeenAt);
+/// <remarks>
+/// <see cref="Ref"/>: for a reader without pii:read, whose <see cref="Id"/> is masked, an opaque reference by which the
+/// server finds the entity again (GET /threats/entity?ref=…) without the reader learning who or what it is. Null when
+/// the id is in clear.
+/// </remarks>
+public sealed record TopEntity(string Kind, string Id, int Alerts, int Detections, string HighestSeverity, DateTimeOffset LastSeenAt, string? Ref = null);
 
 /// <summary>One learned baseline of an entity: what a rule expects of it.</summary>
 public sealed record EntityBaselineView(

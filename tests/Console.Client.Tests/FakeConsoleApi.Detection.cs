@@ -29,6 +29,7 @@ public sealed partial class FakeConsoleApi : IAlertsApi, IRulesApi, IThreatsApi
     public List<(long Id, string Action, string? Comment)> AlertActions { get; } = [];
     public List<(string Id, DetectionRuleUpdate Update)> RuleUpdates { get; } = [];
     public List<(string Kind, string Id, int Hours)> ProfileRequests { get; } = [];
+    public List<string?> ProfileReferences { get; } = [];
     public List<DetectionRuleCreate> RulesCreated { get; } = [];
     public List<string> RulesDeleted { get; } = [];
 
@@ -88,9 +89,10 @@ public sealed partial class FakeConsoleApi : IAlertsApi, IRulesApi, IThreatsApi
 
     public Task<List<TopEntity>> GetTopEntitiesAsync(DateTimeOffset from, DateTimeOffset to, string? kind = null, CancellationToken ct = default) => TopEntities(kind);
 
-    public Task<EntityProfile> GetEntityProfileAsync(string kind, string id, int hours, CancellationToken ct = default)
+    public Task<EntityProfile> GetEntityProfileAsync(string kind, string id, int hours, string? reference = null, CancellationToken ct = default)
     {
         ProfileRequests.Add((kind, id, hours));
+        ProfileReferences.Add(reference);
         return EntityProfile(kind, id, hours);
     }
 }

@@ -48,7 +48,7 @@ public sealed class CompliancePagesTests : ConsoleTestContext
         Assert.Equal("compliance/pci-dss/requirements/8.4.1", first.GetAttribute("href"));
         Assert.Contains("not a statement that your organisation is compliant", cut.Find("[data-testid=compliance-scope]").TextContent);
         // The heat-map says which day each column is, in the console's one date format, and what its colours mean.
-        var today = DateOnly.FromDateTime(Now.UtcDateTime).ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        var today = DateOnly.FromDateTime(Now.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains($"One column per day (UTC), {today} on the left to {today} on the right", cut.Find("[data-testid=heatmap-legend]").TextContent);
         Assert.Contains("nothing evaluated", cut.Find("[data-testid=heatmap-legend]").TextContent);
         // The trend's axes say what they are: days, and the percentage of evaluated requirements in pass (0 to 100).

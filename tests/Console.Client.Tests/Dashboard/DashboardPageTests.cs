@@ -13,7 +13,7 @@ public sealed class DashboardPageTests : ConsoleTestContext
         AuditActivity: [new DailyCount(new DateOnly(2025, 3, 1), 5), new DailyCount(new DateOnly(2025, 3, 2), 8)]);
 
     private static string[] CardValues(IRenderedComponent<DashboardPage> cut) =>
-        [.. cut.FindAll("[data-testid=stat-card] h5").Select(h => h.TextContent.Trim())];
+        [.. cut.FindAll("[data-testid=stat-card] h5").Where(h => h.Closest("[data-testid=my-keys-overview]") is null).Select(h => h.TextContent.Trim())];
 
     [Fact]
     public void DashboardShowsSkeletonsWhileTheFiguresLoad()
@@ -39,7 +39,8 @@ public sealed class DashboardPageTests : ConsoleTestContext
 
         cut.WaitForAssertion(() => Assert.Equal(["7", "12", "2", "345"], CardValues(cut)));
         Assert.Empty(cut.FindAll(".mud-skeleton"));
-        Assert.Equal("area", cut.Find("[data-testid=chart]").GetAttribute("data-chart-type"));
+        // Counts per day are bars, one labelled bar per day up to today.
+        Assert.Equal("bar", cut.Find("[data-testid=chart]").GetAttribute("data-chart-type"));
     }
 
     [Fact]
@@ -95,8 +96,9 @@ public sealed class DashboardPageTests : ConsoleTestContext
 
         Assert.Equal(["7", "12", "2", "345", "3", "5"], CardValues(cut));
         var links = cut.FindAll("[data-testid=stat-card-link]");
-        Assert.Equal(["keys/approvals", "keys/all?overdue=true"], links.Select(a => a.GetAttribute("href")));
-        Assert.Equal("Key requests waiting: review the requests", links[0].GetAttribute("aria-label"));
+        // Each number leads to the list that shows it.
+        Assert.Equal(["keys/all?status=active", "keys/approvals", "keys/all?overdue=true"], links.Select(a => a.GetAttribute("href")));
+        Assert.Equal("Key requests waiting: review the requests", links[1].GetAttribute("aria-label"));
     }
 
     [Fact]
@@ -108,7 +110,8 @@ public sealed class DashboardPageTests : ConsoleTestContext
         var cut = Render<DashboardPage>();
 
         Assert.Equal(["7", "12", "2", "345"], CardValues(cut));
-        Assert.Empty(cut.FindAll("[data-testid=stat-card-link]"));
+        Assert.DoesNotContain(cut.FindAll("[data-testid=stat-card-link]").Where(a => a.Closest("[data-testid=my-keys-overview]") is null),
+            a => a.GetAttribute("href") is "keys/approvals" or "keys/all?overdue=true");
     }
 
     [Fact]
@@ -127,14 +130,43 @@ public sealed class DashboardPageTests : ConsoleTestContext
     }
 
     [Fact]
-    public void APersonWhoseRoleHasNoFiguresIsToldWhereTheirKeysAre()
+    public void ADeveloperSeesTheirOwnKeysInsteadOfCompanyFigures()
     {
         SignInWith(Permissions.KeysRequest);
         Api.Dashboard = () => Task.FromResult(new DashboardSummary(null, null, null, null, null));
 
         var cut = Render<DashboardPage>();
 
+        Assert.Empty(CardValues(cut));
+        Assert.NotNull(cut.Find("[data-testid=my-keys-overview]"));
+        Assert.Empty(cut.FindAll("[data-testid=dashboard-nothing]"));
+    }
+
+    [Fact]
+    public void AnAnalystSeesTheirKeysUnderTheFiguresOnlyOnceTheyOwnOne()
+    {
+        SignInWith(Permissions.KeysRequest, Permissions.AuditRead);
+        Api.Dashboard = () => Task.FromResult(Summary);
+
+        var without = Render<DashboardPage>();
+        Assert.Equal(["7", "12", "2", "345"], CardValues(without));
+        Assert.Empty(without.FindAll("[data-testid=my-keys-overview]"));
+
+        Api.Keys = (_, _) => Task.FromResult(new List<SecurityConsole.Shared.Keys.ApiKeySummary> { Keys.KeyTestData.Key("triage-bot", ownerId: "user-ada") });
+        var withKey = Render<DashboardPage>();
+        withKey.WaitForAssertion(() => Assert.NotNull(withKey.Find("[data-testid=my-keys-overview]")));
+        Assert.Equal(["7", "12", "2", "345"], CardValues(withKey));
+    }
+
+    [Fact]
+    public void APersonWhoseRoleHasNoFiguresAndNoKeysIsToldSo()
+    {
+        SignInWith();
+        Api.Dashboard = () => Task.FromResult(new DashboardSummary(null, null, null, null, null));
+
+        var cut = Render<DashboardPage>();
+
         Assert.Empty(cut.FindAll("[data-testid=stat-card]"));
-        Assert.Contains("Your API keys and requests are under Keys", cut.Find("[data-testid=dashboard-nothing]").TextContent);
+        Assert.Contains("Your role has no figures on the dashboard", cut.Find("[data-testid=dashboard-nothing]").TextContent);
     }
 }

@@ -61,7 +61,7 @@ public sealed class KeyDetailPageTests : ConsoleTestContext
     {
         var cut = RenderKey(mine.Id);
 
-        cut.WaitForAssertion(() => Assert.Equal("area", cut.Find("[data-testid=key-usage] [data-testid=chart]").GetAttribute("data-chart-type")));
+        cut.WaitForAssertion(() => Assert.Equal("bar", cut.Find("[data-testid=key-usage] [data-testid=chart]").GetAttribute("data-chart-type")));
         Assert.Contains("10 uses in the last 24 hours; busiest minute 6", cut.Find("[data-testid=usage-summary]").TextContent);
         Assert.Equal([(mine.Id, 24)], Api.UsageRequests);
 
@@ -86,7 +86,7 @@ public sealed class KeyDetailPageTests : ConsoleTestContext
     public void UsageBucketsSumTheMinutesAndFillTheQuietTimesWithZeros()
     {
         var now = new DateTimeOffset(2026, 11, 23, 12, 7, 0, TimeSpan.Zero);
-        var day = new KeyUsageChart.UsageRange(24, "24 h", "24 hours", TimeSpan.FromMinutes(15), "15 minutes", ApexChartType.Area);
+        var day = new KeyUsageChart.UsageRange(24, "24 h", "24 hours", TimeSpan.FromMinutes(15), "15 minutes", ApexChartType.Bar);
 
         var buckets = KeyUsageChart.Buckets(
             [new(now.AddMinutes(-7), 2), new(now.AddMinutes(-3), 3), new(now.AddHours(-2), 5)], day, now);

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Client.Layout;
 using SecurityConsole.Shared.Security;
 
@@ -20,6 +22,21 @@ public sealed class NavMenuTests : ConsoleTestContext
         Assert.Contains("Users and roles", links);
         Assert.Equal(["Dashboard", "Alerts", "Threats", "Detection rules", "Keys", "My keys", "Request a key", "Approvals", "All keys", "Policy", "Audit", "Compliance", "Reports"],
             links.Take(13));
+    }
+
+    [Theory]
+    [InlineData("alerts/rules", "Detection rules")]
+    [InlineData("alerts", "Alerts")]
+    [InlineData("alerts/42", "Alerts")]
+    [InlineData("keys/all", "All keys")]
+    public void OnePageLightsOneMenuItem(string page, string lit)
+    {
+        SignInWith([.. Roles.PermissionsOf(Roles.Admin)]);
+        var cut = Render<NavMenu>();
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo(page);
+
+        cut.WaitForAssertion(() => Assert.Equal([lit], cut.FindAll("[data-testid=nav] a.active").Select(a => a.TextContent.Trim())));
     }
 
     [Fact]

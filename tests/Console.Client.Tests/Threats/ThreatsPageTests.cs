@@ -49,6 +49,37 @@ public sealed class ThreatsPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public void AMaskedEntityIsProfiledByItsOpaqueReference()
+    {
+        Api.TopEntities = _ => Task.FromResult(new List<TopEntity>
+        {
+            new(EntityKinds.User, "m***@example.com #1a2b3c4d", 3, 12, AlertSeverities.High, Now.AddMinutes(-5), Ref: "CfDJ8-opaque"),
+        });
+
+        var cut = RenderPage<ThreatsPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(Api.ProfileReferences));
+        Assert.Equal("CfDJ8-opaque", Api.ProfileReferences[0]);
+        Assert.Equal(("user", "m***@example.com #1a2b3c4d"), (Api.ProfileRequests[0].Kind, Api.ProfileRequests[0].Id));
+        Assert.DoesNotContain("CfDJ8-opaque", cut.Markup);
+    }
+
+    [Fact]
+    public void TheProfileDrawsCountsAsBarsWithTheLearnedRateAsALabelledLine()
+    {
+        var cut = RenderPage<ThreatsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("about 60.0 events an hour expected", cut.Find("[data-testid=baseline-text]").TextContent));
+        var chart = cut.FindComponents<SecurityConsole.Client.Charts.ApexChart>().Single(c => c.Instance.Title == "Events per hour against the expected rate");
+        Assert.Equal(SecurityConsole.Client.Charts.ApexChartType.Bar, chart.Instance.Type);
+        Assert.Equal(60.0, chart.Instance.Reference!.Y);
+        Assert.Equal("Expected 60.0/h", chart.Instance.Reference.Label);
+        var hours = cut.FindComponents<SecurityConsole.Client.Charts.ApexChart>().Single(c => c.Instance.Title == "Share of activity by hour of day");
+        Assert.Equal("Hour of day (UTC)", hours.Instance.XTitle);
+        Assert.Equal("03", hours.Instance.Series[0].Data[3].X);
+    }
+
+    [Fact]
     public void TheEntitysAlertsLinkToEachAlertsPage()
     {
         var cut = RenderPage<ThreatsPage>();
@@ -65,8 +96,9 @@ public sealed class ThreatsPageTests : ConsoleTestContext
     {
         var cut = RenderPage<ThreatsPage>();
 
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=threat-timeline] [data-chart-type=area]")));
-        Assert.NotNull(cut.Find("[data-testid=threat-timeline] [data-chart-type=bar]"));
+        // Events and alerts are counts: both bars, never an area.
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=threat-timeline] [data-chart-type=bar]").Count));
+        Assert.Empty(cut.FindAll("[data-chart-type=area]"));
         Assert.NotNull(cut.Find("[data-testid=threat-heatmap] [data-chart-type=heatmap]"));
         var series = ThreatsPage.HeatmapSeries(new Heatmap(Now, Now, 0, [new(0, 9, 12)]));
         Assert.Equal(["Sun", "Sat", "Fri", "Thu", "Wed", "Tue", "Mon"], series.Select(s => s.Name));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Audit;
@@ -18,7 +19,9 @@ public sealed class AuditDemoTests
         Assert.True(signins!.Items.Count > 50);
         Assert.Contains(signins.Items, i => i.Outcome == "failure");
         Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.EndsWith("@demo.example", i.Personal!["email"]));
-        Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.Equal("10.20.*.*", i.Personal!["ip"]));
+        // Office addresses, and the incidents' addresses (the guessing, the lock-out): all masked for the auditor.
+        Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.EndsWith(".*.*", i.Personal!["ip"]));
+        Assert.Contains(signins.Items, i => i.Personal!["ip"] == "10.20.*.*");
         var keys = await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?category=key&limit=500", Json, Ct);
         Assert.Equal(10, keys!.Items.Count(i => i.Action == "key.issued"));
         Assert.Equal(2, keys.Items.Count(i => i.Action == "key.revoked"));
@@ -33,6 +36,45 @@ public sealed class AuditDemoTests
         var firstIssued = keys.Items.Where(i => i.Action == "key.issued").Min(i => i.Time);
         Assert.True(firstIssued < signins.Items.Min(i => i.Time).AddDays(-90), $"the oldest key was issued {firstIssued:O}, four months back");
         await factory.AssertTimeNeverGoesBackAsync();
+
+        // One story (issue 14): each demo person has two-factor on, joined before their keys, and their last sign-in is
+        // their newest audited one (not "Never" beside audited sign-ins).
+        var admin = await factory.SignedInClientAsync(Roles.Admin);
+        var people = (await admin.GetFromJsonAsync<List<SecurityConsole.Shared.Users.UserSummary>>("/api/v1/users", Json, Ct))!
+            .Where(u => u.Email.EndsWith("@demo.example", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, people.Count);
+        var succeeded = (await admin.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=signin.succeeded&limit=500", Json, Ct))!.Items;
+        foreach (var person in people)
+        {
+            Assert.True(person.TwoFactorEnabled, $"{person.Email} has two-factor off");
+            var audited = succeeded.Where(i => i.TargetId == person.Id).Select(i => i.Time).ToList();
+            Assert.NotEmpty(audited);
+            Assert.Equal(audited.Max(), person.LastSignInAt);
+            Assert.True(person.CreatedAt < firstIssued, $"{person.Email} joined {person.CreatedAt:O}, after the first key was issued");
+        }
+
+        // And a newcomer can sign in as one of them: the printed password, then the authenticator's code.
+        byte[] secret;
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<SecurityConsole.Server.Users.ConsoleUser>>();
+            var ana = (await users.FindByEmailAsync("ana.analyst@demo.example"))!;
+            secret = SecurityConsole.Server.Tests.Security.Totp.Key((await users.GetAuthenticatorKeyAsync(ana))!);
+        }
+        var browser = factory.CreateBrowserClient();
+        var password = await browser.SignInAsync("ana.analyst@demo.example", SecurityConsole.Server.Hosting.DemoData.Password);
+        Assert.Contains("Account/LoginWith2fa", password.Headers.Location!.ToString());
+        var path = "/" + password.Headers.Location!.ToString().TrimStart('/').Split("://")[^1].Split('/', 2)[^1];
+        var token = await ConsoleClients.AntiforgeryTokenAsync(browser, path);
+        var code = await browser.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "login-with-2fa",
+            ["Input.TwoFactorCode"] = SecurityConsole.Server.Tests.Security.Totp.Code(secret, DateTimeOffset.UtcNow),
+        }), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, code.StatusCode);
+        var me = await browser.GetFromJsonAsync<SecurityConsole.Shared.Users.CurrentUser>("/api/v1/me", Ct);
+        Assert.Equal("ana.analyst@demo.example", me!.Email);
     }
 
     [Fact]

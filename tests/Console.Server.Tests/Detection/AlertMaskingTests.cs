@@ -81,6 +81,58 @@ public abstract class AlertMaskingTests(SharedConsole console)
         Assert.NotEmpty(analystSaw);
     }
 
+    [Fact]
+    public async Task AnAuditorOpensAMaskedEntitysThreatProfileByItsReferenceWithoutLearningWhoItIs()
+    {
+        var person = $"mallory.{Guid.NewGuid():N}@example.test";
+        var ip = NewAddress();
+        var sender = await Factory.SenderAsync();
+        var analyst = await Factory.SignedInClientAsync(Roles.SecurityAnalyst);
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        await sender.SendOkAsync([.. Enumerable.Range(0, 12).Select(_ => Ev(SecurityEventTypes.LoginFailed, ip, actor: person, outcome: "failure"))]);
+        var alert = await analyst.WaitForAlertAsync(a => a.RuleId == "brute-force" && a.EntityId == person);
+        var masked = (await auditor.GetFromJsonAsync<AlertDetail>($"{Alerts}/{alert.Id}", Ct))!.Alert.EntityId;
+        Assert.StartsWith("m***@example.test #", masked);
+
+        // The auditor's top entities: the person masked, with a reference that says nothing about them.
+        var topUrl = $"{ApiConventions.Prefix}/threats/top-entities?kind=user&limit=100";
+        var topText = await (await auditor.GetAsync(topUrl, Ct)).Content.ReadAsStringAsync(Ct);
+        AssertMasked(topUrl, topText, person, ip);
+        var entity = Assert.Single(JsonSerializer.Deserialize<List<TopEntity>>(topText, JsonSerializerOptions.Web)!, t => t.Id == masked);
+        Assert.False(string.IsNullOrEmpty(entity.Ref));
+
+        // Followed back, the reference opens that person's profile: their alert and their events, still masked.
+        var profileUrl = $"{ApiConventions.Prefix}/threats/entity?kind=user&ref={Uri.EscapeDataString(entity.Ref!)}&hours=48";
+        var response = await auditor.GetAsync(profileUrl, Ct);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var profileText = await response.Content.ReadAsStringAsync(Ct);
+        AssertMasked(profileUrl, profileText, person, ip);
+        var profile = JsonSerializer.Deserialize<EntityProfile>(profileText, JsonSerializerOptions.Web)!;
+        Assert.Equal(masked, profile.Id);
+        Assert.Contains(profile.Alerts, a => a.Id == alert.Id);
+        Assert.True(profile.RecentActivity.Sum(b => b.Events) >= 12, profileText);
+
+        // Before, the masked id was all the auditor had, and it opened nobody.
+        var byMaskedId = (await auditor.GetFromJsonAsync<EntityProfile>(
+            $"{ApiConventions.Prefix}/threats/entity?kind=user&id={Uri.EscapeDataString(masked)}&hours=48", Ct))!;
+        Assert.DoesNotContain(byMaskedId.Alerts, a => a.Id == alert.Id);
+
+        // Every masked address carries its reference too.
+        var ips = (await auditor.GetFromJsonAsync<List<TopEntity>>($"{ApiConventions.Prefix}/threats/top-entities?kind=ip&limit=100", Ct))!;
+        Assert.All(ips, t => Assert.False(string.IsNullOrEmpty(t.Ref), $"{t.Id} has no reference"));
+
+        // A reference opens only what it was made for: not another kind, not when altered.
+        var otherKind = await auditor.GetAsync($"{ApiConventions.Prefix}/threats/entity?kind=ip&ref={Uri.EscapeDataString(entity.Ref!)}", Ct);
+        Assert.Contains("reference", (await otherKind.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("ref")[0]);
+        var altered = entity.Ref![..^4] + (entity.Ref![^4] == 'A' ? "BBBB" : "AAAA");
+        var alteredResponse = await auditor.GetAsync($"{ApiConventions.Prefix}/threats/entity?kind=user&ref={Uri.EscapeDataString(altered)}", Ct);
+        Assert.NotEmpty((await alteredResponse.AssertProblemAsync(HttpStatusCode.BadRequest)).FieldErrors("ref"));
+
+        // A reader with pii:read sees the person in clear and needs no reference.
+        var clearTop = (await analyst.GetFromJsonAsync<List<TopEntity>>(topUrl, Ct))!;
+        Assert.Null(Assert.Single(clearTop, t => t.Id == person).Ref);
+    }
+
     private static void AssertMasked(string where, string text, string person, string ip)
     {
         Assert.False(text.Contains(person, StringComparison.OrdinalIgnoreCase), $"{where} shows the person: {text}");

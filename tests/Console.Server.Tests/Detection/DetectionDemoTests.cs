@@ -44,6 +44,21 @@ public abstract class DetectionDemoTests
         Assert.All(alerts, a => Assert.False(string.IsNullOrEmpty(a.Summary), $"{a.RuleId}: no summary"));
         Assert.All(alerts, a => Assert.True(a.FirstSeenAt < DateTimeOffset.UtcNow.AddMinutes(-60), $"{a.RuleId} at {a.FirstSeenAt}: the incidents lie in the past week"));
 
+        // One story (issue 14): each sign-in incident's alert is seen at the times the audit trail recorded the attempts.
+        var audited = (await analyst.GetFromJsonAsync<SecurityConsole.Shared.Audit.AuditPage>("/api/v1/audit?action=signin.*&limit=500", SecurityConsole.Server.Tests.Audit.AuditTestKit.Json, Ct))!.Items;
+        void SeenWhenAudited(string rule, string person, string action)
+        {
+            var alert = alerts.Single(a => a.RuleId == rule && a.EntityKind == EntityKinds.User && a.EntityId == person);
+            foreach (var at in new[] { alert.FirstSeenAt, alert.LastSeenAt })
+            {
+                Assert.True(audited.Any(e => e.Action == action && e.Time == at && e.Personal?.GetValueOrDefault("email") == person),
+                    $"{rule} on {person} seen at {at:O}, but the audit trail has no {action} for them then");
+            }
+        }
+        SeenWhenAudited("brute-force", "ana.analyst@demo.example", "signin.failed");
+        SeenWhenAudited("user-unusual-hours", "sam.soc@demo.example", "signin.succeeded");
+        SeenWhenAudited("account-lockout", "ada.auditor@demo.example", "signin.locked_out");
+
         var events = await analyst.GetFromJsonAsync<EventPage>($"{DetectionTestKit.Events}?limit=1", Ct);
         Assert.NotEmpty(events!.Items);
         var timeline = await analyst.GetFromJsonAsync<Timeline>("/api/v1/threats/timeline?bucketMinutes=1440&from=" +

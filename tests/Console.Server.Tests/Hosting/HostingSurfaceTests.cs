@@ -101,6 +101,26 @@ public sealed class HostingSurfaceTests(SqliteConsole console) : IClassFixture<S
     }
 
     [Fact]
+    public async Task TheJobsDashboardWritesTimesInTheConsolesOneFormatInUtc()
+    {
+        var admin = await Factory.SignedInClientAsync(Roles.Admin);
+        var page = await (await admin.GetAsync("/jobs", Ct)).Content.ReadAsStringAsync(Ct);
+        var script = System.Text.RegularExpressions.Regex.Match(page, "<script[^>]+src=\"([^\"]*/jobs/js[^\"]*)\"");
+        Assert.True(script.Success, page);
+
+        var response = await admin.GetAsync(System.Net.WebUtility.HtmlDecode(script.Groups[1].Value), Ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        var bundle = await response.Content.ReadAsStringAsync(Ct);
+        // The console's script comes after moment and Hangfire's own, and turns 'llll' and 'l LTS' into UTC, marked.
+        var ours = bundle.IndexOf("__consoleUtc", StringComparison.Ordinal);
+        Assert.True(ours > bundle.IndexOf("moment-local", StringComparison.Ordinal), "the console's script is missing or runs before Hangfire's");
+        Assert.Contains("\"llll\": \"YYYY-MM-DD HH:mm:ss [UTC]\"", bundle);
+        // Added once, however many consoles this process has started.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(bundle, @"moment\.fn\.__consoleUtc = true"));
+    }
+
+    [Fact]
     public async Task StaticAssetsAreServedAnonymously()
     {
         var response = await Factory.CreateBrowserClient().GetAsync("/app.css", Ct);

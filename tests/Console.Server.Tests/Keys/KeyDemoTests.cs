@@ -30,5 +30,13 @@ public sealed class KeyDemoTests
         var dashboard = (await admin.GetFromJsonAsync<DashboardSummary>("/api/v1/dashboard/summary", Ct))!;
         Assert.Equal(1, dashboard.PendingKeyRequests);
         Assert.Equal(keys.Count(k => k.RotationOverdue), dashboard.OverdueKeys);
+
+        // Each number on the dashboard is the total of the list its card links to (issue 14, demo consistency).
+        Assert.Equal((await admin.GetFromJsonAsync<KeyPage>("/api/v1/keys?status=active", Ct))!.Total, dashboard.ActiveKeys);
+        Assert.Equal((await admin.GetFromJsonAsync<KeyPage>("/api/v1/keys?overdue=true", Ct))!.Total, dashboard.OverdueKeys);
+        Assert.Equal((await admin.GetFromJsonAsync<List<KeyRequestSummary>>("/api/v1/key-requests?status=pending", Ct))!.Count, dashboard.PendingKeyRequests);
+        Assert.Equal((await admin.GetFromJsonAsync<List<SecurityConsole.Shared.Users.UserSummary>>("/api/v1/users", Ct))!.Count, dashboard.Users);
+        // Active is the list's "Active": not the expiring, disabled, replaced, revoked or expired keys beside it.
+        Assert.True(dashboard.ActiveKeys < keys.Count(k => k.Status is not KeyStatuses.Revoked and not KeyStatuses.Expired));
     }
 }

@@ -77,7 +77,7 @@ public sealed class SqliteFirstRunTests(SqliteConsole console) : FirstRunTests(c
 
 public sealed class PostgresFirstRunTests(PostgresConsole console) : FirstRunTests(console), IClassFixture<PostgresConsole>;
 
-/// <summary>--demo fills the console with people who cannot sign in; the first admin still comes from the setup link.</summary>
+/// <summary>--demo fills the console with people (who sign in with the printed password and two-factor); the first admin still comes from the setup link.</summary>
 public sealed class DemoFirstRunTests : IAsyncLifetime
 {
     private ConsoleFactory _factory = null!;
