@@ -25,7 +25,7 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
     private const string MinutelyJob = "report-schedules";
 
     /// <summary>Of every this many batches, one carries a revoked key being tried: one alert each (built-in rule revoked-key-use).</summary>
-    private const int AlertEvery = 5;
+    private const int AlertEvery = 10;
 
     private const int BatchSize = 10;
 
@@ -184,7 +184,7 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
             {
                 var prefix = batch % AlertEvery == 0 ? $"rr{run}_{batch}" : null;
                 var events = Enumerable.Range(0, BatchSize).Select(i => i == 0 && prefix is not null
-                    ? (object)new { type = SecurityEventTypes.KeyVerifyFailed, keyPrefix = prefix, sourceIp = "198.18.7.7", outcome = EventOutcomes.Denied, attributes = new { reason = "revoked" } }
+                    ? (object)new { type = SecurityEventTypes.KeyVerifyFailed, keyPrefix = prefix, sourceIp = $"198.18.{batch / 250 % 256}.{batch % 250 + 1}", outcome = EventOutcomes.Denied, attributes = new { reason = "revoked" } }
                     : new { type = "rolling.heartbeat", outcome = EventOutcomes.Success, attributes = new { batch, i } }).ToArray();
                 Interlocked.Add(ref _sent, events.Length);
                 try
