@@ -16,13 +16,13 @@ namespace SecurityConsole.Server.Tests.Hosting;
 /// steady event load, with an analyst's live feed connected through nginx (issue 15): every node in turn gets SIGTERM,
 /// drains and starts again. Every event the console acknowledged is stored; the live feed, told to reconnect by the
 /// draining node, reconnects through nginx to a node that stays and catches up on what it missed, so it ends up with
-/// every alert raised; and the recurring job that runs every minute (the report schedule ticker) runs once per minute
-/// across the restarts. Durations (the longest gap of the live feed) are reported, not asserted.
+/// every alert raised; and the recurring jobs (the report schedule ticker every minute, the audit checkpoint every
+/// five, the compliance sweep every ten) run once per occurrence across the restarts. Durations (the longest gap of the live feed) are reported, not asserted.
 /// </summary>
 public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
 {
-    /// <summary>The recurring job that runs every minute (ReportsFeature: the report schedule ticker).</summary>
-    private const string MinutelyJob = "report-schedules";
+    /// <summary>The recurring jobs that run within minutes, and every how many minutes (UTC, on the minute).</summary>
+    private static readonly (string Id, int EveryMinutes)[] RecurringJobs = [("report-schedules", 1), ("audit-checkpoint", 5), ("compliance-sweep", 10)];
 
     /// <summary>Of every this many batches, one carries a revoked key being tried: one alert each (built-in rule revoked-key-use).</summary>
     private const int AlertEvery = 10;
@@ -30,7 +30,7 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
     private const int BatchSize = 10;
 
     [Fact]
-    public async Task ARollingRestartUnderLoadLosesNoAcknowledgedEventLeavesTheLiveFeedWholeAndRunsTheMinutelyJobOncePerMinute()
+    public async Task ARollingRestartUnderLoadLosesNoAcknowledgedEventLeavesTheLiveFeedWholeAndRunsEachRecurringJobOncePerOccurrence()
     {
         cluster.Require();
         var run = Guid.NewGuid().ToString("N")[..6];
@@ -94,64 +94,87 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
             return (missing.Count == 0, $"{missing.Count} of {expected.Length} missing, first {string.Join(", ", missing.Take(5))}; feed: {feed.Describe()}");
         }, TimeSpan.FromMinutes(3));
 
-        // The minutely job: once per whole minute from the start of the load to the end, each run finished.
-        var minutes = await Eventually.ReadAsync("every run of the minutely job in the restart window to finish",
-            () => MinutelyRunsAsync(db, began, ended),
+        // The recurring jobs: once per occurrence from the start of the load to the end, each run finished.
+        var occurrences = await Eventually.ReadAsync("every run of the recurring jobs in the restart window to finish",
+            () => RecurringRunsAsync(db, began, ended),
             runs => runs.SelectMany(r => r.Value).All(s => s == "Succeeded"),
-            runs => string.Join("; ", runs.Select(r => $"{r.Key:HH:mm} {string.Join("+", r.Value)}")), TimeSpan.FromMinutes(3));
+            Describe, TimeSpan.FromMinutes(5));
 
         output.WriteLine($"Rolling restart of {cluster.Nodes.Count} nodes behind nginx: {string.Join(", ", restarts)}.");
         output.WriteLine($"Events: sent {load.Sent}, acknowledged (2xx) {acked.Length}, stored {storedOfRun} (of the acknowledged: {storedOfAcked}); " +
             $"batches answered otherwise: {load.DescribeFailures()}.");
         output.WriteLine($"Live feed: {feed.Describe()}; alerts raised for acknowledged events: {expected.Length}.");
         output.WriteLine($"Longest time without the live feed (connection lost → connected again and caught up): {feed.LongestGap.TotalSeconds:F1} s; gaps: {feed.DescribeGaps()}.");
-        output.WriteLine($"Job '{MinutelyJob}' runs per minute: {string.Join(", ", minutes.Select(m => $"{m.Key:HH:mm} {m.Value.Count}"))}.");
+        output.WriteLine($"Recurring job runs per occurrence: {Describe(occurrences)}.");
 
         Assert.Equal(acked.Length, (int)storedOfAcked);
         Assert.True(storedOfRun >= acked.Length, $"{storedOfRun} events of the run stored, {acked.Length} acknowledged");
         Assert.True(feed.Reconnects >= 1, "The live feed was never told to reconnect: every node was restarted, so its node was too.");
-        Assert.NotEmpty(minutes);
-        Assert.All(minutes, m => Assert.True(m.Value.Count == 1, $"The minutely job ran {m.Value.Count} times for {m.Key:HH:mm}"));
+        Assert.Contains(occurrences, o => o.Key.Job == "report-schedules");
+        Assert.All(occurrences, o => Assert.True(o.Value.Count == 1 && o.Key.Expected,
+            $"'{o.Key.Job}' ran {o.Value.Count} times for {o.Key.Minute:HH:mm} ({(o.Key.Expected ? "an occurrence" : "not an occurrence")}): {Describe(occurrences)}"));
     }
 
     private static DateTimeOffset NextWholeMinute(DateTimeOffset t) =>
         new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero).AddMinutes(1);
 
     /// <summary>
-    /// The runs of the minutely job by the minute they were triggered for (Hangfire's "Time" parameter), for the whole
-    /// minutes between <paramref name="from"/> and <paramref name="to"/>: each minute's list of job states.
+    /// The runs of the recurring jobs by the minute they were triggered for (Hangfire's "Time" parameter), for the whole
+    /// minutes between <paramref name="from"/> and <paramref name="to"/>: each expected occurrence (none run: an empty
+    /// list) and any run at another minute, with the runs' states.
     /// </summary>
-    private static async Task<SortedDictionary<DateTimeOffset, List<string>>> MinutelyRunsAsync(NpgsqlConnection db, DateTimeOffset from, DateTimeOffset to)
+    private static async Task<SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<string>>> RecurringRunsAsync(
+        NpgsqlConnection db, DateTimeOffset from, DateTimeOffset to)
     {
+        var first = NextWholeMinute(from);
+        // Whole minutes only: the first after the load began, up to the last that had begun 20 s before it ended.
+        var last = to - TimeSpan.FromSeconds(20);
+        var runs = new SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<string>>();
+        foreach (var (job, every) in RecurringJobs)
+        {
+            for (var m = first; m <= last; m = m.AddMinutes(1))
+            {
+                if (m.Minute % every == 0)
+                {
+                    runs[(job, m, true)] = [];
+                }
+            }
+        }
         await using var command = new NpgsqlCommand("""
-            SELECT t.value, j.statename, j.createdat
+            SELECT trim(both '"' from r.value), t.value, j.statename, j.createdat
             FROM hangfire.job j
             JOIN hangfire.jobparameter r ON r.jobid = j.id AND r.name = 'RecurringJobId'
             LEFT JOIN hangfire.jobparameter t ON t.jobid = j.id AND t.name = 'Time'
-            WHERE trim(both '"' from r.value) = @id
+            WHERE trim(both '"' from r.value) = ANY(@ids)
             """, db);
-        command.Parameters.AddWithValue("id", MinutelyJob);
-        var byMinute = new SortedDictionary<DateTimeOffset, List<string>>();
-        // Whole minutes only: the first after the load began, up to the last that had begun 20 s before it ended.
-        for (var m = NextWholeMinute(from); m <= to - TimeSpan.FromSeconds(20); m = m.AddMinutes(1))
-        {
-            byMinute[m] = [];
-        }
+        command.Parameters.AddWithValue("ids", RecurringJobs.Select(j => j.Id).ToArray());
         await using var reader = await command.ExecuteReaderAsync(Ct);
         while (await reader.ReadAsync(Ct))
         {
-            var time = reader.IsDBNull(0) ? null : reader.GetString(0).Trim('"');
+            var job = reader.GetString(0);
+            var time = reader.IsDBNull(1) ? null : reader.GetString(1).Trim('"');
             var at = long.TryParse(time, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(2), DateTimeKind.Utc));
+                : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(3), DateTimeKind.Utc));
             var minute = new DateTimeOffset(at.Year, at.Month, at.Day, at.Hour, at.Minute, 0, TimeSpan.Zero);
-            if (byMinute.TryGetValue(minute, out var states))
+            if (minute < first || minute > last)
             {
-                states.Add(reader.IsDBNull(1) ? "(no state)" : reader.GetString(1));
+                continue;
             }
+            var every = RecurringJobs.Single(j => j.Id == job).EveryMinutes;
+            var key = (job, minute, minute.Minute % every == 0);
+            if (!runs.TryGetValue(key, out var states))
+            {
+                runs[key] = states = [];
+            }
+            states.Add(reader.IsDBNull(2) ? "(no state)" : reader.GetString(2));
         }
-        return byMinute;
+        return runs;
     }
+
+    private static string Describe(SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<string>> runs) =>
+        string.Join("; ", runs.GroupBy(r => r.Key.Job).Select(g =>
+            $"{g.Key}: {string.Join(", ", g.Select(r => $"{r.Key.Minute:HH:mm} {(r.Value.Count == 0 ? "none" : string.Join("+", r.Value))}"))}"));
 
     private static async Task<long> ScalarAsync(NpgsqlConnection db, string sql, (string Name, object Value) parameter)
     {
