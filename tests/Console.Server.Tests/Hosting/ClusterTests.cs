@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using SecurityConsole.Shared.Audit;
+using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 
@@ -8,7 +9,8 @@ namespace SecurityConsole.Server.Tests.Hosting;
 
 /// <summary>
 /// Two nodes behind nginx, started by deploy/local/cluster.sh as the compose file would run them (issue 15): the console
-/// sees its clients through the load balancer, and a key revoked through one node is refused through the other.
+/// sees its clients through the load balancer, a key revoked through one node is refused through the other, and an
+/// attack spread over both nodes raises one alert at its threshold.
 /// </summary>
 public sealed class ClusterTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
 {
@@ -61,6 +63,54 @@ public sealed class ClusterTests(LocalCluster cluster, ITestOutputHelper output)
         Assert.Equal(KeyVerifyReasons.Revoked, answer.Reason);
         // The key itself is refused there too.
         Assert.Equal(HttpStatusCode.Unauthorized, (await victimOnSecond.PostAsJsonAsync("/api/v1/keys/verify", new KeyVerifyRequest(victim, null, null), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TenFailedSignInsFromOneAddressSplitAcrossBothNodesRaiseOneAlert()
+    {
+        cluster.Require();
+        await cluster.OperatorKeyAsync();
+        var key = await cluster.RunAsync(["admin", "create-token", "--email", LocalCluster.AdminEmail, "--scopes",
+            $"{Permissions.EventsWrite},{Permissions.AlertsRead}", "--service", $"spread-{Guid.NewGuid():N}"[..20]]);
+        var ip = $"198.19.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+        HttpClient[] nodes = [Bearer(LocalCluster.ClientFrom(Client, cluster.Nodes[0]), key), Bearer(LocalCluster.ClientFrom(Client, cluster.Nodes[1]), key)];
+        using var first = nodes[0];
+        using var second = nodes[1];
+        using var reader = Bearer(LocalCluster.ClientFrom(Client, cluster.Url), key);
+
+        // The built-in brute-force rule's threshold (ten from one address), five straight to each node: with windows per
+        // node neither would reach it.
+        for (var i = 0; i < 10; i++)
+        {
+            var sent = await nodes[i % 2].PostAsJsonAsync("/api/v1/events", new[] { new { type = "auth.login_failed", sourceIp = ip, outcome = "failure" } }, Ct);
+            await sent.AssertStatusAsync(HttpStatusCode.OK);
+        }
+        // Then a revoked key tried through each node: once both of these are alerts, every node's events before them have
+        // been through detection, so a second alert for the address would be there too.
+        var sentinels = new[] { $"sc_spread{Random.Shared.Next(1000, 9999)}_1", $"sc_spread{Random.Shared.Next(1000, 9999)}_2" };
+        for (var n = 0; n < 2; n++)
+        {
+            var sent = await nodes[n].PostAsJsonAsync("/api/v1/events",
+                new[] { new { type = "key.verify_failed", keyPrefix = sentinels[n], sourceIp = ip, outcome = "denied", attributes = new { reason = "revoked" } } }, Ct);
+            await sent.AssertStatusAsync(HttpStatusCode.OK);
+        }
+        foreach (var sentinel in sentinels)
+        {
+            await Eventually.ReadAsync($"the alert for the revoked key {sentinel}", () => AlertsAsync(reader, $"rule=revoked-key-use&entity={sentinel}"),
+                a => a.Items.Count > 0, a => $"{a.Items.Count} alerts");
+        }
+
+        var alerts = (await AlertsAsync(reader, $"rule=brute-force&entity={ip}")).Items;
+        output.WriteLine($"Alerts for {ip}: {string.Join("; ", alerts.Select(a => $"{a.Title} (count {a.Count})"))}");
+        var alert = Assert.Single(alerts);
+        Assert.Equal(1, alert.Count);
+    }
+
+    private static async Task<AlertPage> AlertsAsync(HttpClient client, string query)
+    {
+        var response = await client.GetAsync($"/api/v1/alerts?limit=200&{query}", Ct);
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        return (await response.Content.ReadFromJsonAsync<AlertPage>(Ct))!;
     }
 
     private async Task<string> ServiceKeyAsync() =>
