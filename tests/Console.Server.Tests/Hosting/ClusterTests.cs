@@ -10,7 +10,8 @@ namespace SecurityConsole.Server.Tests.Hosting;
 /// <summary>
 /// Two nodes behind nginx, started by deploy/local/cluster.sh as the compose file would run them (issue 15): the console
 /// sees its clients through the load balancer, a key revoked through one node is refused through the other, and an
-/// attack spread over both nodes raises one alert at its threshold.
+/// attack spread over both nodes raises one alert at its threshold, a key's rate limit is one bucket for both nodes, and
+/// the metrics are closed to the public side.
 /// </summary>
 public sealed class ClusterTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
 {
@@ -104,6 +105,64 @@ public sealed class ClusterTests(LocalCluster cluster, ITestOutputHelper output)
         output.WriteLine($"Alerts for {ip}: {string.Join("; ", alerts.Select(a => $"{a.Title} (count {a.Count})"))}");
         var alert = Assert.Single(alerts);
         Assert.Equal(1, alert.Count);
+    }
+
+    [Fact]
+    public async Task AKeysRateLimitHoldsAcrossBothNodesNotOncePerNode()
+    {
+        cluster.Require();
+        var operatorKey = await cluster.OperatorKeyAsync();
+        const int limit = 20;
+        var service = $"limited-{Guid.NewGuid():N}"[..20];
+        var limited = await cluster.RunAsync(["admin", "create-token", "--email", LocalCluster.AdminEmail, "--scopes", Permissions.EventsWrite, "--service", service]);
+        // The command line issues keys without a limit; a key request sets this column (as bench/cluster/ratelimit.sh does).
+        await using (var db = new Npgsql.NpgsqlConnection(cluster.Settings["ConnectionStrings__Console"]))
+        {
+            await db.OpenAsync(Ct);
+            await using var update = new Npgsql.NpgsqlCommand($"UPDATE api_keys SET \"RateLimitPerMinute\" = {limit} WHERE \"Service\" = @service", db);
+            update.Parameters.AddWithValue("service", service);
+            Assert.Equal(1, await update.ExecuteNonQueryAsync(Ct));
+        }
+        HttpClient[] nodes = [Bearer(LocalCluster.ClientFrom(Client, cluster.Nodes[0]), operatorKey), Bearer(LocalCluster.ClientFrom(Client, cluster.Nodes[1]), operatorKey)];
+        using var first = nodes[0];
+        using var second = nodes[1];
+
+        // Three times the limit, alternating between the nodes, as fast as they answer.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var accepted = new int[2];
+        var refused = 0;
+        for (var i = 0; i < 3 * limit; i++)
+        {
+            var answer = await VerifyAsync(nodes[i % 2], limited);
+            if (answer.Valid)
+            {
+                accepted[i % 2]++;
+            }
+            else
+            {
+                Assert.Equal(KeyVerifyReasons.RateLimited, answer.Reason);
+                refused++;
+            }
+        }
+        var elapsed = watch.Elapsed;
+
+        // One bucket for the cluster: its burst (a minute's allowance) plus what refilled while the calls ran. Buckets per
+        // node would have let through twice the burst.
+        var bound = limit + (int)Math.Ceiling(elapsed.TotalMinutes * limit) + 1;
+        output.WriteLine($"{3 * limit} verifications of a key limited to {limit}/min in {elapsed.TotalSeconds:F1} s: accepted {accepted[0]} + {accepted[1]} (bound {bound}), refused {refused}.");
+        Assert.True(accepted.Sum() <= bound, $"accepted {accepted.Sum()} across the nodes, more than one bucket allows ({bound})");
+        Assert.True(accepted.Sum() >= limit, $"accepted {accepted.Sum()}, less than the key's burst of {limit}");
+    }
+
+    [Fact]
+    public async Task TheMetricsAreNotServedThroughNginxNorToAStrangerAtANode()
+    {
+        cluster.Require();
+        using var outside = LocalCluster.ClientFrom(Client, cluster.Url);
+        using var stranger = LocalCluster.ClientFrom(Stranger, cluster.Nodes[0]);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await outside.GetAsync("/metrics", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.GetAsync("/metrics", Ct)).StatusCode);
     }
 
     private static async Task<AlertPage> AlertsAsync(HttpClient client, string query)
