@@ -290,7 +290,7 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
             _hub.Reconnecting += _ => { Lost(); return Task.CompletedTask; };
             _hub.Reconnected += _ => CaughtUpAsync();
             // Closed without a reconnect (the server said not to): start again, as LiveConnection does.
-            _hub.Closed += _ =>
+            _hub.Closed += error =>
             {
                 Lost();
                 _ = Task.Run(async () =>
