@@ -131,7 +131,8 @@ public sealed class LiveConnection(NavigationManager navigation) : IAsyncDisposa
         }
     }
 
-    private Task SetState(LiveState state)
+    /// <summary>The connection's state, as the hub's events set it (internal: tests play a drop and a reconnect).</summary>
+    internal Task SetState(LiveState state)
     {
         State = state;
         StateChanged?.Invoke();

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # The compose topology (deploy/compose.yaml) without containers, from Debian's packages: a throwaway PostgreSQL
 # (/usr/lib/postgresql/*/bin), redis-server, 2-3 console nodes of this build and nginx with deploy/nginx/console.conf
-# (only its upstream `server` lines and `listen` port replaced), all on free unprivileged loopback ports.
+# (only its upstreams' `server` lines and `listen` port replaced), all on free unprivileged loopback ports.
 #
 #   deploy/local/cluster.sh [start] [--nodes N] [--dll PATH] [--dir DIR] [--port PORT]
 #   deploy/local/cluster.sh stop [--dir DIR]
+#   deploy/local/cluster.sh restart --node N [--dir DIR]
 #
 # `start` stays in the foreground, prints the URL and stops everything it started on Ctrl-C, SIGTERM or `stop`.
+# `restart --node N` asks it to restart node N as a rolling restart does: SIGTERM (the node drains: not ready, hub
+# connections closed, batches in flight answered), wait for it to exit, start it again on the same port, and wait until
+# it is ready; it prints `RESTARTED N` and exits 0 then, or says what went wrong and exits 1.
 # Once ready it prints `CLUSTER_READY <url>` and writes DIR/console.env: the console settings of the nodes (to run
 # `dotnet Console.Server.dll admin ...` against the same database) and CLUSTER_URL, CLUSTER_NODE_1, ... .
 # Needs: dotnet, postgresql, redis-server, nginx, curl, python3. As root, PostgreSQL runs as the user postgres.
@@ -19,16 +23,18 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
     shift
 fi
 nodes=2
+node=""
 dll=""
 dir="${TMPDIR:-/tmp}/console-cluster"
 lb_port=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --nodes) nodes="$2"; shift 2 ;;
+        --node) node="$2"; shift 2 ;;
         --dll) dll="$2"; shift 2 ;;
         --dir) dir="$2"; shift 2 ;;
         --port) lb_port="$2"; shift 2 ;;
-        *) echo "Unknown argument '$1'. Usage: cluster.sh [start|stop] [--nodes N] [--dll PATH] [--dir DIR] [--port PORT]" >&2; exit 64 ;;
+        *) echo "Unknown argument '$1'. Usage: cluster.sh [start|stop|restart] [--nodes N] [--node N] [--dll PATH] [--dir DIR] [--port PORT]" >&2; exit 64 ;;
     esac
 done
 
@@ -60,12 +66,44 @@ kill_recorded() {
     done < <(tac "$dir/pids")
 }
 
+# The running `start` does the restart (it owns the nodes and watches them): asked through a file in DIR, answered
+# through another.
+restart_node_request() {
+    case "$node" in [1-9]) ;; *) echo "restart needs --node N (1 to 5)." >&2; exit 64 ;; esac
+    if ! { [ -f "$dir/cluster.pid" ] && kill -0 "$(cat "$dir/cluster.pid")" 2>/dev/null; }; then
+        echo "No cluster runs from $dir." >&2
+        exit 1
+    fi
+    rm -f "$dir/restart.$node.result"
+    echo "$node" > "$dir/restart.request.tmp"
+    mv "$dir/restart.request.tmp" "$dir/restart.$node.request"
+    # A node's start takes minutes on a loaded two-core machine: up to 15 for the drain, the start and readiness.
+    for _ in $(seq 1 1800); do
+        if [ -f "$dir/restart.$node.result" ]; then
+            local result
+            result="$(cat "$dir/restart.$node.result")"
+            rm -f "$dir/restart.$node.result"
+            echo "$result"
+            [ "$result" = "RESTARTED $node" ] && return 0
+            return 1
+        fi
+        kill -0 "$(cat "$dir/cluster.pid" 2>/dev/null || echo 0)" 2>/dev/null || { echo "The cluster stopped before node $node was restarted." >&2; return 1; }
+        sleep 0.5
+    done
+    echo "node $node was not restarted within 15 minutes" >&2
+    return 1
+}
+
 if [ "$command" = "stop" ]; then
     stop_cluster
     exit 0
 fi
+if [ "$command" = "restart" ]; then
+    restart_node_request
+    exit $?
+fi
 if [ "$command" != "start" ]; then
-    echo "Unknown command '$command': start or stop." >&2
+    echo "Unknown command '$command': start, stop or restart." >&2
     exit 64
 fi
 case "$nodes" in 1|2|3|4|5) ;; *) echo "--nodes must be 1 to 5." >&2; exit 64 ;; esac
@@ -96,6 +134,7 @@ if [ -f "$dir/cluster.pid" ] && kill -0 "$(cat "$dir/cluster.pid")" 2>/dev/null;
 fi
 rm -rf "$dir/pg" "$dir/nginx" "$dir/pids"
 mkdir -p "$dir"
+rm -f "$dir"/restart.*
 echo $$ > "$dir/cluster.pid"
 : > "$dir/pids"
 
@@ -173,13 +212,18 @@ done
 
 # ---- nodes ---------------------------------------------------------------------------------------------------
 node_ports=()
+# Node $1 on port $2; its log grows across restarts.
+start_node() {
+    (cd "$(dirname "$dll")" && exec env "${console_env[@]}" ASPNETCORE_ENVIRONMENT=Production \
+        ASPNETCORE_URLS="http://127.0.0.1:$2" OTEL_SERVICE_NAME="console-node$1" \
+        dotnet "$dll") >>"$dir/node$1.log" 2>&1 &
+    record "node$1" $!
+}
 for i in $(seq 1 "$nodes"); do
     port="$(free_port)"
     node_ports+=("$port")
-    (cd "$(dirname "$dll")" && exec env "${console_env[@]}" ASPNETCORE_ENVIRONMENT=Production \
-        ASPNETCORE_URLS="http://127.0.0.1:$port" OTEL_SERVICE_NAME="console-node$i" \
-        dotnet "$dll") >"$dir/node$i.log" 2>&1 &
-    record "node$i" $!
+    : > "$dir/node$i.log"
+    start_node "$i" "$port"
     echo "CLUSTER_NODE_$i='http://127.0.0.1:$port'" >> "$dir/console.env"
 done
 for i in $(seq 1 "$nodes"); do
@@ -194,7 +238,8 @@ for port in "${node_ports[@]}"; do
     servers+="    server 127.0.0.1:$port max_fails=3 fail_timeout=10s;\n"
 done
 awk -v servers="$servers" -v listen="    listen 127.0.0.1:$lb_port;" '
-    /^[[:space:]]*server node[0-9]+:8080/ { if (!done) { printf "%s", servers; done = 1 } next }
+    /^[[:space:]]*server node[0-9]+:8080/ { if (!in_servers) { printf "%s", servers; in_servers = 1 } next }
+    { in_servers = 0 }
     /^[[:space:]]*listen 8080;/ { print listen; next }
     { print }
 ' "$repo/deploy/nginx/console.conf" > "$dir/nginx/console.conf"
@@ -224,8 +269,54 @@ echo "First admin: (cd $(dirname "$dll") && set -a && . $dir/console.env && dotn
 echo "Stop: Ctrl-C, or $0 stop --dir $dir"
 echo "CLUSTER_READY $url"
 
-# Stay until stopped, or until a part dies (then stop the rest and say which).
+# A rolling restart's step for node $1: SIGTERM, wait for the exit (60 s, then SIGKILL), start on the same port, wait
+# until ready. Prints what happened; the last line is the answer to `restart`.
+restart_node() {
+    local i="$1" pid port
+    if [ "$i" -lt 1 ] || [ "$i" -gt "$nodes" ]; then
+        echo "no node $i: the cluster has $nodes"
+        return 1
+    fi
+    pid="$(awk -v n="node$i" '$1 == n { p = $2 } END { print p }' "$dir/pids")"
+    port="${node_ports[$((i - 1))]}"
+    say "restarting node$i ($pid): SIGTERM"
+    echo "--- $(date -u +%FT%TZ) cluster.sh: SIGTERM (rolling restart)" >> "$dir/node$i.log"
+    kill -TERM "$pid" 2>/dev/null || true
+    local stopped=0
+    for _ in $(seq 1 120); do
+        if ! kill -0 "$pid" 2>/dev/null; then stopped=1; break; fi
+        sleep 0.5
+    done
+    if [ "$stopped" -eq 0 ]; then
+        say "node$i ($pid) did not stop within 60 s of SIGTERM; SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+    # Its line in DIR/pids goes; start_node records the new process.
+    awk -v n="node$i" '$1 != n' "$dir/pids" > "$dir/pids.tmp" && mv "$dir/pids.tmp" "$dir/pids"
+    echo "--- $(date -u +%FT%TZ) cluster.sh: starting again" >> "$dir/node$i.log"
+    start_node "$i" "$port"
+    if ! wait_for "node$i after its restart (see $dir/node$i.log)" 600 curl -fsS "http://127.0.0.1:$port/health/ready"; then
+        echo "node $i did not become ready after its restart (see $dir/node$i.log)"
+        return 1
+    fi
+    say "node$i ready again"
+    echo "RESTARTED $i"
+}
+
+# Stay until stopped, or until a part dies (then stop the rest and say which); restart a node when asked.
 while true; do
+    for request in "$dir"/restart.*.request; do
+        [ -e "$request" ] || continue
+        i="$(cat "$request")"
+        rm -f "$request"
+        # In this shell, not a subshell: the new node is this script's child, like the others.
+        if restart_node "$i" > "$dir/restart.$i.out"; then :; fi
+        tail -n 1 "$dir/restart.$i.out" > "$dir/restart.$i.result.tmp"
+        rm -f "$dir/restart.$i.out"
+        mv "$dir/restart.$i.result.tmp" "$dir/restart.$i.result"
+    done
     while read -r name pid; do
         if ! kill -0 "$pid" 2>/dev/null; then
             say "$name ($pid) exited; stopping the cluster"

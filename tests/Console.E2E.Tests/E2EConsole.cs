@@ -14,6 +14,9 @@ internal static class E2EConsole
 {
     public static string RepositoryRoot => Metadata("RepositoryRoot");
 
+    /// <summary>This build's Console.Server.dll (built by the project reference, not copied here).</summary>
+    public static string ServerDll => Metadata("ServerAssembly");
+
     /// <summary>Starts the console and waits until it answers; <paramref name="extraArgs"/> are added to its command line (such as <c>--demo</c>).</summary>
     public static Task<ConsoleProcess> StartAsync(params string[] extraArgs)
     {
@@ -21,7 +24,7 @@ internal static class E2EConsole
         return ConsoleProcess.StartAsync(new()
         {
             // Built by this project's reference to it; not copied here, so named by the project file.
-            ServerDll = Metadata("ServerAssembly"),
+            ServerDll = E2EConsole.ServerDll,
             Host = "localhost",
             Args = extraArgs,
             // Its output is not a terminal: the first admin's setup link is printed there only when asked for.

@@ -157,6 +157,27 @@ public sealed class AlertsPageTests : ConsoleTestContext
     }
 
     [Fact]
+    public async Task WhenTheLiveConnectionDropsAndComesBackThePageFetchesWhatItMissed()
+    {
+        // A draining node closes the hub connection; the browser reconnects to another node (issue 15, ADR 0044).
+        Api.Alerts = _ => Task.FromResult(new AlertPage([Alert(1, "Before the node went")], null, "100.0"));
+        Api.AlertChanges = _ => Task.FromResult(new AlertChanges([Alert(2, "Raised while reconnecting")], "200.2", false));
+        var live = Services.GetRequiredService<LiveConnection>();
+        var cut = RenderPage<AlertsPage>();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=alert-row]")));
+
+        await cut.InvokeAsync(() => live.SetState(LiveState.Reconnecting));
+        Assert.Empty(Api.ChangeCursors);
+        await cut.InvokeAsync(() => live.SetState(LiveState.Connected));
+
+        cut.WaitForAssertion(() => Assert.Equal("Raised while reconnecting", cut.FindAll("[data-testid=alert-title]")[0].TextContent));
+        Assert.Equal(["100.0"], Api.ChangeCursors);
+        // Connected again without a drop in between: nothing more to fetch.
+        await cut.InvokeAsync(() => live.SetState(LiveState.Connected));
+        Assert.Single(Api.ChangeCursors);
+    }
+
+    [Fact]
     public async Task AcknowledgingInTheDetailCallsTheApiAndUpdatesTheList()
     {
         var alert = Alert(4, "Lock-out of ada");

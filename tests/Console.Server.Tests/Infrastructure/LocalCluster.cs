@@ -89,6 +89,27 @@ public sealed class LocalCluster : IAsyncLifetime
     }
 
     /// <summary>
+    /// One step of a rolling restart, as deploy/local/cluster.sh does it: SIGTERM to node <paramref name="index"/> (0-based),
+    /// wait for its drain and exit, start it again on the same port, and wait until it is ready.
+    /// </summary>
+    public async Task RestartNodeAsync(int index)
+    {
+        var number = (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var restart = new ProcessStartInfo("bash", [Script, "restart", "--node", number, "--dir", _dir])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var process = Process.Start(restart)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await Eventually.ArrivesAsync($"node {number} to be restarted", process.WaitForExitAsync(), StartCeiling, Output);
+        var answer = (await stdout).Trim();
+        Assert.True(process.ExitCode == 0, $"cluster.sh restart --node {number} exited with {process.ExitCode}: {answer} {await stderr}\n{NodeLogs()}");
+    }
+
+    /// <summary>
     /// An HTTP client whose connections come from <paramref name="source"/>, another loopback address (127.0.0.0/8 is all
     /// loopback on Linux): so the client's address differs from nginx's (127.0.0.1), the only proxy the nodes know.
     /// </summary>
@@ -196,7 +217,8 @@ public sealed class LocalCluster : IAsyncLifetime
         }
     }
 
-    private string NodeLogs() => string.Join('\n', Directory.Exists(_dir)
+    /// <summary>The last lines of each node's log, to say why something failed.</summary>
+    public string NodeLogs() => string.Join('\n', Directory.Exists(_dir)
         ? Directory.GetFiles(_dir, "node*.log").Select(f => $"--- {Path.GetFileName(f)}\n{string.Join('\n', File.ReadLines(f).TakeLast(30))}")
         : []);
 }
