@@ -22,8 +22,14 @@ public sealed class FirstScreenTests
         {
             // The server's HTML alone, with the client's files refused: the Dashboard and its figures are there.
             // (A context of its own, not watched: the refused files are the point.)
-            var bare = await NewContextAsync(session.Browser, session.Server);
-            await bare.AddCookiesAsync(await admin.Context.CookiesAsync());
+            var bare = await session.Browser.NewContextAsync(new()
+            {
+                ViewportSize = new() { Width = 1440, Height = 900 },
+                ColorScheme = ColorScheme.Light,
+                BaseURL = session.Server.BaseUrl,
+                StorageState = await admin.Context.StorageStateAsync(),
+            });
+            WaitGenerously(bare);
             var drawn = await bare.NewPageAsync();
             await drawn.RouteAsync("**/_framework/**", route => route.AbortAsync());
             await drawn.GotoAsync("/");
