@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using SecurityConsole.Server.Components;
 using SecurityConsole.Server.Components.Account;
+using SecurityConsole.Server.Components.Prerendering;
 using SecurityConsole.Server.Hosting.ApiContract;
 using SecurityConsole.Server.Security;
 
@@ -24,6 +25,8 @@ public static class ConsolePipeline
         builder.Services.AddCascadingAuthenticationState();
         builder.Services.AddScoped<IdentityRedirectManager>();
         builder.Services.AddMudServices();
+        // The Dashboard is drawn on the server first; these stand in for the browser's services while it is (ADR 0095).
+        builder.Services.AddPrerenderedPages();
         builder.AddTransportSecurity();
         return builder;
     }

@@ -72,6 +72,7 @@ internal static class E2EBrowser
         await page.GetByLabel("Confirm password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Create admin and sign in" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        await InteractiveAsync(page);
     }
 
     public static async Task SignInAsync(IPage page, string email)
@@ -81,7 +82,14 @@ internal static class E2EBrowser
         await page.GetByLabel("Password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        await InteractiveAsync(page);
     }
+
+    /// <summary>
+    /// Waits until the browser's client has taken over the page: the Dashboard arrives drawn by the server (ADR 0095),
+    /// and a click on a button before the client runs does nothing.
+    /// </summary>
+    public static Task InteractiveAsync(IPage page) => Expect(page.Locator(".mud-layout[data-interactive=true]")).ToBeAttachedAsync();
 
     /// <summary>Browser errors, warnings and failed requests, each a reason to fail.</summary>
     public static void Watch(IPage page, string who, List<string> problems)

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Components;
 using SecurityConsole.Client.Dashboard;
 using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Dashboard;
@@ -73,6 +74,21 @@ public sealed class DashboardPageTests : ConsoleTestContext
         cut.WaitForAssertion(() => Assert.Equal(["7", "12", "2", "345"], CardValues(cut)));
         Assert.Empty(cut.FindAll("[data-testid=dashboard-error]"));
         Assert.Equal(2, Api.DashboardCalls);
+    }
+
+    [Fact]
+    public void WhileTheServerDrawsTheDashboardAFailureLeavesTheSkeletonsForTheBrowserToFill()
+    {
+        // ADR 0095: the server draws the Dashboard first; if it cannot read the figures, the browser reads them itself
+        // once it takes over, so the drawn page shows no error (which would flash away) and keeps the skeletons.
+        SetRendererInfo(new RendererInfo("Static", isInteractive: false));
+        Api.Dashboard = () => Task.FromException<DashboardSummary>(new ApiException(HttpStatusCode.InternalServerError, null, null, null));
+
+        var cut = Render<DashboardPage>();
+
+        Assert.Empty(cut.FindAll("[data-testid=dashboard-error]"));
+        Assert.Equal(4, cut.FindAll("[data-testid=stat-card] .mud-skeleton").Count);
+        Assert.Null(cut.Instance.Summary);
     }
 
     [Fact]
