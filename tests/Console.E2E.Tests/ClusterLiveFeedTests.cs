@@ -85,7 +85,7 @@ public sealed class ClusterLiveFeedTests
                         }
                         await Task.Delay(1000, TestContext.Current.CancellationToken);
                     }
-                });
+                }, TestContext.Current.CancellationToken);
                 var watch = Stopwatch.StartNew();
                 await cluster.RestartNodeAsync(node);
                 restarts.Add($"node {node} in {watch.Elapsed.TotalSeconds:F0} s");

@@ -62,7 +62,7 @@ public sealed class AuditDemoTests
             secret = SecurityConsole.Server.Tests.Security.Totp.Key((await users.GetAuthenticatorKeyAsync(ana))!);
         }
         var browser = factory.CreateBrowserClient();
-        var password = await browser.SignInAsync("ana.analyst@demo.example", SecurityConsole.Server.Hosting.DemoData.Password);
+        var password = await browser.SignInAsync("ana.analyst@demo.example", SecurityConsole.Server.Demo.DemoPeople.Password);
         Assert.Contains("Account/LoginWith2fa", password.Headers.Location!.ToString());
         var path = "/" + password.Headers.Location!.ToString().TrimStart('/').Split("://")[^1].Split('/', 2)[^1];
         var token = await ConsoleClients.AntiforgeryTokenAsync(browser, path);
