@@ -25,7 +25,7 @@ public sealed class ClusterLiveFeedTests
         SkipWithoutChromium();
         SkipWithoutClusterPrograms();
         await using var cluster = await Cluster.StartAsync();
-        var email = "analyst@cluster.e2e";
+        var email = "analyst@cluster.example";
         await cluster.RunAsync(["admin", "create-user", "--email", email, "--role", "SecurityAnalyst", "--password-stdin"], Password + "\n");
         var token = await cluster.RunAsync(["admin", "create-token", "--email", email, "--scopes", "events:write", "--name", "e2e-cluster", "--service", "e2e-cluster"]);
         var key = token.Split('\n', StringSplitOptions.TrimEntries).Last(l => l.StartsWith("sc_", StringComparison.Ordinal));
