@@ -110,7 +110,7 @@ public static class AlertEndpoints
     }
 
     private static async Task<Ok<DetectionSummary>> Summary(AlertQueries alerts, AlertMasking masking, Caller caller, CancellationToken ct) =>
-        TypedResults.Ok((await masking.ForAsync(caller, ct)).Summary(await alerts.SummaryAsync(ct)));
+        TypedResults.Ok(await alerts.SummaryForAsync(caller, masking, ct));
 }
 
 /// <summary>Where a client is in the stream of alert changes: the last change's time (UTC ticks) and alert id.</summary>

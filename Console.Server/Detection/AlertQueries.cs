@@ -1,3 +1,4 @@
+using SecurityConsole.Server.Security;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Detection;
@@ -88,6 +89,13 @@ public sealed class AlertQueries(ConsoleDbContext db, TimeProvider clock)
     }
 
     /// <summary>The dashboard's detection numbers: open alerts by severity, events per minute over the last hour, the newest alerts.</summary>
+    /// <summary>
+    /// The summary as this reader may see it, masked by their permissions: what GET /api/v1/alerts/summary answers and
+    /// what the dashboard the server draws first shows (one composition for both).
+    /// </summary>
+    public async Task<DetectionSummary> SummaryForAsync(Caller reader, AlertMasking masking, CancellationToken ct) =>
+        (await masking.ForAsync(reader, ct)).Summary(await SummaryAsync(ct));
+
     public async Task<DetectionSummary> SummaryAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();

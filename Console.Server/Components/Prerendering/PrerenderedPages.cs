@@ -91,7 +91,7 @@ internal sealed class ServerAlertsApi(AlertQueries alerts, AlertMasking masking,
     public Task<DetectionSummary> GetDetectionSummaryAsync(CancellationToken ct = default)
     {
         PrerenderedPages.Demand(caller, "GET", "/api/v1/alerts/summary");
-        return PrerenderedPages.ReadAsync(logger, async () => (await masking.ForAsync(caller, ct)).Summary(await alerts.SummaryAsync(ct)));
+        return PrerenderedPages.ReadAsync(logger, () => alerts.SummaryForAsync(caller, masking, ct));
     }
 
     public Task<AlertPage> GetAlertsAsync(AlertQuery query, CancellationToken ct = default) => throw BrowserOnly();
