@@ -4,7 +4,6 @@ using MudBlazor;
 using SecurityConsole.Client.Realtime;
 using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Detection;
-using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Realtime;
 
 namespace SecurityConsole.Client.Alerts;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MudBlazor;
 using SecurityConsole.Shared.Compliance;
 

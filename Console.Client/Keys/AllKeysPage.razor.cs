@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Components.Authorization;
 using MudBlazor;
 using SecurityConsole.Client.Realtime;
 using SecurityConsole.Client.Services;
-using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Realtime;
 

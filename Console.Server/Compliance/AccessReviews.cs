@@ -9,8 +9,8 @@ using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Security;
-using K = SecurityConsole.Shared.Compliance.AccessReviewKinds;
 using D = SecurityConsole.Shared.Compliance.AccessReviewDecisions;
+using K = SecurityConsole.Shared.Compliance.AccessReviewKinds;
 
 namespace SecurityConsole.Server.Compliance;
 

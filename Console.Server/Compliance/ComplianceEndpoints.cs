@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SecurityConsole.Server.Compliance.Checks;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Compliance.Checks;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Hosting;

@@ -1,9 +1,8 @@
 using Hangfire;
-using SecurityConsole.Server.Audit;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using SecurityConsole.Server.Compliance.Checks;
-using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Compliance.Checks;
 
 namespace SecurityConsole.Server.Compliance;
 

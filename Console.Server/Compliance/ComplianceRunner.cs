@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
 using SecurityConsole.Server.Compliance.Checks;
-using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Realtime;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Compliance;
-using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Realtime;
 
 namespace SecurityConsole.Server.Compliance;

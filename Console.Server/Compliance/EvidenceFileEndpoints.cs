@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SecurityConsole.Server.Common;
-using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Validation;

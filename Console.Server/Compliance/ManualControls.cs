@@ -2,8 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Compliance;
 
 namespace SecurityConsole.Server.Compliance;

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection;

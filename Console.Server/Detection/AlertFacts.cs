@@ -1,5 +1,5 @@
-using SecurityConsole.Server.Common;
 using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Detection;
 

@@ -1,6 +1,6 @@
-using SecurityConsole.Server.Security;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 
 namespace SecurityConsole.Server.Detection;

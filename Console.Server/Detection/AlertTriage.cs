@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Security;
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection.Rules;
-using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Detection;
 

@@ -1,8 +1,8 @@
-using SecurityConsole.Server.Common;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Shared.Detection;
 

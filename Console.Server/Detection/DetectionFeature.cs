@@ -1,7 +1,6 @@
 using Hangfire;
 using Microsoft.Extensions.Options;
 using SecurityConsole.Server.Common;
-using SecurityConsole.Server.Detection.Rules;
 using SecurityConsole.Server.Events;
 
 namespace SecurityConsole.Server.Detection;

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Detection.Rules;
-using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Validation;

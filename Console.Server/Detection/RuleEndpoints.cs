@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using SecurityConsole.Server.Detection.Rules;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Detection.Rules;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Hosting;

@@ -3,8 +3,8 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using NpgsqlTypes;
-using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Events;
 
 namespace SecurityConsole.Server.Detection;

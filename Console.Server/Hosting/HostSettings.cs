@@ -1,5 +1,4 @@
 using SecurityConsole.Server.Common;
-using SecurityConsole.Server.Data;
 
 namespace SecurityConsole.Server.Hosting;
 

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
-using Microsoft.AspNetCore.HttpOverrides;
 using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Hosting;

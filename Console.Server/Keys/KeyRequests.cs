@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;

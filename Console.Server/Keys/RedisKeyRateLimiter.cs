@@ -1,8 +1,8 @@
-using SecurityConsole.Server.Common;
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SecurityConsole.Server.Common;
 using StackExchange.Redis;
 
 namespace SecurityConsole.Server.Keys;

@@ -7,7 +7,6 @@ using SecurityConsole.Server.Reports.Templates;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Reports;
-using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Reports;

@@ -1,14 +1,14 @@
 using Hangfire;
 using Microsoft.Extensions.Caching.StackExchangeRedis;
-using SecurityConsole.Server.Reports.Caching;
-using StackExchange.Redis;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Reports.Caching;
 using SecurityConsole.Server.Reports.Data;
 using SecurityConsole.Server.Reports.Delivery;
 using SecurityConsole.Server.Reports.Output;
 using SecurityConsole.Server.Reports.Runs;
 using SecurityConsole.Server.Reports.Schedules;
 using SecurityConsole.Server.Reports.Templates;
+using StackExchange.Redis;
 
 namespace SecurityConsole.Server.Reports;
 

@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Hosting;
-using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;
 
 namespace SecurityConsole.Server.Users;

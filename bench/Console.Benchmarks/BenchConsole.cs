@@ -31,6 +31,7 @@ internal sealed class BenchConsole : IAsyncDisposable
     public DbContextOptions<PostgresConsoleDbContext> PlainOptions => new DbContextOptionsBuilder<PostgresConsoleDbContext>()
         .UseNpgsql(_dataSource).UseApplicationServiceProvider(Services).Options;
 
+    /// <param name="database">The PostgreSQL database to start on (created for this console).</param>
     /// <param name="interceptors">Extra EF interceptors, e.g. to capture the SQL a search runs.</param>
     public static async Task<BenchConsole> StartAsync(string database, params IInterceptor[] interceptors)
     {

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace SecurityConsole.Fuzz;
 
 /// <summary>

@@ -1,22 +1,22 @@
 using System.Security.Claims;
+using Bunit.TestDoubles;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
 using MudBlazor.Services;
-using Bunit.TestDoubles;
 using SecurityConsole.Client.Admin;
 using SecurityConsole.Client.Alerts;
-using SecurityConsole.Client.Compliance;
 using SecurityConsole.Client.Audit;
+using SecurityConsole.Client.Compliance;
 using SecurityConsole.Client.Dashboard;
 using SecurityConsole.Client.Keys;
 using SecurityConsole.Client.Layout;
 using SecurityConsole.Client.Realtime;
 using SecurityConsole.Client.Reports;
-using SecurityConsole.Client.Threats;
 using SecurityConsole.Client.Services;
+using SecurityConsole.Client.Threats;
 using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Client.Tests;

@@ -1,5 +1,5 @@
 global using System.Net.Http.Json;
-global using Xunit;
 global using SecurityConsole.Server.Tests.Infrastructure;
 global using SecurityConsole.Testing;
+global using Xunit;
 global using static SecurityConsole.Server.Tests.Infrastructure.TestCancellation;

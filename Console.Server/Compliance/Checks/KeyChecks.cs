@@ -1,5 +1,4 @@
 using SecurityConsole.Server.Keys;
-using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Keys;
 using static SecurityConsole.Server.Compliance.Checks.CheckRow;
 

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Compliance.Checks.CheckRow;
 

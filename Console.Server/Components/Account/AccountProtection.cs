@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Identity;
-using SecurityConsole.Server.Users;
 
 namespace SecurityConsole.Server.Components.Account;
 

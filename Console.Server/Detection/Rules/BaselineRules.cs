@@ -1,6 +1,6 @@
-using SecurityConsole.Server.Common;
 using System.Net;
 using System.Text.Json;
+using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;
 using static SecurityConsole.Server.Detection.Rules.AlertWording;

@@ -1,7 +1,7 @@
-using SecurityConsole.Server.Common;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Caching.Hybrid;
+using SecurityConsole.Server.Common;
 
 namespace SecurityConsole.Server.Reports.Caching;
 

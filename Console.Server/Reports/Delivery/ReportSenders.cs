@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using SecurityConsole.Server.Realtime;
-using SecurityConsole.Server.Common;
 using SecurityConsole.Shared.Realtime;
 using SecurityConsole.Shared.Reports;
 

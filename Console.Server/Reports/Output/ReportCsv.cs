@@ -1,6 +1,5 @@
 using System.Globalization;
 using CsvHelper;
-using SecurityConsole.Server.Reports.Data;
 using SecurityConsole.Server.Reports.Templates;
 using SecurityConsole.Shared.Reports;
 

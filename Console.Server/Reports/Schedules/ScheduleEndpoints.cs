@@ -3,7 +3,6 @@ using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Reports;
-using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
 
 namespace SecurityConsole.Server.Reports.Schedules;

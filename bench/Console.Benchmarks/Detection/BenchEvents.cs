@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Events;
 
 namespace SecurityConsole.Benchmarks.Detection;

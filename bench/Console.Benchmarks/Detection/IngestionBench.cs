@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
-using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Detection;
 using SecurityConsole.Testing;
 
 namespace SecurityConsole.Benchmarks.Detection;

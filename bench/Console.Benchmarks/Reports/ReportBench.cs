@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
-using SecurityConsole.Server.Reports;
 using SecurityConsole.Server.Reports.Caching;
 using SecurityConsole.Server.Reports.Output;
 using SecurityConsole.Server.Reports.Runs;

@@ -9,7 +9,6 @@ using Npgsql;
 using SecurityConsole.Benchmarks.Compliance;
 using SecurityConsole.Benchmarks.Detection;
 using SecurityConsole.Shared.Reports;
-using SecurityConsole.Testing;
 
 namespace SecurityConsole.Benchmarks.Reports;
 

@@ -2,10 +2,10 @@ using AngleSharp.Dom;
 using Bunit.Rendering;
 using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Audit;
-using AuditPage = SecurityConsole.Client.Audit.AuditPage;
-using TrailPage = SecurityConsole.Shared.Audit.AuditPage;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Client.Tests.Audit.AuditTestData;
+using AuditPage = SecurityConsole.Client.Audit.AuditPage;
+using TrailPage = SecurityConsole.Shared.Audit.AuditPage;
 
 namespace SecurityConsole.Client.Tests.Audit;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using SecurityConsole.Client.Compliance;
 using SecurityConsole.Client.Services;

@@ -1,4 +1,3 @@
-using Bunit.Rendering;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Client.Keys;

@@ -1,7 +1,6 @@
 using Bunit.Rendering;
 using SecurityConsole.Client.Admin;
 using SecurityConsole.Client.Keys;
-using SecurityConsole.Client.Services;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;

@@ -1,5 +1,4 @@
 using System.Net;
-using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;

@@ -1,10 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Common;
+using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Tests.Audit.AuditTestKit;
 

@@ -1,6 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using SecurityConsole.Server.Common;
-using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Tests.Audit.AuditTestKit;

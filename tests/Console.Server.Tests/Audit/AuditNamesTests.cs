@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;

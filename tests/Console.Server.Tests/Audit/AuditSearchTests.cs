@@ -1,6 +1,5 @@
 using System.Net;
 using SecurityConsole.Server.Audit;
-using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;

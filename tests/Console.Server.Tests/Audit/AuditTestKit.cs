@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Hosting;
 

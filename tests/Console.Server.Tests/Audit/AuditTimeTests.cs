@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Security;
-using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Tests.Audit.AuditTestKit;

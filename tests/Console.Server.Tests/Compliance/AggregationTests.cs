@@ -1,5 +1,4 @@
 using SecurityConsole.Server.Compliance;
-using SecurityConsole.Shared.Compliance;
 using S = SecurityConsole.Shared.Compliance.ComplianceStatuses;
 
 namespace SecurityConsole.Server.Tests.Compliance;

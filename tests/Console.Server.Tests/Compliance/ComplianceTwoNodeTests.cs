@@ -1,5 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Compliance.Checks;

@@ -1,4 +1,3 @@
-using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Detection.Rules;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Detection;

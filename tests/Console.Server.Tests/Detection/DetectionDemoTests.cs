@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Detection;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Security;
 using static SecurityConsole.Server.Tests.Detection.DetectionTestKit;

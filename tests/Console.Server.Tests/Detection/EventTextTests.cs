@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Security;
-using static SecurityConsole.Server.Tests.Detection.DetectionTestKit;
 
 namespace SecurityConsole.Server.Tests.Detection;
 

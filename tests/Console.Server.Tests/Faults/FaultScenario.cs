@@ -4,7 +4,6 @@ using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
-using SecurityConsole.Shared.Users;
 using static SecurityConsole.Server.Tests.Detection.DetectionTestKit;
 
 namespace SecurityConsole.Server.Tests.Faults;

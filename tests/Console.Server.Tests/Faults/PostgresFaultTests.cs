@@ -1,6 +1,5 @@
 using System.Net;
 using SecurityConsole.Server.Common;
-using SecurityConsole.Testing;
 using static SecurityConsole.Server.Tests.Detection.DetectionTestKit;
 
 namespace SecurityConsole.Server.Tests.Faults;

@@ -2,10 +2,10 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Tests.Keys;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
-using SecurityConsole.Server.Tests.Keys;
 using static SecurityConsole.Server.Tests.Detection.DetectionTestKit;
 
 namespace SecurityConsole.Server.Tests.Faults;

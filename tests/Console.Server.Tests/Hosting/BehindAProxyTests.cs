@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Security;
 

@@ -1,5 +1,3 @@
-using SecurityConsole.Server.Common;
-
 namespace SecurityConsole.Server.Tests.Hosting;
 
 /// <summary>A wrong setting stops the start with one sentence naming it, and exit code 2, never a stack trace.</summary>

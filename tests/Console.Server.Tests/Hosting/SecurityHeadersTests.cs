@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Security;

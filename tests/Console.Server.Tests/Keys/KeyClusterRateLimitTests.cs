@@ -1,7 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using System.Diagnostics;
-using System.Net;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Keys;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Shared.Keys;
-using static SecurityConsole.Server.Tests.Keys.KeyTestKit;
 
 namespace SecurityConsole.Server.Tests.Keys;
 

@@ -1,10 +1,9 @@
 using System.Net;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Microsoft.AspNetCore.Http;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Events;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Keys;

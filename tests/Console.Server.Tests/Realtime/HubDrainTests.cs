@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Hosting;

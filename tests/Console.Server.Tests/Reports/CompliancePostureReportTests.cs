@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Reports.Templates;
-using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Reports;
 using SecurityConsole.Shared.Security;

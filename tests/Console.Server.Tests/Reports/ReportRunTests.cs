@@ -1,11 +1,11 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Reports;
 using SecurityConsole.Shared.Security;
-using Microsoft.Extensions.DependencyInjection;
-using SecurityConsole.Server.Tests.Audit;
 using static SecurityConsole.Server.Tests.Reports.ReportKit;
 
 namespace SecurityConsole.Server.Tests.Reports;

@@ -5,7 +5,6 @@ using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Reports;
 using SecurityConsole.Server.Reports.Delivery;
 using SecurityConsole.Server.Reports.Schedules;
-using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Reports;
 using SecurityConsole.Shared.Security;

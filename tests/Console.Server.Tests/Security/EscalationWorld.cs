@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Keys;
-using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;
 

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Tests.Infrastructure;
 using SecurityConsole.Shared.Security;
 
 namespace SecurityConsole.Server.Tests.Users;
