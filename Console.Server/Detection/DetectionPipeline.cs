@@ -34,6 +34,16 @@ public sealed class DetectionPipeline(
 
     /// <summary>Backlog entries waiting in this node's channel: the sweep leaves them alone however old they get.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, byte> _queued = new();
+
+    /// <summary>
+    /// This node's own backlog entries that a sweep took before the writer handed them over: the writer commits first and
+    /// enqueues after, and a sweep in between finds the entry in the backlog and not yet queued. The channel's copy is then
+    /// not evaluated again (a second evaluation counts its events twice in the rules' windows, and its alerts, stored against
+    /// a backlog entry already gone, were dropped: a threshold reached there raised nothing). Read and written by the loop
+    /// only; kept for <see cref="SweptOwnKeptFor"/> at most, for an entry the writer never hands over (a full channel).
+    /// </summary>
+    private readonly Dictionary<long, long> _sweptOwn = [];
+    private static readonly TimeSpan SweptOwnKeptFor = TimeSpan.FromMinutes(10);
     private volatile bool _rulesChanged = true;
     private long? _rulesGeneration;
     private long _rulesCheckedAt = long.MinValue / 2;
@@ -183,12 +193,18 @@ public sealed class DetectionPipeline(
     /// <summary>
     /// Everything the writer has handed over so far, up to <see cref="MaxBatchesPerTransaction"/> commits: detected together and
     /// stored in one transaction, so that detection keeps up with the writer's rate of commits instead of paying a commit of its own for each.
+    /// A batch a sweep has detected already (<see cref="_sweptOwn"/>) is left out: each event goes through the rules once.
     /// </summary>
     private List<CommittedBatch> TakeQueued()
     {
         var taken = new List<CommittedBatch>();
         while (taken.Count < MaxBatchesPerTransaction && _batches.Reader.TryRead(out var batch))
         {
+            if (batch.BacklogId is { } id && _sweptOwn.Remove(id))
+            {
+                _queued.TryRemove(id, out _);
+                continue;
+            }
             taken.Add(batch);
         }
         return taken;
@@ -241,6 +257,14 @@ public sealed class DetectionPipeline(
 
     private async Task SweepAsync(CancellationToken ct)
     {
+        var now = Stopwatch.GetTimestamp();
+        foreach (var (id, at) in _sweptOwn)
+        {
+            if (Stopwatch.GetElapsedTime(at, now) > SweptOwnKeptFor)
+            {
+                _sweptOwn.Remove(id);
+            }
+        }
         while (true)
         {
             List<(DetectionBacklog Entry, List<SecurityEvent> Events)> taken = [];
@@ -257,6 +281,11 @@ public sealed class DetectionPipeline(
                 foreach (var entry in entries)
                 {
                     taken.Add((entry, await SecurityEventStore.LoadAsync(db, entry.EventIds, ct)));
+                    if (entry.Node == options.Node)
+                    {
+                        // Committed by this node's writer, which may not have handed it over yet: its copy is skipped then.
+                        _sweptOwn[entry.Id] = Stopwatch.GetTimestamp();
+                    }
                 }
             }
             foreach (var (entry, events) in taken.Where(t => !leadership.Shared || t.Entry.Node is null || t.Entry.CreatedAt < clock.GetUtcNow() - options.OrphanAfter))

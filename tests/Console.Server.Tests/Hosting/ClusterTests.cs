@@ -101,7 +101,8 @@ public sealed class ClusterTests(LocalCluster cluster, ITestOutputHelper output)
                 a => a.Items.Count > 0, a => $"{a.Items.Count} alerts");
         }
 
-        var alerts = (await AlertsAsync(reader, $"rule=brute-force&entity={ip}")).Items;
+        var alerts = (await Eventually.ReadAsync($"the brute-force alert for {ip}", () => AlertsAsync(reader, $"rule=brute-force&entity={ip}"),
+            a => a.Items.Count > 0, a => $"{a.Items.Count} alerts")).Items;
         output.WriteLine($"Alerts for {ip}: {string.Join("; ", alerts.Select(a => $"{a.Title} (count {a.Count})"))}");
         var alert = Assert.Single(alerts);
         Assert.Equal(1, alert.Count);

@@ -17,7 +17,9 @@ namespace SecurityConsole.Server.Tests.Hosting;
 /// drains and starts again. Every event the console acknowledged is stored; the live feed, told to reconnect by the
 /// draining node, reconnects through nginx to a node that stays and catches up on what it missed, so it ends up with
 /// every alert raised; and the recurring jobs (the report schedule ticker every minute, the audit checkpoint every
-/// five, the compliance sweep every ten) run once per occurrence across the restarts. Durations (the longest gap of the live feed) are reported, not asserted.
+/// five, the compliance sweep every ten) run once per occurrence across the restarts: the restarts are timed around a
+/// ten-minute mark, where all three fall due, so each has an occurrence to count. Durations (the longest gap of the live
+/// feed) are reported, not asserted.
 /// </summary>
 public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
 {
@@ -28,6 +30,9 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
     private const int AlertEvery = 10;
 
     private const int BatchSize = 10;
+
+    /// <summary>How long before the ten-minute mark the load starts; the first node's restart follows within seconds.</summary>
+    private static readonly TimeSpan LeadBeforeMark = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task ARollingRestartUnderLoadLosesNoAcknowledgedEventLeavesTheLiveFeedWholeAndRunsEachRecurringJobOncePerOccurrence()
@@ -40,6 +45,15 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
         var analystEmail = $"analyst-{run}@cluster.test";
         var password = $"Rolling-Restart-{run}-Pw";
         await cluster.RunAsync(["admin", "create-user", "--email", analystEmail, "--role", Roles.SecurityAnalyst, "--password-stdin"], password + "\n");
+
+        // All three recurring jobs fall due at a ten-minute mark (:00, :10, …): the load and the restarts start shortly before
+        // the next one (with time to set up first), so that the restarts straddle it. Pacing, not an assertion: on a slow
+        // machine the mark may fall a little earlier or later in the run, and it is counted wherever it falls.
+        var mark = NextMark(DateTimeOffset.UtcNow + LeadBeforeMark + TimeSpan.FromSeconds(15), 10);
+        if (mark - LeadBeforeMark - DateTimeOffset.UtcNow is { Ticks: > 0 } pause)
+        {
+            await Task.Delay(pause, Ct);
+        }
 
         // The analyst signs in through nginx and opens the live feed there, as the browser's LiveConnection does.
         var cookies = new CookieContainer();
@@ -71,13 +85,23 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
                 (load.Acked > ackedBefore + 20, load.Describe()), Eventually.ProcessCeiling);
         }
 
-        // Past the next whole minute after the last restart, so that the minutely job's run across it is seen.
+        // The occurrences counted: every whole minute from the first after the load began (or the mark, if setting up took
+        // longer than the lead) to the first after the last restart, the mark among them. Fixed here, from the minutes
+        // themselves: the window no longer depends on when a clock read after a timer says the run ended (the timer may
+        // wake a few milliseconds early, and a window derived from that reading could end before it began: no occurrence
+        // at all, and nothing checked).
         var lastRestartEnded = DateTimeOffset.UtcNow;
-        var nextMinute = NextWholeMinute(lastRestartEnded);
-        await Task.Delay(nextMinute + TimeSpan.FromSeconds(20) - DateTimeOffset.UtcNow, Ct);
+        var first = NextWholeMinute(began) < mark ? NextWholeMinute(began) : mark;
+        var last = NextWholeMinute(lastRestartEnded) > mark ? NextWholeMinute(lastRestartEnded) : mark;
+
+        // Under the load until each occurrence has run to an end (Hangfire triggers a job at its minute; it then waits for
+        // a worker, which may be on the node going down).
+        await Eventually.ReadAsync($"a finished run of each recurring job's occurrences from {first:HH:mm} to {last:HH:mm}",
+            () => RecurringRunsAsync(cluster, first, last),
+            runs => runs.Where(r => r.Key.Expected).All(r => r.Value.Count > 0) && runs.SelectMany(r => r.Value).All(Finished),
+            Describe, TimeSpan.FromMinutes(5));
         await stopLoad.CancelAsync();
         await sending;
-        var ended = DateTimeOffset.UtcNow;
 
         // Every acknowledged event is stored.
         await using var db = new NpgsqlConnection(cluster.Settings["ConnectionStrings__Console"]);
@@ -94,42 +118,61 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
             return (missing.Count == 0, $"{missing.Count} of {expected.Length} missing, first {string.Join(", ", missing.Take(5))}; feed: {feed.Describe()}");
         }, TimeSpan.FromMinutes(3));
 
-        // The recurring jobs: once per occurrence from the start of the load to the end, each run finished.
-        var occurrences = await Eventually.ReadAsync("every run of the recurring jobs in the restart window to finish",
-            () => RecurringRunsAsync(db, began, ended),
-            runs => runs.SelectMany(r => r.Value).All(s => s == "Succeeded"),
-            Describe, TimeSpan.FromMinutes(5));
+        // The recurring jobs, read again after the live feed's wait, so that a second run of an occurrence triggered late is
+        // there to be counted too.
+        var occurrences = await RecurringRunsAsync(cluster, first, last);
 
         output.WriteLine($"Rolling restart of {cluster.Nodes.Count} nodes behind nginx: {string.Join(", ", restarts)}.");
         output.WriteLine($"Events: sent {load.Sent}, acknowledged (2xx) {acked.Length}, stored {storedOfRun} (of the acknowledged: {storedOfAcked}); " +
             $"batches answered otherwise: {load.DescribeFailures()}.");
         output.WriteLine($"Live feed: {feed.Describe()}; alerts raised for acknowledged events: {expected.Length}.");
         output.WriteLine($"Longest time without the live feed (connection lost → connected again and caught up): {feed.LongestGap.TotalSeconds:F1} s; gaps: {feed.DescribeGaps()}.");
+        output.WriteLine($"Load from {began:HH:mm:ss}, ten-minute mark {mark:HH:mm}, last restart ended {lastRestartEnded:HH:mm:ss}; occurrences counted {first:HH:mm}–{last:HH:mm}.");
         output.WriteLine($"Recurring job runs per occurrence: {Describe(occurrences)}.");
 
         Assert.Equal(acked.Length, (int)storedOfAcked);
         Assert.True(storedOfRun >= acked.Length, $"{storedOfRun} events of the run stored, {acked.Length} acknowledged");
         Assert.True(feed.Reconnects >= 1, "The live feed was never told to reconnect: every node was restarted, so its node was too.");
-        Assert.Contains(occurrences, o => o.Key.Job == "report-schedules");
+        // Every job has its occurrence at the mark, and the minutely one at each minute counted.
+        foreach (var (job, _) in RecurringJobs)
+        {
+            Assert.Contains(occurrences, o => o.Key.Job == job && o.Key.Minute == mark && o.Key.Expected);
+        }
+        Assert.Equal((int)(last - first).TotalMinutes + 1, occurrences.Count(o => o.Key.Job == "report-schedules" && o.Key.Expected));
         Assert.All(occurrences, o => Assert.True(o.Value.Count == 1 && o.Key.Expected,
             $"'{o.Key.Job}' ran {o.Value.Count} times for {o.Key.Minute:HH:mm} ({(o.Key.Expected ? "an occurrence" : "not an occurrence")}): {Describe(occurrences)}"));
+        Assert.All(occurrences, o => Assert.True(o.Value.All(r => r.State == "Succeeded"),
+            $"'{o.Key.Job}' for {o.Key.Minute:HH:mm} ended {string.Join("+", o.Value.Select(r => r.State))}: {Describe(occurrences)}"));
     }
 
     private static DateTimeOffset NextWholeMinute(DateTimeOffset t) =>
         new DateTimeOffset(t.Year, t.Month, t.Day, t.Hour, t.Minute, 0, TimeSpan.Zero).AddMinutes(1);
 
-    /// <summary>
-    /// The runs of the recurring jobs by the minute they were triggered for (Hangfire's "Time" parameter), for the whole
-    /// minutes between <paramref name="from"/> and <paramref name="to"/>: each expected occurrence (none run: an empty
-    /// list) and any run at another minute, with the runs' states.
-    /// </summary>
-    private static async Task<SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<string>>> RecurringRunsAsync(
-        NpgsqlConnection db, DateTimeOffset from, DateTimeOffset to)
+    /// <summary>The first whole minute after <paramref name="t"/> that is a multiple of <paramref name="minutes"/> (UTC).</summary>
+    private static DateTimeOffset NextMark(DateTimeOffset t, int minutes)
     {
-        var first = NextWholeMinute(from);
-        // Whole minutes only: the first after the load began, up to the last that had begun 20 s before it ended.
-        var last = to - TimeSpan.FromSeconds(20);
-        var runs = new SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<string>>();
+        var m = NextWholeMinute(t);
+        return m.AddMinutes((minutes - m.Minute % minutes) % minutes);
+    }
+
+    /// <summary>A run in a final state: succeeded, failed or deleted (Hangfire's job states), not waiting or running.</summary>
+    private static bool Finished(RecurringRun run) => run.State is "Succeeded" or "Failed" or "Deleted";
+
+    /// <summary>One run of a recurring job: its Hangfire job, its state, and how many times a worker started it.</summary>
+    private sealed record RecurringRun(long JobId, string State, int Attempts);
+
+    /// <summary>
+    /// The runs of the recurring jobs by the minute they were triggered for (Hangfire's "Time" parameter), read from
+    /// Hangfire's tables in the cluster's PostgreSQL database, for the whole minutes <paramref name="first"/> to
+    /// <paramref name="last"/>: each expected occurrence (none run: an empty list) and any run at another minute.
+    /// </summary>
+    private static async Task<SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<RecurringRun>>> RecurringRunsAsync(
+        LocalCluster cluster, DateTimeOffset first, DateTimeOffset last)
+    {
+        Assert.True(first <= last, $"no whole minute to count from {first:O} to {last:O}");
+        await using var db = new NpgsqlConnection(cluster.Settings["ConnectionStrings__Console"]);
+        await db.OpenAsync(Ct);
+        var runs = new SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<RecurringRun>>();
         foreach (var (job, every) in RecurringJobs)
         {
             for (var m = first; m <= last; m = m.AddMinutes(1))
@@ -141,7 +184,8 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
             }
         }
         await using var command = new NpgsqlCommand("""
-            SELECT trim(both '"' from r.value), t.value, j.statename, j.createdat
+            SELECT trim(both '"' from r.value), t.value, j.statename, j.createdat, j.id,
+                   (SELECT count(*) FROM hangfire.state s WHERE s.jobid = j.id AND s.name = 'Processing')
             FROM hangfire.job j
             JOIN hangfire.jobparameter r ON r.jobid = j.id AND r.name = 'RecurringJobId'
             LEFT JOIN hangfire.jobparameter t ON t.jobid = j.id AND t.name = 'Time'
@@ -163,18 +207,19 @@ public sealed class RollingRestartTests(LocalCluster cluster, ITestOutputHelper 
             }
             var every = RecurringJobs.Single(j => j.Id == job).EveryMinutes;
             var key = (job, minute, minute.Minute % every == 0);
-            if (!runs.TryGetValue(key, out var states))
+            if (!runs.TryGetValue(key, out var found))
             {
-                runs[key] = states = [];
+                runs[key] = found = [];
             }
-            states.Add(reader.IsDBNull(2) ? "(no state)" : reader.GetString(2));
+            found.Add(new RecurringRun(reader.GetInt64(4), reader.IsDBNull(2) ? "(no state)" : reader.GetString(2), (int)reader.GetInt64(5)));
         }
         return runs;
     }
 
-    private static string Describe(SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<string>> runs) =>
-        string.Join("; ", runs.GroupBy(r => r.Key.Job).Select(g =>
-            $"{g.Key}: {string.Join(", ", g.Select(r => $"{r.Key.Minute:HH:mm} {(r.Value.Count == 0 ? "none" : string.Join("+", r.Value))}"))}"));
+    private static string Describe(SortedDictionary<(string Job, DateTimeOffset Minute, bool Expected), List<RecurringRun>> runs) =>
+        runs.Count == 0 ? "(no occurrence counted)" : string.Join("; ", runs.GroupBy(r => r.Key.Job).Select(g =>
+            $"{g.Key}: {string.Join(", ", g.Select(r => $"{r.Key.Minute:HH:mm}{(r.Key.Expected ? "" : " (not due)")} " +
+                $"{(r.Value.Count == 0 ? "none" : string.Join("+", r.Value.Select(x => x.Attempts > 1 ? $"{x.State} (started {x.Attempts} times)" : x.State)))}"))}"));
 
     private static async Task<long> ScalarAsync(NpgsqlConnection db, string sql, (string Name, object Value) parameter)
     {
