@@ -177,6 +177,11 @@ public sealed partial class PageWalkTests
         else
         {
             await Expect(page.Locator("h1").First).ToBeVisibleAsync();
+            if (!server)
+            {
+                // A console page is checked as the client draws it, not as the server's first drawing (the Dashboard's).
+                await InteractiveAsync(page);
+            }
             // Loaded: no skeleton, nothing busy, charts drawn; a page that never settles is checked as it is after the wait.
             try
             {
@@ -202,6 +207,8 @@ public sealed partial class PageWalkTests
         await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+        // The Dashboard arrives drawn by the server (ADR 0095): the walk's in-client navigation needs the client running.
+        await InteractiveAsync(page);
     }
 
     /// <summary>What --demo printed: the accounts' password and each account's two-factor key.</summary>

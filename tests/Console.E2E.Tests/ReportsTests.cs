@@ -40,6 +40,10 @@ public sealed class ReportsTests
             await page.GetByLabel("Template (Liquid)").FillAsync(Source);
             var preview = page.FrameLocator("[data-testid=editor-preview]");
             await Expect(preview.GetByText("Quarterly figures")).ToBeVisibleAsync();
+            // The preview draws its chart from the demo's audit trail.
+            await Expect(preview.Locator("svg").First).ToBeVisibleAsync();
+            await page.Mouse.MoveAsync(0, 0);
+            await page.ScreenshotAsync(new() { Path = Path.Combine(images, "report-editor-preview.png") });
             await page.GetByTestId("editor-save").ClickAsync();
             await page.WaitForURLAsync(new Regex("/reports/templates/[0-9a-f-]{36}$"), new() { WaitUntil = WaitUntilState.Commit });
 

@@ -51,10 +51,13 @@ public sealed class CompliancePagesTests : ConsoleTestContext
         var today = DateOnly.FromDateTime(Now.UtcDateTime).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains($"One column per day (UTC), {today} on the left to {today} on the right", cut.Find("[data-testid=heatmap-legend]").TextContent);
         Assert.Contains("nothing evaluated", cut.Find("[data-testid=heatmap-legend]").TextContent);
-        // The trend's axes say what they are: days, and the percentage of evaluated requirements in pass (0 to 100).
+        // The trend's axes say what they are: days, and the percentage in pass (0 to 100), short enough to fit the chart's height.
         var options = System.Text.Json.JsonSerializer.SerializeToElement(cut.FindComponent<SecurityConsole.Client.Charts.ApexChart>().Instance.BuildOptions());
-        Assert.Equal("% of evaluated requirements in pass", options.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
+        Assert.Equal("% in pass", options.GetProperty("yaxis").GetProperty("title").GetProperty("text").GetString());
         Assert.Equal(100, options.GetProperty("yaxis").GetProperty("max").GetDouble());
+        // 0, 25, 50, 75, 100: whole numbers, whatever the day's rates (not "50.0" on one card and "50" on the next).
+        Assert.Equal(0, options.GetProperty("yaxis").GetProperty("decimalsInFloat").GetInt32());
+        Assert.Equal(4, options.GetProperty("yaxis").GetProperty("tickAmount").GetInt32());
         Assert.Equal("Day (UTC)", options.GetProperty("xaxis").GetProperty("title").GetProperty("text").GetString());
     }
 
