@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Reports;
 using SecurityConsole.Shared.Security;
@@ -84,6 +85,84 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
         Assert.Contains("Audit extract", titles);
         Assert.Contains("Overview", titles);
         Assert.Contains("Entries", titles);
+    }
+
+    [Fact]
+    public async Task ChromiumPrintsAtTheLowestCpuPriorityAndSoDoesEveryProcessItStarts()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/chromium"))
+        {
+            TestEnvironment.SkipOrFail("PDF output needs /usr/bin/chromium on Linux (apt-get install chromium).");
+        }
+        var auditor = await console.Factory.SignedInClientAsync(Roles.Auditor);
+        var run = await FinishedAsync(auditor, await auditor.StartAsync(AuditExtract(ReportFormats.Pdf)));
+        Assert.True(run.Status == ReportRunStatuses.Succeeded, run.FailureReason);
+
+        // The browser that printed it, and everything it started (zygote, renderers, utilities), run at nice 19
+        // (Reports:ChromiumNice by default), so printing yields the CPU to the hot paths.
+        var printer = console.Factory.Services.GetRequiredService<SecurityConsole.Server.Reports.Output.PdfPrinter>();
+        var browser = printer.BrowserProcessId ?? throw new Xunit.Sdk.XunitException("The printer does not know its browser's process id.");
+        var family = Family(browser);
+        Assert.True(family.Count >= 2, $"browser {browser} has started no process: {string.Join(", ", family)}");
+        foreach (var (pid, nice) in family.Select(p => (p, Nice(p))).Where(p => p.Item2 is not null))
+        {
+            Assert.True(nice == 19, $"process {pid} ({Command(pid)}) runs at nice {nice}");
+        }
+        // Where the kernel schedules each session as a group (autogroup), the browser's session is lowered too: its own
+        // nice value would otherwise count only inside its group.
+        if (File.Exists($"/proc/{browser}/autogroup") && File.ReadAllText("/proc/sys/kernel/sched_autogroup_enabled").Trim() == "1")
+        {
+            Assert.EndsWith("nice 19", File.ReadAllText($"/proc/{browser}/autogroup").Trim());
+        }
+    }
+
+    /// <summary>The process and all its descendants, from the parent ids in /proc.</summary>
+    private static List<int> Family(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { } fields && int.TryParse(fields[1], out var parent))
+            {
+                parents[pid] = parent;
+            }
+        }
+        var family = new List<int> { root };
+        for (var i = 0; i < family.Count; i++)
+        {
+            family.AddRange(parents.Where(p => p.Value == family[i]).Select(p => p.Key));
+        }
+        return family;
+    }
+
+    /// <summary>The fields of /proc/pid/stat after the command name (state, ppid, ...); null when the process has gone.</summary>
+    private static string[]? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Field 19 of /proc/pid/stat: the nice value.</summary>
+    private static int? Nice(int pid) => Stat(pid) is { } fields ? int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    private static string Command(int pid)
+    {
+        try
+        {
+            var line = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return line[..Math.Min(120, line.Length)];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "gone";
+        }
     }
 
     private static string Utf16(byte[] b) => b.Length >= 2 && b[0] == 0xFE && b[1] == 0xFF
