@@ -35,6 +35,9 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
     /// <summary>The process id of the running browser when it was started through the low-priority launcher; null before that, or elsewhere.</summary>
     public int? BrowserProcessId { get; private set; }
 
+    /// <summary>Starts the shared browser if it is not running yet.</summary>
+    public Task WarmAsync(CancellationToken ct) => BrowserAsync(ct);
+
     public async Task<byte[]> PrintAsync(string html, CancellationToken ct)
     {
         var browser = await BrowserAsync(ct);
