@@ -14,8 +14,9 @@ namespace SecurityConsole.Server.Reports.Output;
 /// On Linux Chromium runs at a low CPU priority (ADR 0100), <c>Reports:ChromiumNice</c> (19 by default): it is started
 /// through <c>nice</c>, so every process it starts (zygote, renderers, utilities) and every thread inherits the value;
 /// and, as Playwright starts the browser in a session of its own, which the kernel schedules as a group of its own
-/// (autogroup) against the console's, that group's nice value is set too. Printing then uses the CPU the hot paths
-/// leave over and yields the moment a key verification wants a core.
+/// (autogroup) against the console's, that group's nice value is set too. Where chrt is installed Chromium also runs
+/// under the SCHED_IDLE policy, which it cannot undo (as root it resets its threads' nice values itself). Printing then
+/// uses the CPU the hot paths leave over and yields the moment a key verification wants a core.
 /// </remarks>
 public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrinter> logger) : IAsyncDisposable
 {
@@ -111,6 +112,10 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
             logger.LogWarning("Chromium for report PDFs runs at normal CPU priority: nice (coreutils) is not installed.");
             return null;
         }
+        // Chromium running as root sets its threads' nice values itself (0, or -8 for the ones that draw), undoing nice;
+        // the SCHED_IDLE policy (chrt --idle, util-linux) it does not change, and under it nice values do not count.
+        var chrt = new[] { "/usr/bin/chrt", "/bin/chrt" }.FirstOrDefault(File.Exists);
+        var idle = chrt is null ? "" : $"{chrt} --idle 0 ";
         _launcher ??= Directory.CreateTempSubdirectory("security-console-chromium-");
         var script = Path.Combine(_launcher.FullName, "chromium");
         var n = level.ToString(CultureInfo.InvariantCulture);
@@ -119,7 +124,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
             #!/bin/sh
             echo $$ > {Quote(Path.Combine(_launcher.FullName, "chromium.pid"))}
             if [ -w /proc/self/autogroup ]; then echo {n} > /proc/self/autogroup 2>/dev/null; fi
-            exec {nice} -n {n} {Quote(options.Value.ChromiumPath)} "$@"
+            exec {idle}{nice} -n {n} {Quote(options.Value.ChromiumPath)} "$@"
 
             """);
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
