@@ -44,6 +44,13 @@ public sealed class ReportsOptions
     /// <summary>Headless Chromium for PDF output (Debian package 'chromium').</summary>
     public string ChromiumPath { get; set; } = "/usr/bin/chromium";
 
+    /// <summary>
+    /// Chromium's nice value on Linux (0 to 19, 19 the lowest priority; 0 leaves it as the console's, and also turns off
+    /// the SCHED_IDLE policy it otherwise runs under), so that printing PDFs takes only the CPU the hot paths leave over (ADR 0100).
+    /// </summary>
+    [Range(0, 19, ErrorMessage = "a whole number from {1} to {2}")]
+    public int ChromiumNice { get; set; } = 19;
+
     /// <summary>A PDF larger than this is not attached to a mail; the mail links to the run instead.</summary>
     [Range(1024, 100_000_000, ErrorMessage = "a whole number from {1} to {2}")]
     public int MailAttachmentMaxBytes { get; set; } = 10 * 1024 * 1024;

@@ -8,19 +8,23 @@ namespace SecurityConsole.Server.Reports.Caching;
 /// <summary>
 /// The reports' two-tier cache: HybridCache, tier 1 in this process and tier 2 in Redis when ConnectionStrings:Redis is
 /// set (docs/reports.md, ADR 0022). It holds resolved published templates, parsed templates by source hash (tier 1 only:
-/// a parsed template is not data), data sets of closed periods by type, parameters, reader and watermark, and finished
-/// artifacts by template source, parameters, data watermark, format and renderer version. Every lookup counts as a hit
+/// a parsed template is not data), data sets of closed periods by type, parameters, reader and watermark, finished
+/// artifacts by template source, parameters, data watermark, format and renderer version, and (tier 1 only) those
+/// artifacts' bytes by their SHA-256 for downloads. Every lookup counts as a hit
 /// or a miss on the console.reports.cache.lookups counter (OpenTelemetry, meter "SecurityConsole").
 /// </summary>
 public sealed class ReportCache(HybridCache cache, ReportCacheInvalidation invalidation)
 {
     /// <summary>Raised whenever rendering, the page style or PDF printing changes what the same data turns into.</summary>
-    public const string RendererVersion = "2026-12-1";
+    public const string RendererVersion = "2026-12-2";
 
     public const string Templates = "template";
     public const string Parsed = "parsed";
     public const string Data = "data";
     public const string Artifacts = "artifact";
+
+    /// <summary>Finished artifacts' bytes by their SHA-256, in this process only: what a download sends without reading the database.</summary>
+    public const string Contents = "content";
 
     private static readonly Counter<long> Lookups = ConsoleMetrics.Meter.CreateCounter<long>("console.reports.cache.lookups", "{lookup}",
         "Report cache lookups, by kind (template, parsed, data, artifact) and result (hit, miss).");
@@ -50,17 +54,18 @@ public sealed class ReportCache(HybridCache cache, ReportCacheInvalidation inval
     }
 
     /// <summary>The value under <paramref name="key"/> if either tier holds it; nothing is made on a miss.</summary>
-    public async ValueTask<T?> TryGetAsync<T>(string kind, string key, CancellationToken ct) where T : class
+    public async ValueTask<T?> TryGetAsync<T>(string kind, string key, CancellationToken ct, bool localOnly = false) where T : class
     {
+        var flags = HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite;
         var value = await cache.GetOrCreateAsync<T?>($"reports:{kind}:{key}", _ => ValueTask.FromResult<T?>(null),
-            new HybridCacheEntryOptions { Flags = HybridCacheEntryFlags.DisableUnderlyingData | HybridCacheEntryFlags.DisableLocalCacheWrite | HybridCacheEntryFlags.DisableDistributedCacheWrite },
+            new HybridCacheEntryOptions { Flags = localOnly ? flags | HybridCacheEntryFlags.DisableDistributedCacheRead : flags },
             cancellationToken: ct);
         Counted(kind, value is not null);
         return value;
     }
 
-    public ValueTask SetAsync<T>(string kind, string key, T value, IReadOnlyList<string> tags, CancellationToken ct) =>
-        cache.SetAsync($"reports:{kind}:{key}", value, null, [.. tags, ReportCacheInvalidation.AllTag], ct);
+    public ValueTask SetAsync<T>(string kind, string key, T value, IReadOnlyList<string> tags, CancellationToken ct, bool localOnly = false) =>
+        cache.SetAsync($"reports:{kind}:{key}", value, localOnly ? LocalOnly : null, [.. tags, ReportCacheInvalidation.AllTag], ct);
 
     /// <summary>The tag every entry made from a template carries: publishing it drops them all, on every node.</summary>
     public static string TemplateTag(string template) => $"reports:template:{template}";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 
@@ -5,25 +6,38 @@ namespace SecurityConsole.Server.Reports.Output;
 
 /// <summary>
 /// Prints report HTML to PDF in headless Chromium through Playwright: one warm browser shared by every run (a fresh
-/// context per print), scripts disabled, every request except data: refused, page numbers in the footer and a document
+/// context per print), scripts disabled, every request except data: refused, page numbers at the foot (the document's
+/// @page margin box, <see cref="Templates.ReportDocument"/>) and a document
 /// outline from the headings. Where Chromium is not installed, <see cref="Unavailable"/> says in one sentence what to install.
 /// </summary>
+/// <remarks>
+/// On Linux Chromium runs at a low CPU priority (ADR 0100), <c>Reports:ChromiumNice</c> (19 by default): it is started
+/// through <c>nice</c>, so every process it starts (zygote, renderers, utilities) and every thread inherits the value;
+/// and, as Playwright starts the browser in a session of its own, which the kernel schedules as a group of its own
+/// (autogroup) against the console's, that group's nice value is set too. Where chrt is installed Chromium also runs
+/// under the SCHED_IDLE policy, which it cannot undo (as root it resets its threads' nice values itself). Printing then
+/// uses the CPU the hot paths leave over and yields the moment a key verification wants a core.
+/// </remarks>
 public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrinter> logger) : IAsyncDisposable
 {
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
-    private const string Footer =
-        "<div style=\"font-size:8px;width:100%;text-align:center;color:#757575\"><span class=\"pageNumber\"></span> / <span class=\"totalPages\"></span></div>";
-
     private readonly SemaphoreSlim _starting = new(1, 1);
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private DirectoryInfo? _launcher;
 
     /// <summary>Null when PDF output works here; otherwise the sentence a PDF request answers with.</summary>
     public string? Unavailable => File.Exists(options.Value.ChromiumPath)
         ? null
         : $"PDF output needs Chromium, which is not installed at {options.Value.ChromiumPath}: install the Debian package 'chromium' (HTML and CSV work without it).";
+
+    /// <summary>The process id of the running browser when it was started through the low-priority launcher; null before that, or elsewhere.</summary>
+    public int? BrowserProcessId { get; private set; }
+
+    /// <summary>Starts the shared browser if it is not running yet.</summary>
+    public Task WarmAsync(CancellationToken ct) => BrowserAsync(ct);
 
     public async Task<byte[]> PrintAsync(string html, CancellationToken ct)
     {
@@ -36,9 +50,9 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
         {
             Format = "A4",
             PrintBackground = true,
-            DisplayHeaderFooter = true,
-            HeaderTemplate = "<span></span>",
-            FooterTemplate = Footer,
+            // Page numbers come from the document's @page bottom margin box (ReportDocument), which Chromium lays out with
+            // the pages; a footer template is a page of its own laid out once per printed page.
+            DisplayHeaderFooter = false,
             Margin = new Margin { Top = "16mm", Bottom = "16mm", Left = "12mm", Right = "12mm" },
             Outline = true,
             Tagged = true,
@@ -63,13 +77,16 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
                 throw new InvalidOperationException(why);
             }
             _playwright ??= await Playwright.CreateAsync();
+            var launcher = Launcher();
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = options.Value.ChromiumPath,
+                ExecutablePath = launcher ?? options.Value.ChromiumPath,
                 Headless = true,
                 Args = ChromiumArgs,
             });
-            logger.LogInformation("Chromium started for report PDFs ({Version}).", _browser.Version);
+            BrowserProcessId = launcher is null ? null : LaunchedProcessId();
+            logger.LogInformation("Chromium started for report PDFs ({Version}; {Priority}).", _browser.Version,
+                launcher is null ? "normal CPU priority" : $"nice {options.Value.ChromiumNice}, pid {BrowserProcessId}");
             return _browser;
         }
         finally
@@ -78,6 +95,58 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
         }
     }
 
+    /// <summary>
+    /// A script in a private directory that records its process id, lowers the priority of its session's scheduling
+    /// group where the kernel groups sessions (autogroup), and becomes Chromium through <c>nice</c> (<c>exec</c> keeps
+    /// the id and Playwright's pipes); null where the priority is not lowered (not Linux, ChromiumNice 0, no nice).
+    /// </summary>
+    private string? Launcher()
+    {
+        var level = options.Value.ChromiumNice;
+        if (!OperatingSystem.IsLinux() || level == 0)
+        {
+            return null;
+        }
+        if (new[] { "/usr/bin/nice", "/bin/nice" }.FirstOrDefault(File.Exists) is not { } nice)
+        {
+            logger.LogWarning("Chromium for report PDFs runs at normal CPU priority: nice (coreutils) is not installed.");
+            return null;
+        }
+        // Chromium running as root sets its threads' nice values itself (0, or -8 for the ones that draw), undoing nice;
+        // the SCHED_IDLE policy (chrt --idle, util-linux) it does not change, and under it nice values do not count.
+        var chrt = new[] { "/usr/bin/chrt", "/bin/chrt" }.FirstOrDefault(File.Exists);
+        var idle = chrt is null ? "" : $"{chrt} --idle 0 ";
+        _launcher ??= Directory.CreateTempSubdirectory("security-console-chromium-");
+        var script = Path.Combine(_launcher.FullName, "chromium");
+        var n = level.ToString(CultureInfo.InvariantCulture);
+        File.WriteAllText(script,
+            $"""
+            #!/bin/sh
+            echo $$ > {Quote(Path.Combine(_launcher.FullName, "chromium.pid"))}
+            if [ -w /proc/self/autogroup ]; then echo {n} > /proc/self/autogroup 2>/dev/null; fi
+            exec {idle}{nice} -n {n} {Quote(options.Value.ChromiumPath)} "$@"
+
+            """);
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return script;
+    }
+
+    private int? LaunchedProcessId()
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(Path.Combine(_launcher!.FullName, "chromium.pid")).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                ? pid
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null)
@@ -85,5 +154,13 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
             await _browser.CloseAsync();
         }
         _playwright?.Dispose();
+        try
+        {
+            _launcher?.Delete(recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A temporary directory left behind; the system's cleaner takes it.
+        }
     }
 }

@@ -15,9 +15,13 @@ namespace SecurityConsole.Server.Reports.Runs;
 /// <summary>Starting, reading, cancelling and verifying runs, and handing out their artifacts. A caller sees only their own runs.</summary>
 public sealed class ReportRuns(
     ConsoleDbContext db, TemplateStore templates, IBackgroundJobClient jobs, AuditTrail audit, AuditReportQueries auditEntries, ReportFilterChoices choices,
-    TimeProvider clock)
+    Caching.ReportCache cache, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ReportRuns> logger)
 {
-    /// <summary>Validates and queues a run for <paramref name="ownerUserId"/>; null with the fields at fault in <paramref name="v"/>.</summary>
+    /// <summary>
+    /// Validates and queues a run for <paramref name="ownerUserId"/>; null with the fields at fault in <paramref name="v"/>.
+    /// A run asked for on demand that the artifact cache can serve is finished at once instead, without the queue (its
+    /// status is then <see cref="ReportRunStatuses.Succeeded"/>; <see cref="ReportRunner.TryServeFromCacheAsync"/>).
+    /// </summary>
     public async Task<ReportRun?> StartAsync(RunReportRequest request, string ownerUserId, IReadOnlySet<string> callerPermissions, Guid? scheduleId,
         Validator v, CancellationToken ct, bool enqueue = true)
     {
@@ -48,9 +52,33 @@ public sealed class ReportRuns(
         await db.SaveChangesAsync(ct);
         if (enqueue)
         {
+            if (scheduleId is null && parameters.To <= clock.GetUtcNow() && await ServedFromCacheAsync(run.Id, ct))
+            {
+                db.Entry(run).State = EntityState.Detached;
+                run.Status = ReportRunStatuses.Succeeded;
+                return run;
+            }
             Enqueue(run.Id);
         }
         return run;
+    }
+
+    /// <summary>
+    /// Whether the artifact cache finished the run just now, as the runner does on the queue (its own scope: the runner
+    /// acts as the reports system, with a context of its own). Anything going wrong leaves the run to the queue.
+    /// </summary>
+    private async Task<bool> ServedFromCacheAsync(Guid runId, CancellationToken ct)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<ReportRunner>().TryServeFromCacheAsync(runId, ct);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Report run {RunId} could not be served from the artifact cache; it is queued instead", runId);
+            return false;
+        }
     }
 
     /// <summary>Hands a saved run to the 'reports' queue; after the commit, so that a worker never looks for a run not yet there.</summary>
@@ -100,15 +128,22 @@ public sealed class ReportRuns(
     /// <summary>The artifact for download, with its report.downloaded entry written before the first byte leaves.</summary>
     public async Task<ReportArtifact?> DownloadAsync(Guid id, string ownerUserId, CancellationToken ct)
     {
-        if (await FindAsync(id, ownerUserId, ct) is null)
-        {
-            return null;
-        }
-        var artifact = await db.Set<ReportArtifact>().AsNoTracking().FirstOrDefaultAsync(a => a.RunId == id, ct);
+        // The artifact of a run the caller owns; its bytes from memory when this node made or served them (the cache holds
+        // them under their SHA-256, the hash recorded for the artifact), else from the database.
+        var artifact = await db.Set<ReportArtifact>().AsNoTracking()
+            .Where(a => a.RunId == id && db.Set<ReportRun>().Any(r => r.Id == id && r.OwnerUserId == ownerUserId))
+            .Select(a => new ReportArtifact
+            {
+                RunId = a.RunId, Format = a.Format, FileName = a.FileName, ContentType = a.ContentType, Content = Array.Empty<byte>(), Size = a.Size,
+                Sha256 = a.Sha256, DataSha256 = a.DataSha256, CreatedAt = a.CreatedAt, ExpiresAt = a.ExpiresAt, AuditSequence = a.AuditSequence,
+            })
+            .FirstOrDefaultAsync(ct);
         if (artifact is null)
         {
             return null;
         }
+        artifact.Content = (await cache.TryGetAsync<CachedArtifact>(Caching.ReportCache.Contents, artifact.Sha256, ct, localOnly: true))?.Content
+            ?? await db.Set<ReportArtifact>().AsNoTracking().Where(a => a.RunId == id).Select(a => a.Content).FirstAsync(ct);
         audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportDownloaded, "report_run", id.ToString(),
             Data: new { sha256 = artifact.Sha256, format = artifact.Format }));
         await db.SaveChangesAsync(ct);

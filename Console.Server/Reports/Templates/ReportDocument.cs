@@ -6,6 +6,12 @@ namespace SecurityConsole.Server.Reports.Templates;
 /// The page around every rendered template: the console's print style and a content security policy that allows no
 /// script and no request at all (only inline style and data: images), whoever opens the file and wherever.
 /// </summary>
+/// <remarks>
+/// On paper the page margins are the PDF's own and row tables are set at 8 pt with tight padding, so that a row of the
+/// built-in tables fits one line of an A4 page: 2,500 alerts print on about 45 pages rather than 120 (ADR 0100). Every
+/// row and chart is still there; the screen style is unchanged. Page numbers ("3 / 45") are the page's own bottom margin
+/// box, laid out with the document, rather than a header and footer template Chromium lays out again for every page.
+/// </remarks>
 public static class ReportDocument
 {
     public const string ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:";
@@ -31,6 +37,15 @@ public static class ReportDocument
         table.rows thead { display: table-header-group; }
         table.rows tr { break-inside: avoid; }
         svg { display: block; margin: 8px 0; max-width: 100%; height: auto; break-inside: avoid; }
+        @page {
+          margin: 16mm 12mm;
+          @bottom-center { content: counter(page) " / " counter(pages); font-family: Roboto, Helvetica, Arial, sans-serif; font-size: 8px; color: #757575; }
+        }
+        @media print {
+          body { margin: 0; }
+          table.rows { font-size: 8pt; line-height: 1.25; }
+          table.rows th, table.rows td { padding: 1px 4px; }
+        }
         </style>
         </head>
         <body>

@@ -29,6 +29,10 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
             ["ConnectionStrings:Console"] = connectionString,
             ["ConnectionStrings:Redis"] = redis ?? "",
             ["Jobs:Workers"] = "1",
+            // The suite shares its machine with itself and with builds: a PDF printed at the lowest CPU priority (the
+            // product's default, ADR 0100) can wait minutes for a core there. Tests print at normal priority; the
+            // low-priority launcher has its own test (ChromiumLowPriorityTests).
+            ["Reports:ChromiumNice"] = "0",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {

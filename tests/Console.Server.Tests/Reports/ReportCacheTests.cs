@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using System.Net;
+using Hangfire;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Reports.Caching;
+using SecurityConsole.Server.Reports.Runs;
 using SecurityConsole.Server.Reports.Templates;
 using SecurityConsole.Server.Tests.Audit;
+using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Reports;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;
@@ -54,6 +57,43 @@ public sealed class ReportCacheTests : IAsyncLifetime
         var again = await _factory.StartAndRunAsync(auditor, open);
         Assert.Contains(again.Stages, s => s.Stage == ReportStages.Rendering);
         Assert.Equal(hits, cache.Count(ReportCache.Artifacts, hit: true));
+    }
+
+    [Fact]
+    public async Task ACachedReRunFinishesInItsRequestWithoutTheQueueAndIsStillAuditedAndPinned()
+    {
+        var auditor = await _factory.SignedInClientAsync(Roles.Auditor);
+        var closed = AuditExtract(to: DateTimeOffset.UtcNow.AddSeconds(-1));
+        var first = await _factory.StartAndRunAsync(auditor, closed);
+        var jobs = _factory.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var waiting = jobs.EnqueuedCount(ReportRunner.Queue);
+
+        // This console has no job server: a run handed to the queue would stay queued. This one is done before its 202.
+        var accepted = await auditor.AcceptedAsync(closed);
+        Assert.Equal(ReportRunStatuses.Succeeded, accepted.Status);
+        Assert.Equal(waiting, jobs.EnqueuedCount(ReportRunner.Queue));
+        var second = (await auditor.GetFromJsonAsync<ReportRunView>(accepted.Location, Json, Ct))!;
+        Assert.Equal(ReportRunStatuses.Succeeded, second.Status);
+        Assert.Equal([ReportStages.Querying], second.Stages.Select(s => s.Stage).ToArray());
+        Assert.True(second.StartedAt is not null && second.FinishedAt >= second.StartedAt, $"started {second.StartedAt}, finished {second.FinishedAt}");
+        Assert.NotNull(second.Watermark);
+        Assert.Equal(first.RowCount, second.RowCount);
+        // It pins the version it was made from, and its artifact is the cached one, byte for byte.
+        Assert.Equal(first.Version, second.Version);
+        Assert.Equal(first.Artifact!.Sha256, second.Artifact!.Sha256);
+        var bytes = await auditor.GetByteArrayAsync($"/api/v1/reports/runs/{second.Id}/download", Ct);
+        Assert.Equal(second.Artifact.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+
+        // Audited like any run: asked for, generated (with its version and hash, which the chain vouches for) and downloaded.
+        var admin = await _factory.SignedInClientAsync(Roles.Admin);
+        async Task<List<AuditEntryView>> EntriesAsync(string action) =>
+            [.. (await admin.GetFromJsonAsync<AuditPage>($"/api/v1/audit?action={action}", Json, Ct))!.Items.Where(e => e.TargetId == second.Id.ToString())];
+        Assert.Single(await EntriesAsync("report.requested"));
+        var generated = Assert.Single(await EntriesAsync("report.generated"));
+        Assert.Equal(second.Version, generated.Data!.Value.GetProperty("version").GetInt32());
+        Assert.Equal(second.Artifact.Sha256, generated.Data.Value.GetProperty("sha256").GetString());
+        Assert.Single(await EntriesAsync("report.downloaded"));
+        Assert.True((await auditor.GetFromJsonAsync<ReportVerifyResult>($"/api/v1/reports/runs/{second.Id}/verify", Json, Ct))!.Intact);
     }
 }
 

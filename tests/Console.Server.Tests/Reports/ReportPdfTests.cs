@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Reports;
 using SecurityConsole.Shared.Security;
@@ -86,6 +87,55 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
         Assert.Contains("Entries", titles);
     }
 
+    /// <summary>The process and all its descendants, from the parent ids in /proc.</summary>
+    internal static List<int> Family(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && Stat(pid) is { } fields && int.TryParse(fields[1], out var parent))
+            {
+                parents[pid] = parent;
+            }
+        }
+        var family = new List<int> { root };
+        for (var i = 0; i < family.Count; i++)
+        {
+            family.AddRange(parents.Where(p => p.Value == family[i]).Select(p => p.Key));
+        }
+        return family;
+    }
+
+    /// <summary>The fields of /proc/pid/stat after the command name (state, ppid, ...); null when the process has gone.</summary>
+    internal static string[]? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Field 19 of /proc/pid/stat: the nice value.</summary>
+    internal static int? Nice(int pid) => Stat(pid) is { } fields ? int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture) : null;
+
+    internal static string Command(int pid)
+    {
+        try
+        {
+            var line = File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+            return line[..Math.Min(120, line.Length)];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "gone";
+        }
+    }
+
     private static string Utf16(byte[] b) => b.Length >= 2 && b[0] == 0xFE && b[1] == 0xFF
         ? System.Text.Encoding.BigEndianUnicode.GetString(b, 2, b.Length - 2)
         : System.Text.Encoding.Latin1.GetString(b);
@@ -105,5 +155,68 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
         var text = await process.StandardOutput.ReadToEndAsync(Ct);
         await process.WaitForExitAsync(Ct);
         return text;
+    }
+}
+
+/// <summary>
+/// Chromium for report PDFs starts at the lowest CPU priority (Reports:ChromiumNice, 19 by default): on a console of its
+/// own, since the other test consoles print at normal priority on a shared machine.
+/// </summary>
+public sealed class ChromiumLowPriorityTests : IAsyncLifetime
+{
+    private ConsoleFactory _factory = null!;
+
+    public ValueTask InitializeAsync()
+    {
+        _factory = ConsoleFactory.Sqlite(extra: new Dictionary<string, string?>(AuditTestKit.NoJobServer) { ["Reports:ChromiumNice"] = "19" });
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync() => await _factory.DisposeAsync();
+
+    [Fact]
+    public async Task ChromiumAndEverythingItStartsRunAtTheLowestPriorityAndSoDoesItsSchedulingGroup()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/chromium"))
+        {
+            TestEnvironment.SkipOrFail("PDF output needs /usr/bin/chromium on Linux (apt-get install chromium).");
+        }
+        var printer = _factory.Services.GetRequiredService<SecurityConsole.Server.Reports.Output.PdfPrinter>();
+        await printer.WarmAsync(Ct);
+        var browser = printer.BrowserProcessId ?? throw new Xunit.Sdk.XunitException("The printer does not know its browser's process id.");
+
+        // Every process of the browser and every thread inherit the launcher's priority: the SCHED_IDLE policy where chrt
+        // is installed (Chromium as root, as here, resets its threads' nice values itself, but not their policy), else nice 19.
+        var threads = ReportPdfTests.Family(browser)
+            .SelectMany(p => Directory.Exists($"/proc/{p}/task") ? Directory.EnumerateDirectories($"/proc/{p}/task").Select(t => (p, Tid: int.Parse(Path.GetFileName(t), System.Globalization.CultureInfo.InvariantCulture))) : Enumerable.Empty<(int p, int Tid)>())
+            .Select(t => (t.p, t.Tid, Sched: TaskScheduling(t.p, t.Tid))).Where(t => t.Sched is not null).ToList();
+        Assert.True(threads.Count >= 2, $"browser {browser} has {threads.Count} threads");
+        var idle = File.Exists("/usr/bin/chrt") || File.Exists("/bin/chrt");
+        var low = threads.Where(t => idle ? t.Sched!.Value.Policy == SchedIdle : t.Sched!.Value.Nice == 19).ToList();
+        Assert.True(low.Count == threads.Count, $"{low.Count} of {threads.Count} threads of Chromium run {(idle ? "under SCHED_IDLE" : "at nice 19")}; not: " +
+            string.Join(", ", threads.Except(low).Take(10).Select(t => $"{t.Tid} of {t.p} (policy {t.Sched!.Value.Policy}, nice {t.Sched.Value.Nice})")));
+        // Where the kernel schedules each session as a group (autogroup), the browser's session is lowered too: its
+        // threads' nice values would otherwise count only inside its group.
+        if (File.Exists($"/proc/{browser}/autogroup") && File.ReadAllText("/proc/sys/kernel/sched_autogroup_enabled").Trim() == "1")
+        {
+            Assert.EndsWith("nice 19", File.ReadAllText($"/proc/{browser}/autogroup").Trim());
+        }
+    }
+
+    private const int SchedIdle = 5;
+
+    /// <summary>A thread's nice value (field 19 of its stat) and scheduling policy (field 41); null when it has gone.</summary>
+    private static (int Nice, int Policy)? TaskScheduling(int pid, int tid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/task/{tid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture), int.Parse(fields[38], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }
