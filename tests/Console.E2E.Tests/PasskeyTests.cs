@@ -74,4 +74,43 @@ public sealed class PasskeyTests
         Assert.Contains("keyholder@example.com", await me.TextAsync());
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
     }
+    /// <summary>
+    /// Issue 14: opened by its IP address, the sign-in page threw the browser's passkey error ("This is an invalid
+    /// domain") into the console on load. WebAuthn takes no address as a domain, so there the page does not try passkey
+    /// autofill, and the passkey button says in words why it cannot work.
+    /// </summary>
+    [Fact]
+    public async Task OpenedByItsAddressTheSignInPageRaisesNoPasskeyErrorAndThePasskeyButtonSaysWhy()
+    {
+        SkipWithoutChromium();
+        await using var server = await E2EConsole.StartAsync();
+        var byAddress = new UriBuilder(server.BaseUrl) { Host = "127.0.0.1" }.Uri.ToString().TrimEnd('/');
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        await using var context = await browser.NewContextAsync(new() { BaseURL = byAddress });
+        WaitGenerously(context);
+        var page = await context.NewPageAsync();
+        // An authenticator present, so that the browser offers passkey autofill as a person's would.
+        var cdp = await context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true, ["hasUserVerification"] = true,
+                ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
+            },
+        });
+        var problems = new List<string>();
+        Watch(page, "sign-in by address", problems);
+
+        await page.GotoAsync("/Account/Login");
+        await page.GetByLabel("Email").FillAsync("someone@example.com");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with a passkey" }).ClickAsync();
+        await Expect(page.GetByText("Passkeys work only when the console is opened by its name")).ToBeVisibleAsync();
+
+        Assert.StartsWith("http://127.0.0.1:", page.Url);
+        Assert.Empty(problems);
+    }
 }

@@ -4,6 +4,12 @@
     typeof window.PublicKeyCredential.parseCreationOptionsFromJSON === 'function' &&
     typeof window.PublicKeyCredential.parseRequestOptionsFromJSON === 'function';
 
+// WebAuthn takes only a domain name as the relying party: a console opened by its IP address (http://10.0.0.5:8080) cannot
+// use passkeys at all, and the browser refuses every call with a SecurityError. There the page does not try passkey
+// autofill (which would only fill the browser's console with that error) and the button says why in words.
+const hostIsAddress = /^[0-9.]+$/.test(location.hostname) || location.hostname.includes(':') || location.hostname.startsWith('[');
+const addressMessage = 'Passkeys work only when the console is opened by its name (such as console.example.com), not by an IP address.';
+
 async function fetchWithErrorHandling(url, options = {}) {
     const response = await fetch(url, {
         credentials: 'include',
@@ -70,6 +76,9 @@ customElements.define('passkey-submit', class extends HTMLElement {
         if (!browserSupportsPasskeys) {
             throw new Error('Some passkey features are missing. Please update your browser.');
         }
+        if (hostIsAddress) {
+            throw new Error(addressMessage);
+        }
 
         const headers = {
             [this.attrs.requestTokenName]: this.attrs.requestTokenValue,
@@ -100,7 +109,9 @@ customElements.define('passkey-submit', class extends HTMLElement {
                 // The user explicitly canceled the operation - return without error.
                 return;
             }
-            console.error(error);
+            if (error.message !== addressMessage) {
+                console.error(error);
+            }
             if (useConditionalMediation) {
                 // An error occurred during conditional mediation, which is not user-initiated.
                 // We log the error in the console but do not relay it to the user.
@@ -116,7 +127,7 @@ customElements.define('passkey-submit', class extends HTMLElement {
     }
 
     async tryAutofillPasskey() {
-        if (browserSupportsPasskeys && this.attrs.operation === 'Request' && await PublicKeyCredential.isConditionalMediationAvailable?.()) {
+        if (browserSupportsPasskeys && !hostIsAddress && this.attrs.operation === 'Request' && await PublicKeyCredential.isConditionalMediationAvailable?.()) {
             await this.obtainAndSubmitCredential(/* useConditionalMediation */ true);
         }
     }
