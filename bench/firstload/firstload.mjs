@@ -36,6 +36,10 @@ const results = [];
 for (let run = 1; run <= runs; run++) {
   const context = await browser.newContext({ baseURL: url, storageState: state, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
+  // What went wrong in the browser, printed as it happens (a page that never becomes interactive says why here).
+  page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') console.log(`  browser ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', e => console.log(`  page error: ${e.message}`));
+  page.on('response', r => { if (r.status() >= 400) console.log(`  HTTP ${r.status()} ${new URL(r.url()).pathname}`); });
   page.setDefaultTimeout(180_000);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
