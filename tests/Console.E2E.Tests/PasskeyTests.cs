@@ -22,20 +22,7 @@ public sealed class PasskeyTests
         await using var context = await browser.NewContextAsync(new() { BaseURL = server.BaseUrl });
         WaitGenerously(context);
         var page = await context.NewPageAsync();
-        var cdp = await context.NewCDPSessionAsync(page);
-        await cdp.SendAsync("WebAuthn.enable");
-        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
-        {
-            ["options"] = new Dictionary<string, object>
-            {
-                ["protocol"] = "ctap2",
-                ["transport"] = "internal",
-                ["hasResidentKey"] = true,
-                ["hasUserVerification"] = true,
-                ["isUserVerified"] = true,
-                ["automaticPresenceSimulation"] = true,
-            },
-        });
+        await AddAuthenticatorAsync(context, page);
 
         await page.GotoAsync(setupLink);
         await page.GetByLabel("Email").FillAsync("keyholder@example.com");
@@ -92,16 +79,7 @@ public sealed class PasskeyTests
         WaitGenerously(context);
         var page = await context.NewPageAsync();
         // An authenticator present, so that the browser offers passkey autofill as a person's would.
-        var cdp = await context.NewCDPSessionAsync(page);
-        await cdp.SendAsync("WebAuthn.enable");
-        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
-        {
-            ["options"] = new Dictionary<string, object>
-            {
-                ["protocol"] = "ctap2", ["transport"] = "internal", ["hasResidentKey"] = true, ["hasUserVerification"] = true,
-                ["isUserVerified"] = true, ["automaticPresenceSimulation"] = true,
-            },
-        });
+        await AddAuthenticatorAsync(context, page);
         var problems = new List<string>();
         Watch(page, "sign-in by address", problems);
 
@@ -112,5 +90,23 @@ public sealed class PasskeyTests
 
         Assert.StartsWith("http://127.0.0.1:", page.Url);
         Assert.Empty(problems);
+    }
+    /// <summary>Chromium's virtual WebAuthn authenticator (over CDP), present and verifying, as a person's security key or phone.</summary>
+    private static async Task AddAuthenticatorAsync(IBrowserContext context, IPage page)
+    {
+        var cdp = await context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("WebAuthn.enable");
+        await cdp.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
+        {
+            ["options"] = new Dictionary<string, object>
+            {
+                ["protocol"] = "ctap2",
+                ["transport"] = "internal",
+                ["hasResidentKey"] = true,
+                ["hasUserVerification"] = true,
+                ["isUserVerified"] = true,
+                ["automaticPresenceSimulation"] = true,
+            },
+        });
     }
 }
