@@ -25,6 +25,12 @@ public static partial class SecurityEventParser
     /// <summary>The events of a batch: a JSON array, or an object with an <c>events</c> array. Null with a message when the batch itself is unusable.</summary>
     public static JsonElement? EventsOf(JsonElement root, Validator v)
     {
+        // Looking a name up reads every name before it, and a lone surrogate escape in one throws (found by fuzzing).
+        if (root.ValueKind == JsonValueKind.Object && root.EnumerateObject().Any(p => !JsonText.Decodes(p, out _)))
+        {
+            v.Add("events", UnreadableText);
+            return null;
+        }
         var events = root.ValueKind switch
         {
             JsonValueKind.Array => root,

@@ -55,6 +55,18 @@ public abstract class EventEncodingTests(SharedConsole console)
         Assert.Contains("events[0].time", await response.Content.ReadAsStringAsync(Ct));
     }
 
+    [Fact]
+    public async Task ABatchObjectWithALoneSurrogateInANameIsAValidationProblemNotAServerError()
+    {
+        var sender = await Factory.SenderAsync();
+
+        // Looking up "events" reads the names before it (found by fuzzing, fuzz/corpus/events/crash-lone-surrogate-in-batch-name.json).
+        var response = await sender.PostAsync(DetectionTestKit.Events, Json(Concat("""{ "events": [{ "type": "auth.login_failed" }], "\udc00\udc00": 1 }""")), Ct);
+
+        await response.AssertStatusAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("\"events\"", await response.Content.ReadAsStringAsync(Ct));
+    }
+
     private static ByteArrayContent Json(byte[] body)
     {
         var content = new ByteArrayContent(body);
