@@ -8,7 +8,6 @@ using SecurityConsole.Server.Detection;
 using SecurityConsole.Server.Hosting;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Reports;
-using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Users;
 
 var cmd = CommandLine.Parse(args);

@@ -14,6 +14,7 @@ public sealed class AuditFeature : IConsoleFeature
         services.AddScoped<AuditTrail>();
         // Public reads for other features (their doors): compliance checks and report data.
         services.AddScoped<AuditFacts>();
+        services.AddScoped<AuditCounts>();
         services.AddScoped<AuditReportQueries>();
         services.AddSingleton<AuditChainInterceptor>();
         services.AddSingleton<AuditKeys>();

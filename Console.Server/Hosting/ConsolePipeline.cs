@@ -45,10 +45,10 @@ public static class ConsolePipeline
             app.KeepHstsOnErrorResponses();
         }
         app.UseConsoleSecurityHeaders();
-        app.UseWhen(ctx => !SecurityExtensions.IsApiOrHub(ctx.Request),
+        app.UseWhen(ctx => !ConsoleRequests.IsApiOrHub(ctx.Request),
             branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
         // The API's bodiless errors (401, 403, unknown route 404, 405) become problem details too.
-        app.UseWhen(ctx => SecurityExtensions.IsApiOrHub(ctx.Request), branch => branch.UseStatusCodePages());
+        app.UseWhen(ctx => ConsoleRequests.IsApiOrHub(ctx.Request), branch => branch.UseStatusCodePages());
         // Routing after the status code pages, so that re-executing /not-found finds its page
         // (left to WebApplication, routing runs first and the re-executed request has no endpoint).
         app.UseRouting();
@@ -56,7 +56,7 @@ public static class ConsolePipeline
         app.UseDeprecationHeaders();
         app.UseApiCsrfProtection();
         // The limiter guards the sign-in forms only; other requests do not pass through it at all.
-        app.UseWhen(ctx => SecurityExtensions.IsSignInAttempt(ctx.Request), branch => branch.UseRateLimiter());
+        app.UseWhen(ctx => ConsoleRequests.IsSignInAttempt(ctx.Request), branch => branch.UseRateLimiter());
         app.UseAuthentication();
         // /metrics answers here, once the caller is known (a permission opens it), before any page or API endpoint.
         app.UseConsoleMetrics();

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Hosting;
 
@@ -49,7 +50,7 @@ public static class SecurityHeaders
 
     /// <summary>The API, the hubs, health probes and the OpenAPI document answer data, never a page.</summary>
     internal static bool ServesData(PathString path) =>
-        SecurityExtensions.IsApiPath(path)
+        ConsoleRequests.IsApiPath(path)
         || path.StartsWithSegments("/health")
         || path.StartsWithSegments("/openapi");
 
@@ -79,7 +80,7 @@ public static class SecurityHeaders
     public static IApplicationBuilder UseApiCsrfProtection(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var request = context.Request;
-        if (SecurityExtensions.IsApiOrHub(request)
+        if (ConsoleRequests.IsApiOrHub(request)
             && !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !HttpMethods.IsOptions(request.Method)
             && !ApiKeyAuthenticationHandler.HasBearerToken(request)
             && request.Cookies.ContainsKey("console.auth")

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Hosting;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Validation;
@@ -112,7 +113,7 @@ public static class KeyEndpoints
         KeyPolicy body, Caller caller, AdminPresence presence, KeyPolicyStore policies, CancellationToken ct)
     {
         var attempted = new AuditEvent(AuditCategories.Admin, AuditActions.KeyPolicyChanged, "key_policy", KeyPolicyStore.SettingName);
-        await presence.DemandAsync(caller.Principal, attempted, "Changing the key policy", ct);
+        await presence.DemandAsync(caller, attempted, "Changing the key policy", ct);
         return TypedResults.Ok(await policies.SaveAsync(caller.UserId!, body, ct));
     }
 

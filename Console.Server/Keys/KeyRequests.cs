@@ -3,6 +3,7 @@ using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
 using SecurityConsole.Server.Security;
+using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Validation;

@@ -12,6 +12,7 @@ public sealed class KeysFeature : IConsoleFeature
         services.AddScoped<ApiKeyIssuer>();
         // Public reads for other features (their doors): compliance checks and report data.
         services.AddScoped<KeyComplianceFacts>();
+        services.AddScoped<KeyCounts>();
         services.AddScoped<KeyReportQueries>();
         services.AddScoped<KeyRequests>();
         services.AddScoped<KeyManagement>();

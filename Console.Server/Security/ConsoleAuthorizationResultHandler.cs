@@ -20,7 +20,7 @@ public sealed class ConsoleAuthorizationResultHandler : IAuthorizationMiddleware
             // Only the fallback policy applies here, and no endpoint follows that could serve anything: the request ends in 404.
             return next(context);
         }
-        if (!authorizeResult.Forbidden || !SecurityExtensions.IsApiPath(context.Request.Path))
+        if (!authorizeResult.Forbidden || !ConsoleRequests.IsApiPath(context.Request.Path))
         {
             return _default.HandleAsync(next, context, policy, authorizeResult);
         }

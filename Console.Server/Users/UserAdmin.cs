@@ -158,7 +158,7 @@ public sealed class UserAdmin(
         }
         if (added.Contains(Roles.Admin) || Grants.NeedsAdmin(granted))
         {
-            await presence.DemandAsync(caller.Principal, attempted, "Granting the Admin role", ct);
+            await presence.DemandAsync(caller, attempted, "Granting the Admin role", ct);
         }
     }
 

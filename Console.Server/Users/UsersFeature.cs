@@ -13,6 +13,7 @@ public sealed class UsersFeature : IConsoleFeature
         builder.Services.AddScoped<UserAdmin>();
         // Public reads for other features (their doors): compliance checks and report data.
         builder.Services.AddScoped<UserFacts>();
+        builder.Services.AddScoped<UserCounts>();
         builder.Services.AddScoped<UserQueries>();
         builder.Services.AddScoped<UserReportQueries>();
         builder.Services.AddScoped<InvitationAcceptance>();

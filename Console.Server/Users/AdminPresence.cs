@@ -1,12 +1,11 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using SecurityConsole.Server.Audit;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
-using SecurityConsole.Server.Users;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Security;
 
-namespace SecurityConsole.Server.Security;
+namespace SecurityConsole.Server.Users;
 
 /// <summary>
 /// The step-up the privilege model (ADR 0008) asks for where one act could lead anywhere: granting Admin or
@@ -44,17 +43,7 @@ public sealed class AdminPresence(UserManager<ConsoleUser> users, ConsoleDbConte
         throw new ForbiddenException(Title, detail);
     }
 
-    /// <summary>The same check for a caller known by its principal (people and keys alike).</summary>
-    public Task DemandAsync(ClaimsPrincipal caller, AuditEvent attempted, string what, CancellationToken ct) =>
-        DemandAsync(
-            caller.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", caller.IsKey(), caller.GrantedPermissions(), attempted, what, ct);
-}
-
-public static class CallerClaims
-{
-    /// <summary>The permissions a request carries: from the person's roles, or the key's scopes.</summary>
-    public static IReadOnlySet<string> GrantedPermissions(this ClaimsPrincipal principal) =>
-        principal.FindAll(Permissions.ClaimType).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
-
-    public static bool IsKey(this ClaimsPrincipal principal) => principal.HasClaim(c => c.Type == ConsoleClaims.ApiKeyId);
+    /// <summary>The same check for the caller of this scope (people and keys alike).</summary>
+    public Task DemandAsync(Caller caller, AuditEvent attempted, string what, CancellationToken ct) =>
+        DemandAsync(caller.UserId ?? "", caller.KeyId is not null, caller.Granted, attempted, what, ct);
 }

@@ -2,11 +2,11 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Shared.Keys;
 using SecurityConsole.Shared.Security;
 
-namespace SecurityConsole.Server.Security;
+namespace SecurityConsole.Server.Keys;
 
 /// <summary>
 /// Authenticates machines by <c>Authorization: Bearer &lt;api key&gt;</c>. The key's scopes become

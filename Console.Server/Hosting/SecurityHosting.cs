@@ -5,18 +5,14 @@ using Microsoft.AspNetCore.Identity;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Components.Account;
 using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Users;
-using SecurityConsole.Shared.Hosting;
 
-namespace SecurityConsole.Server.Security;
+namespace SecurityConsole.Server.Hosting;
 
-public static class Policies
-{
-    /// <summary>Any signed-in person or key, no particular permission (the shell, "who am I").</summary>
-    public const string SignedIn = "signed-in";
-}
-
-public static class SecurityExtensions
+/// <summary>Assembles sign-in: Identity for people, the API-key scheme (Keys) for services, permission policies, the sign-in rate limit.</summary>
+public static class SecurityHosting
 {
     public static WebApplicationBuilder AddConsoleSecurity(this WebApplicationBuilder builder)
     {
@@ -92,7 +88,7 @@ public static class SecurityExtensions
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx =>
-                IsSignInAttempt(ctx.Request)
+                ConsoleRequests.IsSignInAttempt(ctx.Request)
                     ? RateLimitPartition.GetFixedWindowLimiter(
                         "signin:" + (ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown"),
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
@@ -108,19 +104,9 @@ public static class SecurityExtensions
         return builder;
     }
 
-    /// <summary>Sign-in and first-run forms are limited per client IP.</summary>
-    internal static bool IsSignInAttempt(HttpRequest request) =>
-        HttpMethods.IsPost(request.Method) &&
-        (request.Path.StartsWithSegments("/Account/Login", StringComparison.OrdinalIgnoreCase) ||
-         request.Path.StartsWithSegments("/Account/LoginWith2fa", StringComparison.OrdinalIgnoreCase) ||
-         request.Path.StartsWithSegments("/Account/LoginWithRecoveryCode", StringComparison.OrdinalIgnoreCase) ||
-         request.Path.StartsWithSegments("/Account/PasskeyRequestOptions", StringComparison.OrdinalIgnoreCase) ||
-         request.Path.StartsWithSegments("/setup", StringComparison.OrdinalIgnoreCase) ||
-         request.Path.StartsWithSegments("/Account/AcceptInvite", StringComparison.OrdinalIgnoreCase));
-
     private static Task ApiAware(HttpContext context, string redirectUri, int status)
     {
-        if (IsApiOrHub(context.Request))
+        if (ConsoleRequests.IsApiOrHub(context.Request))
         {
             context.Response.StatusCode = status;
             if (status == StatusCodes.Status401Unauthorized)
@@ -135,9 +121,4 @@ public static class SecurityExtensions
         }
         return Task.CompletedTask;
     }
-
-    internal static bool IsApiOrHub(HttpRequest request) => IsApiPath(request.Path);
-
-    internal static bool IsApiPath(PathString path) =>
-        path.StartsWithSegments(ApiConventions.Prefix) || path.StartsWithSegments("/hubs");
 }

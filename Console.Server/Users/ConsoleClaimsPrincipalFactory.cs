@@ -1,10 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Security;
 
-namespace SecurityConsole.Server.Security;
+namespace SecurityConsole.Server.Users;
 
 /// <summary>Adds one permission claim per permission the user's roles grant.</summary>
 public sealed class ConsoleClaimsPrincipalFactory(

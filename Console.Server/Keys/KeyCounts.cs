@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Shared.Keys;
+
+namespace SecurityConsole.Server.Keys;
+
+/// <summary>The key figures other features show (the dashboard's cards), counted by the feature that owns the rules.</summary>
+public sealed class KeyCounts(ConsoleDbContext db, KeyPolicyStore policies)
+{
+    /// <summary>The same rule as the keys list's "Active" filter (KeyList), which the dashboard's card links to: the numbers agree.</summary>
+    public Task<int> ActiveAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var soon = now + ApiKey.ExpiringWithin;
+        return db.ApiKeys.CountAsync(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > soon) && k.DisabledAt == null
+            && k.SuccessorId == null, ct);
+    }
+
+    /// <summary>Live keys older than the rotation policy's maximum age for their environment.</summary>
+    public async Task<int> OverdueRotationAsync(DateTimeOffset now, CancellationToken ct) =>
+        await KeyRotationPolicy.CountOverdueAsync(db.ApiKeys, await policies.GetAsync(ct), now, ct);
+
+    /// <summary>Key requests waiting for an approver.</summary>
+    public Task<int> PendingRequestsAsync(CancellationToken ct) =>
+        db.KeyRequests.CountAsync(r => r.Status == KeyRequestStatuses.Pending, ct);
+}
