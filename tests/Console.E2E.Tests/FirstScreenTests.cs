@@ -7,7 +7,8 @@ namespace SecurityConsole.E2E.Tests;
 
 /// <summary>
 /// The first screen (issue 14, "Speed of the first screen"; ADR 0095): the Dashboard arrives drawn by the server with its
-/// figures, and the browser's client takes it over without asking the API for them again and without an error.
+/// figures, painted before the client's runtime is fetched (ADR 0123), and the browser's client takes it over without
+/// asking the API for them again and without an error.
 /// </summary>
 public sealed class FirstScreenTests
 {
@@ -60,6 +61,21 @@ public sealed class FirstScreenTests
             await Expect(admin.GetByRole(AriaRole.Link, new() { Name = "All keys" })).ToBeHiddenAsync();
 
             Assert.True(asked.Count == 0, "The client asked again for figures the page arrived with: " + string.Join(", ", asked));
+
+            // The page was painted before the client's runtime was fetched (ADR 0123): no WebAssembly file shared the wire
+            // with the first paint. Read from the browser's own timeline (paint and resource timing), not from a clock.
+            var timeline = await admin.EvaluateAsync<double[]>("""
+                () => {
+                    const paint = performance.getEntriesByName('first-contentful-paint')[0];
+                    const runtime = performance.getEntriesByType('resource')
+                        .filter(r => new URL(r.name).pathname.startsWith('/_framework/') && !r.name.includes('blazor.web'));
+                    return [paint ? paint.startTime : -1, runtime.length, runtime.length ? Math.min(...runtime.map(r => r.startTime)) : -1];
+                }
+                """);
+            Assert.True(timeline[0] > 0, "The browser recorded no first contentful paint");
+            Assert.True(timeline[1] > 0, "The client's runtime files were never fetched");
+            Assert.True(timeline[2] > timeline[0],
+                $"The client's runtime was fetched from {timeline[2]:0} ms, before the first paint at {timeline[0]:0} ms");
             Assert.Empty(session.Problems);
         }
         catch (Exception) when (session.WriteFailureEvidence())

@@ -13,6 +13,7 @@ public sealed class StaticFilesTests
     private static readonly string[] Scripts =
     [
         "/_framework/blazor.web.js",
+        "/start.js",
         "/_content/MudBlazor/MudBlazor.min.js",
         "/lib/apexcharts/apexcharts.min.js",
         "/Components/Account/Shared/PasskeySubmit.razor.js",
