@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SecurityConsole.Server.Tests.Security;
@@ -52,6 +53,8 @@ public sealed partial class PageWalkTests
         var problems = new List<string>();
         var visited = new List<string>();
         var where = "start";
+        var timings = new List<PageTiming>();
+        var walk = Stopwatch.StartNew();
         IPage? current = null;
         try
         {
@@ -114,12 +117,19 @@ public sealed partial class PageWalkTests
                         var route = routes[i];
                         where = $"{role} {width}x{height} /{route}";
                         visited.Add(where);
-                        await VisitAsync(page, route);
+                        var timing = new PageTiming(where);
+                        timings.Add(timing);
+                        var watch = Stopwatch.StartNew();
+                        timing.Unsettled = await VisitAsync(page, route, timing);
+                        watch.Restart();
                         if (!OwnLayout.Contains(route))
                         {
                             problems.AddRange((await page.EvaluateAsync<string[]>(LayoutCheck)).Select(p => $"{where}: {p}"));
                         }
+                        timing.Layout = watch.Elapsed;
+                        watch.Restart();
                         await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"{role}-{width}-{Slug(route)}.png"), FullPage = true });
+                        timing.Screenshot = watch.Elapsed;
                         if (width == Sizes[0].Width)
                         {
                             // One detail page of each kind the page links to, walked at every size after the lists.
@@ -137,7 +147,10 @@ public sealed partial class PageWalkTests
                 }
             }
 
-            TestContext.Current.SendDiagnosticMessage($"Walked {visited.Count} pages; screenshots in {shots}");
+            var report = PageTiming.Report(timings, walk.Elapsed);
+            TestContext.Current.SendDiagnosticMessage($"Walked {visited.Count} pages; screenshots in {shots}\n{report}");
+            TestContext.Current.TestOutputHelper?.WriteLine(report);
+            await File.WriteAllTextAsync(Path.Combine(shots, "timings.txt"), report, TestContext.Current.CancellationToken);
             Assert.True(visited.Count >= 60, $"Only {visited.Count} pages walked:\n{string.Join("\n", visited)}");
             Assert.True(problems.Count == 0, $"{problems.Count} problems in {visited.Count} pages:\n{string.Join("\n", problems.Distinct())}");
         }
@@ -151,8 +164,11 @@ public sealed partial class PageWalkTests
     /// A console page in the running client is reached as a click would reach it (Blazor's navigation, no reload); the
     /// server's pages and pages with their own layout are loaded. Then waits until nothing on it is still loading.
     /// </summary>
-    private static async Task VisitAsync(IPage page, string route)
+    /// <returns>What was still loading when the wait for the page to settle gave up, or null when it settled.</returns>
+    private static async Task<string?> VisitAsync(IPage page, string route, PageTiming timing)
     {
+        var watch = Stopwatch.StartNew();
+        string? unsettled = null;
         var server = route.StartsWith("Account/", StringComparison.Ordinal) || OwnLayout.Contains(route);
         var from = new Uri(page.Url).AbsolutePath.TrimStart('/');
         var onServerPage = from.StartsWith("Account/", StringComparison.Ordinal) || OwnLayout.Contains(from);
@@ -182,6 +198,8 @@ public sealed partial class PageWalkTests
                 // A console page is checked as the client draws it, not as the server's first drawing (the Dashboard's).
                 await InteractiveAsync(page);
             }
+            timing.Navigate = watch.Elapsed;
+            watch.Restart();
             // Loaded: no skeleton, nothing busy, charts drawn; a page that never settles is checked as it is after the wait.
             try
             {
@@ -191,10 +209,60 @@ public sealed partial class PageWalkTests
             }
             catch (TimeoutException)
             {
+                unsettled = await page.EvaluateAsync<string>(StillLoading);
             }
+            timing.Settle = watch.Elapsed;
+            watch.Restart();
+        }
+        if (timing.Navigate == TimeSpan.Zero)
+        {
+            timing.Navigate = watch.Elapsed;
+            watch.Restart();
         }
         await page.Mouse.MoveAsync(0, 0);
         await page.WaitForTimeoutAsync(300);
+        timing.Pause = watch.Elapsed;
+        return unsettled;
+    }
+
+    /// <summary>What keeps a page from settling: each element the wait looks for, named with its nearest test id.</summary>
+    private const string StillLoading = """
+        () => {
+            const named = el => { const t = el.closest('[data-testid]'); return el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).slice(0, 3).join('.') : '') + (t ? ` in [data-testid=${t.dataset.testid}]` : ''); };
+            const found = [...document.querySelectorAll('.mud-skeleton, [aria-busy=true], .mud-progress-linear-indeterminate')].map(named);
+            found.push(...[...document.querySelectorAll('[data-testid=chart] > div:last-child')].filter(d => d.style.display !== 'none' && !d.querySelector('svg')).map(d => 'chart without svg: ' + named(d)));
+            return [...new Set(found)].slice(0, 5).join('; ');
+        }
+        """;
+
+    /// <summary>Where one page's time went: reaching it, waiting for it to settle, the pause, the layout check, the screenshot.</summary>
+    private sealed class PageTiming(string where)
+    {
+        public string Where { get; } = where;
+        public TimeSpan Navigate { get; set; }
+        public TimeSpan Settle { get; set; }
+        public TimeSpan Pause { get; set; }
+        public TimeSpan Layout { get; set; }
+        public TimeSpan Screenshot { get; set; }
+        public string? Unsettled { get; set; }
+
+        public TimeSpan Total => Navigate + Settle + Pause + Layout + Screenshot;
+
+        private string Line() =>
+            $"{Total.TotalSeconds,6:F1} s  {Where}: navigate {Navigate.TotalSeconds:F1}, settle {Settle.TotalSeconds:F1}, pause {Pause.TotalSeconds:F1}, " +
+            $"layout {Layout.TotalSeconds:F2}, screenshot {Screenshot.TotalSeconds:F2}{(Unsettled is null ? "" : $"; never settled: {Unsettled}")}";
+
+        /// <summary>The totals per step, the pages that never settled, and every page slowest first.</summary>
+        public static string Report(IReadOnlyList<PageTiming> timings, TimeSpan walk)
+        {
+            static string Sum(IEnumerable<TimeSpan> spans) => $"{spans.Sum(t => t.TotalSeconds):F1} s";
+            var unsettled = timings.Where(t => t.Unsettled is not null).ToList();
+            return $"Page walk: {walk.TotalSeconds:F0} s in all (sign-ins included), {timings.Count} pages {Sum(timings.Select(t => t.Total))}: " +
+                $"navigate {Sum(timings.Select(t => t.Navigate))}, settle {Sum(timings.Select(t => t.Settle))}, pause {Sum(timings.Select(t => t.Pause))}, " +
+                $"layout check {Sum(timings.Select(t => t.Layout))}, screenshots {Sum(timings.Select(t => t.Screenshot))}; " +
+                $"{unsettled.Count} never settled ({string.Join(", ", unsettled.Select(t => t.Where))})\n" +
+                string.Join("\n", timings.OrderByDescending(t => t.Total).Select(t => t.Line()));
+        }
     }
 
     private static async Task SignInWithTwoFactorAsync(IPage page, string email, string password, byte[] key)
