@@ -12,7 +12,9 @@ namespace SecurityConsole.E2E.Tests;
 /// "What it must show"). The admin is the first admin; the other roles are the demo's own accounts, signed in as a newcomer
 /// would, with the password and the two-factor key the demo prints. The walk fails on a console error or an uncaught
 /// error in the browser, a failed request, a horizontal scrollbar in the main content, and an element wider than its card.
-/// Every page's screenshot is kept in artifacts/screenshots/walk (or CONSOLE_E2E_SCREENSHOTS/walk).
+/// A page with a problem, or one that never settled, leaves its screenshot in artifacts/screenshots/walk (or
+/// CONSOLE_E2E_SCREENSHOTS/walk); with CONSOLE_E2E_WALK_SCREENSHOTS=1 every page does. Where each page's time went is
+/// reported (the test's output, and timings.txt in that folder).
 /// </summary>
 public sealed partial class PageWalkTests
 {
@@ -49,6 +51,13 @@ public sealed partial class PageWalkTests
     {
         var shots = Path.Combine(ScreenshotFolder(), "walk");
         Directory.CreateDirectory(shots);
+        // The folder shows this walk's pages only, not an earlier walk's.
+        foreach (var old in Directory.GetFiles(shots, "*.png"))
+        {
+            File.Delete(old);
+        }
+        // A full-page PNG of every page costs the browser more than the page itself: only when asked for.
+        var everyScreenshot = Environment.GetEnvironmentVariable("CONSOLE_E2E_WALK_SCREENSHOTS") == "1";
         await using var session = await BrowserSession.StartAsync("--demo");
         var problems = new List<string>();
         var visited = new List<string>();
@@ -119,6 +128,7 @@ public sealed partial class PageWalkTests
                         visited.Add(where);
                         var timing = new PageTiming(where);
                         timings.Add(timing);
+                        var problemsBefore = problems.Count;
                         var watch = Stopwatch.StartNew();
                         timing.Unsettled = await VisitAsync(page, route, timing);
                         watch.Restart();
@@ -127,9 +137,16 @@ public sealed partial class PageWalkTests
                             problems.AddRange((await page.EvaluateAsync<string[]>(LayoutCheck)).Select(p => $"{where}: {p}"));
                         }
                         timing.Layout = watch.Elapsed;
-                        watch.Restart();
-                        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"{role}-{width}-{Slug(route)}.png"), FullPage = true });
-                        timing.Screenshot = watch.Elapsed;
+                        if (everyScreenshot || problems.Count > problemsBefore || timing.Unsettled is not null)
+                        {
+                            // A moment for what the mouse leaving may still be fading (a tooltip, a hover), for the picture.
+                            watch.Restart();
+                            await page.WaitForTimeoutAsync(300);
+                            timing.Pause = watch.Elapsed;
+                            watch.Restart();
+                            await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"{role}-{width}-{Slug(route)}.png"), FullPage = true });
+                            timing.Screenshot = watch.Elapsed;
+                        }
                         if (width == Sizes[0].Width)
                         {
                             // One detail page of each kind the page links to, walked at every size after the lists.
@@ -148,7 +165,7 @@ public sealed partial class PageWalkTests
             }
 
             var report = PageTiming.Report(timings, walk.Elapsed);
-            TestContext.Current.SendDiagnosticMessage($"Walked {visited.Count} pages; screenshots in {shots}\n{report}");
+            TestContext.Current.SendDiagnosticMessage($"Walked {visited.Count} pages; {(everyScreenshot ? "screenshots" : "screenshots of pages with a problem")} in {shots}\n{report}");
             TestContext.Current.TestOutputHelper?.WriteLine(report);
             await File.WriteAllTextAsync(Path.Combine(shots, "timings.txt"), report, TestContext.Current.CancellationToken);
             Assert.True(visited.Count >= 60, $"Only {visited.Count} pages walked:\n{string.Join("\n", visited)}");
@@ -205,7 +222,7 @@ public sealed partial class PageWalkTests
             {
                 await page.WaitForFunctionAsync(
                     "() => !document.querySelector('.mud-skeleton, [aria-busy=true], .mud-progress-linear-indeterminate') && ![...document.querySelectorAll('[data-testid=chart] > div:last-child')].some(d => d.style.display !== 'none' && !d.querySelector('svg'))",
-                    null, new() { Timeout = 20_000 });
+                    null, new() { Timeout = 20_000, PollingInterval = 100 });
             }
             catch (TimeoutException)
             {
@@ -217,11 +234,8 @@ public sealed partial class PageWalkTests
         if (timing.Navigate == TimeSpan.Zero)
         {
             timing.Navigate = watch.Elapsed;
-            watch.Restart();
         }
         await page.Mouse.MoveAsync(0, 0);
-        await page.WaitForTimeoutAsync(300);
-        timing.Pause = watch.Elapsed;
         return unsettled;
     }
 
