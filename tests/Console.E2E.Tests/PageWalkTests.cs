@@ -108,6 +108,10 @@ public sealed partial class PageWalkTests
                     await SignInWithTwoFactorAsync(page, email, accounts.Password, key);
                 }
 
+                // The console's pages first, then the server's (the account area, Hangfire's, the API reference): leaving the
+                // client for a server page and coming back loads the client afresh, which costs more than most pages. So
+                // at desktop size the walk goes client pages → server pages, and at phone size server pages → client
+                // pages: the client loads once per size, not once for every way back from a server page.
                 var routes = new List<string>();
                 foreach (var (width, height) in Sizes)
                 {
@@ -115,15 +119,18 @@ public sealed partial class PageWalkTests
                     if (routes.Count == 0)
                     {
                         // The role's pages are the ones its menu offers (at desktop size, where the menu is open).
+                        var menu = (await page.EvalOnSelectorAllAsync<string[]>("[data-testid=nav] a[href]",
+                            "els => els.map(a => new URL(a.href).pathname.replace(/^\\//, ''))")).Where(r => r.Length > 0).Distinct().ToList();
                         routes.Add("");
-                        routes.AddRange((await page.EvalOnSelectorAllAsync<string[]>("[data-testid=nav] a[href]",
-                            "els => els.map(a => new URL(a.href).pathname.replace(/^\\//, ''))")).Where(r => r.Length > 0).Distinct());
+                        routes.AddRange(menu.Where(r => !ServerPage(r)));
+                        routes.AddRange(menu.Where(ServerPage));
                         routes.AddRange(AccountPages);
                     }
+                    var order = width == Sizes[0].Width ? routes : [.. routes.Where(ServerPage), .. routes.Where(r => !ServerPage(r))];
                     var found = new HashSet<Regex>();
-                    for (var i = 0; i < routes.Count; i++)
+                    for (var i = 0; i < order.Count; i++)
                     {
-                        var route = routes[i];
+                        var route = order[i];
                         where = $"{role} {width}x{height} /{route}";
                         visited.Add(where);
                         var timing = new PageTiming(where);
@@ -156,7 +163,9 @@ public sealed partial class PageWalkTests
                             {
                                 if (Details.FirstOrDefault(d => d.IsMatch(link)) is { } kind && found.Add(kind) && !routes.Contains(link))
                                 {
-                                    routes.Add(link);
+                                    // Among the client's pages still to come, before the server's.
+                                    var firstServer = routes.FindIndex(i + 1, ServerPage);
+                                    routes.Insert(firstServer < 0 ? routes.Count : firstServer, link);
                                 }
                             }
                         }
@@ -186,9 +195,8 @@ public sealed partial class PageWalkTests
     {
         var watch = Stopwatch.StartNew();
         string? unsettled = null;
-        var server = route.StartsWith("Account/", StringComparison.Ordinal) || OwnLayout.Contains(route);
-        var from = new Uri(page.Url).AbsolutePath.TrimStart('/');
-        var onServerPage = from.StartsWith("Account/", StringComparison.Ordinal) || OwnLayout.Contains(from);
+        var server = ServerPage(route);
+        var onServerPage = ServerPage(new Uri(page.Url).AbsolutePath.TrimStart('/'));
         var inClient = !server && !onServerPage && await page.EvaluateAsync<bool>("() => !!(window.Blazor && window.Blazor.navigateTo && document.querySelector('[data-testid=nav]'))");
         if (inClient)
         {
@@ -238,6 +246,9 @@ public sealed partial class PageWalkTests
         await page.Mouse.MoveAsync(0, 0);
         return unsettled;
     }
+
+    /// <summary>A page the server draws (the account area) or one with its own layout, outside the console's client.</summary>
+    private static bool ServerPage(string route) => route.StartsWith("Account/", StringComparison.Ordinal) || OwnLayout.Contains(route);
 
     /// <summary>What keeps a page from settling: each element the wait looks for, named with its nearest test id.</summary>
     private const string StillLoading = """
