@@ -44,12 +44,13 @@ public sealed class RollingRestartTests(RollingRestartTests.Cluster cluster, ITe
     {
         cluster.Require();
         var run = Guid.NewGuid().ToString("N")[..6];
-        await cluster.OperatorKeyAsync();
-        var service = $"rolling-{run}";
-        var senderKey = await cluster.RunAsync(["admin", "create-token", "--email", LocalCluster.AdminEmail, "--scopes", Permissions.EventsWrite, "--service", service]);
         var analystEmail = $"analyst-{run}@cluster.test";
         var password = $"Rolling-Restart-{run}-Pw";
         await cluster.RunAsync(["admin", "create-user", "--email", analystEmail, "--role", Roles.SecurityAnalyst, "--password-stdin"], password + "\n");
+        // The sending service's key, made on the command line for the analyst (as ClusterLiveFeedTests does): no admin and
+        // operator key of their own to make first (two more console processes), which this test never used.
+        var service = $"rolling-{run}";
+        var senderKey = await cluster.RunAsync(["admin", "create-token", "--email", analystEmail, "--scopes", Permissions.EventsWrite, "--service", service]);
 
         // The analyst signs in through nginx and opens the live feed there, as the browser's LiveConnection does.
         var cookies = new CookieContainer();
