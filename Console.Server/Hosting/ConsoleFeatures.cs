@@ -16,6 +16,8 @@ public static class ConsoleFeatures
             feature.AddServices(builder, settings);
             builder.Services.AddSingleton(feature);
         }
+        // Jobs:Schedules names the features' recurring jobs: checked here, once they are known and before the database is touched.
+        builder.Services.AddSingleton(RecurringJobSchedules.Read(builder.Configuration, features));
         return builder;
     }
 

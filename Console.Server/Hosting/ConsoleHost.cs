@@ -33,10 +33,20 @@ public static class ConsoleHost
         {
             await feature.SeedAsync(services, ct);
         }
-        var jobs = services.GetRequiredService<IRecurringJobManager>();
+        // Each feature's schedule, or the one Jobs:Schedules gives its job instead.
+        var schedules = services.GetRequiredService<RecurringJobSchedules>();
+        var jobs = schedules.Over(services.GetRequiredService<IRecurringJobManager>());
         foreach (var feature in features)
         {
             feature.RegisterJobs(jobs);
+        }
+        if (schedules.Configured.Count > 0)
+        {
+            var log = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ConsoleHost));
+            foreach (var (id, cron) in schedules.Configured)
+            {
+                log.LogInformation("Recurring job {Job} runs on {Cron} (Jobs:Schedules) instead of {Default}", id, cron, schedules.Defaults[id]);
+            }
         }
     }
 

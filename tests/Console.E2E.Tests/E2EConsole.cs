@@ -34,6 +34,10 @@ internal static class E2EConsole
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ConnectionStrings__Console"] = $"Data Source={Path.Combine(dataDirectory, "console.db")}",
+                // As the server tests' consoles (ConsoleFactory): the suite shares its machine with itself, and a PDF printed
+                // at the product's lowest CPU priority (ADR 0100) waits for an idle core there, which a busy CI machine
+                // seldom has. The low-priority launcher has its own test (ChromiumLowPriorityTests).
+                ["Reports__ChromiumNice"] = "0",
             },
             OwnedDirectories = [dataDirectory],
         });

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SecurityConsole.Server.Tests.Security;
@@ -11,7 +12,9 @@ namespace SecurityConsole.E2E.Tests;
 /// "What it must show"). The admin is the first admin; the other roles are the demo's own accounts, signed in as a newcomer
 /// would, with the password and the two-factor key the demo prints. The walk fails on a console error or an uncaught
 /// error in the browser, a failed request, a horizontal scrollbar in the main content, and an element wider than its card.
-/// Every page's screenshot is kept in artifacts/screenshots/walk (or CONSOLE_E2E_SCREENSHOTS/walk).
+/// A page with a problem, or one that never settled, leaves its screenshot in artifacts/screenshots/walk (or
+/// CONSOLE_E2E_SCREENSHOTS/walk); with CONSOLE_E2E_WALK_SCREENSHOTS=1 every page does. Where each page's time went is
+/// reported (the test's output, and timings.txt in that folder).
 /// </summary>
 public sealed partial class PageWalkTests
 {
@@ -48,10 +51,19 @@ public sealed partial class PageWalkTests
     {
         var shots = Path.Combine(ScreenshotFolder(), "walk");
         Directory.CreateDirectory(shots);
+        // The folder shows this walk's pages only, not an earlier walk's.
+        foreach (var old in Directory.GetFiles(shots, "*.png"))
+        {
+            File.Delete(old);
+        }
+        // A full-page PNG of every page costs the browser more than the page itself: only when asked for.
+        var everyScreenshot = Environment.GetEnvironmentVariable("CONSOLE_E2E_WALK_SCREENSHOTS") == "1";
         await using var session = await BrowserSession.StartAsync("--demo");
         var problems = new List<string>();
         var visited = new List<string>();
         var where = "start";
+        var timings = new List<PageTiming>();
+        var walk = Stopwatch.StartNew();
         IPage? current = null;
         try
         {
@@ -96,6 +108,10 @@ public sealed partial class PageWalkTests
                     await SignInWithTwoFactorAsync(page, email, accounts.Password, key);
                 }
 
+                // The console's pages first, then the server's (the account area, Hangfire's, the API reference): leaving the
+                // client for a server page and coming back loads the client afresh, which costs more than most pages. So
+                // at desktop size the walk goes client pages → server pages, and at phone size server pages → client
+                // pages: the client loads once per size, not once for every way back from a server page.
                 var routes = new List<string>();
                 foreach (var (width, height) in Sizes)
                 {
@@ -103,23 +119,41 @@ public sealed partial class PageWalkTests
                     if (routes.Count == 0)
                     {
                         // The role's pages are the ones its menu offers (at desktop size, where the menu is open).
+                        var menu = (await page.EvalOnSelectorAllAsync<string[]>("[data-testid=nav] a[href]",
+                            "els => els.map(a => new URL(a.href).pathname.replace(/^\\//, ''))")).Where(r => r.Length > 0).Distinct().ToList();
                         routes.Add("");
-                        routes.AddRange((await page.EvalOnSelectorAllAsync<string[]>("[data-testid=nav] a[href]",
-                            "els => els.map(a => new URL(a.href).pathname.replace(/^\\//, ''))")).Where(r => r.Length > 0).Distinct());
+                        routes.AddRange(menu.Where(r => !ServerPage(r)));
+                        routes.AddRange(menu.Where(ServerPage));
                         routes.AddRange(AccountPages);
                     }
+                    var order = width == Sizes[0].Width ? routes : [.. routes.Where(ServerPage), .. routes.Where(r => !ServerPage(r))];
                     var found = new HashSet<Regex>();
-                    for (var i = 0; i < routes.Count; i++)
+                    for (var i = 0; i < order.Count; i++)
                     {
-                        var route = routes[i];
+                        var route = order[i];
                         where = $"{role} {width}x{height} /{route}";
                         visited.Add(where);
-                        await VisitAsync(page, route);
+                        var timing = new PageTiming(where);
+                        timings.Add(timing);
+                        var problemsBefore = problems.Count;
+                        var watch = Stopwatch.StartNew();
+                        timing.Unsettled = await VisitAsync(page, route, timing);
+                        watch.Restart();
                         if (!OwnLayout.Contains(route))
                         {
                             problems.AddRange((await page.EvaluateAsync<string[]>(LayoutCheck)).Select(p => $"{where}: {p}"));
                         }
-                        await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"{role}-{width}-{Slug(route)}.png"), FullPage = true });
+                        timing.Layout = watch.Elapsed;
+                        if (everyScreenshot || problems.Count > problemsBefore || timing.Unsettled is not null)
+                        {
+                            // A moment for what the mouse leaving may still be fading (a tooltip, a hover), for the picture.
+                            watch.Restart();
+                            await page.WaitForTimeoutAsync(300);
+                            timing.Pause = watch.Elapsed;
+                            watch.Restart();
+                            await page.ScreenshotAsync(new() { Path = Path.Combine(shots, $"{role}-{width}-{Slug(route)}.png"), FullPage = true });
+                            timing.Screenshot = watch.Elapsed;
+                        }
                         if (width == Sizes[0].Width)
                         {
                             // One detail page of each kind the page links to, walked at every size after the lists.
@@ -129,7 +163,9 @@ public sealed partial class PageWalkTests
                             {
                                 if (Details.FirstOrDefault(d => d.IsMatch(link)) is { } kind && found.Add(kind) && !routes.Contains(link))
                                 {
-                                    routes.Add(link);
+                                    // Among the client's pages still to come, before the server's.
+                                    var firstServer = routes.FindIndex(i + 1, ServerPage);
+                                    routes.Insert(firstServer < 0 ? routes.Count : firstServer, link);
                                 }
                             }
                         }
@@ -137,7 +173,10 @@ public sealed partial class PageWalkTests
                 }
             }
 
-            TestContext.Current.SendDiagnosticMessage($"Walked {visited.Count} pages; screenshots in {shots}");
+            var report = PageTiming.Report(timings, walk.Elapsed);
+            TestContext.Current.SendDiagnosticMessage($"Walked {visited.Count} pages; {(everyScreenshot ? "screenshots" : "screenshots of pages with a problem")} in {shots}\n{report}");
+            TestContext.Current.TestOutputHelper?.WriteLine(report);
+            await File.WriteAllTextAsync(Path.Combine(shots, "timings.txt"), report, TestContext.Current.CancellationToken);
             Assert.True(visited.Count >= 60, $"Only {visited.Count} pages walked:\n{string.Join("\n", visited)}");
             Assert.True(problems.Count == 0, $"{problems.Count} problems in {visited.Count} pages:\n{string.Join("\n", problems.Distinct())}");
         }
@@ -151,11 +190,13 @@ public sealed partial class PageWalkTests
     /// A console page in the running client is reached as a click would reach it (Blazor's navigation, no reload); the
     /// server's pages and pages with their own layout are loaded. Then waits until nothing on it is still loading.
     /// </summary>
-    private static async Task VisitAsync(IPage page, string route)
+    /// <returns>What was still loading when the wait for the page to settle gave up, or null when it settled.</returns>
+    private static async Task<string?> VisitAsync(IPage page, string route, PageTiming timing)
     {
-        var server = route.StartsWith("Account/", StringComparison.Ordinal) || OwnLayout.Contains(route);
-        var from = new Uri(page.Url).AbsolutePath.TrimStart('/');
-        var onServerPage = from.StartsWith("Account/", StringComparison.Ordinal) || OwnLayout.Contains(from);
+        var watch = Stopwatch.StartNew();
+        string? unsettled = null;
+        var server = ServerPage(route);
+        var onServerPage = ServerPage(new Uri(page.Url).AbsolutePath.TrimStart('/'));
         var inClient = !server && !onServerPage && await page.EvaluateAsync<bool>("() => !!(window.Blazor && window.Blazor.navigateTo && document.querySelector('[data-testid=nav]'))");
         if (inClient)
         {
@@ -182,19 +223,71 @@ public sealed partial class PageWalkTests
                 // A console page is checked as the client draws it, not as the server's first drawing (the Dashboard's).
                 await InteractiveAsync(page);
             }
+            timing.Navigate = watch.Elapsed;
+            watch.Restart();
             // Loaded: no skeleton, nothing busy, charts drawn; a page that never settles is checked as it is after the wait.
             try
             {
                 await page.WaitForFunctionAsync(
                     "() => !document.querySelector('.mud-skeleton, [aria-busy=true], .mud-progress-linear-indeterminate') && ![...document.querySelectorAll('[data-testid=chart] > div:last-child')].some(d => d.style.display !== 'none' && !d.querySelector('svg'))",
-                    null, new() { Timeout = 20_000 });
+                    null, new() { Timeout = 20_000, PollingInterval = 100 });
             }
             catch (TimeoutException)
             {
+                unsettled = await page.EvaluateAsync<string>(StillLoading);
             }
+            timing.Settle = watch.Elapsed;
+            watch.Restart();
+        }
+        if (timing.Navigate == TimeSpan.Zero)
+        {
+            timing.Navigate = watch.Elapsed;
         }
         await page.Mouse.MoveAsync(0, 0);
-        await page.WaitForTimeoutAsync(300);
+        return unsettled;
+    }
+
+    /// <summary>A page the server draws (the account area) or one with its own layout, outside the console's client.</summary>
+    private static bool ServerPage(string route) => route.StartsWith("Account/", StringComparison.Ordinal) || OwnLayout.Contains(route);
+
+    /// <summary>What keeps a page from settling: each element the wait looks for, named with its nearest test id.</summary>
+    private const string StillLoading = """
+        () => {
+            const named = el => { const t = el.closest('[data-testid]'); return el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).slice(0, 3).join('.') : '') + (t ? ` in [data-testid=${t.dataset.testid}]` : ''); };
+            const found = [...document.querySelectorAll('.mud-skeleton, [aria-busy=true], .mud-progress-linear-indeterminate')].map(named);
+            found.push(...[...document.querySelectorAll('[data-testid=chart] > div:last-child')].filter(d => d.style.display !== 'none' && !d.querySelector('svg')).map(d => 'chart without svg: ' + named(d)));
+            return [...new Set(found)].slice(0, 5).join('; ');
+        }
+        """;
+
+    /// <summary>Where one page's time went: reaching it, waiting for it to settle, the pause, the layout check, the screenshot.</summary>
+    private sealed class PageTiming(string where)
+    {
+        public string Where { get; } = where;
+        public TimeSpan Navigate { get; set; }
+        public TimeSpan Settle { get; set; }
+        public TimeSpan Pause { get; set; }
+        public TimeSpan Layout { get; set; }
+        public TimeSpan Screenshot { get; set; }
+        public string? Unsettled { get; set; }
+
+        public TimeSpan Total => Navigate + Settle + Pause + Layout + Screenshot;
+
+        private string Line() =>
+            $"{Total.TotalSeconds,6:F1} s  {Where}: navigate {Navigate.TotalSeconds:F1}, settle {Settle.TotalSeconds:F1}, pause {Pause.TotalSeconds:F1}, " +
+            $"layout {Layout.TotalSeconds:F2}, screenshot {Screenshot.TotalSeconds:F2}{(Unsettled is null ? "" : $"; never settled: {Unsettled}")}";
+
+        /// <summary>The totals per step, the pages that never settled, and every page slowest first.</summary>
+        public static string Report(IReadOnlyList<PageTiming> timings, TimeSpan walk)
+        {
+            static string Sum(IEnumerable<TimeSpan> spans) => $"{spans.Sum(t => t.TotalSeconds):F1} s";
+            var unsettled = timings.Where(t => t.Unsettled is not null).ToList();
+            return $"Page walk: {walk.TotalSeconds:F0} s in all (sign-ins included), {timings.Count} pages {Sum(timings.Select(t => t.Total))}: " +
+                $"navigate {Sum(timings.Select(t => t.Navigate))}, settle {Sum(timings.Select(t => t.Settle))}, pause {Sum(timings.Select(t => t.Pause))}, " +
+                $"layout check {Sum(timings.Select(t => t.Layout))}, screenshots {Sum(timings.Select(t => t.Screenshot))}; " +
+                $"{unsettled.Count} never settled ({string.Join(", ", unsettled.Select(t => t.Where))})\n" +
+                string.Join("\n", timings.OrderByDescending(t => t.Total).Select(t => t.Line()));
+        }
     }
 
     private static async Task SignInWithTwoFactorAsync(IPage page, string email, string password, byte[] key)

@@ -45,6 +45,9 @@ public sealed class ConfigurationValidationTests
     [InlineData("Console:Demo", "maybe")]
     [InlineData("Console:PublicUrl", "console.example.com")]
     [InlineData("Audit:CheckpointEvery", "often")]
+    [InlineData("Jobs:Schedules:compliance-sweep", "every ten minutes")]
+    [InlineData("Jobs:Schedules:audit-checkpoint", "*/5 * * *")]
+    [InlineData("Jobs:Schedules:report-schedules", "0 0 30 2 *")]
     [InlineData("Database:Provider", "1")]
     [InlineData("Urls", "garbage")]
     [InlineData("Urls", "http://localhost:abc")]
@@ -56,6 +59,17 @@ public sealed class ConfigurationValidationTests
         var line = Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Contains($"'{setting}'", line);
         Assert.Contains(value, line);
+        AssertNoStackTrace(result);
+    }
+
+    [Fact]
+    public async Task AScheduleForAJobTheConsoleDoesNotHaveStopsTheStartNamingTheSettingAndTheJobs()
+    {
+        var result = await StartAsync("--Jobs:Schedules:nightly-backup=0 1 * * *");
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var line = Assert.Single(result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("'Jobs:Schedules:nightly-backup'", line);
+        Assert.Contains("'compliance-sweep'", line);
         AssertNoStackTrace(result);
     }
 

@@ -11,10 +11,11 @@ public sealed class VerifyPackCommandTests
     public async Task VerifyPackAcceptsAPackFromThisConsoleAndRejectsItOnceAByteChanged()
     {
         var folder = TestEnvironment.TempDirectory("console-pack-cli");
-        var connection = $"Data Source={Path.Combine(folder, "console.db")}";
+        var file = Path.Combine(folder, "console.db");
+        // A migrated database: the run's template (the migrate command has its own tests, CommandLineTests).
+        DatabaseTemplates.CopySqliteTemplate(file);
+        var connection = $"Data Source={file}";
         string[] database = [$"--Database:Provider={DatabaseProvider.Sqlite}", $"--ConnectionStrings:Console={connection}"];
-        var migrate = await CommandLineTests.RunAsync(["migrate", .. database]);
-        Assert.True(migrate.ExitCode == 0, migrate.ToString());
 
         byte[] pack;
         await using (var factory = new ConsoleFactory(DatabaseProvider.Sqlite, connection))
@@ -23,15 +24,15 @@ public sealed class VerifyPackCommandTests
             (await admin.PostAsync("/api/v1/compliance/evaluate", null, Ct)).EnsureSuccessStatusCode();
             pack = await EvidencePackTests.PackAsync(admin, "hipaa");
         }
-        var file = Path.Combine(folder, "hipaa-pack.zip");
-        await File.WriteAllBytesAsync(file, pack, Ct);
-        var intact = await CommandLineTests.RunAsync(["admin", "verify-pack", file, .. database]);
+        var packFile = Path.Combine(folder, "hipaa-pack.zip");
+        await File.WriteAllBytesAsync(packFile, pack, Ct);
+        var intact = await CommandLineTests.RunAsync(["admin", "verify-pack", packFile, .. database]);
         Assert.True(intact.ExitCode == 0, intact.ToString());
         Assert.Contains("Intact", intact.Stdout);
 
         pack[pack.Length / 3] ^= 0x01;
-        await File.WriteAllBytesAsync(file, pack, Ct);
-        var altered = await CommandLineTests.RunAsync(["admin", "verify-pack", file, .. database]);
+        await File.WriteAllBytesAsync(packFile, pack, Ct);
+        var altered = await CommandLineTests.RunAsync(["admin", "verify-pack", packFile, .. database]);
         Assert.True(altered.ExitCode == 1, altered.ToString());
         Assert.Contains("Altered", altered.Stderr);
 
