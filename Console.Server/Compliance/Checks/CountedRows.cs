@@ -45,20 +45,29 @@ public sealed class RowCollector(RowLimits limits)
 
     public int Total => _counts.Values.Sum();
 
-    /// <summary>A class of rows of one status: <paramref name="count"/> of them exist; <paramref name="read"/> reads the first n.</summary>
+    /// <summary>
+    /// A class of rows of one status: <paramref name="read"/> reads the first n of them, <paramref name="count"/> counts them
+    /// all. The rows are read first, and counted only when they fill the room left: a small class (the failing keys of a
+    /// locked owner) then costs one query, not two.
+    /// </summary>
     public async Task AddAsync(string status, Func<Task<int>> count, Func<int, Task<IEnumerable<CheckRow>>> read)
     {
-        var n = await count();
-        if (n <= 0)
-        {
-            return;
-        }
-        _counts[status] = _counts.GetValueOrDefault(status) + n;
         var (list, budget) = status == ComplianceStatuses.Fail ? (_failing, limits.Failing) : (_others, limits.Others);
         var room = budget - list.Count;
+        int n;
         if (room > 0)
         {
-            list.AddRange((await read(Math.Min(room, n))).Take(room));
+            var rows = (await read(room)).Take(room).ToList();
+            list.AddRange(rows);
+            n = rows.Count < room ? rows.Count : Math.Max(rows.Count, await count());
+        }
+        else
+        {
+            n = await count();
+        }
+        if (n > 0)
+        {
+            _counts[status] = _counts.GetValueOrDefault(status) + n;
         }
     }
 
