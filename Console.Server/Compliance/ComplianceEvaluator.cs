@@ -47,7 +47,11 @@ public sealed class ComplianceEvaluator(
     private async Task<IReadOnlyList<ComplianceChange>> RunInTurnAsync(IReadOnlyCollection<CheckDefinition> checks, DateTimeOffset now, CancellationToken ct)
     {
         var doc = await settings.GetAsync(ct);
-        var context = new CheckContext(services, now, doc.Parameters, [.. catalogue.Frameworks.Where(f => doc.Enabled.Contains(f.Id))]);
+        var context = new CheckContext(services, now, doc.Parameters, [.. catalogue.Frameworks.Where(f => doc.Enabled.Contains(f.Id))])
+        {
+            // Checks that count in the database read only what is kept below.
+            Limits = new RowLimits(MaxFailingRows, MaxOtherRows),
+        };
         var outcomes = new List<(CheckDefinition Check, CheckOutcome? Outcome, Exception? Error)>();
         var took = new List<(string Check, TimeSpan Time)>();
         var watch = Stopwatch.StartNew();
@@ -155,6 +159,14 @@ public sealed class ComplianceEvaluator(
     {
         public static CheckOutcome Of(IReadOnlyList<CheckRow> rows)
         {
+            if (rows is CountedRows counted)
+            {
+                // Counted in the database: the status and counts are over every row, kept or not (ADR 0119).
+                var present = counted.Counts.Where(c => c.Value > 0).ToList();
+                return new(ComplianceStatuses.Worst(present.Select(c => c.Key)), counted.Counts.GetValueOrDefault(ComplianceStatuses.Fail),
+                    present.Where(c => ComplianceStatuses.IsPassing(c.Key)).Sum(c => c.Value),
+                    [.. counted.Where(r => r.Status == ComplianceStatuses.Fail).Take(MaxFailingRows), .. counted.Where(r => r.Status != ComplianceStatuses.Fail).Take(MaxOtherRows)]);
+            }
             List<CheckRow> failing = [], others = [];
             var (fail, pass) = (0, 0);
             foreach (var row in rows)

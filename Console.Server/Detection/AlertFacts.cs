@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Data;
@@ -17,6 +18,16 @@ public sealed class AlertFacts(ConsoleDbContext db)
         (await db.AlertsSelect(db.Alerts.AsNoTracking()
             .Where(a => severities.Contains(a.Severity) && (a.Status == AlertStatuses.Open || a.Status == AlertStatuses.Acknowledged))
             .OrderBy(a => a.Id)).ToListAsync(ct)).Masked();
+
+    /// <summary>How many alerts match <paramref name="where"/>, counted in the database.</summary>
+    public Task<int> CountAsync(Expression<Func<Alert, bool>> where, CancellationToken ct) => db.Alerts.AsNoTracking().Where(where).CountAsync(ct);
+
+    /// <summary>The first <paramref name="take"/> alerts matching <paramref name="where"/>, oldest first, filtered in the database.</summary>
+    public async Task<IReadOnlyList<AlertFact>> WhereAsync(Expression<Func<Alert, bool>> where, int take, CancellationToken ct)
+    {
+        var ordered = db.Alerts.AsNoTracking().Where(where).OrderBy(a => a.Id);
+        return (await db.AlertsSelect(take == int.MaxValue ? ordered : ordered.Take(take)).ToListAsync(ct)).Masked();
+    }
 
     /// <summary>Alerts of one rule raised since a time (any status).</summary>
     public async Task<IReadOnlyList<AlertFact>> OfRuleAsync(string ruleId, DateTimeOffset since, CancellationToken ct) =>

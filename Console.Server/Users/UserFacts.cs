@@ -24,6 +24,28 @@ public sealed class UserFacts(ConsoleDbContext db, TimeProvider clock)
             u.LockoutEnd is { } end && end > now, u.CreatedAt, u.LastSignInAt))];
     }
 
+    /// <summary>The accounts with these ids that exist, as they are now, by id (read in chunks, not every account).</summary>
+    public async Task<IReadOnlyDictionary<string, UserFact>> ByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var found = new Dictionary<string, UserFact>(StringComparer.Ordinal);
+        foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
+        {
+            var roles = (await (from ur in db.UserRoles
+                                join r in db.Roles on ur.RoleId equals r.Id
+                                where chunk.Contains(ur.UserId)
+                                select new { ur.UserId, r.Name }).ToListAsync(ct))
+                .ToLookup(x => x.UserId, x => x.Name!);
+            foreach (var u in await db.Users.AsNoTracking().Where(u => chunk.Contains(u.Id))
+                .Select(u => new { u.Id, u.Email, u.TwoFactorEnabled, u.LockoutEnd, u.CreatedAt, u.LastSignInAt }).ToListAsync(ct))
+            {
+                found[u.Id] = new UserFact(u.Id, u.Email ?? "", [.. roles[u.Id].Order(StringComparer.Ordinal)], u.TwoFactorEnabled,
+                    u.LockoutEnd is { } end && end > now, u.CreatedAt, u.LastSignInAt);
+            }
+        }
+        return found;
+    }
+
     /// <summary>One account as it is now, or null.</summary>
     public async Task<UserFact?> OneAsync(string id, CancellationToken ct)
     {

@@ -1,4 +1,3 @@
-using SecurityConsole.Server.Keys;
 using SecurityConsole.Server.Users;
 using SecurityConsole.Shared.Compliance;
 
@@ -30,7 +29,9 @@ public static class CheckInputs
 
 /// <summary>
 /// A check is code: it reads live state through the features' own doors (UserFacts, KeyComplianceFacts, AuditFacts, AlertFacts)
-/// and returns one row per resource. Its status is the worst of its rows; no rows is "not applicable".
+/// and returns one row per resource. Its status is the worst of its rows; no rows is "not applicable". A check over a large
+/// table counts its rows in the database and returns <see cref="CountedRows"/>: the rows <see cref="CheckContext.Limits"/>
+/// leave room for, and the count of all of them by status.
 /// </summary>
 public sealed record CheckDefinition(
     string Id, string Title, string Reads, IReadOnlyList<string> Inputs,
@@ -44,14 +45,19 @@ public sealed class CheckContext(IServiceProvider services, DateTimeOffset now, 
     public ComplianceParameters Parameters { get; } = parameters;
     public IReadOnlyList<Framework> EnabledFrameworks { get; } = enabled;
 
+    /// <summary>
+    /// How many rows a check that counts and filters in the database reads: an evaluation asks only for what the page shows;
+    /// a check run on its own (the tests) returns every row.
+    /// </summary>
+    public RowLimits Limits { get; init; } = RowLimits.Every;
+
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 
     private readonly Dictionary<string, Task> _reads = [];
 
     /// <summary>
-    /// A read several checks of one evaluation share (every live key, every user), made once per evaluation: seven key
-    /// checks each reading 100,000 keys was most of a full evaluation's time (bench/RESULTS.md, issue 12). Checks run one
-    /// after another, and the rows are read-only to them.
+    /// A read several checks of one evaluation share (every user), made once per evaluation. Checks run one after another,
+    /// and the rows are read-only to them. The key checks count and filter in the database instead (ADR 0119).
     /// </summary>
     public Task<T> OnceAsync<T>(string name, Func<Task<T>> read)
     {
@@ -64,10 +70,6 @@ public sealed class CheckContext(IServiceProvider services, DateTimeOffset now, 
             return (Task<T>)task;
         }
     }
-
-    /// <summary>Every live key (<see cref="KeyComplianceFacts.LiveAsync"/>), read once per evaluation.</summary>
-    public Task<IReadOnlyList<KeyFact>> LiveKeysAsync(CancellationToken ct) =>
-        OnceAsync<IReadOnlyList<KeyFact>>("live-keys", async () => await Get<KeyComplianceFacts>().LiveAsync(ct));
 
     /// <summary>Every user (<see cref="UserFacts.AllAsync"/>), read once per evaluation.</summary>
     public Task<IReadOnlyList<UserFact>> UsersAsync(CancellationToken ct) =>

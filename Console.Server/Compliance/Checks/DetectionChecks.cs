@@ -1,5 +1,7 @@
+using System.Linq.Expressions;
 using System.Text.Json;
 using SecurityConsole.Server.Detection;
+using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Detection;
 using static SecurityConsole.Server.Compliance.Checks.CheckRow;
 
@@ -40,20 +42,26 @@ public static class DetectionChecks
 
     private static async Task<IReadOnlyList<CheckRow>> TriageAsync(CheckContext c, CancellationToken ct)
     {
+        // Counted and filtered in the database; only the alerts the page shows are read (ADR 0119).
         var p = c.Parameters;
-        var open = await c.Get<AlertFacts>().ActiveAsync([AlertSeverities.Critical, AlertSeverities.High], ct);
-        var rows = open.Where(a => a.Status == AlertStatuses.Open).Select(a =>
-        {
-            var sla = TimeSpan.FromHours(a.Severity == AlertSeverities.Critical ? p.CriticalTriageHours : p.HighTriageHours);
-            return c.Now - a.CreatedAt > sla
-                ? Fail("alert", $"#{a.Id}", $"{a.Severity} alert #{a.Id} \"{a.Title}\" has waited {CheckRegistry.Ago(c.Now, a.CreatedAt)} for triage; its SLA is {sla.TotalHours:0} hours.", $"/alerts/{a.Id}")
-                : Pass("alert", $"#{a.Id}", $"{a.Severity} alert #{a.Id} is open for {CheckRegistry.Ago(c.Now, a.CreatedAt)}, within {sla.TotalHours:0} hours.", $"/alerts/{a.Id}");
-        }).ToList();
-        if (rows.Count == 0)
+        var alerts = c.Get<AlertFacts>();
+        var rows = new RowCollector(c.Limits);
+        var critical = c.Now.AddHours(-p.CriticalTriageHours);
+        var high = c.Now.AddHours(-p.HighTriageHours);
+        Expression<Func<Alert, bool>> late = a => a.Status == AlertStatuses.Open
+            && ((a.Severity == AlertSeverities.Critical && a.CreatedAt < critical) || (a.Severity == AlertSeverities.High && a.CreatedAt < high));
+        Expression<Func<Alert, bool>> inTime = a => a.Status == AlertStatuses.Open
+            && ((a.Severity == AlertSeverities.Critical && a.CreatedAt >= critical) || (a.Severity == AlertSeverities.High && a.CreatedAt >= high));
+        TimeSpan Sla(AlertFact a) => TimeSpan.FromHours(a.Severity == AlertSeverities.Critical ? p.CriticalTriageHours : p.HighTriageHours);
+        await rows.AddAsync(ComplianceStatuses.Fail, () => alerts.CountAsync(late, ct), async n => (await alerts.WhereAsync(late, n, ct)).Select(a =>
+            Fail("alert", $"#{a.Id}", $"{a.Severity} alert #{a.Id} \"{a.Title}\" has waited {CheckRegistry.Ago(c.Now, a.CreatedAt)} for triage; its SLA is {Sla(a).TotalHours:0} hours.", $"/alerts/{a.Id}")));
+        await rows.AddAsync(ComplianceStatuses.Pass, () => alerts.CountAsync(inTime, ct), async n => (await alerts.WhereAsync(inTime, n, ct)).Select(a =>
+            Pass("alert", $"#{a.Id}", $"{a.Severity} alert #{a.Id} is open for {CheckRegistry.Ago(c.Now, a.CreatedAt)}, within {Sla(a).TotalHours:0} hours.", $"/alerts/{a.Id}")));
+        if (rows.Total == 0)
         {
             rows.Add(Pass("alerts", "high and critical", "No high or critical alert waits for triage."));
         }
-        return rows;
+        return rows.Rows();
     }
 
     private static async Task<IReadOnlyList<CheckRow>> BreachAsync(CheckContext c, CancellationToken ct)
