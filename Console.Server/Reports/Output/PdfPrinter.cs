@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 
@@ -8,7 +9,8 @@ namespace SecurityConsole.Server.Reports.Output;
 /// Prints report HTML to PDF in headless Chromium through Playwright: one warm browser shared by every run (a fresh
 /// context per print), scripts disabled, every request except data: refused, page numbers at the foot (the document's
 /// @page margin box, <see cref="Templates.ReportDocument"/>) and a document
-/// outline from the headings. Where Chromium is not installed, <see cref="Unavailable"/> says in one sentence what to install.
+/// outline from the headings (<see cref="PdfOutlineWriter"/>: the PDF is printed untagged and the outline added after,
+/// ADR 0115, unless <c>Reports:TaggedPdf</c> asks for a tagged PDF, whose outline Chromium makes). Where Chromium is not installed, <see cref="Unavailable"/> says in one sentence what to install.
 /// </summary>
 /// <remarks>
 /// On Linux Chromium runs at a low CPU priority (ADR 0100), <c>Reports:ChromiumNice</c> (19 by default): it is started
@@ -46,7 +48,10 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
         var page = await context.NewPageAsync();
         await page.RouteAsync("**/*", route => route.Request.Url.StartsWith("data:", StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync());
         await page.SetContentAsync(html, new PageSetContentOptions { WaitUntil = WaitUntilState.Load }).WaitAsync(ct);
-        return await page.PdfAsync(new PagePdfOptions
+        // Untagged unless asked for (ADR 0115): the outline is then written from the headings' named destinations.
+        var tagged = options.Value.TaggedPdf;
+        List<PdfHeading> headings = tagged ? [] : PdfOutlineWriter.Headings(await page.EvaluateAsync<JsonElement>(PdfOutlineWriter.MarkHeadingsScript).WaitAsync(ct));
+        var pdf = await page.PdfAsync(new PagePdfOptions
         {
             Format = "A4",
             PrintBackground = true,
@@ -54,9 +59,29 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
             // the pages; a footer template is a page of its own laid out once per printed page.
             DisplayHeaderFooter = false,
             Margin = new Margin { Top = "16mm", Bottom = "16mm", Left = "12mm", Right = "12mm" },
-            Outline = true,
-            Tagged = true,
+            Outline = tagged,
+            Tagged = tagged,
         }).WaitAsync(ct);
+        if (tagged)
+        {
+            return pdf;
+        }
+        ct.ThrowIfCancellationRequested();
+        try
+        {
+            var (outlined, entries) = PdfOutlineWriter.Add(pdf, headings);
+            if (entries < headings.Count)
+            {
+                logger.LogWarning("Report PDF: {Entries} of {Headings} headings have an outline entry (the others have no destination in the PDF).", entries, headings.Count);
+            }
+            return outlined;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The outline is a convenience: a PDF without one is still the report, with all its text.
+            logger.LogWarning(ex, "Report PDF: the outline could not be added; the PDF is kept without one.");
+            return pdf;
+        }
     }
 
     private async Task<IBrowser> BrowserAsync(CancellationToken ct)

@@ -95,6 +95,44 @@ public sealed class ReportCacheTests : IAsyncLifetime
         Assert.Single(await EntriesAsync("report.downloaded"));
         Assert.True((await auditor.GetFromJsonAsync<ReportVerifyResult>($"/api/v1/reports/runs/{second.Id}/verify", Json, Ct))!.Intact);
     }
+
+    [Fact]
+    public async Task ASecuritySummaryPdfAskedForAgainIsDoneInIts202AndItsFileDownloadsAtOnce()
+    {
+        if (!File.Exists("/usr/bin/chromium"))
+        {
+            TestEnvironment.SkipOrFail("PDF output needs /usr/bin/chromium (apt-get install chromium).");
+        }
+        // The benchmark's request (bench/reports, issue 13 (b)): the security summary as a PDF, a closed period, asked for twice.
+        var admin = await _factory.SignedInClientAsync(Roles.Admin);
+        var request = new
+        {
+            template = ReportTypes.SecuritySummary,
+            format = ReportFormats.Pdf,
+            parameters = new Dictionary<string, string>
+            {
+                ["period"] = ReportPeriods.Custom,
+                ["from"] = DateTimeOffset.UtcNow.AddDays(-30).ToString("O"),
+                ["to"] = DateTimeOffset.UtcNow.AddSeconds(-1).ToString("O"),
+            },
+        };
+        var first = await _factory.StartAndRunAsync(admin, request);
+        Assert.Contains(first.Stages, s => s.Stage == ReportStages.Pdf);
+
+        // No job server here: what the 202 says is all that happens. It says succeeded, and the file is there to take.
+        var accepted = await admin.AcceptedAsync(request);
+        Assert.Equal(ReportRunStatuses.Succeeded, accepted.Status);
+        using var download = await admin.GetAsync($"/api/v1/reports/runs/{accepted.Id}/download", Ct);
+        await download.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal("application/pdf", download.Content.Headers.ContentType?.MediaType);
+        var bytes = await download.Content.ReadAsByteArrayAsync(Ct);
+        Assert.Equal("%PDF-", System.Text.Encoding.ASCII.GetString(bytes, 0, 5));
+        Assert.Equal(first.Artifact!.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        var run = (await admin.GetFromJsonAsync<ReportRunView>(accepted.Location, Json, Ct))!;
+        Assert.Equal(ReportRunStatuses.Succeeded, run.Status);
+        Assert.Equal(first.Version, run.Version);
+        Assert.True((await admin.GetFromJsonAsync<ReportVerifyResult>($"/api/v1/reports/runs/{run.Id}/verify", Json, Ct))!.Intact);
+    }
 }
 
 /// <summary>Two console nodes on one PostgreSQL database and one Redis: a template publish on one reaches the other's cache.</summary>

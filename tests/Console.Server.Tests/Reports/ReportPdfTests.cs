@@ -87,6 +87,54 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
         Assert.Contains("Entries", titles);
     }
 
+    [Fact]
+    public async Task EachOutlineEntryOfAPdfLeadsToThePageItsHeadingIsPrintedOnNestedByLevel()
+    {
+        if (!File.Exists("/usr/bin/chromium") || !File.Exists("/usr/bin/pdftotext") || !File.Exists("/usr/bin/pdfinfo"))
+        {
+            TestEnvironment.SkipOrFail("PDF output needs /usr/bin/chromium, pdftotext and pdfinfo (apt-get install chromium poppler-utils).");
+        }
+        // Headings on three pages; one with an id of its own (kept: a template's own links to it still work).
+        var html = SecurityConsole.Server.Reports.Templates.ReportDocument.Wrap("Outline", """
+            <h1>Outline check</h1><h2>First part</h2><p>one</p>
+            <h2 style="break-before: page">Second part</h2><h3>Inner &amp; nested</h3><p>two</p>
+            <h2 style="break-before: page" id="own-id">Third part</h2><p><a href="#own-id">back to the third part</a></p>
+            <h2>   </h2>
+            """);
+        var printer = console.Factory.Services.GetRequiredService<SecurityConsole.Server.Reports.Output.PdfPrinter>();
+        var bytes = await printer.PrintAsync(html, Ct);
+        var file = Path.Combine(TestEnvironment.TempDirectory("report-pdf-outline"), "outline.pdf");
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+        var info = await RunAsync("pdfinfo", file);
+        Assert.Matches(@"Pages:\s+3\b", info);
+        // Printed untagged (ADR 0115): the outline is written from the headings, not from Chromium's structure tree.
+        Assert.Matches(@"Tagged:\s+no\b", info);
+
+        using var document = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(bytes), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
+        var pages = Enumerable.Range(0, document.PageCount).ToDictionary(i => document.Pages[i].Reference!.ObjectID, i => i + 1);
+        var entries = new List<(int Depth, string Title, int Page)>();
+        void Walk(PdfSharp.Pdf.PdfOutlineCollection level, int depth)
+        {
+            foreach (var entry in level)
+            {
+                entries.Add((depth, entry.Title, entry.DestinationPage?.Reference is { } r && pages.TryGetValue(r.ObjectID, out var n) ? n : 0));
+                if (entry.HasChildren)
+                {
+                    Walk(entry.Outlines, depth + 1);
+                }
+            }
+        }
+        Walk(document.Outlines, 0);
+        Assert.Equal(
+            new (int Depth, string Title, int Page)[] { (0, "Outline check", 1), (1, "First part", 1), (1, "Second part", 2), (2, "Inner & nested", 2), (1, "Third part", 3) },
+            entries.ToArray());
+        // And a reader who follows an entry reads its heading there: the page's text holds it.
+        foreach (var (_, title, page) in entries)
+        {
+            Assert.Contains(title, await RunAsync("pdftotext", "-f", $"{page}", "-l", $"{page}", file, "-"));
+        }
+    }
+
     /// <summary>The process and all its descendants, from the parent ids in /proc.</summary>
     internal static List<int> Family(int root)
     {
