@@ -7,13 +7,9 @@ namespace SecurityConsole.Server.Keys;
 /// <summary>The key figures other features show (the dashboard's cards), counted by the feature that owns the rules.</summary>
 public sealed class KeyCounts(ConsoleDbContext db, KeyPolicyStore policies)
 {
-    /// <summary>The same rule as the keys list's "Active" filter (KeyList), which the dashboard's card links to: the numbers agree.</summary>
-    public Task<int> ActiveAsync(DateTimeOffset now, CancellationToken ct)
-    {
-        var soon = now + ApiKey.ExpiringWithin;
-        return db.ApiKeys.CountAsync(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > soon) && k.DisabledAt == null
-            && k.SuccessorId == null, ct);
-    }
+    /// <summary>The keys list's own "Active" filter (KeyList), which the dashboard's card links to: the numbers agree.</summary>
+    public Task<int> ActiveAsync(DateTimeOffset now, CancellationToken ct) =>
+        db.ApiKeys.CountAsync(KeyList.StatusIs(KeyStatuses.Active, now), ct);
 
     /// <summary>Live keys older than the rotation policy's maximum age for their environment.</summary>
     public async Task<int> OverdueRotationAsync(DateTimeOffset now, CancellationToken ct) =>

@@ -65,7 +65,8 @@ internal static class KeyList
     private static IOrderedQueryable<KeyRow> Then<T>(IOrderedQueryable<KeyRow> rows, Expression<Func<KeyRow, T>> key, bool descending) =>
         descending ? rows.ThenByDescending(key) : rows.ThenBy(key);
 
-    private static Expression<Func<ApiKey, bool>> StatusIs(string status, DateTimeOffset now)
+    /// <summary>The keys in one status at <paramref name="now"/>, as the database filters them (the list's status filter; the dashboard's counts).</summary>
+    internal static Expression<Func<ApiKey, bool>> StatusIs(string status, DateTimeOffset now)
     {
         var soon = now + ApiKey.ExpiringWithin;
         return status switch

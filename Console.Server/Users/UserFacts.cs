@@ -9,41 +9,39 @@ public sealed record UserFact(string Id, string Email, IReadOnlyList<string> Rol
 /// <summary>The Users feature's read door for other features: every account with its roles, in one query each.</summary>
 public sealed class UserFacts(ConsoleDbContext db, TimeProvider clock)
 {
-    public async Task<IReadOnlyList<UserFact>> AllAsync(CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var roles = (await (from ur in db.UserRoles
-                            join r in db.Roles on ur.RoleId equals r.Id
-                            select new { ur.UserId, r.Name }).ToListAsync(ct))
-            .ToLookup(x => x.UserId, x => x.Name!);
-        var users = await db.Users.AsNoTracking()
-            .Select(u => new { u.Id, u.Email, u.TwoFactorEnabled, u.LockoutEnd, u.CreatedAt, u.LastSignInAt })
-            .ToListAsync(ct);
-        return [.. users.OrderBy(u => u.Email, StringComparer.Ordinal).Select(u => new UserFact(
-            u.Id, u.Email ?? "", [.. roles[u.Id].Order(StringComparer.Ordinal)], u.TwoFactorEnabled,
-            u.LockoutEnd is { } end && end > now, u.CreatedAt, u.LastSignInAt))];
-    }
+    public async Task<IReadOnlyList<UserFact>> AllAsync(CancellationToken ct) =>
+        [.. (await ReadAsync(null, ct)).OrderBy(u => u.Email, StringComparer.Ordinal)];
 
     /// <summary>The accounts with these ids that exist, as they are now, by id (read in chunks, not every account).</summary>
     public async Task<IReadOnlyDictionary<string, UserFact>> ByIdsAsync(IReadOnlyCollection<string> ids, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         var found = new Dictionary<string, UserFact>(StringComparer.Ordinal);
         foreach (var chunk in ids.Distinct(StringComparer.Ordinal).Chunk(500))
         {
-            var roles = (await (from ur in db.UserRoles
-                                join r in db.Roles on ur.RoleId equals r.Id
-                                where chunk.Contains(ur.UserId)
-                                select new { ur.UserId, r.Name }).ToListAsync(ct))
-                .ToLookup(x => x.UserId, x => x.Name!);
-            foreach (var u in await db.Users.AsNoTracking().Where(u => chunk.Contains(u.Id))
-                .Select(u => new { u.Id, u.Email, u.TwoFactorEnabled, u.LockoutEnd, u.CreatedAt, u.LastSignInAt }).ToListAsync(ct))
+            foreach (var user in await ReadAsync(chunk, ct))
             {
-                found[u.Id] = new UserFact(u.Id, u.Email ?? "", [.. roles[u.Id].Order(StringComparer.Ordinal)], u.TwoFactorEnabled,
-                    u.LockoutEnd is { } end && end > now, u.CreatedAt, u.LastSignInAt);
+                found[user.Id] = user;
             }
         }
         return found;
+    }
+
+    /// <summary>The accounts with these ids (every account when null) with their roles: one query for each.</summary>
+    private async Task<List<UserFact>> ReadAsync(string[]? ids, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var userRoles = ids is null ? db.UserRoles : db.UserRoles.Where(ur => ids.Contains(ur.UserId));
+        var accounts = ids is null ? db.Users.AsNoTracking() : db.Users.AsNoTracking().Where(u => ids.Contains(u.Id));
+        var roles = (await (from ur in userRoles
+                            join r in db.Roles on ur.RoleId equals r.Id
+                            select new { ur.UserId, r.Name }).ToListAsync(ct))
+            .ToLookup(x => x.UserId, x => x.Name!);
+        var users = await accounts
+            .Select(u => new { u.Id, u.Email, u.TwoFactorEnabled, u.LockoutEnd, u.CreatedAt, u.LastSignInAt })
+            .ToListAsync(ct);
+        return [.. users.Select(u => new UserFact(
+            u.Id, u.Email ?? "", [.. roles[u.Id].Order(StringComparer.Ordinal)], u.TwoFactorEnabled,
+            u.LockoutEnd is { } end && end > now, u.CreatedAt, u.LastSignInAt))];
     }
 
     /// <summary>One account as it is now, or null.</summary>

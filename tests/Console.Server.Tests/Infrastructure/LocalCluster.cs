@@ -10,9 +10,8 @@ namespace SecurityConsole.Server.Tests.Infrastructure;
 /// The compose topology on this machine, started by deploy/local/cluster.sh: PostgreSQL, Redis, two nodes of this build
 /// and nginx with deploy/nginx/console.conf in front. Its settings (console.env) let a test run the console's commands
 /// against the same database. Missing nginx, PostgreSQL or Redis: each test skips, or fails under CONSOLE_TESTS_REQUIRE_ALL=1.
-/// A test class that needs the nodes to run with further settings has a fixture of its own deriving from this one.
 /// </summary>
-public class LocalCluster : IAsyncLifetime
+public sealed class LocalCluster : IAsyncLifetime
 {
     /// <summary>Nodes take minutes to start on a loaded two-core machine (migrations, compliance, detection warm-up).</summary>
     private static readonly TimeSpan StartCeiling = TimeSpan.FromMinutes(15);
@@ -31,12 +30,6 @@ public class LocalCluster : IAsyncLifetime
 
     /// <summary>The nodes' settings, as environment variables (console.env).</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
-
-    /// <summary>
-    /// Settings every node gets on top of console.env's, as environment variables (<c>Jobs__Schedules__…</c>): cluster.sh
-    /// starts its nodes with its own environment plus console.env's, so they reach each node, restarted ones too.
-    /// </summary>
-    protected virtual IReadOnlyDictionary<string, string> NodeSettings { get; } = new Dictionary<string, string>();
 
     /// <summary>Skips (or fails under CI) when the cluster could not be started for want of a program.</summary>
     public void Require()
@@ -60,10 +53,6 @@ public class LocalCluster : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (key, value) in NodeSettings)
-        {
-            start.Environment[key] = value;
-        }
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) =>
