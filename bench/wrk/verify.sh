@@ -68,10 +68,11 @@ if [[ -n "${REDIS_PORT:-}" ]]; then
   PIDS+=($!)
 fi
 
+declare -A PID_OF=()
 (cd "$SERVER_DIR" && exec dotnet Console.Server.dll --urls "http://127.0.0.1:$CONSOLE_PORT") >"$WORK/console.log" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); PID_OF[console]=$!
 (cd "$BARE_DIR" && exec dotnet BareEndpoint.dll --urls "http://127.0.0.1:$BARE_PORT") >"$WORK/bare.log" 2>&1 &
-PIDS+=($!)
+PIDS+=($!); PID_OF[bare]=$!
 
 CONSOLE_URL=http://127.0.0.1:$CONSOLE_PORT/api/v1/keys/verify
 BARE_URL=http://127.0.0.1:$BARE_PORT/
@@ -82,7 +83,7 @@ if [[ -n "${VARIANT_ENV:-}" || -n "${VARIANT_DIR:-}" ]]; then
   VARIANT_PORT=$((CONSOLE_PORT + 10))
   # shellcheck disable=SC2086
   (cd "${VARIANT_DIR:-$SERVER_DIR}" && exec env ${VARIANT_ENV:-} dotnet Console.Server.dll --urls "http://127.0.0.1:$VARIANT_PORT") >"$WORK/variant.log" 2>&1 &
-  PIDS+=($!)
+  PIDS+=($!); PID_OF[variant]=$!
   URLS[variant]=http://127.0.0.1:$VARIANT_PORT/api/v1/keys/verify
   TARGETS+=(variant)
   echo "   variant = console ${VARIANT_DIR:+built in $VARIANT_DIR }${VARIANT_ENV:+with: $VARIANT_ENV}"
@@ -103,31 +104,41 @@ echo "   verify answers: $(verifies "$CONSOLE_URL")"
 [[ -z "${URLS[variant]:-}" ]] || verifies "${URLS[variant]}" >/dev/null
 [[ "$(curl -fsS -X POST "$BARE_URL" -d "$BODY")" == "ok" ]] || { echo "The bare endpoint does not answer ok"; exit 1; }
 
-# wrk's summary → "requests/s p99-in-ms"; any non-2xx response fails the run.
+# The target process's CPU time so far (user + system), in clock ticks: what a request costs the server, which a busy
+# machine disturbs far less than requests per second (the process also does its own background work, the same for all).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# wrk's summary → "requests/s p99-in-ms server-CPU-µs-per-request"; any non-2xx response fails the run.
 run_wrk() {
-  local name=$1 url=$2 duration=$3 out
+  local name=$1 url=$2 duration=$3 out before after
+  before=$(cpu_ticks "${PID_OF[$name]}")
   out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --latency -s "$ROOT/bench/wrk/verify.lua" "$url")
+  after=$(cpu_ticks "${PID_OF[$name]}")
   echo "$out" >>"$WORK/wrk-$name.txt"
   if grep -q "Non-2xx" <<<"$out"; then echo "$out"; echo "$name answered non-2xx responses"; exit 1; fi
-  awk '/Requests\/sec:/ { rps = $2 }
+  awk -v ticks=$((after - before)) -v tick_us="$TICK_US" '
+       / requests in / { requests = $1 }
+       /Requests\/sec:/ { rps = $2 }
        $1 == "99%" { v = $2; unit = v; sub(/[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
                      p99 = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v }
-       END { printf "%s %s\n", rps, p99 }' <<<"$out"
+       END { printf "%s %s %.2f\n", rps, p99, ticks * tick_us / requests }' <<<"$out"
 }
 
 echo "== warm-up, 5 s each (not counted)"
 for name in "${TARGETS[@]}"; do run_wrk "$name" "${URLS[$name]}" 5s >/dev/null; done
 
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS rounds, alternating"
-printf '%-6s %-8s %12s %10s\n' round target "requests/s" "p99 (ms)"
-declare -A RPS_SUM=() P99_SUM=()
+printf '%-6s %-8s %12s %10s %14s\n' round target "requests/s" "p99 (ms)" "CPU µs/request"
+declare -A RPS_SUM=() P99_SUM=() CPU_SUM=()
 for round in $(seq 1 "$ROUNDS"); do
   # Rotate which goes first, so that drift in the machine's load falls on every target.
   n=${#TARGETS[@]}; order=()
   for i in $(seq 0 $((n - 1))); do order+=("${TARGETS[$(((i + round - 1) % n))]}"); done
   for name in "${order[@]}"; do
-    read -r rps p99 < <(run_wrk "$name" "${URLS[$name]}" "$DURATION")
-    printf '%-6s %-8s %12.0f %10.2f\n' "$round" "$name" "$rps" "$p99"
+    read -r rps p99 cpu < <(run_wrk "$name" "${URLS[$name]}" "$DURATION")
+    printf '%-6s %-8s %12.0f %10.2f %14.2f\n' "$round" "$name" "$rps" "$p99" "$cpu"
+    CPU_SUM[$name]=$(awk -v a="${CPU_SUM[$name]:-0}" -v b="$cpu" 'BEGIN { print a + b }')
     RPS_SUM[$name]=$(awk -v a="${RPS_SUM[$name]:-0}" -v b="$rps" 'BEGIN { print a + b }')
     P99_SUM[$name]=$(awk -v a="${P99_SUM[$name]:-0}" -v b="$p99" 'BEGIN { print a + b }')
   done
@@ -135,8 +146,8 @@ done
 for name in "${TARGETS[@]}"; do [[ $name == bare ]] || verifies "${URLS[$name]}" >/dev/null; done
 
 for name in "${TARGETS[@]}"; do
-  awk -v name="$name" -v r="${RPS_SUM[$name]}" -v p="${P99_SUM[$name]}" -v n="$ROUNDS" \
-    'BEGIN { printf "%-6s %-8s %12.0f %10.2f\n", "mean", name, r / n, p / n }'
+  awk -v name="$name" -v r="${RPS_SUM[$name]}" -v p="${P99_SUM[$name]}" -v c="${CPU_SUM[$name]}" -v n="$ROUNDS" \
+    'BEGIN { printf "%-6s %-8s %12.0f %10.2f %14.2f\n", "mean", name, r / n, p / n, c / n }'
 done
 for name in "${TARGETS[@]}"; do
   [[ $name == bare ]] && continue
