@@ -50,9 +50,16 @@ public sealed class AuditTrail(ConsoleDbContext db, Caller caller, TimeProvider 
 {
     private static long s_ordinal;
 
-    public AuditEntry Record(AuditEvent e, DateTimeOffset? at = null)
+    public AuditEntry Record(AuditEvent e, DateTimeOffset? at = null) => Write(caller.Current, e, at);
+
+    /// <summary>
+    /// For back-dated history only (demo data): an entry as <paramref name="actor"/> recorded it then, such as a sign-in
+    /// by someone not yet signed in, from their address, which the scope's own caller (the console) is not.
+    /// </summary>
+    public AuditEntry RecordAs(Actor actor, AuditEvent e, DateTimeOffset at) => Write(actor, e, at);
+
+    private AuditEntry Write(Actor actor, AuditEvent e, DateTimeOffset? at)
     {
-        var actor = caller.Current;
         var (data, personal) = PersonalData.Split(e.Data, e.Personal);
         // A person's IP address is personal data; a service's or the console's is not.
         var personalIp = actor.Type is ActorTypes.User or ActorTypes.Anonymous;

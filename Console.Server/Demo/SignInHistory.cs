@@ -1,4 +1,5 @@
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Users;
 using static SecurityConsole.Server.Demo.IncidentWeek;
 
@@ -20,7 +21,11 @@ internal static class SignInHistory
             var who = people.First(u => u.Email == s.Email);
             var action = s.LockedOut ? AuditActions.SignInLockedOut : s.Succeeded ? AuditActions.SignInSucceeded : AuditActions.SignInFailed;
             var outcome = s.LockedOut ? AuditOutcomes.Denied : s.Succeeded ? AuditOutcomes.Success : AuditOutcomes.Failure;
-            audit.Record(new AuditEvent(AuditCategories.Access, action, "user", who.Id, outcome, new { email = who.Email, ip = s.Ip }), s.At);
+            // As the sign-in form records one, from the address it came from: a success by the person now signed in, a
+            // failure or a lock-out by someone not signed in.
+            var actor = s.Succeeded ? new Actor(ActorTypes.User, who.Id, s.Ip) : new Actor(ActorTypes.Anonymous, "anonymous", s.Ip);
+            audit.RecordAs(actor,
+                new AuditEvent(AuditCategories.Access, action, "user", who.Id, outcome, new { email = who.Email }), s.At);
         }
         // Tracked by the demo's context: saved with the history (saving now would write the trail before it is chained).
         foreach (var user in people)

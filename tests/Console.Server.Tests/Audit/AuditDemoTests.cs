@@ -16,14 +16,16 @@ public sealed class AuditDemoTests
         var signins = await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=signin.*&category=access&limit=500", Json, Ct);
         Assert.True(signins!.Items.Count > 50);
         Assert.Contains(signins.Items, i => i.Outcome == "failure");
-        Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.EndsWith("@demo.example", i.Personal!["email"]));
-        // Office addresses, and the incidents' addresses (the guessing, the lock-out): all masked for the auditor.
-        Assert.All(signins.Items.Where(i => i.ActorType == "system"), i => Assert.EndsWith(".*.*", i.Personal!["ip"]));
-        Assert.Contains(signins.Items, i => i.ActorType == "system" && i.Personal!["ip"] == "10.20.*.*");
-        // A sign-in through the form (the auditor's own, just now) records the address it came from as the request's
-        // source address, not as a personal "ip" field: masked for the auditor as well.
-        Assert.Contains(signins.Items, i => i.ActorType != "system");
-        Assert.All(signins.Items.Where(i => i.ActorType != "system"), i => Assert.EndsWith(".*.*", i.SourceIp));
+        // Every sign-in, the demo's and the auditor's own through the form just now, reads the same: a success by the person
+        // signed in, a failure by someone not signed in, the e-mail as typed, the address it came from as the entry's
+        // source address (masked for the auditor).
+        Assert.All(signins.Items, i => Assert.Equal(i.Outcome == "success" ? "user" : "anonymous", i.ActorType));
+        Assert.All(signins.Items.Where(i => i.Outcome == "success"), i => Assert.Equal(i.TargetId, i.ActorId));
+        Assert.All(signins.Items, i => Assert.EndsWith(".*.*", i.SourceIp));
+        Assert.All(signins.Items, i => Assert.False(i.Personal?.ContainsKey("ip") ?? false, "the address is the source address, not a field"));
+        Assert.True(signins.Items.Count(i => i.Personal!["email"]!.EndsWith("@demo.example", StringComparison.Ordinal)) > 50);
+        // Office addresses, and the incidents' addresses (the guessing, the lock-out).
+        Assert.Contains(signins.Items, i => i.SourceIp == "10.20.*.*");
         var keys = await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?category=key&limit=500", Json, Ct);
         Assert.Equal(10, keys!.Items.Count(i => i.Action == "key.issued"));
         Assert.Equal(2, keys.Items.Count(i => i.Action == "key.revoked"));
