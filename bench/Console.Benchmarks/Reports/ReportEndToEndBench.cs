@@ -67,6 +67,7 @@ internal static partial class ReportEndToEndBench
         await using var server = await BenchServer.StartAsync(connection, Path.Combine(work, "console.log"));
         Console.WriteLine($"   console pid {server.Pid} at {server.BaseAddress}, log {work}/console.log");
         var (admin, _) = await server.SignInAsync(Admin);
+        await using var children = new ChildProcessMemory(server.Pid);
         var origin = DateTimeOffset.UtcNow.AddMinutes(-1);
 
         // The browser and the rendering path warm: one PDF of the same report over an open period (never cached), not counted.
@@ -87,6 +88,9 @@ internal static partial class ReportEndToEndBench
             (pages, size) = (PageCount(pdf, work), pdf.Length);
             Console.WriteLine($"   {Describe(run)}; {pages} pages, {size / 1024.0:N0} KB");
         }
+
+        var memoryA = children.Peak;
+        Console.WriteLine($"   PDF processes at their largest during the warm-up and (a): {memoryA}");
 
         // (b) The last of them again: the artifact cache serves it (the last, so that nothing the console does by itself in
         // between, such as a compliance evaluation writing audit entries, moves the data watermark the cache is keyed by).
@@ -153,6 +157,9 @@ internal static partial class ReportEndToEndBench
         var succeeded = finished.Count(r => r.Status == ReportRunStatuses.Succeeded);
         Console.WriteLine($"   {succeeded} of {loadRuns} runs succeeded, executing for {(to - from).TotalSeconds:F1} s; PDF stage median {Median(finished.Select(r => Stage(r, ReportStages.Pdf))):F0} ms");
         Console.WriteLine($"   under load: {loaded}");
+        var memoryC = children.Peak;
+        var console = server.Memory();
+        Console.WriteLine($"   PDF processes at their largest so far (through (c)): {memoryC}; the console itself: VmRSS {console.RssMb:F0} MB, VmHWM {console.HwmMb:F0} MB");
 
         var dataToPdf = Median(fresh.Select(DataToPdf));
         var startToFinish = Median(fresh.Select(r => (r.FinishedAt!.Value - r.StartedAt!.Value).TotalMilliseconds));
@@ -173,6 +180,8 @@ internal static partial class ReportEndToEndBench
             .AppendLine($"| (b) 202 to downloaded, with the queue wait, median | {Median(cachedWall):N0} ms | — | — |")
             .AppendLine($"| (b) hits served in their own POST (the 202 said succeeded), and the POST's time, median | {inRequest} of {served.Count}; POST {Median(posts):N1} ms | — | — |")
             .AppendLine($"| (c) key verify p99, idle ({idle.Count:N0} calls at {rate}/s) | {idle.P99:F2} ms (p50 {idle.P50:F2}) | — | — |")
+            .AppendLine($"| memory: the PDF processes (Playwright's driver and Chromium) at their largest, summed PSS, through (a) / through (c) | {memoryA.TotalMb:F0} MB / {memoryC} | — | — |")
+            .AppendLine($"| memory: the console's own resident set, now / high-water | {console.RssMb:F0} MB / {console.HwmMb:F0} MB | — | — |")
             .AppendLine($"| (c) key verify p99 while {loadRuns} report runs execute ({loaded.Count:N0} calls, {succeeded} runs succeeded) | {loaded.P99:F2} ms (p50 {loaded.P50:F2}) | ≤ 2 × idle | {ratio:F2} × idle: {Verdict(ratio <= 2 && succeeded == loadRuns)} |");
         Console.WriteLine(table);
         File.WriteAllText(Path.Combine(work, "result.md"), table.ToString());
