@@ -8,7 +8,7 @@ using SecurityConsole.Server.Tests.Users;
 using Xunit.Sdk;
 using Xunit.v3;
 
-[assembly: TestCollectionOrderer(typeof(LongestFirst))]
+[assembly: TestCollectionOrderer(typeof(SecurityConsole.Server.Tests.Infrastructure.LongestFirst))]
 
 namespace SecurityConsole.Server.Tests.Infrastructure;
 
@@ -49,7 +49,7 @@ public sealed class LongestFirst : ITestCollectionOrderer
     public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
         where TTestCollection : notnull, ITestCollection =>
         // OrderBy is stable: the collections not listed keep xUnit's order after the listed ones.
-        [.. DefaultTestCollectionOrderer.Instance.OrderTestCollections(testCollections).OrderBy(Rank)];
+        [.. DefaultTestCollectionOrderer.Instance.OrderTestCollections(testCollections).OrderBy(c => Rank(c))];
 
     private static int Rank(ITestCollection collection)
     {
