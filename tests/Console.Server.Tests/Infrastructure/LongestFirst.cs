@@ -17,8 +17,8 @@ namespace SecurityConsole.Server.Tests.Infrastructure;
 /// collections at a time (xunit.runner.json) and takes them in this order; with its random order alone a long one could
 /// start last and run alone for minutes after every other had finished (the rolling restart in CI on 2026-12-03: six
 /// minutes, three of them alone). Only the order changes: every collection still runs, with its own tests and waits.
-/// The list comes from the durations in the CI run's TRX (ADR 0146; bench/RESULTS.md, "Test suite speed, part 5"); a class missing
-/// from it only starts in the random order, so the list can be out of date without anything failing.
+/// The list comes from the durations in the CI run's TRX (ADR 0146; bench/RESULTS.md, "Test suite speed, part 5"); a
+/// class missing from it only starts in the random order, so the list can be out of date without anything failing.
 /// </summary>
 public sealed class LongestFirst : ITestCollectionOrderer
 {
