@@ -54,6 +54,8 @@ try
         return await AdminCommands.RunAsync(app, cmd, Console.In, Console.Out, Console.Error);
     }
     await ConsoleHost.PrepareAsync(app.Services);
+    // Only a node that serves writes the recurring jobs' schedules; an operator command (above) leaves them as the nodes set them.
+    ConsoleHost.RegisterJobs(app.Services);
     // With --demo, the demo accounts first, so that the one-time link that creates the first admin (to a terminal), or how
     // to get one, stays the last thing printed once the server listens.
     if (settings.Demo)

@@ -9,9 +9,11 @@ namespace SecurityConsole.Server.Hosting;
 public static class ConsoleHost
 {
     /// <summary>
-    /// What must happen before the console serves, feature by feature in Program.cs's order: migrations, what the first
-    /// write needs (roles, the trail's keys), the demo when asked for, each feature's built-in data (the detection rules,
-    /// once), the recurring jobs. Runs in Program before Run, and in the test factory before the test server starts.
+    /// What must happen before the console serves or runs an operator command, feature by feature in Program.cs's order:
+    /// migrations, what the first write needs (roles, the trail's keys), the demo when asked for, each feature's built-in
+    /// data (the detection rules, once). The recurring jobs are not among them: only a node that serves registers them
+    /// (<see cref="RegisterJobs"/>). Runs in Program before Run (and so in the test factory before the test server
+    /// starts), and before every operator command (<see cref="AdminCommands"/>).
     /// </summary>
     public static async Task PrepareAsync(IServiceProvider services, CancellationToken ct = default)
     {
@@ -33,7 +35,18 @@ public static class ConsoleHost
         {
             await feature.SeedAsync(services, ct);
         }
-        // Each feature's schedule, or the one Jobs:Schedules gives its job instead.
+    }
+
+    /// <summary>
+    /// Each feature's recurring jobs with its schedule, or the one <c>Jobs:Schedules</c> gives the job instead (ADR 0111):
+    /// by a node about to serve, after <see cref="PrepareAsync"/>, never by an operator command (ADR 0145). Hangfire keeps
+    /// one schedule per job for the whole cluster and counts a changed schedule from the moment it changes: a command run
+    /// with other settings than the nodes' (a shell without <c>Jobs__Schedules__…</c>) would replace theirs until a node's
+    /// next start put them back, and the occurrences due meanwhile would not run on their own.
+    /// </summary>
+    public static void RegisterJobs(IServiceProvider services)
+    {
+        var features = ConsoleFeatures.Of(services).ToList();
         var schedules = services.GetRequiredService<RecurringJobSchedules>();
         var jobs = schedules.Over(services.GetRequiredService<IRecurringJobManager>());
         foreach (var feature in features)

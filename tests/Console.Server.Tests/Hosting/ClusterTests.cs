@@ -13,7 +13,8 @@ namespace SecurityConsole.Server.Tests.Hosting;
 /// attack spread over both nodes raises one alert at its threshold, a key's rate limit is one bucket for both nodes, and
 /// the metrics are closed to the public side.
 /// </summary>
-public sealed class ClusterTests(LocalCluster cluster, ITestOutputHelper output) : IClassFixture<LocalCluster>
+[Collection(LocalClusterCollection.Name)]
+public sealed class ClusterTests(LocalCluster cluster, ITestOutputHelper output)
 {
     private const string Client = "127.0.0.9";
     private const string Stranger = "127.0.0.8";

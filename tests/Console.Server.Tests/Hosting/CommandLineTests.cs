@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Hangfire;
+using Hangfire.Storage;
+using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Keys;
 using SecurityConsole.Shared.Users;
@@ -76,4 +79,42 @@ public sealed class PostgresCommandLineTests(PostgresServer postgres) : CommandL
 {
     protected override async Task<(DatabaseProvider, string)> NewDatabaseAsync() =>
         (DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync());
+
+    /// <summary>
+    /// A command run with other settings than the nodes' (here without their <c>Jobs:Schedules</c>, as from an operator's
+    /// shell or the chart's migration job) leaves the recurring jobs as the nodes registered them: the schedules and the
+    /// next run of each, as the jobs dashboard shows them (ADR 0145). Before, every command registered the jobs with its
+    /// own settings, so the nodes' schedules were replaced until a node started again, and the occurrences due meanwhile
+    /// never ran on their own (the rolling-restart test's lost 04:17 runs). PostgreSQL only: there the jobs are the
+    /// cluster's, in the database; on SQLite each console keeps its own in memory.
+    /// </summary>
+    [Fact]
+    public async Task ACommandLeavesTheRecurringJobsAsTheNodesRegisteredThem()
+    {
+        var connection = await postgres.CreateMigratedDatabaseAsync();
+        await using var node = new ConsoleFactory(DatabaseProvider.Postgres, connection, extra: new Dictionary<string, string?>
+        {
+            ["Jobs:Schedules:audit-checkpoint"] = "* * * * *",
+            ["Jobs:Schedules:compliance-sweep"] = "*/2 * * * *",
+            // No scheduler on this node, so that nothing but a new registration can move a job's next run.
+            ["Jobs:RunServer"] = "false",
+        });
+        node.CreateClient().Dispose();
+        var registered = RecurringJobs(node);
+        Assert.StartsWith("* * * * * next ", registered["audit-checkpoint"]);
+        Assert.StartsWith("*/2 * * * * next ", registered["compliance-sweep"]);
+
+        var migrate = await RunAsync(["migrate", "--Database:Provider=Postgres", $"--ConnectionStrings:Console={connection}"]);
+        Assert.True(migrate.ExitCode == 0, migrate.ToString());
+
+        Assert.Equal(registered, RecurringJobs(node));
+    }
+
+    /// <summary>Each recurring job's schedule and next run, as Hangfire stores them for the cluster.</summary>
+    private static SortedDictionary<string, string> RecurringJobs(ConsoleFactory node)
+    {
+        using var storage = node.Services.GetRequiredService<JobStorage>().GetConnection();
+        return new(storage.GetRecurringJobs()
+            .ToDictionary(j => j.Id, j => $"{j.Cron} next {j.NextExecution:O}", StringComparer.Ordinal), StringComparer.Ordinal);
+    }
 }

@@ -33,6 +33,9 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
             // product's default, ADR 0100) can wait minutes for a core there. Tests print at normal priority; the
             // low-priority launcher has its own test (ChromiumLowPriorityTests).
             ["Reports:ChromiumNice"] = "0",
+            // A test server has no load balancer to drain for: stopping one (every console of the run, at its end) would
+            // otherwise wait Shutdown:DrainSeconds' default 5 s, not ready and idle. The tests of the drain set their own.
+            ["Shutdown:DrainSeconds"] = "0",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {

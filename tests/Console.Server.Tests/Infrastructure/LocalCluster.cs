@@ -10,9 +10,19 @@ namespace SecurityConsole.Server.Tests.Infrastructure;
 /// The compose topology on this machine, started by deploy/local/cluster.sh: PostgreSQL, Redis, two nodes of this build
 /// and nginx with deploy/nginx/console.conf in front. Its settings (console.env) let a test run the console's commands
 /// against the same database. Missing nginx, PostgreSQL or Redis: each test skips, or fails under CONSOLE_TESTS_REQUIRE_ALL=1.
+/// One cluster for the test run, shared by the test classes of <see cref="LocalClusterCollection"/> one after another:
+/// starting one takes minutes of a loaded machine. Its nodes run the recurring jobs that the rolling-restart test counts
+/// every minute (<see cref="EveryMinute"/>).
 /// </summary>
 public sealed class LocalCluster : IAsyncLifetime
 {
+    /// <summary>
+    /// The recurring jobs whose schedule the nodes replace with every minute (<c>Jobs:Schedules</c>, ADR 0111; their own
+    /// are every one, five and ten minutes), so that every minute is an occurrence of each: RollingRestartTests counts
+    /// their runs per minute across its restarts without waiting for a ten-minute mark where all three fall due.
+    /// </summary>
+    public static readonly IReadOnlyList<string> EveryMinute = ["report-schedules", "audit-checkpoint", "compliance-sweep"];
+
     /// <summary>Nodes take minutes to start on a loaded two-core machine (migrations, compliance, detection warm-up).</summary>
     private static readonly TimeSpan StartCeiling = TimeSpan.FromMinutes(15);
 
@@ -53,6 +63,11 @@ public sealed class LocalCluster : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // cluster.sh starts its nodes with its own environment plus console.env's: these reach every node, restarted ones too.
+        foreach (var job in EveryMinute)
+        {
+            start.Environment[$"Jobs__Schedules__{job}"] = "* * * * *";
+        }
         var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, e) =>
@@ -221,4 +236,14 @@ public sealed class LocalCluster : IAsyncLifetime
     public string NodeLogs() => string.Join('\n', Directory.Exists(_dir)
         ? Directory.GetFiles(_dir, "node*.log").Select(f => $"--- {Path.GetFileName(f)}\n{string.Join('\n', File.ReadLines(f).TakeLast(30))}")
         : []);
+}
+
+/// <summary>
+/// The test classes that use the local cluster: they share one (<see cref="LocalCluster"/>), one class after another, so
+/// the rolling restart never runs under another class's requests.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class LocalClusterCollection : ICollectionFixture<LocalCluster>
+{
+    public const string Name = "Local cluster";
 }
