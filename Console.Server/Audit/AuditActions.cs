@@ -16,6 +16,7 @@ public static class AuditActions
     public const string AlertResolved = "alert.resolved";
     public const string AlertUnassigned = "alert.unassigned";
 
+    public const string AuditChainVerified = "audit.chain_verified";
     public const string AuditExported = "audit.exported";
     public const string AuditLegalHoldLifted = "audit.legal_hold_lifted";
     public const string AuditLegalHoldPlaced = "audit.legal_hold_placed";

@@ -18,6 +18,9 @@ public sealed class AuditFacts(ConsoleDbContext db, AuditVerifier verifier, Audi
     /// <summary>Verifies the entries from <paramref name="fromSequence"/> to the head, anchored on the stored hash of the entry before it.</summary>
     public Task<Shared.Audit.VerifyResult> VerifyChainFromAsync(long fromSequence, CancellationToken ct) => verifier.VerifyAsync(fromSequence, null, ct);
 
+    /// <summary>The latest full verification the chain verification job recorded in the trail (ADR 0130), or null.</summary>
+    public Task<ChainVerificationFact?> LastFullVerificationAsync(CancellationToken ct) => AuditChainVerificationJob.LatestAsync(db, ct);
+
     public async Task<(long Head, DateTimeOffset? HeadTime)> HeadAsync(CancellationToken ct)
     {
         var head = await db.AuditChainHead.AsNoTracking().SingleAsync(ct);

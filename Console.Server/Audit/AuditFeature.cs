@@ -22,6 +22,7 @@ public sealed class AuditFeature : IConsoleFeature
         services.AddScoped<AuditVerifier>();
         services.AddScoped<AuditCheckpoints>();
         services.AddScoped<AuditCheckpointJob>();
+        services.AddScoped<AuditChainVerificationJob>();
         services.AddScoped<AuditRetentionJob>();
         services.AddScoped<AuditReader>();
         services.AddScoped<AuditNames>();
@@ -38,6 +39,8 @@ public sealed class AuditFeature : IConsoleFeature
     public void RegisterJobs(IRecurringJobManager jobs)
     {
         jobs.AddOrUpdate<AuditCheckpointJob>(AuditCheckpointJob.Id, j => j.RunAsync(CancellationToken.None), "*/5 * * * *");
+        // The whole chain from its anchor, recorded in the trail; the compliance chain check reads the outcome (ADR 0130).
+        jobs.AddOrUpdate<AuditChainVerificationJob>(AuditChainVerificationJob.Id, j => j.RunAsync(CancellationToken.None), "*/30 * * * *");
         jobs.AddOrUpdate<AuditRetentionJob>(AuditRetentionJob.Id, j => j.RunAsync(CancellationToken.None), Cron.Daily(2));
     }
 }

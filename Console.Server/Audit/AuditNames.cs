@@ -27,31 +27,9 @@ public sealed class AuditNames(ConsoleDbContext db, AuditKeys keys)
             .Concat(views.Where(v => v.TargetType == KeyType && v.TargetId is not null).Select(v => v.TargetId!))
             .Select(id => Guid.TryParse(id, out var g) ? g : (Guid?)null).OfType<Guid>().Distinct().ToList();
 
-        var emails = userIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
-            .Select(u => new { u.Id, u.Email }).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
         var keyRows = keyIds.Count == 0 ? [] : await db.ApiKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id))
             .Select(k => new { k.Id, k.Prefix, k.LastFour, k.Name, k.Service }).ToDictionaryAsync(k => k.Id, ct);
-        var pseudonymKey = userIds.Count == 0 ? null : await keys.PseudonymKeyAsync(ct);
-        var pseudonyms = userIds.ToDictionary(id => id, id => AuditKeys.Pseudonym(pseudonymKey!, AuditTrail.UserSubject(id)));
-        var subjects = pseudonyms.Values.ToList();
-        // A person whose audit data was erased (GDPR Art. 17) is not named again by the account that may still exist.
-        var erased = subjects.Count == 0 ? [] : (await db.AuditSubjectKeys.AsNoTracking()
-            .Where(k => subjects.Contains(k.Pseudonym) && k.ErasedAt != null).Select(k => k.Pseudonym).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
-
-        string Person(string id)
-        {
-            var email = emails.GetValueOrDefault(id);
-            var tag = "#" + pseudonyms[id][..8];
-            if (erased.Contains(pseudonyms[id]))
-            {
-                return $"a person whose audit data was erased {tag}";
-            }
-            if (clear)
-            {
-                return email ?? $"a removed person ({id})";
-            }
-            return email is null ? $"a removed person {tag}" : $"{PersonalData.Mask("email", email)} {tag}";
-        }
+        var person = await PersonNamerAsync(userIds, clear, ct);
 
         string Key(string id)
         {
@@ -66,7 +44,7 @@ public sealed class AuditNames(ConsoleDbContext db, AuditKeys keys)
         string? Name(string? type, string? id) => (type, id) switch
         {
             (_, null) => null,
-            (ActorTypes.User or UserType, _) => Person(id),
+            (ActorTypes.User or UserType, _) => person(id),
             (ActorTypes.Key or KeyType, _) => Key(id),
             (ActorTypes.System, _) => id == "console" ? "the console" : $"the console ({id})",
             (ActorTypes.Anonymous, _) => "someone not signed in",
@@ -74,5 +52,44 @@ public sealed class AuditNames(ConsoleDbContext db, AuditKeys keys)
         };
 
         return [.. views.Select(v => v with { ActorName = Name(v.ActorType, v.ActorId), TargetName = Name(v.TargetType, v.TargetId) })];
+    }
+
+    /// <summary>
+    /// People (console user ids) named as the trail names them for this reader: the e-mail with pii:read
+    /// (<paramref name="clear"/>), else the masked e-mail and the pseudonym's tag; an erased person never by name. Other
+    /// features show who did what with it (an access review's starter, reviewers and finisher).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> PeopleAsync(IEnumerable<string> userIds, bool clear, CancellationToken ct)
+    {
+        var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
+        var person = await PersonNamerAsync(ids, clear, ct);
+        return ids.ToDictionary(id => id, person, StringComparer.Ordinal);
+    }
+
+    private async Task<Func<string, string>> PersonNamerAsync(IReadOnlyList<string> userIds, bool clear, CancellationToken ct)
+    {
+        var emails = userIds.Count == 0 ? [] : await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id))
+            .Select(u => new { u.Id, u.Email }).ToDictionaryAsync(u => u.Id, u => u.Email, ct);
+        var pseudonymKey = userIds.Count == 0 ? null : await keys.PseudonymKeyAsync(ct);
+        var pseudonyms = userIds.ToDictionary(id => id, id => AuditKeys.Pseudonym(pseudonymKey!, AuditTrail.UserSubject(id)));
+        var subjects = pseudonyms.Values.ToList();
+        // A person whose audit data was erased (GDPR Art. 17) is not named again by the account that may still exist.
+        var erased = subjects.Count == 0 ? [] : (await db.AuditSubjectKeys.AsNoTracking()
+            .Where(k => subjects.Contains(k.Pseudonym) && k.ErasedAt != null).Select(k => k.Pseudonym).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+        return id =>
+        {
+            var email = emails.GetValueOrDefault(id);
+            var tag = "#" + pseudonyms[id][..8];
+            if (erased.Contains(pseudonyms[id]))
+            {
+                return $"a person whose audit data was erased {tag}";
+            }
+            if (clear)
+            {
+                return email ?? $"a removed person ({id})";
+            }
+            return email is null ? $"a removed person {tag}" : $"{PersonalData.Mask("email", email)} {tag}";
+        };
     }
 }

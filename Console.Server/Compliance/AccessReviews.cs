@@ -21,8 +21,8 @@ namespace SecurityConsole.Server.Compliance;
 /// Finishing a campaign is evidence and satisfies the access-review check.
 /// </summary>
 public sealed class AccessReviews(
-    ConsoleDbContext db, UserFacts userFacts, KeyComplianceFacts keyFacts, UserAdmin userAdmin, KeyManagement keys, AuditTrail audit, Caller caller,
-    TimeProvider clock)
+    ConsoleDbContext db, UserFacts userFacts, KeyComplianceFacts keyFacts, UserAdmin userAdmin, KeyManagement keys, AuditTrail audit, AuditNames names,
+    Caller caller, TimeProvider clock)
 {
     public const int MaxPageSize = 500;
 
@@ -56,10 +56,11 @@ public sealed class AccessReviews(
     public async Task<IReadOnlyList<AccessReviewSummary>> ListAsync(CancellationToken ct)
     {
         var reviews = await db.AccessReviews.AsNoTracking().OrderByDescending(r => r.StartedAt).Take(100).ToListAsync(ct);
+        var people = await PeopleAsync(reviews.SelectMany(r => new[] { r.StartedBy, r.FinishedBy }), ct);
         var list = new List<AccessReviewSummary>();
         foreach (var review in reviews)
         {
-            list.Add(await SummaryAsync(review, ct));
+            list.Add(await SummaryAsync(review, people, ct));
         }
         return list;
     }
@@ -74,7 +75,9 @@ public sealed class AccessReviews(
         var items = db.AccessReviewItems.AsNoTracking().Where(i => i.ReviewId == id && (!undecidedOnly || i.Decision == null));
         var total = await items.CountAsync(ct);
         var rows = await items.OrderBy(i => i.Id).Skip((page - 1) * pageSize).Take(pageSize).ToListAsync(ct);
-        return new AccessReviewDetail(await SummaryAsync(review, ct), [.. rows.Select(View)], total, page, pageSize);
+        var people = await PeopleAsync(rows.Select(i => i.DecidedBy).Concat(rows.Where(i => i.Kind == K.User).Select(i => i.ResourceId))
+            .Append(review.StartedBy).Append(review.FinishedBy), ct);
+        return new AccessReviewDetail(await SummaryAsync(review, people, ct), [.. rows.Select(i => View(i, people))], total, page, pageSize);
     }
 
     public async Task<AccessReviewItemView> DecideAsync(
@@ -88,8 +91,9 @@ public sealed class AccessReviews(
         }
         if (review.FinishedAt is not null || item.Decision is not null)
         {
+            var by = item.DecidedBy is null ? "someone" : (await PeopleAsync([item.DecidedBy], ct)).GetValueOrDefault(item.DecidedBy, "someone");
             throw new ConflictException("Already decided",
-                review.FinishedAt is not null ? "The review is finished." : $"This item was {item.Decision}d by {item.DecidedBy} at {item.DecidedAt:O}.");
+                review.FinishedAt is not null ? "The review is finished." : $"This item was {item.Decision}d by {by} at {item.DecidedAt:O}.");
         }
         if (decision.Decision == D.Confirm && item.Owner == callerId)
         {
@@ -116,7 +120,7 @@ public sealed class AccessReviews(
             throw new ConflictException("Already decided", "Another reviewer decided this item a moment ago.");
         }
         await tx.CommitAsync(ct);
-        return View(item);
+        return View(item, await PeopleAsync([item.DecidedBy, item.Kind == K.User ? item.ResourceId : null], ct));
     }
 
     public async Task<AccessReviewSummary> FinishAsync(Guid id, string userId, CancellationToken ct)
@@ -220,19 +224,33 @@ public sealed class AccessReviews(
         return scopes;
     }
 
-    private async Task<AccessReviewSummary> SummaryAsync(AccessReview r, CancellationToken ct)
+    private async Task<AccessReviewSummary> SummaryAsync(AccessReview r, CancellationToken ct) =>
+        await SummaryAsync(r, await PeopleAsync([r.StartedBy, r.FinishedBy], ct), ct);
+
+    /// <summary>
+    /// The people these user ids are, named as the audit trail names them for this reader: the e-mail with pii:read, else
+    /// the masked e-mail and the stable tag of the person's pseudonym; a person whose audit data was erased never by name.
+    /// </summary>
+    private Task<IReadOnlyDictionary<string, string>> PeopleAsync(IEnumerable<string?> userIds, CancellationToken ct) =>
+        names.PeopleAsync(userIds.OfType<string>(), caller.Granted.Contains(Permissions.PiiRead), ct);
+
+    private async Task<AccessReviewSummary> SummaryAsync(AccessReview r, IReadOnlyDictionary<string, string> people, CancellationToken ct)
     {
         var counts = await db.AccessReviewItems.AsNoTracking().Where(i => i.ReviewId == r.Id)
             .GroupBy(i => i.Decision).Select(g => new { Decision = g.Key, Count = g.Count() }).ToListAsync(ct);
         var evidence = r.FinishedAt is null ? null
             : await db.ComplianceEvidence.AsNoTracking().Where(e => e.Kind == EvidenceKinds.AccessReview && e.Subject == r.Id.ToString()).Select(e => (long?)e.Id).FirstOrDefaultAsync(ct);
         return new AccessReviewSummary(r.Id, r.Name, r.StartedBy, r.StartedAt, r.FinishedAt, r.FinishedBy, counts.Sum(c => c.Count),
-            counts.Where(c => c.Decision != null).Sum(c => c.Count), counts.Where(c => c.Decision == D.Revoke).Sum(c => c.Count), evidence);
+            counts.Where(c => c.Decision != null).Sum(c => c.Count), counts.Where(c => c.Decision == D.Revoke).Sum(c => c.Count), evidence,
+            people.GetValueOrDefault(r.StartedBy), r.FinishedBy is null ? null : people.GetValueOrDefault(r.FinishedBy));
     }
 
-    private static AccessReviewItemView View(AccessReviewItem i) => new(
-        i.Id, i.Kind, i.ResourceId, i.Label, i.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries), i.Decision,
-        i.Revoked?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], i.DecidedBy, i.DecidedAt);
+    /// <summary>An item as the reader sees it: a user's label is the person as the trail names them (masked without pii:read).</summary>
+    private static AccessReviewItemView View(AccessReviewItem i, IReadOnlyDictionary<string, string> people) => new(
+        i.Id, i.Kind, i.ResourceId, i.Kind == K.User ? people.GetValueOrDefault(i.ResourceId, i.Label) : i.Label,
+        i.Grants.Split(' ', StringSplitOptions.RemoveEmptyEntries), i.Decision,
+        i.Revoked?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [], i.DecidedBy, i.DecidedAt,
+        i.DecidedBy is null ? null : people.GetValueOrDefault(i.DecidedBy));
 
     private static InvalidException Invalid(string field, string message) =>
         new(new Dictionary<string, string[]> { [field] = [message] }, "One or more validation errors occurred.");

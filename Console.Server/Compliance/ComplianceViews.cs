@@ -135,7 +135,8 @@ public sealed class ComplianceViews(ConsoleDbContext db, ComplianceCatalogue cat
         var failingFirst = views.Where(v => v.Status != ComplianceStatuses.NotApplicable)
             .OrderByDescending(v => ComplianceStatuses.Rank(v.Status)).ThenBy(v => v.Id, StringComparer.Ordinal).Take(failingCount).ToList();
         return new FrameworkSummary(f.Id, f.Name, f.Version, f.Link, enabled, evaluated == 0 ? null : (double)passing / evaluated, evaluated, passing,
-            assessable.Count, assessable.Count == 0 ? 0 : (double)automated / assessable.Count, automated, counts, trend, f.Families, heat, failingFirst);
+            assessable.Count, assessable.Count == 0 ? 0 : (double)automated / assessable.Count, automated, counts, trend, f.Families, heat, failingFirst,
+            [.. f.Families.Select(id => new RequirementFamily(id, f.Find(id)?.Title ?? id))]);
     }
 
     private async Task<ControlHistory> HistoryAsync(DateTimeOffset now, int days, CancellationToken ct)

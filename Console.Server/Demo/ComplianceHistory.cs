@@ -14,7 +14,9 @@ namespace SecurityConsole.Server.Demo;
 /// </summary>
 public static class ComplianceHistory
 {
-    public static List<(EvidenceItem Evidence, AuditEntry Entry)> Write(ConsoleDbContext db, AuditTrail audit, ComplianceCatalogue catalogue, DateTimeOffset now, Random random)
+    /// <summary>The history; <paramref name="reviewer"/> (a user id) started and finished the Q3 access review.</summary>
+    public static List<(EvidenceItem Evidence, AuditEntry Entry)> Write(
+        ConsoleDbContext db, AuditTrail audit, ComplianceCatalogue catalogue, DateTimeOffset now, Random random, string reviewer)
     {
         var history = new List<(EvidenceItem, AuditEntry)>();
         var start = now.AddDays(-28);
@@ -49,8 +51,8 @@ public static class ComplianceHistory
         });
         db.AccessReviews.Add(new AccessReview
         {
-            Id = Guid.NewGuid(), Name = "Q3 access review", StartedBy = "ada.auditor@demo.example", StartedAt = now.AddDays(-70),
-            FinishedAt = now.AddDays(-62), FinishedBy = "ada.auditor@demo.example",
+            Id = Guid.NewGuid(), Name = "Q3 access review", StartedBy = reviewer, StartedAt = now.AddDays(-70),
+            FinishedAt = now.AddDays(-62), FinishedBy = reviewer,
         });
         return history;
     }

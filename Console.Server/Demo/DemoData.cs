@@ -51,7 +51,7 @@ public static class DemoData
         var people = await DemoPeople.WriteAsync(sp.GetRequiredService<UserManager<ConsoleUser>>(), now, random);
         KeysInEveryState.Write(db, sp.GetRequiredService<ApiKeyIssuer>(), audit, [people[4], people[5]], people[3], now, random);
         var signIns = SignInHistory.Write(audit, people, now, random);
-        var controlHistory = ComplianceHistory.Write(db, audit, sp.GetRequiredService<ComplianceCatalogue>(), now, random);
+        var controlHistory = ComplianceHistory.Write(db, audit, sp.GetRequiredService<ComplianceCatalogue>(), now, random, reviewer: people[2].Id);
         // The keys' history reaches back four months and was recorded key by key: chain all of it in time order.
         audit.ChainPendingInTimeOrder();
         // The incident week reads the keys back from the database: save them first.

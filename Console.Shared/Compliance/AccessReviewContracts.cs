@@ -8,14 +8,23 @@ public sealed record StartAccessReviewRequest(string Name) : IValidatable
     public void Validate(Validator v) => v.Required("name", Name, 200);
 }
 
+/// <summary>
+/// A campaign and how far it has come. <see cref="StartedBy"/> and <see cref="FinishedBy"/> are user ids;
+/// <see cref="StartedByName"/> and <see cref="FinishedByName"/> name those people as the audit trail does for the reader:
+/// the e-mail with pii:read, else the masked e-mail and a stable pseudonym tag (<c>a***@example.com #1a2b3c4d</c>).
+/// </summary>
 public sealed record AccessReviewSummary(
     Guid Id, string Name, string StartedBy, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, string? FinishedBy,
-    int Items, int Decided, int Revoked, long? Evidence);
+    int Items, int Decided, int Revoked, long? Evidence, string? StartedByName = null, string? FinishedByName = null);
 
-/// <summary>One user's roles (<see cref="AccessReviewKinds.User"/>) or one key's scopes (<see cref="AccessReviewKinds.Key"/>) to confirm or revoke.</summary>
+/// <summary>
+/// One user's roles (<see cref="AccessReviewKinds.User"/>) or one key's scopes (<see cref="AccessReviewKinds.Key"/>) to
+/// confirm or revoke. A user's <see cref="Label"/> names the person as the audit trail does for the reader (masked without
+/// pii:read). <see cref="DecidedBy"/> is the reviewer's user id, <see cref="DecidedByName"/> the reviewer named the same way.
+/// </summary>
 public sealed record AccessReviewItemView(
     long Id, string Kind, string ResourceId, string Label, IReadOnlyList<string> Grants, string? Decision, IReadOnlyList<string> Revoked,
-    string? DecidedBy, DateTimeOffset? DecidedAt);
+    string? DecidedBy, DateTimeOffset? DecidedAt, string? DecidedByName = null);
 
 public sealed record AccessReviewDetail(AccessReviewSummary Summary, IReadOnlyList<AccessReviewItemView> Items, int Total, int Page, int PageSize);
 

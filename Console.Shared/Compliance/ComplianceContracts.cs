@@ -33,11 +33,19 @@ public sealed record TrendPoint(DateOnly Day, double? PassRate, int Evaluated, i
 
 public sealed record HeatmapCell(string Family, DateOnly Day, double? PassShare);
 
+/// <summary>A family of requirements (a top-level requirement of its framework's tree): its id and short title.</summary>
+public sealed record RequirementFamily(string Id, string Title);
+
+/// <summary>
+/// One framework on the overview. <see cref="Families"/> are the heat-map's rows by id, in order; <see cref="FamilyTitles"/>
+/// names each of them (the same ids, the same order) so that a row reads "8 Identify users and authenticate access".
+/// </summary>
 public sealed record FrameworkSummary(
     string Id, string Name, string Version, string? Link, bool Enabled,
     double? PassRate, int Evaluated, int Passing, int Assessable, double AutomatedCoverage, int Automated,
     IReadOnlyDictionary<string, int> Counts, IReadOnlyList<TrendPoint> Trend,
-    IReadOnlyList<string> Families, IReadOnlyList<HeatmapCell> Heatmap, IReadOnlyList<RequirementView> FailingFirst);
+    IReadOnlyList<string> Families, IReadOnlyList<HeatmapCell> Heatmap, IReadOnlyList<RequirementView> FailingFirst,
+    IReadOnlyList<RequirementFamily>? FamilyTitles = null);
 
 public sealed record ComplianceOverview(string Scope, DateTimeOffset At, IReadOnlyList<FrameworkSummary> Frameworks);
 

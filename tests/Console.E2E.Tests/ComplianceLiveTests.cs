@@ -90,6 +90,9 @@ public sealed class ComplianceLiveTests
             await Expect(page.GetByTestId("framework-card").First).ToBeVisibleAsync();
             await Expect(page.GetByTestId("heat-cell").First).ToBeVisibleAsync();
             await Expect(page.GetByTestId("heatmap-legend").First).ToContainTextAsync("One column per day");
+            // Each heat-map row names its family by id and title.
+            await Expect(page.Locator("[data-testid=framework-card][data-framework=pci-dss] [data-testid=heat-family]").First)
+                .ToContainTextAsync("7 Restrict access by business need to know");
             await Expect(page.GetByTestId("framework-card").First.Locator(".apexcharts-canvas").First).ToBeVisibleAsync();
             await Expect(page.GetByTestId("failing-item").First).ToBeVisibleAsync();
             await page.Mouse.MoveAsync(0, 0);
@@ -112,6 +115,8 @@ public sealed class ComplianceLiveTests
             // An access review under way: the demo's finished Q3 review is listed; a new one lists people and keys to decide.
             await page.GotoAsync("/compliance/access-reviews");
             await Expect(page.GetByTestId("review-link").First).ToContainTextAsync("Q3 access review");
+            // Who started it reads as the person (the admin reads e-mails in clear), not as a user id.
+            await Expect(page.GetByTestId("started-by").First).ToContainTextAsync("by ada.auditor@demo.example");
             await page.GetByTestId("start").ClickAsync();
             await Expect(page.GetByTestId("item").First).ToBeVisibleAsync();
             await page.GetByLabel("Reason for a revoke").FillAsync("Left the payments team in November.");
@@ -121,6 +126,7 @@ public sealed class ComplianceLiveTests
             await Expect(page.Locator("[data-testid=item][data-decision=revoke]").First).ToBeVisibleAsync();
             await page.Locator("[data-testid=item]").Filter(new() { HasText = "ana.analyst@demo.example" }).GetByTestId("confirm").ClickAsync();
             await Expect(page.Locator("[data-testid=item][data-decision=confirm]").First).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("decided-by").First).ToContainTextAsync("@");
             await page.Mouse.MoveAsync(0, 0);
             await page.ScreenshotAsync(new() { Path = Path.Combine(images, "access-review.png") });
 

@@ -12,9 +12,11 @@ public static class AuditChecks
 
     public static IEnumerable<CheckDefinition> All =>
     [
-        // Verifies the chain itself each time it runs (every sweep, at most 15 minutes apart): "verified within the hour".
-        new("audit-chain-verified", "Audit chain verified within the last hour", "The whole chain through AuditVerifier, from its anchor to its head, at most 30 minutes apart; in between, the entries appended since.",
-            [CheckInputs.Retention], ChainAsync),
+        // "Verified within the hour": the job audit-chain-verification's recorded outcome of the whole chain (every 30 minutes),
+        // and the entries appended since, verified each time this runs (every sweep, and whenever an audit-category entry or a
+        // checkpoint is committed, such as the job's own outcome). ADR 0130.
+        new("audit-chain-verified", "Audit chain verified within the last hour", "The outcome the chain verification job recorded for the whole chain (every 30 minutes; the check verifies the whole chain itself only when none from the last 45 minutes is recorded), and the entries appended since, through AuditVerifier.",
+            [CheckInputs.Retention, CheckInputs.Audit], ChainAsync),
         new("checkpoints-on-schedule", "Signed checkpoints on schedule", "The latest signed checkpoint (signature checked) against the chain head.",
             [CheckInputs.Audit], CheckpointsAsync),
         new("retention-floors", "Retention at or above every enabled framework's floor", "Audit retention per category against the floors of the enabled frameworks' files.",
@@ -35,17 +37,25 @@ public static class AuditChecks
     {
         var audit = c.Get<AuditFacts>();
         var memory = c.Get<ChainVerifications>();
-        if (memory.LastFull is { } full && c.Now - full.At < ChainVerifications.FullEvery && c.Now >= full.At)
+        // The full verification is the chain verification job's: the newest one recorded, if it is fresh enough to build on.
+        var recorded = await audit.LastFullVerificationAsync(ct) is { } r && Fresh(c.Now, r.At, ChainVerifications.RecordedFor) ? r : null;
+        var own = memory.LastFull is { } m && Fresh(c.Now, m.At, ChainVerifications.FullEvery) ? m : ((long From, long Through, DateTimeOffset At)?)null;
+        if (recorded is not null && (own is null || recorded.At >= own.Value.At))
         {
-            // Verified in full lately: verify what was appended since, anchored on the last entry that verification covered.
-            var appended = await audit.VerifyChainFromAsync(full.Through + 1, ct);
-            if (appended.Intact)
+            if (!recorded.Intact)
             {
-                return [Pass(Chain, "head", $"Verified entries {full.From} to {full.Through} in full at {full.At:HH:mm} UTC, and the {appended.Checked} appended since at {c.Now:HH:mm} UTC: intact.", "/audit")];
+                return [Fail(Chain, $"#{recorded.BrokenSequence}",
+                    $"The full verification at {recorded.At:HH:mm} UTC (audit entry {recorded.Sequence}) found the chain broken at entry {recorded.BrokenSequence}: {recorded.Detail}", "/audit")];
             }
-            memory.Forget();
-            return [Fail(Chain, $"#{appended.BrokenSequence}", $"The chain is broken at entry {appended.BrokenSequence}: {appended.Detail ?? appended.Problem?.ToString()}.", "/audit")];
+            return await AppendedSinceAsync(audit, memory, recorded.From, recorded.Through, recorded.At,
+                $"by the chain verification job (audit entry {recorded.Sequence})", c.Now, ct);
         }
+        if (own is { } full)
+        {
+            return await AppendedSinceAsync(audit, memory, full.From, full.Through, full.At, "by this check", c.Now, ct);
+        }
+        // No full verification fresh enough on record (a new console, or one stopped for longer than the job's interval):
+        // verify the whole chain here, once, and build on it until the job records one.
         var result = await audit.VerifyChainAsync(ct);
         if (result.Intact)
         {
@@ -56,8 +66,24 @@ public static class AuditChecks
             memory.Forget();
         }
         return result.Intact
-            ? [Pass(Chain, "head", $"Verified entries {result.FromSequence} to {result.ToSequence} ({result.Checked} checked) at {c.Now:HH:mm} UTC: intact.", "/audit")]
+            ? [Pass(Chain, "head", $"Verified entries {result.FromSequence} to {result.ToSequence} ({result.Checked} checked) in full at {c.Now:HH:mm} UTC: intact.", "/audit")]
             : [Fail(Chain, $"#{result.BrokenSequence}", $"The chain is broken at entry {result.BrokenSequence}: {result.Detail ?? result.Problem?.ToString()}.", "/audit")];
+    }
+
+    /// <summary>Within <paramref name="window"/> of now; a time a few minutes ahead (another node's clock) counts as now.</summary>
+    private static bool Fresh(DateTimeOffset now, DateTimeOffset at, TimeSpan window) => now - at < window && at - now < TimeSpan.FromMinutes(5);
+
+    /// <summary>The entries appended after a full verification, anchored on the last entry it covered.</summary>
+    private static async Task<IReadOnlyList<CheckRow>> AppendedSinceAsync(
+        AuditFacts audit, ChainVerifications memory, long from, long through, DateTimeOffset at, string by, DateTimeOffset now, CancellationToken ct)
+    {
+        var appended = await audit.VerifyChainFromAsync(through + 1, ct);
+        if (appended.Intact)
+        {
+            return [Pass(Chain, "head", $"Verified entries {from} to {through} in full at {at:HH:mm} UTC {by}, and the {appended.Checked} appended since at {now:HH:mm} UTC: intact.", "/audit")];
+        }
+        memory.Forget();
+        return [Fail(Chain, $"#{appended.BrokenSequence}", $"The chain is broken at entry {appended.BrokenSequence}: {appended.Detail ?? appended.Problem?.ToString()}.", "/audit")];
     }
 
     private static async Task<IReadOnlyList<CheckRow>> CheckpointsAsync(CheckContext c, CancellationToken ct)

@@ -23,7 +23,8 @@ public sealed class CompliancePagesTests : ConsoleTestContext
         ["8", "10"],
         [new("8", DateOnly.FromDateTime(Now.UtcDateTime), 0.5), new("10", DateOnly.FromDateTime(Now.UtcDateTime), 1)],
         [new("8.4.1", "8.4", "MFA for administrative access", null, true, firstStatus, true, ["two-factor-privileged"]),
-         new("10.5.1", "10.5", "Audit log history is kept for 12 months", null, true, S.Pass, true, ["retention-floors"])]);
+         new("10.5.1", "10.5", "Audit log history is kept for 12 months", null, true, S.Pass, true, ["retention-floors"])],
+        [new("8", "Identify users and authenticate access"), new("10", "Log and monitor all access")]);
 
     internal static ControlView TwoFactor(string status = S.Fail, string? error = null) => new(
         "two-factor-privileged", "Two-factor on every privileged account", "Every privileged person signs in with a second factor.", status, true,
@@ -43,6 +44,11 @@ public sealed class CompliancePagesTests : ConsoleTestContext
         Assert.Contains("12 of 20 requirements have an automated check", cut.Find("[data-testid=framework-card]").TextContent);
         Assert.Equal(["fail", "pass", "not_applicable"], cut.FindAll("[data-testid=status-count]").Select(c => c.GetAttribute("data-status")));
         Assert.Equal(2, cut.FindAll("[data-testid=heat-cell]").Count);
+        // Each row of the heat-map names its family by id and title, not by a bare number.
+        Assert.Equal(["8 Identify users and authenticate access", "10 Log and monitor all access"],
+            cut.FindAll("[data-testid=heat-family]").Select(th => System.Text.RegularExpressions.Regex.Replace(th.TextContent, @"\s+", " ").Trim()));
+        Assert.Equal("8 Identify users and authenticate access", cut.Find("[data-testid=heat-family]").GetAttribute("title"));
+        Assert.StartsWith("8 Identify users and authenticate access, ", cut.Find("[data-testid=heat-cell]").GetAttribute("title"));
         var first = cut.FindAll("[data-testid=failing-item]")[0];
         Assert.Contains("8.4.1", first.TextContent);
         Assert.Equal("compliance/pci-dss/requirements/8.4.1", first.GetAttribute("href"));

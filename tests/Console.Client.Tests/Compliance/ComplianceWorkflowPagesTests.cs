@@ -20,11 +20,13 @@ public sealed class ComplianceWorkflowPagesTests : ConsoleTestContext
         [new("pci-dss", "12.10.1", "equal", "The plan itself.")], []);
 
     private static AccessReviewSummary Summary(int decided = 1, DateTimeOffset? finished = null) =>
-        new(Review, "H2 review", "user-lead", Now.AddDays(-2), finished, finished is null ? null : "user-lead", 3, decided, 0, finished is null ? null : 42);
+        new(Review, "H2 review", "user-lead", Now.AddDays(-2), finished, finished is null ? null : "user-lead", 3, decided, 0, finished is null ? null : 42,
+            StartedByName: "lead@example.test", FinishedByName: finished is null ? null : "lead@example.test");
 
     private static AccessReviewItemView Item(long id, string kind, string resource, string? decision = null) =>
         new(id, kind, resource, kind == AccessReviewKinds.Key ? $"sc_live_…abcd svc-{id} (production)" : $"{resource}@example.test",
-            kind == AccessReviewKinds.Key ? ["keys:verify"] : ["Developer"], decision, [], decision is null ? null : "user-lead", decision is null ? null : Now);
+            kind == AccessReviewKinds.Key ? ["keys:verify"] : ["Developer"], decision, [], decision is null ? null : "user-lead", decision is null ? null : Now,
+            decision is null ? null : "lead@example.test");
 
     [Fact]
     public void TheControlPageShowsEffectivenessAndTheRecordsAndApprovesAnotherPersonsExceptionButNotOnesOwn()
@@ -150,6 +152,30 @@ public sealed class ComplianceWorkflowPagesTests : ConsoleTestContext
         Assert.Contains("Under way", cut.FindAll("[data-testid=review-state]")[0].TextContent);
         Assert.Contains("Finished", cut.FindAll("[data-testid=review-state]")[1].TextContent);
         Assert.Equal($"compliance/access-reviews/{Review}", cut.Find("[data-testid=review-link]").GetAttribute("href"));
+        // Who started it reads as the person, not their user id.
+        Assert.Contains("by lead@example.test", cut.FindAll("[data-testid=started-by]")[0].TextContent);
+        Assert.DoesNotContain("user-lead", cut.Markup);
+    }
+
+    [Fact]
+    public void AnAccessReviewNamesWhoDecidedAndWhoFinishedAsTheServerNamesThemForTheReader()
+    {
+        // A reader without pii:read gets people masked with their pseudonym's tag, as in the audit trail; the page shows that.
+        SignInWith(Permissions.ComplianceRead);
+        var items = new List<AccessReviewItemView>
+        {
+            Item(1, AccessReviewKinds.User, "user-bob", "confirm") with { Label = "b***@example.test #0c1d2e3f", DecidedByName = "l***@example.test #9a8b7c6d" },
+            Item(2, AccessReviewKinds.Key, Guid.NewGuid().ToString(), "revoke") with { Revoked = ["keys:verify"], DecidedByName = "l***@example.test #9a8b7c6d" },
+        };
+        Api.AccessReview = (_, _, _) => Task.FromResult(new AccessReviewDetail(
+            Summary(2, Now) with { FinishedByName = "l***@example.test #9a8b7c6d" }, [.. items], items.Count, 1, 100));
+        var cut = Render<AccessReviewPage>(p => p.Add(x => x.Id, Review));
+
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=item]").Count));
+        Assert.Contains("by l***@example.test #9a8b7c6d", cut.Find("[data-testid=finished]").TextContent);
+        Assert.All(cut.FindAll("[data-testid=decided-by]"), d => Assert.Equal("by l***@example.test #9a8b7c6d", d.TextContent.Trim()));
+        Assert.Contains("b***@example.test #0c1d2e3f", cut.FindAll("[data-testid=item]")[0].TextContent);
+        Assert.DoesNotContain("user-lead", cut.Markup);
     }
 
     [Fact]

@@ -4,8 +4,10 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Server.Tests.Detection;
 using SecurityConsole.Server.Tests.Keys;
+using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Keys;
@@ -104,6 +106,25 @@ public abstract class AccessReviewTests(SharedConsole console)
         var decided = await factory.DbAsync(db => db.AuditEntries.CountAsync(e => e.Action == "compliance.access_review_decided" && e.TargetId == review.Id.ToString(), Ct));
         Assert.Equal(items.Count, decided);
         Assert.Contains((await lead.GetFromJsonAsync<List<AccessReviewSummary>>("/api/v1/compliance/access-reviews", Ct))!, r => r.Id == review.Id && r.FinishedAt != null);
+
+        // People read as people, as the audit trail names them for the reader: the e-mail for a reader with pii:read (the
+        // lead, an Admin); the masked e-mail and the person's stable tag for one without (an Auditor), never the user id.
+        Assert.Equal(leadEmail, summary.StartedByName);
+        Assert.Equal(leadEmail, summary.FinishedByName);
+        var asLead = await DetailAsync(lead, review.Id);
+        Assert.Equal(leadEmail, asLead.Items.Single(i => i.Id == developerItem.Id).DecidedByName);
+        var asAuditor = await DetailAsync(auditor, review.Id);
+        var maskedLead = asAuditor.Items.Single(i => i.Id == developerItem.Id).DecidedByName;
+        Assert.Matches(@"^l\*\*\*@example\.test #[0-9a-f]{8}$", maskedLead);
+        Assert.Equal(maskedLead, asAuditor.Summary.StartedByName);
+        Assert.Equal(maskedLead, (await auditor.GetFromJsonAsync<List<AccessReviewSummary>>("/api/v1/compliance/access-reviews", Ct))!.Single(r => r.Id == review.Id).FinishedByName);
+        var startedEntry = (await auditor.GetFromJsonAsync<AuditPage>("/api/v1/audit?action=compliance.access_review_started&limit=500", AuditTestKit.Json, Ct))!.Items
+            .Single(e => e.TargetId == review.Id.ToString());
+        Assert.Equal(startedEntry.ActorName, maskedLead);
+        // The people under review are masked for the auditor too; keys are the company's and read as they are.
+        Assert.DoesNotContain(asAuditor.Items, i => i.Kind == AccessReviewKinds.User && i.Label.Contains(leadEmail, StringComparison.Ordinal));
+        Assert.Matches(@"\*\*\*@example\.test #[0-9a-f]{8}$", asAuditor.Items.Single(i => i.Id == leadItem.Id).Label);
+        Assert.Equal(keyItem.Label, asAuditor.Items.Single(i => i.Id == keyItem.Id).Label);
     }
 
     [Fact]

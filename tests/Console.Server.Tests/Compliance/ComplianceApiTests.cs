@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Compliance;
 using SecurityConsole.Server.Compliance.Checks;
+using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Server.Tests.Security;
 using SecurityConsole.Shared.Compliance;
 using SecurityConsole.Shared.Detection;
@@ -221,12 +222,58 @@ public abstract class ComplianceApiTests(SharedConsole console)
 
         Assert.Equal(S.Pass, (await factory.RowsAsync("audit-chain-verified")).Single().Status);
         await factory.DbAsync(db => db.Database.ExecuteSqlRawAsync("""UPDATE "audit_entries" SET "Action" = 'user.nothing' WHERE "Sequence" = 1""", Ct));
-        // Between full verifications (at most ChainVerifications.FullEvery apart) the check walks only what was appended; the
-        // next full one finds an old entry changed. Forgetting the last one makes this evaluation that next full one.
-        factory.Services.GetRequiredService<ChainVerifications>().Forget();
+        // Between full verifications the check walks only what was appended after the last one (ADR 0130); the chain
+        // verification job's next run walks the whole chain, finds the old entry changed and records it in the trail,
+        // which flips the control within seconds with no evaluate call.
+        var found = await factory.RunChainVerificationAsync();
+        Assert.False(found.Intact);
+        Assert.Equal(1, found.BrokenSequence);
+        await Eventually.HoldsAsync("the chain control failing", async () =>
+        {
+            var c = await admin.ControlAsync("audit-chain-intact");
+            return (c.Status == S.Fail, c.Status);
+        }, TimeSpan.FromSeconds(30));
+        var broken = Assert.Single((await admin.ControlAsync("audit-chain-intact")).Checks.Single().Rows);
+        Assert.Equal(S.Fail, broken.Status);
+        Assert.Contains("broken at entry 1:", broken.Reason);
+        Assert.Contains("full verification", broken.Reason);
+    }
+
+    [Fact]
+    public async Task AfterAStartTheChainCheckVerifiesOnlyWhatWasAppendedSinceTheRecordedFullVerificationAndFindsAChangeThere()
+    {
+        // No Hangfire server: the job's own schedule firing mid-test would record a newer verification than the one run here.
+        await using var factory = await console.CreateFreshAsync(extra: AuditTestKit.NoJobServer);
+        await factory.SignedInClientAsync(Roles.Admin);
+        // This console's start evaluated everything once; no verification was recorded yet, so its chain check walked the
+        // whole chain itself and remembers it. Wait for that, so that it cannot land after the Forget below.
+        var memory = factory.Services.GetRequiredService<ChainVerifications>();
+        await Eventually.HoldsAsync("the start's own full verification", () => (memory.LastFull is not null, "none yet"));
+        await factory.RecordAsync(30);
+        var full = await factory.RunChainVerificationAsync();
+        Assert.True(full.Intact, full.Detail);
+        Assert.True(full.ToSequence > 30);
+        // A process that starts now knows of no verification but the recorded one (its own memory is empty).
+        memory.Forget();
+
+        var row = (await factory.RowsAsync("audit-chain-verified")).Single();
+        var head = await factory.DbAsync(db => db.AuditChainHead.Select(h => h.LastSequence).SingleAsync(Ct));
+
+        Assert.Equal(S.Pass, row.Status);
+        Assert.Contains($"Verified entries {full.FromSequence} to {full.ToSequence} in full at", row.Reason);
+        Assert.Contains("by the chain verification job", row.Reason);
+        // It walked what was appended after the job's verification (the job's own entry, and what the console wrote since),
+        // not the chain again from its first entry.
+        var appended = long.Parse(System.Text.RegularExpressions.Regex.Match(row.Reason, @"and the (\d+) appended since").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(appended, 1, head - full.ToSequence);
+        Assert.Null(memory.LastFull);
+
+        // An entry appended after the verified part that is changed fails the check at its next run.
+        var later = await factory.RecordAsync(3);
+        await factory.SqlAsync($"""UPDATE "audit_entries" SET "Action" = 'user.nothing' WHERE "Sequence" = {later[1]}""");
         var broken = (await factory.RowsAsync("audit-chain-verified")).Single();
         Assert.Equal(S.Fail, broken.Status);
-        Assert.Contains("entry 1", broken.Reason);
+        Assert.Contains($"entry {later[1]}", broken.Reason);
     }
 
     [Fact]

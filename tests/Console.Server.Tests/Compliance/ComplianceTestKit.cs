@@ -81,6 +81,13 @@ internal static class ComplianceTestKit
             await db.SaveChangesAsync(Ct);
         });
 
+    /// <summary>Runs the Audit feature's chain verification job now, as Hangfire would: the whole chain, its outcome recorded in the trail.</summary>
+    public static async Task<SecurityConsole.Shared.Audit.VerifyResult> RunChainVerificationAsync(this ConsoleFactory factory)
+    {
+        await using var scope = factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SecurityConsole.Server.Audit.AuditChainVerificationJob>().VerifyAndRecordAsync(Ct);
+    }
+
     public static async Task<ControlView> ControlAsync(this HttpClient client, string id) =>
         (await client.GetFromJsonAsync<ControlView>($"/api/v1/compliance/controls/{id}", Ct))!;
 }
