@@ -16,10 +16,10 @@ namespace SecurityConsole.Server.Tests.Hosting;
 /// steady event load, with an analyst's live feed connected through nginx (issue 15): every node in turn gets SIGTERM,
 /// drains and starts again. Every event the console acknowledged is stored; the live feed, told to reconnect by the
 /// draining node, reconnects through nginx to a node that stays and catches up on what it missed, so it ends up with
-/// every alert raised; and the recurring jobs (the report schedule ticker, the audit checkpoint and the compliance
-/// sweep) run once per occurrence across the restarts. The nodes run all three every minute (Jobs:Schedules, ADR 0111;
-/// their own schedules are every one, five and ten minutes), so every minute of the restarts is an occurrence of each
-/// and the test does not wait for a ten-minute mark where all three fall due. The commands it runs first (the analyst and
+/// every alert raised; and the recurring jobs (the report schedule ticker, the audit checkpoint, the compliance sweep and
+/// the audit chain verification) run once per occurrence across the restarts. The nodes run all four every minute
+/// (Jobs:Schedules, ADR 0111; their own schedules are every one, five, ten and thirty minutes), so every minute of the
+/// restarts is an occurrence of each and the test does not wait for a mark where all of them fall due. The commands it runs first (the analyst and
 /// the sender's key, made on the command line without those settings) leave the nodes' schedules alone (ADR 0145); when
 /// they did not, an occurrence due before the first restarted node put them back had no run of its own (CI, 04:17).
 /// Durations (the longest gap of the live feed) are reported, not asserted.

@@ -18,10 +18,11 @@ public sealed class LocalCluster : IAsyncLifetime
 {
     /// <summary>
     /// The recurring jobs whose schedule the nodes replace with every minute (<c>Jobs:Schedules</c>, ADR 0111; their own
-    /// are every one, five and ten minutes), so that every minute is an occurrence of each: RollingRestartTests counts
-    /// their runs per minute across its restarts without waiting for a ten-minute mark where all three fall due.
+    /// are every one, five, ten and thirty minutes), so that every minute is an occurrence of each: RollingRestartTests
+    /// counts their runs per minute across its restarts without waiting for a mark where all of them fall due. The daily
+    /// jobs (retention, link cleanup, rotation policy) keep their own schedules.
     /// </summary>
-    public static readonly IReadOnlyList<string> EveryMinute = ["report-schedules", "audit-checkpoint", "compliance-sweep"];
+    public static readonly IReadOnlyList<string> EveryMinute = ["report-schedules", "audit-checkpoint", "compliance-sweep", "audit-chain-verification"];
 
     /// <summary>Nodes take minutes to start on a loaded two-core machine (migrations, compliance, detection warm-up).</summary>
     private static readonly TimeSpan StartCeiling = TimeSpan.FromMinutes(15);
