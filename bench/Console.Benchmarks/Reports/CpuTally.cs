@@ -5,7 +5,7 @@ namespace SecurityConsole.Benchmarks.Reports;
 /// <summary>
 /// CPU time (user + system, from /proc) of every thread of the processes that take part in a report benchmark, grouped
 /// so that one can see who competed with key verification: the console's threads by name (thread-pool workers, the GC,
-/// the report lane of ADR 0135, ...), the console's children (the Playwright driver, Chromium), PostgreSQL and this
+/// the report lane of ADR 0135, ...), the console's children (the Playwright driver, Chromium), the benchmark's own PostgreSQL and this
 /// benchmark process. Linux only; elsewhere it is empty.
 /// </summary>
 internal sealed class CpuTally
@@ -34,15 +34,13 @@ internal sealed class CpuTally
                 names[pid] = f.Name;
             }
         }
-        var family = new List<int> { consolePid };
-        for (var i = 0; i < family.Count; i++)
-        {
-            family.AddRange(parents.Where(p => p.Value == family[i]).Select(p => p.Key));
-        }
+        var family = Family(parents, consolePid);
+        // This benchmark's own PostgreSQL (BenchPostgres starts it as a child), not other servers on the machine.
+        var ours = Family(parents, Environment.ProcessId);
         foreach (var pid in parents.Keys)
         {
             string? group = pid == consolePid ? "console" : family.Contains(pid) ? Child(names[pid])
-                : pid == Environment.ProcessId ? "benchmark client" : names[pid] == "postgres" ? "postgres" : null;
+                : pid == Environment.ProcessId ? "benchmark client" : names[pid] == "postgres" && ours.Contains(pid) ? "postgres" : null;
             if (group is null || !Directory.Exists($"/proc/{pid}/task"))
             {
                 continue;
@@ -59,6 +57,16 @@ internal sealed class CpuTally
             }
         }
         return new CpuTally(ticks);
+    }
+
+    private static HashSet<int> Family(Dictionary<int, int> parents, int root)
+    {
+        var family = new List<int> { root };
+        for (var i = 0; i < family.Count; i++)
+        {
+            family.AddRange(parents.Where(p => p.Value == family[i]).Select(p => p.Key));
+        }
+        return [.. family];
     }
 
     /// <summary>CPU seconds used between <paramref name="before"/> and this snapshot, largest first.</summary>
