@@ -39,6 +39,7 @@ public sealed class ReportsFeature : IConsoleFeature
         services.AddSingleton<ReportCacheInvalidation>();
         services.AddHostedService(sp => sp.GetRequiredService<ReportCacheInvalidation>());
         services.AddSingleton<ReportCache>();
+        services.AddSingleton<ReportWork>();
         services.AddSingleton<TemplateEngine>();
         services.AddSingleton<TemplateValidator>();
         services.AddSingleton<PdfPrinter>();

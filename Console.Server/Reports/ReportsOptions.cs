@@ -52,6 +52,14 @@ public sealed class ReportsOptions
     public int ChromiumNice { get; set; } = 19;
 
     /// <summary>
+    /// The nice value (0 to 19; 0 leaves it as the console's) of the console's own thread for report work on Linux: rendering
+    /// templates, hashing data, writing CSV and the PDF's outline run there, one at a time, rather than on the threads that
+    /// serve requests, so that report runs take at most one core and give it up to a key verification (ADR 0135).
+    /// </summary>
+    [Range(0, 19, ErrorMessage = "a whole number from {1} to {2}")]
+    public int WorkNice { get; set; } = 10;
+
+    /// <summary>
     /// Print tagged (accessible) PDFs, one structure element per table cell, with Chromium's own outline from the tags.
     /// Off by default (ADR 0115): a large report then prints several times faster and its PDF is a tenth of the size;
     /// the outline is written from the headings after printing, and the text is as selectable either way.

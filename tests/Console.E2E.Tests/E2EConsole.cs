@@ -38,6 +38,7 @@ internal static class E2EConsole
                 // at the product's lowest CPU priority (ADR 0100) waits for an idle core there, which a busy CI machine
                 // seldom has. The low-priority launcher has its own test (ChromiumLowPriorityTests).
                 ["Reports__ChromiumNice"] = "0",
+                ["Reports__WorkNice"] = "0",
             },
             OwnedDirectories = [dataDirectory],
         });

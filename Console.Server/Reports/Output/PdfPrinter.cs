@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
@@ -6,8 +8,8 @@ using Microsoft.Playwright;
 namespace SecurityConsole.Server.Reports.Output;
 
 /// <summary>
-/// Prints report HTML to PDF in headless Chromium through Playwright: one warm browser shared by every run (a fresh
-/// context per print), scripts disabled, every request except data: refused, page numbers at the foot (the document's
+/// Prints report HTML to PDF in headless Chromium through Playwright: one warm browser shared by every run (warm pages,
+/// each in a context of its own, reused print after print: ADR 0136), scripts disabled, every request except data: refused, page numbers at the foot (the document's
 /// @page margin box, <see cref="Templates.ReportDocument"/>) and a document
 /// outline from the headings (<see cref="PdfOutlineWriter"/>: the PDF is printed untagged and the outline added after,
 /// ADR 0115, unless <c>Reports:TaggedPdf</c> asks for a tagged PDF, whose outline Chromium makes). Where Chromium is not installed, <see cref="Unavailable"/> says in one sentence what to install.
@@ -20,12 +22,13 @@ namespace SecurityConsole.Server.Reports.Output;
 /// under the SCHED_IDLE policy, which it cannot undo (as root it resets its threads' nice values itself). Printing then
 /// uses the CPU the hot paths leave over and yields the moment a key verification wants a core.
 /// </remarks>
-public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrinter> logger) : IAsyncDisposable
+public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work, ILogger<PdfPrinter> logger) : IAsyncDisposable
 {
     private static readonly string[] ChromiumArgs =
         ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
 
     private readonly SemaphoreSlim _starting = new(1, 1);
+    private readonly ConcurrentBag<(IBrowser Browser, IPage Page)> _warm = [];
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private DirectoryInfo? _launcher;
@@ -43,45 +46,148 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
 
     public async Task<byte[]> PrintAsync(string html, CancellationToken ct)
     {
-        var browser = await BrowserAsync(ct);
-        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false, Offline = true });
-        var page = await context.NewPageAsync();
-        await page.RouteAsync("**/*", route => route.Request.Url.StartsWith("data:", StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync());
-        await page.SetContentAsync(html, new PageSetContentOptions { WaitUntil = WaitUntilState.Load }).WaitAsync(ct);
+        var watch = Stopwatch.StartNew();
+        var steps = new PdfPrintSteps();
+        var pdf = await PrintPagesAsync(html, steps, watch, ct);
+        var result = pdf;
         // Untagged unless asked for (ADR 0115): the outline is then written from the headings' named destinations.
-        var tagged = options.Value.TaggedPdf;
-        List<PdfHeading> headings = tagged ? [] : PdfOutlineWriter.Headings(await page.EvaluateAsync<JsonElement>(PdfOutlineWriter.MarkHeadingsScript).WaitAsync(ct));
-        var pdf = await page.PdfAsync(new PagePdfOptions
+        if (!options.Value.TaggedPdf)
         {
-            Format = "A4",
-            PrintBackground = true,
-            // Page numbers come from the document's @page bottom margin box (ReportDocument), which Chromium lays out with
-            // the pages; a footer template is a page of its own laid out once per printed page.
-            DisplayHeaderFooter = false,
-            Margin = new Margin { Top = "16mm", Bottom = "16mm", Left = "12mm", Right = "12mm" },
-            Outline = tagged,
-            Tagged = tagged,
-        }).WaitAsync(ct);
-        if (tagged)
-        {
-            return pdf;
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                // On the report lane (ADR 0135): PDFsharp reads and writes the whole file, CPU the hot paths must not wait behind.
+                var (outlined, entries) = await work.RunAsync(() => PdfOutlineWriter.Add(pdf, steps.MarkedHeadings), ct);
+                if (entries < steps.MarkedHeadings.Count)
+                {
+                    logger.LogWarning("Report PDF: {Entries} of {Headings} headings have an outline entry (the others have no destination in the PDF).",
+                        entries, steps.MarkedHeadings.Count);
+                }
+                result = outlined;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+            {
+                // The outline is a convenience: a PDF without one is still the report, with all its text.
+                logger.LogWarning(ex, "Report PDF: the outline could not be added; the PDF is kept without one.");
+            }
+            steps.Outline = Lap(watch);
         }
-        ct.ThrowIfCancellationRequested();
+        logger.LogInformation(
+            "Report PDF printed in {Total:F0} ms: page {Page:F0} ms, content {Content:F0} ms, headings {Headings:F0} ms, print {Print:F0} ms, outline {Outline:F0} ms, close {Close:F0} ms; {Kilobytes:N0} KB from {HtmlKilobytes:N0} KB of HTML.",
+            steps.Total, steps.Page, steps.Content, steps.Headings, steps.Print, steps.Outline, steps.Close, result.Length / 1024, html.Length / 1024);
+        return result;
+    }
+
+    /// <summary>Chromium's part: a warm page, the HTML loaded, the headings marked, printed; the steps timed.</summary>
+    private async Task<byte[]> PrintPagesAsync(string html, PdfPrintSteps steps, Stopwatch watch, CancellationToken ct)
+    {
+        var (browser, page) = await TakePageAsync(ct);
+        var reusable = false;
         try
         {
-            var (outlined, entries) = PdfOutlineWriter.Add(pdf, headings);
-            if (entries < headings.Count)
+            steps.Page = Lap(watch);
+            await page.SetContentAsync(PrintPage(html), new PageSetContentOptions { WaitUntil = WaitUntilState.Load }).WaitAsync(ct);
+            steps.Content = Lap(watch);
+            var tagged = options.Value.TaggedPdf;
+            if (!tagged)
             {
-                logger.LogWarning("Report PDF: {Entries} of {Headings} headings have an outline entry (the others have no destination in the PDF).", entries, headings.Count);
+                steps.MarkedHeadings = PdfOutlineWriter.Headings(await page.EvaluateAsync<JsonElement>(PdfOutlineWriter.MarkHeadingsScript).WaitAsync(ct));
             }
-            return outlined;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The outline is a convenience: a PDF without one is still the report, with all its text.
-            logger.LogWarning(ex, "Report PDF: the outline could not be added; the PDF is kept without one.");
+            steps.Headings = Lap(watch);
+            var pdf = await page.PdfAsync(new PagePdfOptions
+            {
+                Format = "A4",
+                PrintBackground = true,
+                // Page numbers come from the document's @page bottom margin box (ReportDocument), which Chromium lays out with
+                // the pages; a footer template is a page of its own laid out once per printed page.
+                DisplayHeaderFooter = false,
+                Margin = new Margin { Top = "16mm", Bottom = "16mm", Left = "12mm", Right = "12mm" },
+                Outline = tagged,
+                Tagged = tagged,
+            }).WaitAsync(ct);
+            steps.Print = Lap(watch);
+            reusable = true;
             return pdf;
         }
+        finally
+        {
+            // A page that printed goes back warm, emptied first; one that failed or was cancelled is closed with its context.
+            _ = reusable ? RecycleAsync(browser, page) : CloseAsync(page);
+            steps.Close = Lap(watch);
+        }
+    }
+
+    /// <summary>
+    /// A warm page (ADR 0136): one kept from an earlier print, else a new one in a context of its own, with script off and
+    /// every request but data: refused. Opening a page starts a renderer process, which costs as much as a fifth of a large
+    /// report's print on a loaded machine; a page is emptied after each print and holds nothing of it.
+    /// </summary>
+    private async Task<(IBrowser Browser, IPage Page)> TakePageAsync(CancellationToken ct)
+    {
+        var browser = await BrowserAsync(ct);
+        while (_warm.TryTake(out var warm))
+        {
+            if (warm.Browser == browser && browser.IsConnected && !warm.Page.IsClosed)
+            {
+                return warm;
+            }
+            await CloseAsync(warm.Page);
+        }
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false, Offline = true });
+        var page = await context.NewPageAsync();
+        await page.RouteAsync("**/*", route => route.Request.Url.StartsWith("data:", StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync());
+        return (browser, page);
+    }
+
+    private async Task RecycleAsync(IBrowser browser, IPage page)
+    {
+        try
+        {
+            await page.SetContentAsync(EmptyPage);
+            if (_warm.Count < options.Value.Concurrency && browser == _browser)
+            {
+                _warm.Add((browser, page));
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is PlaywrightException or ObjectDisposedException)
+        {
+            logger.LogDebug(ex, "Report PDF: a page could not be emptied; it is closed.");
+        }
+        await CloseAsync(page);
+    }
+
+    private async Task CloseAsync(IPage page)
+    {
+        try
+        {
+            await page.Context.CloseAsync();
+        }
+        catch (Exception ex) when (ex is PlaywrightException or ObjectDisposedException)
+        {
+            logger.LogDebug(ex, "Report PDF: a page's context could not be closed (the browser has gone).");
+        }
+    }
+
+    private const string EmptyPage = "<!DOCTYPE html><html><head><title></title></head><body></body></html>";
+
+    private static double Lap(Stopwatch watch)
+    {
+        var ms = watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+        return ms;
+    }
+
+    /// <summary>
+    /// The HTML the print page gets: the report's own, with one rule more that hides it on screen (ADR 0136). The page is
+    /// only printed, never shown; without the rule Chromium lays a large report out twice, once for its screen when the
+    /// HTML has loaded and again for paper. The stored HTML artifact does not have it.
+    /// </summary>
+    internal static string PrintPage(string html)
+    {
+        const string hide = "<style>@media screen { html { display: none } }</style>";
+        var head = html.IndexOf("</head>", StringComparison.OrdinalIgnoreCase);
+        return head >= 0 ? html.Insert(head, hide) : hide + html;
     }
 
     private async Task<IBrowser> BrowserAsync(CancellationToken ct)
@@ -188,4 +294,24 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ILogger<PdfPrin
             // A temporary directory left behind; the system's cleaner takes it.
         }
     }
+}
+
+/// <summary>Where one print's time went, in milliseconds: opening the page, loading the HTML, marking the headings, Chromium's print, the outline, closing the page.</summary>
+internal sealed class PdfPrintSteps
+{
+    public List<PdfHeading> MarkedHeadings { get; set; } = [];
+
+    public double Page { get; set; }
+
+    public double Content { get; set; }
+
+    public double Headings { get; set; }
+
+    public double Print { get; set; }
+
+    public double Outline { get; set; }
+
+    public double Close { get; set; }
+
+    public double Total => Page + Content + Headings + Print + Outline + Close;
 }

@@ -29,7 +29,7 @@ namespace SecurityConsole.Server.Reports.Runs;
 public sealed class ReportRunner(
     ConsoleDbContext db, Caller caller, AuditTrail audit, TemplateStore templates, TemplateEngine engine, ReportDataSource data,
     UserReportQueries users, AuditReportQueries auditHead, AlertReportQueries alertHead, PdfPrinter pdf, ReportProgressNotifier progress, ReportCache cache,
-    IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportRunner> logger)
+    ReportWork work, IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportRunner> logger)
 {
     public const string Queue = "reports";
 
@@ -129,6 +129,7 @@ public sealed class ReportRunner(
         watch.Restart();
         byte[] content;
         string dataHash;
+        string? html = null;
         if (csv)
         {
             await using var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
@@ -142,9 +143,9 @@ public sealed class ReportRunner(
         else
         {
             run.RowCount = RowCount(model!);
-            var html = await RenderHtmlAsync(template, model!, ct);
+            html = await RenderHtmlAsync(template, model!, ct);
             content = Encoding.UTF8.GetBytes(html);
-            dataHash = DataHash(model!);
+            dataHash = await work.RunAsync(() => DataHash(model!), ct);
         }
         stages.Add(new StageTiming(ReportStages.Rendering, watch.Elapsed.TotalMilliseconds));
 
@@ -156,7 +157,7 @@ public sealed class ReportRunner(
             {
                 throw new ReportFailedException(why);
             }
-            content = await pdf.PrintAsync(Encoding.UTF8.GetString(content), ct);
+            content = await pdf.PrintAsync(html!, ct);
             stages.Add(new StageTiming(ReportStages.Pdf, watch.Elapsed.TotalMilliseconds));
         }
         var cached = keys is not null && content.Length <= MaxCachedArtifactBytes ? new CachedArtifact(content, dataHash, run.RowCount ?? 0) : null;

@@ -28,10 +28,14 @@ public sealed partial class TemplateEngine
     ];
 
     private readonly ReportsOptions _limits;
+    private readonly ReportWork? _work;
 
-    public TemplateEngine(IOptions<ReportsOptions> options)
+    /// <param name="options">The limits.</param>
+    /// <param name="work">The report feature's low-priority lane, where renders run (ADR 0135); without one, on the thread pool.</param>
+    public TemplateEngine(IOptions<ReportsOptions> options, ReportWork? work = null)
     {
         _limits = options.Value;
+        _work = work;
         var access = new DefaultMemberAccessStrategy { MemberNameStrategy = MemberNameStrategies.SnakeCase };
         foreach (var type in ModelTypes)
         {
@@ -72,7 +76,6 @@ public sealed partial class TemplateEngine
     public async Task<string> RenderAsync(IFluidTemplate template, ReportModel model, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(_limits.TemplateTimeout);
         var writer = new LimitedWriter(_limits.TemplateMaxOutputChars, timeout.Token);
         // Fluid 2.41 has no cancellation of its own: writes and ranges check this token, so that a render past its time
         // stops working (at its next write or loop), not only being waited for.
@@ -80,8 +83,14 @@ public sealed partial class TemplateEngine
         context.AmbientValues[BoundedRanges.CancellationKey] = timeout.Token;
         try
         {
-            // Off the caller's thread: a render that writes nothing still ends at MaxSteps, and WaitAsync ends the wait at the timeout.
-            await Task.Run(async () => await template.RenderAsync(writer, context, HtmlEncoder.Default), timeout.Token).WaitAsync(timeout.Token);
+            // Off the caller's thread: a render that writes nothing still ends at MaxSteps, and WaitAsync ends the wait at the
+            // timeout. On the report lane (ADR 0135) the time limit starts when the render does, not while it waits its turn.
+            ValueTask Render()
+            {
+                timeout.CancelAfter(_limits.TemplateTimeout);
+                return template.RenderAsync(writer, context, HtmlEncoder.Default);
+            }
+            await (_work is null ? Task.Run(async () => await Render(), timeout.Token) : _work.RunAsync(Render, timeout.Token)).WaitAsync(timeout.Token);
         }
         catch (OutputLimitException)
         {

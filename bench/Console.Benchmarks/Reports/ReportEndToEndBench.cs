@@ -91,6 +91,11 @@ internal static partial class ReportEndToEndBench
 
         var memoryA = children.Peak;
         Console.WriteLine($"   PDF processes at their largest during the warm-up and (a): {memoryA}");
+        // Where the PDF stage's time went: the console logs the steps of every print (ADR 0135); the last ones are (a)'s.
+        var steps = PrintSteps(Path.Combine(work, "console.log")).TakeLast(repeat).ToList();
+        var stepsLine = steps.Count == 0 ? "not in the console's log" : string.Join(", ",
+            StepNames.Select((name, i) => $"{name} {Median(steps.Select(s => s[i])):N0}"));
+        Console.WriteLine($"   PDF stage by step, median of {steps.Count}: {stepsLine} ms");
 
         // (b) The last of them again: the artifact cache serves it (the last, so that nothing the console does by itself in
         // between, such as a compliance evaluation writing audit entries, moves the data watermark the cache is keyed by).
@@ -142,12 +147,14 @@ internal static partial class ReportEndToEndBench
             ids.Add(await StartAsync(admin, Request(DateTimeOffset.UtcNow.AddHours(1).AddSeconds(i))));
         }
         using var stop = new CancellationTokenSource();
+        var cpuBefore = CpuTally.Take(server.Pid);
         var verifying = VerifyAsync(verifier, body, rate, TimeSpan.FromHours(1), stop.Token);
         var finished = new List<ReportRunView>();
         foreach (var id in ids)
         {
             finished.Add(await WaitAsync(admin, id, TimeSpan.FromMinutes(30)));
         }
+        var cpu = CpuTally.Take(server.Pid).Since(cpuBefore).ToList();
         await stop.CancelAsync();
         var all = await verifying;
         // Only the calls sent while a run was executing: from the first start to the last finish (the server's clock, this machine's).
@@ -160,6 +167,8 @@ internal static partial class ReportEndToEndBench
         var memoryC = children.Peak;
         var console = server.Memory();
         Console.WriteLine($"   PDF processes at their largest so far (through (c)): {memoryC}; the console itself: VmRSS {console.RssMb:F0} MB, VmHWM {console.HwmMb:F0} MB");
+        var cpuLine = string.Join("; ", cpu.Take(10).Select(c => $"{c.Who} {c.Seconds:F1} s"));
+        Console.WriteLine($"   CPU used while the runs executed, by whom: {cpuLine}");
 
         var dataToPdf = Median(fresh.Select(DataToPdf));
         var startToFinish = Median(fresh.Select(r => (r.FinishedAt!.Value - r.StartedAt!.Value).TotalMilliseconds));
@@ -174,6 +183,7 @@ internal static partial class ReportEndToEndBench
             .AppendLine("| measure | result | goal | verdict |")
             .AppendLine("|---|---|---|---|")
             .AppendLine($"| (a) data to PDF, warm browser (querying + rendering + PDF stages), median of {fresh.Count} | {dataToPdf:N0} ms (querying {Median(fresh.Select(r => Stage(r, ReportStages.Querying))):N0}, rendering {Median(fresh.Select(r => Stage(r, ReportStages.Rendering))):N0}, PDF {Median(fresh.Select(r => Stage(r, ReportStages.Pdf))):N0}) | ≤ 3,000 ms | {Verdict(dataToPdf <= 3000)} |")
+            .AppendLine($"| (a) the PDF stage by step (the console's log), median of {steps.Count} | {stepsLine} ms | — | — |")
             .AppendLine($"| (a) the run from start to finish (with storing the artifact and its audit entry), median | {startToFinish:N0} ms | — | — |")
             .AppendLine($"| (a) queue wait, 202 to the run's start (Hangfire polls its PostgreSQL queue), median | {Median(fresh.Select(Wait)):N0} ms | — | — |")
             .AppendLine($"| (b) same request from the artifact cache: the run on the server + the PDF's download over HTTP, median of {served.Count} | {cached:N1} ms (download alone {Median(downloads):N1} ms; {hits} of {served.Count} hits) | ≤ 50 ms | {Verdict(cached <= 50 && hits == served.Count)} |")
@@ -182,12 +192,36 @@ internal static partial class ReportEndToEndBench
             .AppendLine($"| (c) key verify p99, idle ({idle.Count:N0} calls at {rate}/s) | {idle.P99:F2} ms (p50 {idle.P50:F2}) | — | — |")
             .AppendLine($"| memory: the PDF processes (Playwright's driver and Chromium) at their largest, summed PSS, through (a) / through (c) | {memoryA.TotalMb:F0} MB / {memoryC} | — | — |")
             .AppendLine($"| memory: the console's own resident set, now / high-water | {console.RssMb:F0} MB / {console.HwmMb:F0} MB | — | — |")
-            .AppendLine($"| (c) key verify p99 while {loadRuns} report runs execute ({loaded.Count:N0} calls, {succeeded} runs succeeded) | {loaded.P99:F2} ms (p50 {loaded.P50:F2}) | ≤ 2 × idle | {ratio:F2} × idle: {Verdict(ratio <= 2 && succeeded == loadRuns)} |");
+            .AppendLine($"| (c) key verify p99 while {loadRuns} report runs execute ({loaded.Count:N0} calls, {succeeded} runs succeeded) | {loaded.P99:F2} ms (p50 {loaded.P50:F2}) | ≤ 2 × idle | {ratio:F2} × idle: {Verdict(ratio <= 2 && succeeded == loadRuns)} |")
+            .AppendLine($"| (c) CPU used while the runs executed (from the first run's start to the last run's end, about) | {cpuLine} | — | — |");
         Console.WriteLine(table);
         File.WriteAllText(Path.Combine(work, "result.md"), table.ToString());
         Console.WriteLine($"   table also in {work}/result.md");
         return 0;
     }
+
+    private static readonly string[] StepNames = ["page", "content", "headings", "print", "outline", "close"];
+
+    /// <summary>The steps of each print the console logged ("Report PDF printed in … ms: page … ms, content … ms, …"), in order.</summary>
+    private static IEnumerable<double[]> PrintSteps(string log)
+    {
+        if (!File.Exists(log))
+        {
+            yield break;
+        }
+        using var stream = new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        while (reader.ReadLine() is { } line)
+        {
+            if (PrintStepsLine().Match(line) is { Success: true } m)
+            {
+                yield return [.. StepNames.Select(n => double.Parse(m.Groups[n].Value, CultureInfo.InvariantCulture))];
+            }
+        }
+    }
+
+    [GeneratedRegex(@"Report PDF printed in \d+ ms: page (?<page>\d+) ms, content (?<content>\d+) ms, headings (?<headings>\d+) ms, print (?<print>\d+) ms, outline (?<outline>\d+) ms, close (?<close>\d+) ms")]
+    private static partial Regex PrintStepsLine();
 
     private static string Verdict(bool met) => met ? "met" : "NOT met";
 

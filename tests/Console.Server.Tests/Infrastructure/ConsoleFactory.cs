@@ -31,8 +31,10 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
             ["Jobs:Workers"] = "1",
             // The suite shares its machine with itself and with builds: a PDF printed at the lowest CPU priority (the
             // product's default, ADR 0100) can wait minutes for a core there. Tests print at normal priority; the
-            // low-priority launcher has its own test (ChromiumLowPriorityTests).
+            // low-priority launcher has its own test (ChromiumLowPriorityTests). So does the report lane (ADR 0135),
+            // whose thread otherwise runs at nice 10 (ReportWorkLaneTests).
             ["Reports:ChromiumNice"] = "0",
+            ["Reports:WorkNice"] = "0",
             // A test server has no load balancer to drain for: stopping one (every console of the run, at its end) would
             // otherwise wait Shutdown:DrainSeconds' default 5 s, not ready and idle. The tests of the drain set their own.
             ["Shutdown:DrainSeconds"] = "0",
