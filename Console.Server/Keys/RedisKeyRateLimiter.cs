@@ -273,9 +273,10 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
                 await redis.GetDatabase().SortedSetRemoveAsync(NodesKey, _node);
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Forgotten after PresenceLifetime all the same.
+            // Forgotten after PresenceLifetime all the same. The shared connection may be gone already: another service
+            // that stopped first (the SignalR backplane) closes it, and a stop without a drain comes to this at once.
         }
     }
 }
