@@ -275,8 +275,8 @@ public sealed class RedisKeyRateLimiter(IConnectionMultiplexer redis, RateLimitS
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Forgotten after PresenceLifetime all the same. The shared connection may be gone already: another service
-            // that stopped first (the SignalR backplane) closes it, and a stop without a drain comes to this at once.
+            // Forgotten after PresenceLifetime all the same. The shared connection may be closed already by another of its
+            // users that stopped first; a stop without a drain (tests) reaches this at once.
         }
     }
 }
