@@ -25,6 +25,7 @@ public sealed class ComplianceRunner(ComplianceSignals signals, CheckRegistry re
                 {
                     inputs.UnionWith(more);
                 }
+                logger.LogDebug("Compliance: re-running the checks that read {Inputs}", string.Join(", ", inputs.Order(StringComparer.Ordinal)));
                 await RunAsync(registry.Reading(inputs), stoppingToken);
             }
         }

@@ -42,7 +42,8 @@ internal static class ComplianceBench
 
         // The evaluator's timing of every check (debug level) goes into console.log.
         await using var server = await BenchServer.StartAsync(connection, Path.Combine(work, "console.log"),
-            "--Logging:LogLevel:SecurityConsole.Server.Compliance.ComplianceEvaluator=Debug");
+            "--Logging:LogLevel:SecurityConsole.Server.Compliance.ComplianceEvaluator=Debug",
+            "--Logging:LogLevel:SecurityConsole.Server.Compliance.ComplianceRunner=Debug");
         var (client, cookies) = await server.SignInAsync("admin@bench.example");
         // A full evaluation on a loaded machine can outlast HttpClient's 100 s: this client, with the same cookies, waits.
         using var slow = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(30) };
