@@ -77,16 +77,9 @@ public sealed class ReportWork : IDisposable
     /// <summary>Runs a step that is written asynchronously but does its work synchronously (a template render to a string) on the lane.</summary>
     public Task RunAsync(Func<ValueTask> work, CancellationToken ct) => RunAsync(() =>
     {
-        var pending = work();
-        if (!pending.IsCompleted)
-        {
-            // It did wait after all: its continuations run elsewhere (the lane is no scheduler); the lane waits for them.
-            pending.AsTask().GetAwaiter().GetResult();
-        }
-        else
-        {
-            pending.GetAwaiter().GetResult();
-        }
+        // Done at once as a rule; if it did wait after all, its continuations run elsewhere (the lane is no scheduler) and
+        // the lane waits for them.
+        work().AsTask().GetAwaiter().GetResult();
         return true;
     }, ct);
 
