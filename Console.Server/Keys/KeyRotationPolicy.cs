@@ -64,6 +64,9 @@ public sealed class KeyRotationPolicyJob(
     {
         var rotated = 0;
         var policy = await policies.GetAsync(ct);
+        // Only keys that existed when the run began: a successor issued by this run (created at the clock's now, which a
+        // test's later "now" can make look overdue) is never rotated by the run that issued it.
+        var began = clock.GetUtcNow();
         using (ChangeNoticeHold.Begin(db))
         {
             foreach (var environment in KeyEnvironments.All)
@@ -78,7 +81,7 @@ public sealed class KeyRotationPolicyJob(
                     // A handled key has a successor: the same query finds the next batch.
                     var due = await db.ApiKeys
                         .Where(k => k.Environment == environment && k.RevokedAt == null && k.SuccessorId == null && k.CreatedAt < bornBefore &&
-                                    (k.ExpiresAt == null || k.ExpiresAt > now))
+                                    k.CreatedAt < began && (k.ExpiresAt == null || k.ExpiresAt > now))
                         .OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
                         .Take(BatchSize)
                         .ToListAsync(ct);
