@@ -30,13 +30,20 @@ public sealed class ComplianceEvaluator(
     {
         using var activity = Trace.StartActivity("compliance.evaluate");
         activity?.SetTag("compliance.checks", checks.Count);
-        // One evaluation at a time on a node (the signal runner, the sweep and POST /evaluate would otherwise interleave
-        // reading rows, storing them and recording statuses); "now" is taken once it is this one's turn, so that results
-        // are stored in the order they were read. Across nodes the check versions and the recorder's retry keep order.
+        // Reading (the checks, the long part) runs beside other evaluations: a re-run of the key checks over 100,000 keys
+        // does not hold back the user checks of an unrelated change (ADR 0166). The signal runner never runs one check twice
+        // at once; where the sweep or POST /evaluate reads a check the runner is reading too, the result read from the
+        // later "now" is kept (StoreAsync), and a change committed meanwhile has made the runner read it once more after.
+        var now = clock.GetUtcNow();
+        var outcomes = await ReadAsync(checks, now, ct);
+        // Storing and recording, one evaluation at a time on a node (the recorder compares with what the last one stored);
+        // the recording's time is taken in turn, so that status changes are recorded in time order.
         await gate.WaitAsync(ct);
         try
         {
-            return await RunInTurnAsync(checks, clock.GetUtcNow(), ct);
+            await StoreAsync([.. checks.Select(c => c.Id)], outcomes, now, ct);
+            var recordedAt = clock.GetUtcNow();
+            return await recorder.RecordAsync(recordedAt > now ? recordedAt : now, ct);
         }
         finally
         {
@@ -44,7 +51,8 @@ public sealed class ComplianceEvaluator(
         }
     }
 
-    private async Task<IReadOnlyList<ComplianceChange>> RunInTurnAsync(IReadOnlyCollection<CheckDefinition> checks, DateTimeOffset now, CancellationToken ct)
+    private async Task<List<(CheckDefinition Check, CheckOutcome? Outcome, Exception? Error)>> ReadAsync(
+        IReadOnlyCollection<CheckDefinition> checks, DateTimeOffset now, CancellationToken ct)
     {
         var doc = await settings.GetAsync(ct);
         var context = new CheckContext(services, now, doc.Parameters, [.. catalogue.Frameworks.Where(f => doc.Enabled.Contains(f.Id))])
@@ -69,8 +77,7 @@ public sealed class ComplianceEvaluator(
             logger.Log(level, "Compliance: {Count} checks ran in {Milliseconds} ms; slowest {Slowest}", checks.Count, (long)watch.Elapsed.TotalMilliseconds,
                 string.Join(", ", took.OrderByDescending(t => t.Time).Take(5).Select(t => $"{t.Check} {t.Time.TotalMilliseconds:F0} ms")));
         }
-        await StoreAsync([.. checks.Select(c => c.Id)], outcomes, now, ct);
-        return await recorder.RecordAsync(now, ct);
+        return outcomes;
     }
 
     private async Task StoreAsync(
@@ -196,7 +203,7 @@ public sealed class ComplianceEvaluator(
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }
 
-/// <summary>Lets one compliance evaluation run at a time on this node.</summary>
+/// <summary>Lets one compliance evaluation at a time store its results and record status changes on this node.</summary>
 public sealed class EvaluationGate : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -37,6 +37,9 @@ public sealed class ComplianceChangeInterceptor(ComplianceSignals signals) : Sav
 {
     private readonly ConditionalWeakTable<DbContext, HashSet<string>> _pending = [];
 
+    /// <summary>Committed but held back by a <see cref="ChangeNoticeHold"/> until it ends.</summary>
+    private readonly ConditionalWeakTable<DbContext, HashSet<string>> _held = [];
+
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
         Collect(eventData.Context);
@@ -125,12 +128,37 @@ public sealed class ComplianceChangeInterceptor(ComplianceSignals signals) : Sav
 
     private void Flush(DbContext? context)
     {
-        if (context is not null && _pending.TryGetValue(context, out var inputs))
+        if (context is null || !_pending.TryGetValue(context, out var inputs))
         {
-            _pending.Remove(context);
-            lock (inputs)
+            return;
+        }
+        _pending.Remove(context);
+        HashSet<string> committed;
+        lock (inputs)
+        {
+            committed = [.. inputs];
+        }
+        // A bulk job holding its notices (ChangeNoticeHold, ADR 0165): what its batches committed is told once, at its end.
+        var held = _held.GetOrCreateValue(context);
+        lock (held)
+        {
+            if (ChangeNoticeHold.Defer(context, held, () => Release(context)))
             {
-                signals.Changed(inputs.ToHashSet());
+                held.UnionWith(committed);
+                return;
+            }
+        }
+        signals.Changed(committed);
+    }
+
+    private void Release(DbContext context)
+    {
+        if (_held.TryGetValue(context, out var held))
+        {
+            _held.Remove(context);
+            lock (held)
+            {
+                signals.Changed(held.ToHashSet());
             }
         }
     }
