@@ -21,9 +21,7 @@ const browser = await chromium.launch({
 });
 
 // Sign in once; each measured run starts a fresh context (empty HTTP cache) holding only the sign-in cookie.
-// An https URL is the benchmark's own throwaway certificate (run.sh, CONSOLE_HTTPS=1).
-const insecure = url.startsWith('https:');
-const signIn = await browser.newContext({ baseURL: url, ignoreHTTPSErrors: insecure });
+const signIn = await browser.newContext({ baseURL: url });
 const page0 = await signIn.newPage();
 page0.setDefaultTimeout(180_000);
 await page0.goto('/Account/Login');
@@ -36,7 +34,7 @@ await signIn.close();
 
 const results = [];
 for (let run = 1; run <= runs; run++) {
-  const context = await browser.newContext({ baseURL: url, storageState: state, viewport: { width: 1440, height: 900 }, ignoreHTTPSErrors: insecure });
+  const context = await browser.newContext({ baseURL: url, storageState: state, viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
   // What went wrong in the browser, printed as it happens (a page that never becomes interactive says why here).
   page.on('console', m => { if (m.type() === 'error' || m.type() === 'warning') console.log(`  browser ${m.type()}: ${m.text()}`); });

@@ -4,8 +4,6 @@
 #   bench/firstload/run.sh readme [runs]      the README's run command, as a newcomer types it
 # Each mode uses a throwaway SQLite database and a free port, creates one admin with the CLI, signs in, then loads the
 # dashboard [runs] times (default 5), each time in a new browser context (empty cache).
-# CONSOLE_HTTPS=1 serves it over HTTPS (a throwaway self-signed certificate, accepted by the benchmark's browser), as a
-# deployment does: Chromium asks for brotli only over HTTPS, so over plain HTTP it receives the gzip files instead.
 set -euo pipefail
 mode=${1:?published or readme}
 runs=${2:-5}
@@ -15,14 +13,6 @@ work=$(mktemp -d /tmp/console-firstload.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 password='Quiet-Meadow-Lantern-47'
 db=(--Database:Provider=Sqlite "--ConnectionStrings:Console=Data Source=$work/console.db")
-scheme=http
-tls=()
-if [ "${CONSOLE_HTTPS:-}" = 1 ]; then
-  scheme=https
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
-    -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
-  tls=("--Kestrel:Certificates:Default:Path=$work/cert.pem" "--Kestrel:Certificates:Default:KeyPath=$work/key.pem")
-fi
 
 [ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm ci --no-audit --no-fund >/dev/null)
 
@@ -52,11 +42,11 @@ case "$mode" in
 esac
 
 echo "$password" | "${run[@]}" admin create-user --email measure@example.com --role Admin --password-stdin "${db[@]}" >/dev/null
-"${run[@]}" "${db[@]}" "${tls[@]}" --Jobs:RunServer=false --urls "$scheme://127.0.0.1:$port" >"$work/server.log" 2>&1 &
+"${run[@]}" "${db[@]}" --Jobs:RunServer=false --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 180); do curl -skf -o /dev/null "$scheme://127.0.0.1:$port/health/live" && break; sleep 1; done
+for _ in $(seq 1 180); do curl -sf -o /dev/null "http://127.0.0.1:$port/health/live" && break; sleep 1; done
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-node "$here/firstload.mjs" --url "$scheme://127.0.0.1:$port" --email measure@example.com --password "$password" --runs "$runs" --label "$mode" ${CONSOLE_LIST:+--list $CONSOLE_LIST}
+node "$here/firstload.mjs" --url "http://127.0.0.1:$port" --email measure@example.com --password "$password" --runs "$runs" --label "$mode" ${CONSOLE_LIST:+--list $CONSOLE_LIST}
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
