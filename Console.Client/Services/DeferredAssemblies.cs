@@ -1,25 +1,22 @@
+using Microsoft.JSInterop;
+
 namespace SecurityConsole.Client.Services;
 
 /// <summary>
 /// Assemblies the Dashboard never runs, left out of the first load and fetched by the client's first navigation to any
-/// other page, before that page is drawn (Routes.razor, ADR 0140). Console.Client.csproj marks the same files
-/// <c>BlazorWebAssemblyLazyLoad</c>; a test keeps the two lists equal.
+/// other page, before that page is drawn (Routes.razor, ADR 0140). Which ones is what this client's own start left out:
+/// <c>Console.Client.csproj</c> marks them (<c>BlazorWebAssemblyLazyLoad</c>), and the client reads the list from its
+/// runtime's boot configuration (js/deferredAssemblies.js), so that the list lives in one place and a build that defers
+/// less (expression trees are deferred by a publish only) asks for nothing it did not leave out.
 /// </summary>
 internal static class DeferredAssemblies
 {
-    /// <summary>
-    /// Expression trees (MudBlazor's form fields' <c>For</c>), DiffPlex (the report editor's diff), big integers
-    /// (MudBlazor's numeric fields) and data annotations (MudBlazor's form validation): nothing on the Dashboard or in the
-    /// layout around it uses them. Not regular expressions: System.Text.Json holds one in a static field, so the client's
-    /// first JSON read needs the assembly (measured: the Dashboard never became interactive without it).
-    /// </summary>
-    public static readonly IReadOnlyList<string> Files =
-    [
-        "System.Linq.Expressions.wasm",
-        "System.Runtime.Numerics.wasm",
-        "System.ComponentModel.Annotations.wasm",
-        "DiffPlex.wasm",
-    ];
+    /// <summary>The files this client's boot configuration marks lazy (empty where nothing is, as on the server and in bUnit).</summary>
+    public static async Task<string[]> ListAsync(IJSRuntime js)
+    {
+        await using var module = await js.InvokeAsync<IJSObjectReference>("import", "./js/deferredAssemblies.js");
+        return await module.InvokeAsync<string[]>("lazyAssemblies");
+    }
 
     /// <summary>Whether the page at this base-relative path may need them: every page but the Dashboard.</summary>
     public static bool NeededFor(string relativePath)
