@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
+using Microsoft.AspNetCore.Components.WebAssembly.Services;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor;
 using MudBlazor.Services;
 using SecurityConsole.Client.Layout;
@@ -15,5 +17,7 @@ builder.Services.AddMudServices(o => o.SnackbarConfiguration.PositionClass = Def
 builder.Services.AddConsoleApi(new Uri(builder.HostEnvironment.BaseAddress));
 builder.Services.AddSingleton<LiveConnection>();
 builder.Services.AddSingleton<ThemeState>();
+// Fetches what the first load left out (DeferredAssemblies, ADR 0140); the host usually registers it already.
+builder.Services.TryAddSingleton<LazyAssemblyLoader>();
 
 await builder.Build().RunAsync();

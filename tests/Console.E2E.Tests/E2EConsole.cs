@@ -14,8 +14,14 @@ internal static class E2EConsole
 {
     public static string RepositoryRoot => Metadata("RepositoryRoot");
 
-    /// <summary>This build's Console.Server.dll (built by the project reference, not copied here).</summary>
-    public static string ServerDll => Metadata("ServerAssembly");
+    /// <summary>
+    /// This build's Console.Server.dll (built by the project reference, not copied here); with CONSOLE_E2E_PUBLISHED=&lt;folder&gt;,
+    /// the one in that folder of <c>dotnet publish -c Release</c> output: the trimmed, compressed client that production
+    /// serves, with the assemblies the first load leaves out (ADR 0140), walked by the same tests.
+    /// </summary>
+    public static string ServerDll => Environment.GetEnvironmentVariable("CONSOLE_E2E_PUBLISHED") is { Length: > 0 } published
+        ? Path.Combine(Path.GetFullPath(published), "Console.Server.dll")
+        : Metadata("ServerAssembly");
 
     /// <summary>Starts the console and waits until it answers; <paramref name="extraArgs"/> are added to its command line (such as <c>--demo</c>).</summary>
     public static Task<ConsoleProcess> StartAsync(params string[] extraArgs)

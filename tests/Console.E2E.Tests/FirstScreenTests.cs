@@ -51,6 +51,18 @@ public sealed class FirstScreenTests
                     asked.Add(request.Url);
                 }
             };
+            // Every script, stylesheet and assembly of the first screen arrives compressed (ADR 0140: MudBlazor's stylesheet
+            // under its fingerprinted name went out as 613 KiB of plain CSS).
+            var uncompressed = new List<string>();
+            admin.Response += (_, response) =>
+            {
+                var file = new Uri(response.Url).AbsolutePath;
+                if (response.Status == 200 && (response.Request.ResourceType is "script" or "stylesheet" || file.EndsWith(".wasm", StringComparison.Ordinal))
+                    && !response.Headers.ContainsKey("content-encoding"))
+                {
+                    uncompressed.Add(file);
+                }
+            };
             await admin.GotoAsync("/");
             await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
             await InteractiveAsync(admin);
@@ -61,6 +73,7 @@ public sealed class FirstScreenTests
             await Expect(admin.GetByRole(AriaRole.Link, new() { Name = "All keys" })).ToBeHiddenAsync();
 
             Assert.True(asked.Count == 0, "The client asked again for figures the page arrived with: " + string.Join(", ", asked));
+            Assert.True(uncompressed.Count == 0, "Sent uncompressed: " + string.Join(", ", uncompressed));
 
             // The page was painted before the client's runtime was fetched (ADR 0123): no WebAssembly file shared the wire
             // with the first paint. Read from the browser's own timeline (paint and resource timing), not from a clock.
