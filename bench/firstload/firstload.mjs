@@ -75,6 +75,10 @@ for (let run = 1; run <= runs; run++) {
   const interactive = Date.now() - start;
   // When the last of the runtime's files had arrived: what lies between that and "interactive" is the browser's CPU
   // (starting .NET, then the client's first render), not the wire.
+  // The browser's own first contentful paint: the page as the server drew it (with its figures, ADR 0095) was on screen
+  // then. The "readable" poll above runs on the page's main thread, which the starting runtime can keep busy for seconds
+  // after that paint, so it can report later than a person sees the figures.
+  const painted = await page.evaluate(() => Math.round(performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1));
   const downloaded = await page.evaluate(() => Math.round(Math.max(...performance.getEntriesByType('resource')
     .filter(e => e.name.includes('/_framework/') && !e.name.includes('resource-collection')).map(e => e.responseEnd))));
   // Whatever the page still fetches after it is usable (the live feed's connection, late chunks) counts too.
@@ -87,7 +91,7 @@ for (let run = 1; run <= runs; run++) {
     }
   }
   results.push({ run, readable, interactive, bytes, decoded, requests, bytesReadable });
-  console.log(`${label} run ${run}: readable ${readable} ms (${(bytesReadable / 1048576).toFixed(2)} MiB by then), interactive ${interactive} ms (runtime files downloaded by ${downloaded} ms), ` +
+  console.log(`${label} run ${run}: readable ${readable} ms (${(bytesReadable / 1048576).toFixed(2)} MiB by then; first contentful paint ${painted} ms), interactive ${interactive} ms (runtime files downloaded by ${downloaded} ms), ` +
     `${(bytes / 1048576).toFixed(2)} MiB transferred (${(decoded / 1048576).toFixed(2)} MiB decoded), ${requests} requests`);
   await context.close();
 }
