@@ -15,7 +15,7 @@ public sealed class ShutdownAndLogsTests
     [Fact]
     public async Task OnSigtermReadinessTurnsUnhealthyWhileBatchesInFlightAreCommittedAndAnswered()
     {
-        var connection = $"Data Source={Path.Combine(TestEnvironment.TempDirectory("console-shutdown"), "console.db")}";
+        var connection = $"Data Source={DatabaseTemplates.MigratedSqliteFile("console-shutdown")}";
         string secret;
         await using (var setup = new ConsoleFactory(DatabaseProvider.Sqlite, connection))
         {

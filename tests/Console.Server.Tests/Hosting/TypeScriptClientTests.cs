@@ -15,8 +15,7 @@ public sealed class TypeScriptClientTests
     public async Task TheGeneratedClientVerifiesAKeyAndSendsEventsToARunningConsole()
     {
         await NodeTools.EnsureInstalledAsync(Ct);
-        var data = TestEnvironment.TempDirectory("ts-client");
-        var connection = $"Data Source={Path.Combine(data, "console.db")}";
+        var connection = $"Data Source={DatabaseTemplates.MigratedSqliteFile("ts-client")}";
         string secret;
         await using (var setup = new ConsoleFactory(DatabaseProvider.Sqlite, connection))
         {
