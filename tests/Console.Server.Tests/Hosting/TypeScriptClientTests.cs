@@ -15,7 +15,9 @@ public sealed class TypeScriptClientTests
     public async Task TheGeneratedClientVerifiesAKeyAndSendsEventsToARunningConsole()
     {
         await NodeTools.EnsureInstalledAsync(Ct);
-        var connection = $"Data Source={DatabaseTemplates.MigratedSqliteFile("ts-client")}";
+        var database = DatabaseTemplates.MigratedSqliteFile("ts-client");
+        var data = Path.GetDirectoryName(database)!;
+        var connection = $"Data Source={database}";
         string secret;
         await using (var setup = new ConsoleFactory(DatabaseProvider.Sqlite, connection))
         {
