@@ -28,7 +28,7 @@ public static class DataExtensions
                     // EF rebuilds SQLite tables between "PRAGMA foreign_keys = 0/1", which SQLite runs outside a transaction;
                     // the warning printed on every first start, above the setup link, about EF's own generated migration.
                     .ConfigureWarnings(w => w.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
-                    .AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()).AddInterceptors(guard.Interceptors).AddInterceptors(SqliteBusyTimeout.For(sqlite))
+                    .AddInterceptors(sp.GetRequiredService<AuditChainInterceptor>()).AddInterceptors(guard.Interceptors).AddInterceptors(new SqliteBusyTimeout())
                     .AddInterceptors(sp.GetServices<IInterceptor>()));
                 break;
             case DatabaseProvider.Postgres:

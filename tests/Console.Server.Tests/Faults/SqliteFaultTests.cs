@@ -17,10 +17,7 @@ public sealed class SqliteFaultTests : IAsyncDisposable
 
     private string DatabasePath => Path.Combine(_dir, "console.db");
 
-    /// <summary>
-    /// A console on its own file (a copy of the run's migrated template); requests give up on a busy database after 2 s
-    /// instead of 30 (<c>Default Timeout</c>, which the node's busy timeout follows).
-    /// </summary>
+    /// <summary>A console on its own file (a copy of the run's migrated template); requests give up on a busy database after 2 s instead of 30.</summary>
     private async Task<FaultScenario> StartAsync()
     {
         DatabaseTemplates.CopySqliteTemplate(DatabasePath);
