@@ -42,6 +42,10 @@ public sealed partial class ConsoleProcess
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (name, value) in options.Runtime)
+        {
+            start.Environment[name] = value;
+        }
         foreach (var (name, value) in options.Environment)
         {
             if (value is null)

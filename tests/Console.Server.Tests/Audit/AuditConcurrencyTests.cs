@@ -18,9 +18,9 @@ public sealed class AuditConcurrencyTests(PostgresServer postgres)
     [Fact]
     public async Task ConcurrentWritersOnTwoNodesMakeOneGapFreeChainInTimeOrderThatVerifies()
     {
-        var connectionString = await postgres.CreateDatabaseAsync();
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
         await using var node1 = new ConsoleFactory(DatabaseProvider.Postgres, connectionString);
-        _ = node1.Services; // the first node migrates before the second starts
+        _ = node1.Services; // the first node prepares (roles, the trail's keys) before the second starts
         await using var node2 = new ConsoleFactory(DatabaseProvider.Postgres, connectionString);
         _ = node2.Services;
 

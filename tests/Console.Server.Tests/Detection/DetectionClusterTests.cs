@@ -16,7 +16,7 @@ public sealed class DetectionClusterTests(PostgresServer postgres, ITestOutputHe
     [Fact]
     public async Task ABruteForceSplitAcrossTwoNodesFiresOnceAtItsThresholdAndTheOtherNodeTakesOverWhenTheDetectingOneStops()
     {
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         var first = new ConsoleFactory(DatabaseProvider.Postgres, database, extra: Fast());
         await using var second = new ConsoleFactory(DatabaseProvider.Postgres, database, extra: Fast());
         try

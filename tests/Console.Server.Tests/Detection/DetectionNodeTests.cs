@@ -165,17 +165,17 @@ public abstract class DetectionNodeTests
 public sealed class SqliteDetectionNodeTests : DetectionNodeTests
 {
     protected override Task<(DatabaseProvider, string)> NewDatabaseAsync() =>
-        Task.FromResult((DatabaseProvider.Sqlite, $"Data Source={Path.Combine(TestEnvironment.TempDirectory("console-nodes"), "console.db")}"));
+        Task.FromResult((DatabaseProvider.Sqlite, $"Data Source={DatabaseTemplates.MigratedSqliteFile("console-nodes")}"));
 }
 
 public sealed class PostgresDetectionNodeTests(PostgresServer postgres, RedisServer redis) : DetectionNodeTests
 {
-    protected override async Task<(DatabaseProvider, string)> NewDatabaseAsync() => (DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync());
+    protected override async Task<(DatabaseProvider, string)> NewDatabaseAsync() => (DatabaseProvider.Postgres, await postgres.CreateMigratedDatabaseAsync());
 
     [Fact]
     public async Task AnAlertRaisedOnOneNodeReachesAnAnalystConnectedToAnotherNodeThroughRedis()
     {
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         await using var raising = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         await using var watching = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         var analyst = await watching.SignedInClientAsync(Roles.SecurityAnalyst);

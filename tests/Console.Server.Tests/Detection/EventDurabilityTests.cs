@@ -114,10 +114,10 @@ public abstract class EventDurabilityTests
 public sealed class SqliteEventDurabilityTests : EventDurabilityTests
 {
     protected override Task<(DatabaseProvider, string)> NewDatabaseAsync() =>
-        Task.FromResult((DatabaseProvider.Sqlite, $"Data Source={Path.Combine(TestEnvironment.TempDirectory("console-kill"), "console.db")}"));
+        Task.FromResult((DatabaseProvider.Sqlite, $"Data Source={DatabaseTemplates.MigratedSqliteFile("console-kill")}"));
 }
 
 public sealed class PostgresEventDurabilityTests(PostgresServer postgres) : EventDurabilityTests
 {
-    protected override async Task<(DatabaseProvider, string)> NewDatabaseAsync() => (DatabaseProvider.Postgres, await postgres.CreateDatabaseAsync());
+    protected override async Task<(DatabaseProvider, string)> NewDatabaseAsync() => (DatabaseProvider.Postgres, await postgres.CreateMigratedDatabaseAsync());
 }

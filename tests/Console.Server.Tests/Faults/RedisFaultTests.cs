@@ -22,7 +22,7 @@ public sealed class RedisFaultTests(PostgresServer postgres)
     public async Task WhileRedisIsDownARevocationStillStopsTheKeyEverywhereWritesGoOnAndReadinessSaysSo()
     {
         await using var redis = await RedisServer.StartOwnAsync();
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         await using var first = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         await using var second = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         var (owner, key) = await first.IssuedKeyAsync();

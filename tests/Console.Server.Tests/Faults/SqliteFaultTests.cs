@@ -17,9 +17,10 @@ public sealed class SqliteFaultTests : IAsyncDisposable
 
     private string DatabasePath => Path.Combine(_dir, "console.db");
 
-    /// <summary>A console on its own file; requests give up on a busy database after 2 s instead of 30.</summary>
+    /// <summary>A console on its own file (a copy of the run's migrated template); requests give up on a busy database after 2 s instead of 30.</summary>
     private async Task<FaultScenario> StartAsync()
     {
+        DatabaseTemplates.CopySqliteTemplate(DatabasePath);
         _factory = new ConsoleFactory(DatabaseProvider.Sqlite, $"Data Source={DatabasePath};Default Timeout=2", extra: Fast());
         return await FaultScenario.StartAsync(_factory);
     }

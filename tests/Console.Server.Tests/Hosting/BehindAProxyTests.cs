@@ -67,7 +67,7 @@ public sealed class BehindAProxyTests
     public async Task TheStandardPortVariableOfContainerImagesIsHonoured()
     {
         // As the official .NET images set it: ASPNETCORE_HTTP_PORTS, no Urls anywhere. The console answers on that port.
-        var database = Path.Combine(TestEnvironment.TempDirectory("console-ports"), "console.db");
+        var database = DatabaseTemplates.MigratedSqliteFile("console-ports");
         await using var console = await ConsoleProcess.StartAsync(new()
         {
             PortFromEnvironment = true,

@@ -65,10 +65,10 @@ public sealed class SqliteCommandLineTests : CommandLineTests
     [Fact]
     public async Task CreateUserRefusesAPasswordThatDoesNotComeFromStandardInput()
     {
-        var (provider, connection) = await NewDatabaseAsync();
+        // On a migrated database (the run's template): migrating an empty one is the test above's.
         var result = await RunAsync(
             ["admin", "create-user", "--email", "ops@example.test", "--role", "Admin",
-             $"--Database:Provider={provider}", $"--ConnectionStrings:Console={connection}"]);
+             $"--Database:Provider={DatabaseProvider.Sqlite}", $"--ConnectionStrings:Console=Data Source={DatabaseTemplates.MigratedSqliteFile("console-cli-db")}"]);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("--password-stdin", result.Stderr);
         ConfigurationValidationTests.AssertNoStackTrace(result);

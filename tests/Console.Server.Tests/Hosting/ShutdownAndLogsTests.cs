@@ -15,7 +15,7 @@ public sealed class ShutdownAndLogsTests
     [Fact]
     public async Task OnSigtermReadinessTurnsUnhealthyWhileBatchesInFlightAreCommittedAndAnswered()
     {
-        var connection = $"Data Source={Path.Combine(TestEnvironment.TempDirectory("console-shutdown"), "console.db")}";
+        var connection = $"Data Source={DatabaseTemplates.MigratedSqliteFile("console-shutdown")}";
         string secret;
         await using (var setup = new ConsoleFactory(DatabaseProvider.Sqlite, connection))
         {
@@ -28,7 +28,13 @@ public sealed class ShutdownAndLogsTests
         });
         using var sender = console.Client(secret);
         using var probe = console.Client();
-        Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync("/health/ready", Ct)).StatusCode);
+        // Ready first, as an orchestrator waits for it before it sends traffic: the start waited for /health/live only, and
+        // on a loaded machine a readiness check may not have passed yet the moment the node answers (503 there, main at c9ab25b, load ~40).
+        await Eventually.HoldsAsync("/health/ready to say the node is ready", async () =>
+        {
+            using var response = await probe.GetAsync("/health/ready", Ct);
+            return (response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        });
 
         var batches = Enumerable.Range(0, 8).Select(b => sender.PostAsJsonAsync("/api/v1/events",
             Enumerable.Range(0, 500).Select(i => new SecurityEventInput(SecurityEventTypes.LoginFailed, Actor: $"shutdown-{b}-{i}", Outcome: "failure")), Ct)).ToList();

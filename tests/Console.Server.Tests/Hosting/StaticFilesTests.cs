@@ -46,12 +46,12 @@ public sealed class StaticFilesTests
 
     private static async Task<ConsoleProcess> StartInProductionAsync(string serverDll, string workingDirectory)
     {
-        var data = TestEnvironment.TempDirectory("console-static");
+        var database = DatabaseTemplates.MigratedSqliteFile("console-static");
         return await ConsoleProcess.StartAsync(new()
         {
             ServerDll = serverDll,
             WorkingDirectory = workingDirectory,
-            Args = ["--Database:Provider=Sqlite", $"--ConnectionStrings:Console=Data Source={Path.Combine(data, "console.db")}", "--Jobs:RunServer=false"],
+            Args = ["--Database:Provider=Sqlite", $"--ConnectionStrings:Console=Data Source={database}", "--Jobs:RunServer=false"],
             Environment = new Dictionary<string, string?> { ["ASPNETCORE_ENVIRONMENT"] = "Production" },
         });
     }

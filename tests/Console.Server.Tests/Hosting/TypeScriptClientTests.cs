@@ -15,8 +15,9 @@ public sealed class TypeScriptClientTests
     public async Task TheGeneratedClientVerifiesAKeyAndSendsEventsToARunningConsole()
     {
         await NodeTools.EnsureInstalledAsync(Ct);
-        var data = TestEnvironment.TempDirectory("ts-client");
-        var connection = $"Data Source={Path.Combine(data, "console.db")}";
+        var database = DatabaseTemplates.MigratedSqliteFile("ts-client");
+        var data = Path.GetDirectoryName(database)!;
+        var connection = $"Data Source={database}";
         string secret;
         await using (var setup = new ConsoleFactory(DatabaseProvider.Sqlite, connection))
         {

@@ -23,6 +23,18 @@ internal static class DatabaseTemplates
     /// <summary>Puts a migrated SQLite database at <paramref name="path"/> (which must not exist yet).</summary>
     public static void CopySqliteTemplate(string path) => File.Copy(SqliteTemplate.Value, path);
 
+    /// <summary>
+    /// A migrated SQLite database, console.db in a new folder of its own, for a test that starts the console as a process
+    /// or makes a <see cref="ConsoleFactory"/> of its own on a file it names: the console finds no migration pending, as
+    /// <see cref="ConsoleFactory.Sqlite"/> does (ADR 0060, 0175). A test of migrating an empty database names an empty file instead.
+    /// </summary>
+    public static string MigratedSqliteFile(string prefix)
+    {
+        var path = Path.Combine(TestEnvironment.TempDirectory(prefix), "console.db");
+        CopySqliteTemplate(path);
+        return path;
+    }
+
     private static string CreateSqliteTemplate()
     {
         var folder = TestEnvironment.TempDirectory("console-sqlite-template");

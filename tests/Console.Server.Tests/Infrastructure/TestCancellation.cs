@@ -10,4 +10,8 @@ public static class TestCancellation
     /// <summary>The shared waits (tests/Shared, which knows no test framework) stop with the current test.</summary>
     [ModuleInitializer]
     internal static void StopSharedWaitsWithTheTest() => Eventually.Cancellation = () => Ct;
+
+    /// <summary>The consoles these tests start as processes live seconds to minutes: the runtime settings for that (ADR 0175).</summary>
+    [ModuleInitializer]
+    internal static void StartConsolesForAShortLife() => ConsoleProcessOptions.ShortLivedRuntimeDefault = ConsoleProcessOptions.ShortLivedRuntime;
 }

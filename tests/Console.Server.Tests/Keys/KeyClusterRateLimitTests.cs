@@ -20,7 +20,7 @@ public sealed class KeyClusterRateLimitTests(PostgresServer postgres, ITestOutpu
     public async Task AKeyOf100AMinuteGets100AcrossTwoNodesNot200AndEachNodesShareWhileRedisIsDown()
     {
         await using var redis = await RedisServer.StartOwnAsync();
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         await using var first = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         await using var second = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         var (_, key) = await first.IssuedKeyAsync(NewRequest(rateLimit: PerMinute));

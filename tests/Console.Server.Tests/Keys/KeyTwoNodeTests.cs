@@ -11,7 +11,7 @@ public sealed class KeyTwoNodeTests(PostgresServer postgres, RedisServer redis, 
     [Fact]
     public async Task ARevocationOnOneNodeStopsTheKeyOnAnotherThatHadItCached()
     {
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         await using var first = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         await using var second = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         var (owner, key) = await first.IssuedKeyAsync();

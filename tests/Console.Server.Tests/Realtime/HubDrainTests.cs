@@ -16,7 +16,7 @@ public sealed class HubDrainTests
     [Fact]
     public async Task AStoppingNodeClosesItsHubConnectionsAtOnceAndRefusesNewOnes()
     {
-        var connection = $"Data Source={Path.Combine(TestEnvironment.TempDirectory("hub-drain"), "console.db")}";
+        var connection = $"Data Source={DatabaseTemplates.MigratedSqliteFile("hub-drain")}";
         await using var node = new ConsoleFactory(DatabaseProvider.Sqlite, connection, extra: new Dictionary<string, string?> { ["Shutdown:DrainSeconds"] = "60" });
         var analyst = await node.SignedInClientAsync(Roles.SecurityAnalyst);
         await using var hub = AlertsHubTests.Connect(node, analyst.CookieHeader);

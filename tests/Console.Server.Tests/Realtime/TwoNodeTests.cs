@@ -16,7 +16,7 @@ public sealed class TwoNodeTests(PostgresServer postgres, RedisServer redis)
     [Fact]
     public async Task ASignInCookieIssuedByOneNodeIsAcceptedByAnotherOnTheSameDatabase()
     {
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         await using var first = new ConsoleFactory(DatabaseProvider.Postgres, database);
         var email = $"roaming-{Guid.NewGuid():N}@example.test";
         var browser = await first.SignedInClientAsync(Roles.Auditor, email);
@@ -37,7 +37,7 @@ public sealed class TwoNodeTests(PostgresServer postgres, RedisServer redis)
     [Fact]
     public async Task AMessageSentOnOneNodeReachesAClientConnectedToAnotherThroughRedis()
     {
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         await using var sender = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         await using var receiver = new ConsoleFactory(DatabaseProvider.Postgres, database, redis.ConnectionString);
         var analyst = await receiver.SignedInClientAsync(Roles.SecurityAnalyst);
@@ -65,7 +65,7 @@ public sealed class TwoNodeTests(PostgresServer postgres, RedisServer redis)
     public async Task WithoutRedisAMessageSentOnOneNodeDoesNotReachAnother()
     {
         // The control for the test above: it is Redis that carries the message.
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         await using var sender = new ConsoleFactory(DatabaseProvider.Postgres, database);
         await using var receiver = new ConsoleFactory(DatabaseProvider.Postgres, database);
         var analyst = await receiver.SignedInClientAsync(Roles.SecurityAnalyst);

@@ -146,7 +146,7 @@ public sealed class ReportCacheTwoNodeTests(PostgresServer postgres, RedisServer
             TestEnvironment.SkipOrFail(why);
         }
         var connection = redis.ConnectionString; // skips with the reason (fails under CI) when redis-server is missing
-        var database = await postgres.CreateDatabaseAsync();
+        var database = await postgres.CreateMigratedDatabaseAsync();
         await using var first = new ConsoleFactory(DatabaseProvider.Postgres, database, connection);
         await using var second = new ConsoleFactory(DatabaseProvider.Postgres, database, connection);
         var auditor = await first.SignedInClientAsync(Roles.Auditor);

@@ -9,7 +9,7 @@ namespace SecurityConsole.Server.Tests.Users;
 public sealed partial class SetupLinkTests
 {
     private static string[] FreshDatabase() =>
-        ["--Database:Provider=Sqlite", $"--ConnectionStrings:Console=Data Source={Path.Combine(TestEnvironment.TempDirectory("console-setup"), "console.db")}"];
+        ["--Database:Provider=Sqlite", $"--ConnectionStrings:Console=Data Source={DatabaseTemplates.MigratedSqliteFile("console-setup")}"];
 
     [Fact]
     public async Task AConsoleWhoseOutputIsNotATerminalPrintsNoLinkButSaysHowToGetOne()
