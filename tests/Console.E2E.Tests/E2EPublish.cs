@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Reflection.Metadata;
-using System.Reflection.PortableExecutable;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace SecurityConsole.E2E.Tests;
 
 /// <summary>
 /// The publish the browser tests run on (ADR 0180): <c>dotnet publish Console.Server --no-build</c> of this build, in this
-/// configuration, done once per build and kept in the temp folder under the build's module version id, so a run publishes
-/// at most once and a second run on the same build not at all. Its client is the one production serves: trimmed,
+/// configuration, done once per build and kept in the temp folder under an identity of the build's output, so a run
+/// publishes at most once and a second run on the same build not at all. Its client is the one production serves: trimmed,
 /// compressed, without the debugger (<c>debugLevel: 0</c>), about a third of the Debug build's 216 assemblies; a browser
 /// starts it for a fraction of the CPU the Debug build's client costs (bench/RESULTS.md, "E2E tests: CPU per class").
 /// </summary>
@@ -25,7 +25,7 @@ internal static class E2EPublish
     private static async Task<string> PublishAsync()
     {
         var buildDll = E2EConsole.BuildServerDll;
-        var build = ModuleVersionId(buildDll);
+        var build = BuildIdentity(buildDll);
         var root = Path.Combine(Path.GetTempPath(), "console-e2e-published");
         var folder = Path.Combine(root, build);
         var complete = Path.Combine(folder, ".complete");
@@ -83,13 +83,19 @@ internal static class E2EPublish
         return folder;
     }
 
-    /// <summary>The module version id of a built assembly: a new build of the server (any change) has a new one.</summary>
-    private static string ModuleVersionId(string dll)
+    /// <summary>
+    /// What identifies the build: every file of the server's build output by name, size and time of writing. A change of the
+    /// client alone (its code, a stylesheet) leaves Console.Server.dll as it was, but not the static web assets manifest
+    /// beside it (which holds every asset's fingerprint) nor the client's assembly copied there.
+    /// </summary>
+    private static string BuildIdentity(string serverDll)
     {
-        using var stream = File.OpenRead(dll);
-        using var reader = new PEReader(stream);
-        var metadata = reader.GetMetadataReader();
-        return metadata.GetGuid(metadata.GetModuleDefinition().Mvid).ToString("N");
+        var output = Path.GetDirectoryName(serverDll)!;
+        var files = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories)
+            .Select(f => new FileInfo(f))
+            .Select(f => $"{Path.GetRelativePath(output, f.FullName)}|{f.Length}|{f.LastWriteTimeUtc.Ticks}")
+            .Order(StringComparer.Ordinal);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', files))))[..32];
     }
 
     private static async Task<FileStream> LockAsync(string path)
