@@ -119,7 +119,7 @@ def main():
     if args.out:
         with open(args.out, "w") as f:
             f.write(text + "\n")
-            for pid, (k, cpu, cmd) in sorted(seen.items(), key=lambda kv: -kv[1][1])[:60]:
+            for pid, (k, cpu, cmd) in sorted(seen.items(), key=lambda kv: -kv[1][1]):
                 f.write(f"{cpu:8.1f} {k:12.12} {pid} {cmd[:200]}\n")
     sys.exit(child.returncode)
 
