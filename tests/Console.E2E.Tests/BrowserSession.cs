@@ -31,10 +31,15 @@ internal sealed class BrowserSession : IAsyncDisposable
     public List<string> Problems { get; } = [];
 
     /// <summary>Skips (or, with CONSOLE_TESTS_REQUIRE_ALL=1, fails) where Chromium is missing.</summary>
-    public static async Task<BrowserSession> StartAsync(params string[] serverArgs)
+    public static Task<BrowserSession> StartAsync(params string[] serverArgs) => StartAsync(E2EClient.Published, serverArgs);
+
+    /// <inheritdoc cref="StartAsync(string[])"/>
+    /// <param name="client">The run's publish (by default) or the build output (ADR 0180).</param>
+    /// <param name="serverArgs">Added to the console's command line (such as <c>--demo</c>).</param>
+    public static async Task<BrowserSession> StartAsync(E2EClient client, params string[] serverArgs)
     {
         SkipWithoutChromium();
-        var server = await E2EConsole.StartAsync(serverArgs);
+        var server = await E2EConsole.StartAsync(client, serverArgs);
         try
         {
             var setupLink = await server.SetupLinkAsync();

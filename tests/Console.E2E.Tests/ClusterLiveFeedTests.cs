@@ -184,6 +184,7 @@ public sealed class ClusterLiveFeedTests
         private readonly StringBuilder _output = new();
         private readonly string _dir = Path.Combine(Path.GetTempPath(), $"console-e2e-cluster-{Guid.NewGuid():N}");
         private Process _process = null!;
+        private string _serverDll = null!;
 
         public Uri Url { get; private set; } = null!;
 
@@ -218,7 +219,8 @@ public sealed class ClusterLiveFeedTests
         private async Task StartCoreAsync()
         {
             var ready = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _process = Process.Start(new ProcessStartInfo("bash", [Script, "start", "--nodes", "2", "--dll", E2EConsole.ServerDll, "--dir", _dir])
+            _serverDll = await E2EConsole.ServerDllAsync();
+            _process = Process.Start(new ProcessStartInfo("bash", [Script, "start", "--nodes", "2", "--dll", _serverDll, "--dir", _dir])
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -251,7 +253,7 @@ public sealed class ClusterLiveFeedTests
         /// <summary>A console command against the cluster's database; fails the test unless it succeeds.</summary>
         public async Task<string> RunAsync(string[] args, string? stdin = null)
         {
-            var result = await ConsoleProcess.RunAsync(new ConsoleProcessOptions { ServerDll = E2EConsole.ServerDll, Args = args, Environment = Settings }, stdin);
+            var result = await ConsoleProcess.RunAsync(new ConsoleProcessOptions { ServerDll = _serverDll, Args = args, Environment = Settings }, stdin);
             Assert.True(result.ExitCode == 0, result.ToString());
             return result.Stdout.Trim();
         }

@@ -43,7 +43,7 @@ public sealed class DeferredAssembliesTests
             await Expect(admin.GetByTestId("live-indicator")).ToHaveTextAsync("Live");
             var deferred = await DeferredFilesAsync(admin);
             Assert.Contains(deferred, f => f.StartsWith("DiffPlex.", StringComparison.Ordinal));
-            if (Environment.GetEnvironmentVariable("CONSOLE_E2E_PUBLISHED") is { Length: > 0 })
+            if (E2EConsole.RunsAPublish(session.Server))
             {
                 // The trimmed client's Dashboard goes without expression trees (ADR 0140).
                 Assert.Contains(deferred, f => f.StartsWith("System.Linq.Expressions.", StringComparison.Ordinal));
