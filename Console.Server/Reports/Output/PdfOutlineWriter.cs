@@ -86,7 +86,7 @@ public static class PdfOutlineWriter
             destinations.TryGetValue(id, out var destination) && destination.Elements.Count >= 2
             && destination.Elements[0] is PdfReference pageReference && pages.TryGetValue(pageReference.ObjectID, out var page)
                 ? (page, destination)
-                : null);
+                : ((PdfPage, PdfArray)?)null);
         if (entries == 0)
         {
             return (pdf, 0);

@@ -101,7 +101,8 @@ public static class PdfParts
           document.querySelectorAll('a[href^="#"]').forEach(a => {
             try { const id = decodeURIComponent(a.getAttribute('href').substring(1)); if (id) targets.add(id); } catch (e) { }
           });
-          for (const s of [...body.querySelectorAll('style')]) document.head.append(s);
+          const head = document.head || document.documentElement;
+          for (const s of [...body.querySelectorAll('style')]) head.append(s);
           // Balance by elements: those before the table go with the first part, those after it with the last.
           const all = body.getElementsByTagName('*');
           const total = all.length;
@@ -132,7 +133,7 @@ public static class PdfParts
           if (index < k - 1) cut(true);
           const style = document.createElement('style');
           style.textContent = '@page { @bottom-center { content: none } }';
-          document.head.append(style);
+          head.append(style);
           const nav = document.createElement('nav');
           nav.hidden = true;
           const linked = new Set();
@@ -194,7 +195,7 @@ public static class PdfParts
             }
             Number(output);
             WriteDestinations(output, destinations);
-            var entries = PdfOutlineWriter.WriteOutline(output, headings, id => destinations.TryGetValue(id, out var d) ? d : null);
+            var entries = PdfOutlineWriter.WriteOutline(output, headings, id => destinations.TryGetValue(id, out var d) ? d : ((PdfPage, PdfArray)?)null);
             using var stream = new MemoryStream(parts.Sum(p => p.Length) + 4096);
             output.Save(stream, closeStream: false);
             return (stream.ToArray(), entries);
@@ -239,7 +240,7 @@ public static class PdfParts
                 fonts = new PdfDictionary(document);
                 resources.Elements["/Font"] = fonts;
             }
-            fonts.Elements[FontName] = font.Reference;
+            fonts.Elements[FontName] = font.Reference!;
             var text = string.Create(CultureInfo.InvariantCulture, $"{i + 1} / {total}");
             var box = page.MediaBox;
             var x = box.X1 + (box.Width - HelveticaWidth(text) * size / 1000) / 2;
@@ -251,13 +252,8 @@ public static class PdfParts
         }
     }
 
-    /// <summary>The width of digits, spaces and slashes in Helvetica, in thousandths of an em (its AFM metrics).</summary>
-    private static int HelveticaWidth(string text) => text.Sum(c => c switch
-    {
-        >= '0' and <= '9' => 556,
-        ' ' or '/' => 278,
-        _ => 556,
-    });
+    /// <summary>The width of "i / n" in Helvetica, in thousandths of an em (its AFM metrics: digits 556, space and slash 278).</summary>
+    private static int HelveticaWidth(string text) => text.Sum(c => c is ' ' or '/' ? 278 : 556);
 
     /// <summary>The catalog's <c>/Dests</c>: each part's named destinations, at the page they landed on in the joined document.</summary>
     private static void WriteDestinations(PdfDocument document, Dictionary<string, (PdfPage Page, PdfArray Destination)> destinations)
@@ -278,7 +274,7 @@ public static class PdfParts
             dests.Elements["/" + EncodeName(name)] = array;
         }
         document.Internals.AddObject(dests);
-        document.Internals.Catalog.Elements["/Dests"] = dests.Reference;
+        document.Internals.Catalog.Elements["/Dests"] = dests.Reference!;
     }
 
     /// <summary>A PDF name (without its slash) for an id: bytes outside the regular characters written as #xx.</summary>
@@ -288,7 +284,14 @@ public static class PdfParts
         foreach (var b in Encoding.UTF8.GetBytes(id))
         {
             var regular = b is > 0x20 and < 0x7F && "#%()/<>[]{}".IndexOf((char)b, StringComparison.Ordinal) < 0;
-            name.Append(regular ? ((char)b).ToString() : string.Create(CultureInfo.InvariantCulture, $"#{b:X2}"));
+            if (regular)
+            {
+                name.Append((char)b);
+            }
+            else
+            {
+                name.Append(CultureInfo.InvariantCulture, $"#{b:X2}");
+            }
         }
         return name.ToString();
     }
