@@ -66,6 +66,17 @@ public sealed class ReportsOptions
     /// </summary>
     public bool TaggedPdf { get; set; }
 
+    /// <summary>
+    /// The most parts a large report's PDF is printed in at once, each part a run of its longest table's rows printed by
+    /// a page of its own (ADR 0170): 0 (the default) is the processor count, at most 4; 1 prints every report in one piece.
+    /// </summary>
+    [Range(0, 16, ErrorMessage = "a whole number from {1} to {2}")]
+    public int PrintParts { get; set; }
+
+    /// <summary>The fewest table rows each part of a PDF printed in parts gets: a report with fewer rows than twice this prints in one piece.</summary>
+    [Range(10, 10_000_000, ErrorMessage = "a whole number from {1} to {2}")]
+    public int PrintPartMinRows { get; set; } = 500;
+
     /// <summary>A PDF larger than this is not attached to a mail; the mail links to the run instead.</summary>
     [Range(1024, 100_000_000, ErrorMessage = "a whole number from {1} to {2}")]
     public int MailAttachmentMaxBytes { get; set; } = 10 * 1024 * 1024;

@@ -16,7 +16,7 @@ namespace SecurityConsole.Server.Reports.Caching;
 public sealed class ReportCache(HybridCache cache, ReportCacheInvalidation invalidation)
 {
     /// <summary>Raised whenever rendering, the page style or PDF printing changes what the same data turns into.</summary>
-    public const string RendererVersion = "2026-12-3.2";
+    public const string RendererVersion = "2026-12-3.3";
 
     public const string Templates = "template";
     public const string Parsed = "parsed";

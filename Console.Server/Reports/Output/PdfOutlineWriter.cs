@@ -82,15 +82,36 @@ public static class PdfOutlineWriter
                 pages[r.ObjectID] = page;
             }
         }
+        var entries = WriteOutline(document, headings, id =>
+            destinations.TryGetValue(id, out var destination) && destination.Elements.Count >= 2
+            && destination.Elements[0] is PdfReference pageReference && pages.TryGetValue(pageReference.ObjectID, out var page)
+                ? (page, destination)
+                : ((PdfPage, PdfArray)?)null);
+        if (entries == 0)
+        {
+            return (pdf, 0);
+        }
+        using var output = new MemoryStream(pdf.Length + 4096 + 256 * entries);
+        document.Save(output, closeStream: false);
+        return (output.ToArray(), entries);
+    }
+
+    /// <summary>
+    /// Writes the outline of <paramref name="headings"/> into <paramref name="document"/>: one entry per heading whose
+    /// destination <paramref name="find"/> knows (its page in this document and the destination array, <c>[page /XYZ left
+    /// top zoom]</c>), nested by level (an h2 under the h1 before it). Returns the number of entries written.
+    /// </summary>
+    internal static int WriteOutline(PdfDocument document, IReadOnlyList<PdfHeading> headings, Func<string, (PdfPage Page, PdfArray Destination)?> find)
+    {
         var open = new Stack<(int Level, PdfOutline Entry)>();
         var entries = 0;
         foreach (var heading in headings)
         {
-            if (!destinations.TryGetValue(heading.Id, out var destination) || destination.Elements.Count < 2
-                || destination.Elements[0] is not PdfReference pageReference || !pages.TryGetValue(pageReference.ObjectID, out var page))
+            if (find(heading.Id) is not { } found)
             {
                 continue;
             }
+            var (page, destination) = found;
             var entry = new PdfOutline(heading.Text, page, opened: true) { PageDestinationType = PdfPageDestinationType.Xyz };
             if (destination.Elements.Count >= 4 && Number(destination.Elements[3]) is { } top)
             {
@@ -108,17 +129,11 @@ public static class PdfOutlineWriter
             open.Push((heading.Level, entry));
             entries++;
         }
-        if (entries == 0)
-        {
-            return (pdf, 0);
-        }
-        using var output = new MemoryStream(pdf.Length + 4096 + 256 * entries);
-        document.Save(output, closeStream: false);
-        return (output.ToArray(), entries);
+        return entries;
     }
 
     /// <summary>The document's named destinations: the catalog's <c>/Dests</c> dictionary and the <c>/Names /Dests</c> name tree, by decoded name.</summary>
-    private static Dictionary<string, PdfArray> Destinations(PdfDocument document)
+    internal static Dictionary<string, PdfArray> Destinations(PdfDocument document)
     {
         var found = new Dictionary<string, PdfArray>(StringComparer.Ordinal);
         var catalog = document.Internals.Catalog;

@@ -12,7 +12,9 @@ namespace SecurityConsole.Server.Reports.Output;
 /// each in a context of its own, reused print after print: ADR 0136), scripts disabled, every request except data: refused, page numbers at the foot (the document's
 /// @page margin box, <see cref="Templates.ReportDocument"/>) and a document
 /// outline from the headings (<see cref="PdfOutlineWriter"/>: the PDF is printed untagged and the outline added after,
-/// ADR 0115, unless <c>Reports:TaggedPdf</c> asks for a tagged PDF, whose outline Chromium makes). Where Chromium is not installed, <see cref="Unavailable"/> says in one sentence what to install.
+/// ADR 0115, unless <c>Reports:TaggedPdf</c> asks for a tagged PDF, whose outline Chromium makes). A report with a long
+/// table is printed in parts at once, one warm page each, and the parts joined, numbered and outlined afterwards
+/// (<see cref="PdfParts"/>, ADR 0170). Where Chromium is not installed, <see cref="Unavailable"/> says in one sentence what to install.
 /// </summary>
 /// <remarks>
 /// On Linux Chromium runs at a low CPU priority (ADR 0100), <c>Reports:ChromiumNice</c> (19 by default): it is started
@@ -44,75 +46,140 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
     /// <summary>Starts the shared browser if it is not running yet.</summary>
     public Task WarmAsync(CancellationToken ct) => BrowserAsync(ct);
 
+    /// <summary>The most parts a PDF is printed in at once (ADR 0170): <c>Reports:PrintParts</c>, 0 the processor count (at most 4).</summary>
+    internal int MaxParts => options.Value.PrintParts > 0 ? options.Value.PrintParts : Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     public async Task<byte[]> PrintAsync(string html, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         var steps = new PdfPrintSteps();
-        var pdf = await PrintPagesAsync(html, steps, watch, ct);
-        var result = pdf;
-        // Untagged unless asked for (ADR 0115): the outline is then written from the headings' named destinations.
-        if (!options.Value.TaggedPdf)
+        // A report with a long enough table prints in parts at once, one renderer each (ADR 0170); tagged PDFs in one piece.
+        var planned = options.Value.TaggedPdf ? 1 : PdfParts.Plan(html, MaxParts, options.Value.PrintPartMinRows);
+        var printed = await PrintPagesAsync(html, planned, steps, watch, ct);
+        byte[] result;
+        if (printed.Count > 1)
         {
             ct.ThrowIfCancellationRequested();
             try
             {
-                // On the report lane (ADR 0135): PDFsharp reads and writes the whole file, CPU the hot paths must not wait behind.
-                var (outlined, entries) = await work.RunAsync(() => PdfOutlineWriter.Add(pdf, steps.MarkedHeadings), ct);
+                // On the report lane (ADR 0135), as the outline: PDFsharp reads the parts and writes the whole file.
+                var (joined, entries) = await work.RunAsync(() => PdfParts.Join(printed, steps.MarkedHeadings), ct);
                 if (entries < steps.MarkedHeadings.Count)
                 {
                     logger.LogWarning("Report PDF: {Entries} of {Headings} headings have an outline entry (the others have no destination in the PDF).",
                         entries, steps.MarkedHeadings.Count);
                 }
-                result = outlined;
+                result = joined;
+                steps.Outline = Lap(watch);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
             {
-                // The outline is a convenience: a PDF without one is still the report, with all its text.
-                logger.LogWarning(ex, "Report PDF: the outline could not be added; the PDF is kept without one.");
+                // The parts are each a correct print of a part, but not a report: print it again in one piece.
+                logger.LogWarning(ex, "Report PDF: the {Parts} parts could not be joined; the report is printed again in one piece.", printed.Count);
+                steps = new PdfPrintSteps();
+                watch.Restart();
+                result = await OnePieceAsync(html, steps, watch, ct);
             }
-            steps.Outline = Lap(watch);
+        }
+        else
+        {
+            result = await OutlinedAsync(printed[0], steps, watch, ct);
         }
         logger.LogInformation(
-            "Report PDF printed in {Total:F0} ms: page {Page:F0} ms, content {Content:F0} ms, headings {Headings:F0} ms, print {Print:F0} ms, outline {Outline:F0} ms, close {Close:F0} ms; {Kilobytes:N0} KB from {HtmlKilobytes:N0} KB of HTML.",
-            steps.Total, steps.Page, steps.Content, steps.Headings, steps.Print, steps.Outline, steps.Close, result.Length / 1024, html.Length / 1024);
+            "Report PDF printed in {Total:F0} ms: page {Page:F0} ms, content {Content:F0} ms, headings {Headings:F0} ms, print {Print:F0} ms, outline {Outline:F0} ms, close {Close:F0} ms; {Kilobytes:N0} KB from {HtmlKilobytes:N0} KB of HTML, {Parts} part(s).",
+            steps.Total, steps.Page, steps.Content, steps.Headings, steps.Print, steps.Outline, steps.Close, result.Length / 1024, html.Length / 1024, printed.Count);
         return result;
     }
 
-    /// <summary>Chromium's part: a warm page, the HTML loaded, the headings marked, printed; the steps timed.</summary>
-    private async Task<byte[]> PrintPagesAsync(string html, PdfPrintSteps steps, Stopwatch watch, CancellationToken ct)
+    private async Task<byte[]> OnePieceAsync(string html, PdfPrintSteps steps, Stopwatch watch, CancellationToken ct) =>
+        await OutlinedAsync((await PrintPagesAsync(html, 1, steps, watch, ct))[0], steps, watch, ct);
+
+    /// <summary>A PDF printed in one piece, with its outline written from the headings' destinations unless it was printed tagged.</summary>
+    private async Task<byte[]> OutlinedAsync(byte[] pdf, PdfPrintSteps steps, Stopwatch watch, CancellationToken ct)
     {
-        var (browser, page) = await TakePageAsync(ct);
+        // Untagged unless asked for (ADR 0115): the outline is then written from the headings' named destinations.
+        if (options.Value.TaggedPdf)
+        {
+            return pdf;
+        }
+        var result = pdf;
+        ct.ThrowIfCancellationRequested();
+        try
+        {
+            // On the report lane (ADR 0135): PDFsharp reads and writes the whole file, CPU the hot paths must not wait behind.
+            var (outlined, entries) = await work.RunAsync(() => PdfOutlineWriter.Add(pdf, steps.MarkedHeadings), ct);
+            if (entries < steps.MarkedHeadings.Count)
+            {
+                logger.LogWarning("Report PDF: {Entries} of {Headings} headings have an outline entry (the others have no destination in the PDF).",
+                    entries, steps.MarkedHeadings.Count);
+            }
+            result = outlined;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            // The outline is a convenience: a PDF without one is still the report, with all its text.
+            logger.LogWarning(ex, "Report PDF: the outline could not be added; the PDF is kept without one.");
+        }
+        steps.Outline = Lap(watch);
+        return result;
+    }
+
+    /// <summary>
+    /// Chromium's part: warm pages (one, or one per part), the HTML loaded into each, the headings marked (and, in parts,
+    /// each page cut to its part), printed (the parts at once); the steps timed. The PDFs of the parts, in order.
+    /// </summary>
+    private async Task<List<byte[]>> PrintPagesAsync(string html, int parts, PdfPrintSteps steps, Stopwatch watch, CancellationToken ct)
+    {
+        var taken = new List<(IBrowser Browser, IPage Page)>(parts);
         var reusable = false;
         try
         {
+            foreach (var page in await Task.WhenAll(Enumerable.Range(0, parts).Select(_ => TakePageAsync(ct))))
+            {
+                taken.Add(page);
+            }
             steps.Page = Lap(watch);
-            await page.SetContentAsync(PrintPage(html), new PageSetContentOptions { WaitUntil = WaitUntilState.Load }).WaitAsync(ct);
+            var print = PrintPage(html);
+            await Task.WhenAll(taken.Select(t => t.Page.SetContentAsync(print, new PageSetContentOptions { WaitUntil = WaitUntilState.Load }))).WaitAsync(ct);
             steps.Content = Lap(watch);
             var tagged = options.Value.TaggedPdf;
-            if (!tagged)
+            var printing = 1;
+            if (parts > 1)
             {
-                steps.MarkedHeadings = PdfOutlineWriter.Headings(await page.EvaluateAsync<JsonElement>(PdfOutlineWriter.MarkHeadingsScript).WaitAsync(ct));
+                var minRows = options.Value.PrintPartMinRows;
+                var splits = await Task.WhenAll(taken.Select((t, i) => t.Page.EvaluateAsync<JsonElement>(PdfParts.SplitScript, new object[] { parts, i, minRows }))).WaitAsync(ct);
+                var split = PdfParts.Split(splits[0]);
+                steps.MarkedHeadings = split.Headings;
+                printing = Math.Clamp(split.Parts, 1, parts);
+            }
+            else if (!tagged)
+            {
+                steps.MarkedHeadings = PdfOutlineWriter.Headings(await taken[0].Page.EvaluateAsync<JsonElement>(PdfOutlineWriter.MarkHeadingsScript).WaitAsync(ct));
             }
             steps.Headings = Lap(watch);
-            var pdf = await page.PdfAsync(new PagePdfOptions
+            var pdfs = await Task.WhenAll(taken.Take(printing).Select(t => t.Page.PdfAsync(new PagePdfOptions
             {
                 Format = "A4",
                 PrintBackground = true,
                 // Page numbers come from the document's @page bottom margin box (ReportDocument), which Chromium lays out with
-                // the pages; a footer template is a page of its own laid out once per printed page.
+                // the pages; a footer template is a page of its own laid out once per printed page. Parts print without
+                // them, and the joined document is numbered as a whole (PdfParts).
                 DisplayHeaderFooter = false,
                 Margin = new Margin { Top = "16mm", Bottom = "16mm", Left = "12mm", Right = "12mm" },
                 Outline = tagged,
                 Tagged = tagged,
-            }).WaitAsync(ct);
+            }))).WaitAsync(ct);
             steps.Print = Lap(watch);
             reusable = true;
-            return pdf;
+            return [.. pdfs];
         }
         finally
         {
             // A page that printed goes back warm, emptied first; one that failed or was cancelled is closed with its context.
-            _ = reusable ? RecycleAsync(browser, page) : CloseAsync(page);
+            foreach (var (browser, page) in taken)
+            {
+                _ = reusable ? RecycleAsync(browser, page) : CloseAsync(page);
+            }
             steps.Close = Lap(watch);
         }
     }
@@ -144,7 +211,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
         try
         {
             await page.SetContentAsync(EmptyPage);
-            if (_warm.Count < options.Value.Concurrency && browser == _browser)
+            if (_warm.Count < options.Value.Concurrency * MaxParts && browser == _browser)
             {
                 _warm.Add((browser, page));
                 return;

@@ -189,6 +189,85 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
         }
     }
 
+    [Fact]
+    public async Task AReportPrintedInPartsAtOnceReadsAsOneDocumentWithEveryRowOnceNumberedPagesAndItsOutline()
+    {
+        if (!File.Exists("/usr/bin/chromium") || !File.Exists("/usr/bin/pdftotext") || !File.Exists("/usr/bin/pdfinfo") || !File.Exists("/usr/bin/pdffonts"))
+        {
+            TestEnvironment.SkipOrFail("PDF output needs /usr/bin/chromium, pdftotext, pdfinfo and pdffonts (apt-get install chromium poppler-utils).");
+        }
+        // A printer that prints a report of 2 × 30 rows or more in two parts at once (ADR 0170; by default 2 × 500):
+        // 150 rows over several pages, a heading before the table and one after it, and a link from the first part to
+        // the heading after the table, which the second part prints.
+        var rows = string.Concat(Enumerable.Range(1, 150).Select(i => $"<tr><td>Row {i:D4}</td><td>alpha {i * 7}</td><td>beta {i % 13}</td></tr>"));
+        var html = SecurityConsole.Server.Reports.Templates.ReportDocument.Wrap("Parts", $"""
+            <h1>Parts check</h1><h2>Overview</h2><p>See <a href="#after-table">after the table</a>.</p>
+            <h2>Rows</h2>
+            <table class="rows"><thead><tr><th>Row name</th><th>First figure</th><th>Second figure</th></tr></thead><tbody>{rows}</tbody></table>
+            <h2 id="after-table">After the table</h2><p>The end.</p>
+            """);
+        var options = Microsoft.Extensions.Options.Options.Create(new SecurityConsole.Server.Reports.ReportsOptions
+        {
+            PrintParts = 2, PrintPartMinRows = 30, ChromiumNice = 0, Concurrency = 1,
+        });
+        await using var printer = new SecurityConsole.Server.Reports.Output.PdfPrinter(options,
+            console.Factory.Services.GetRequiredService<SecurityConsole.Server.Reports.ReportWork>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SecurityConsole.Server.Reports.Output.PdfPrinter>.Instance);
+        var bytes = await printer.PrintAsync(html, Ct);
+        var file = Path.Combine(TestEnvironment.TempDirectory("report-pdf-parts"), "parts.pdf");
+        await File.WriteAllBytesAsync(file, bytes, Ct);
+
+        // It was printed in parts: the joined document's page numbers are written after printing, in Helvetica.
+        Assert.Contains("Helvetica", await RunAsync("pdffonts", file));
+        var pages = int.Parse(Regex.Match(await RunAsync("pdfinfo", file), @"Pages:\s+(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(pages >= 3, $"expected several pages, got {pages}");
+
+        // Every row once, in order, one line each; every page that holds rows starts them under the table's head; each
+        // page is numbered of the whole, and no page carries a part's own numbering.
+        var seen = new List<int>();
+        for (var i = 1; i <= pages; i++)
+        {
+            var text = await RunAsync("pdftotext", "-layout", "-f", $"{i}", "-l", $"{i}", file, "-");
+            var numbers = Regex.Matches(text, @"(?<![\d/])(\d+)\s*/\s*(\d+)(?![\d/])").Select(m => m.Value.Replace(" ", "", StringComparison.Ordinal)).ToList();
+            Assert.True(numbers.SequenceEqual(new[] { $"{i}/{pages}" }), $"page {i} of {pages} is numbered [{string.Join(", ", numbers)}]");
+            var onPage = Regex.Matches(text, @"(?m)^\s*Row (\d{4})\s+alpha (\d+)\s+beta (\d+)\s*$").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            if (onPage.Count > 0)
+            {
+                Assert.Matches(@"Row name\s+First figure\s+Second figure", text);
+            }
+            seen.AddRange(onPage);
+        }
+        Assert.Equal(Enumerable.Range(1, 150), seen);
+
+        // The outline holds every heading, each leading to the page that prints it; the link's target (in the second
+        // part) is still a named destination of the joined document.
+        using var document = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(bytes), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
+        var numbered = Enumerable.Range(0, document.PageCount).ToDictionary(i => document.Pages[i].Reference!.ObjectID, i => i + 1);
+        var entries = new List<(int Depth, string Title, int Page)>();
+        void Walk(PdfSharp.Pdf.PdfOutlineCollection level, int depth)
+        {
+            foreach (var entry in level)
+            {
+                entries.Add((depth, entry.Title, entry.DestinationPage?.Reference is { } r && numbered.TryGetValue(r.ObjectID, out var n) ? n : 0));
+                if (entry.HasChildren)
+                {
+                    Walk(entry.Outlines, depth + 1);
+                }
+            }
+        }
+        Walk(document.Outlines, 0);
+        Assert.Equal(new[] { "Parts check", "Overview", "Rows", "After the table" }, entries.Select(e => e.Title));
+        Assert.Equal(new[] { 0, 1, 1, 1 }, entries.Select(e => e.Depth));
+        Assert.Equal(pages, entries[^1].Page);
+        foreach (var (_, title, page) in entries)
+        {
+            Assert.Contains(title, await RunAsync("pdftotext", "-f", $"{page}", "-l", $"{page}", file, "-"));
+        }
+        var destinations = SecurityConsole.Server.Reports.Output.PdfOutlineWriter.Destinations(document);
+        Assert.True(destinations.TryGetValue("after-table", out var target), $"no destination 'after-table' among {string.Join(", ", destinations.Keys)}");
+        Assert.Equal(pages, numbered[((PdfSharp.Pdf.Advanced.PdfReference)target!.Elements[0]).ObjectID]);
+    }
+
     /// <summary>The process and all its descendants, from the parent ids in /proc.</summary>
     internal static List<int> Family(int root)
     {
