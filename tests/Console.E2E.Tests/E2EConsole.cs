@@ -16,8 +16,11 @@ internal static class E2EConsole
     /// <summary>This build's Console.Server.dll (built by the project reference, not copied here).</summary>
     public static string BuildServerDll => Metadata("ServerAssembly");
 
+    private static string Configuration =>
+        typeof(E2EConsole).Assembly.GetCustomAttribute<System.Reflection.AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
     /// <summary>
-    /// The Console.Server.dll a test starts (ADR 0180). By default the run's publish of this build (<see cref="E2EPublish"/>):
+    /// The Console.Server.dll a test starts (ADR 0180). By default the run's publish of this build (<see cref="PublishedBuild"/>):
     /// the trimmed, compressed client that production serves, with the assemblies the first load leaves out (ADR 0140);
     /// with <paramref name="client"/> <see cref="E2EClient.Build"/>, the build output itself, whose client is untrimmed (the
     /// one <c>dotnet run</c> serves). CONSOLE_E2E_PUBLISHED=&lt;folder&gt; starts that folder's for every test;
@@ -30,7 +33,7 @@ internal static class E2EConsole
         {
             return BuildServerDll;
         }
-        var folder = string.IsNullOrEmpty(chosen) ? await E2EPublish.FolderAsync() : Path.GetFullPath(chosen);
+        var folder = string.IsNullOrEmpty(chosen) ? await PublishedBuild.FolderAsync(RepositoryRoot, BuildServerDll, Configuration, TestContext.Current.CancellationToken) : Path.GetFullPath(chosen);
         return Path.Combine(folder, "Console.Server.dll");
     }
 

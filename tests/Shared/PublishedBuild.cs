@@ -1,32 +1,37 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SecurityConsole.E2E.Tests;
+namespace SecurityConsole.Testing;
 
 /// <summary>
-/// The publish the browser tests run on (ADR 0180): <c>dotnet publish Console.Server --no-build</c> of this build, in this
-/// configuration, done once per build and kept in the temp folder under an identity of the build's output, so a run
-/// publishes at most once and a second run on the same build not at all. Its client is the one production serves: trimmed,
+/// The publish the browser tests and the server's published-output tests run on (ADR 0180): <c>dotnet publish
+/// Console.Server --no-build</c> of this build, in this configuration, done once per build and kept in the temp folder
+/// under an identity of the build's output, so a machine publishes a build at most once, whichever test project asks
+/// first; the others wait on the lock and find it complete (two publishes of one build at once would share the client's
+/// obj folder). Linked into the test projects; depends on no test framework. Its client is the one production serves: trimmed,
 /// compressed, without the debugger (<c>debugLevel: 0</c>), about a third of the Debug build's 216 assemblies; a browser
 /// starts it for a fraction of the CPU the Debug build's client costs (bench/RESULTS.md, "E2E tests: CPU per class").
 /// </summary>
-internal static class E2EPublish
+public static class PublishedBuild
 {
     /// <summary>How long a publish may take on a loaded machine before it is given up (it is one for the whole run).</summary>
     private static readonly TimeSpan Ceiling = TimeSpan.FromMinutes(20);
 
-    private static readonly Lazy<Task<string>> Published = new(PublishAsync);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<string>>> Published = new(StringComparer.Ordinal);
 
-    /// <summary>The folder holding the published Console.Server.dll; the first caller publishes, the others wait for it.</summary>
-    public static Task<string> FolderAsync() => Published.Value.WaitAsync(TestContext.Current.CancellationToken);
+    /// <summary>
+    /// The folder holding the publish of <paramref name="buildServerDll"/> (Console.Server's build output in
+    /// <paramref name="configuration"/>); the first caller publishes, the others wait for it.
+    /// </summary>
+    public static Task<string> FolderAsync(string repositoryRoot, string buildServerDll, string configuration, CancellationToken cancellationToken) =>
+        Published.GetOrAdd(Path.GetFullPath(buildServerDll), dll => new Lazy<Task<string>>(() => PublishAsync(repositoryRoot, dll, configuration)))
+            .Value.WaitAsync(cancellationToken);
 
-    private static async Task<string> PublishAsync()
+    private static async Task<string> PublishAsync(string repositoryRoot, string buildDll, string configuration)
     {
-        var buildDll = E2EConsole.BuildServerDll;
         var build = BuildIdentity(buildDll);
-        var root = Path.Combine(Path.GetTempPath(), "console-e2e-published");
+        var root = Path.Combine(Path.GetTempPath(), "console-published");
         var folder = Path.Combine(root, build);
         var complete = Path.Combine(folder, ".complete");
         Directory.CreateDirectory(root);
@@ -44,14 +49,13 @@ internal static class E2EPublish
             TryDelete(old);
         }
 
-        var configuration = typeof(E2EPublish).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var project = Path.Combine(E2EConsole.RepositoryRoot, "Console.Server", "Console.Server.csproj");
+        var project = Path.Combine(repositoryRoot, "Console.Server", "Console.Server.csproj");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = E2EConsole.RepositoryRoot,
+            WorkingDirectory = repositoryRoot,
         };
         // --no-build: the build the tests were built with is published, not rebuilt; no MSBuild node outlives it.
         foreach (var arg in (string[])["publish", project, "-c", configuration, "--no-build", "-o", folder, "-nologo", "-nodeReuse:false"])
