@@ -64,11 +64,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
             {
                 // On the report lane (ADR 0135), as the outline: PDFsharp reads the parts and writes the whole file.
                 var (joined, entries) = await work.RunAsync(() => PdfParts.Join(printed, steps.MarkedHeadings), ct);
-                if (entries < steps.MarkedHeadings.Count)
-                {
-                    logger.LogWarning("Report PDF: {Entries} of {Headings} headings have an outline entry (the others have no destination in the PDF).",
-                        entries, steps.MarkedHeadings.Count);
-                }
+                WarnIfHeadingsMissing(entries, steps.MarkedHeadings.Count);
                 result = joined;
                 steps.Outline = Lap(watch);
             }
@@ -91,6 +87,15 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
         return result;
     }
 
+    private void WarnIfHeadingsMissing(int entries, int headings)
+    {
+        if (entries < headings)
+        {
+            logger.LogWarning("Report PDF: {Entries} of {Headings} headings have an outline entry (the others have no destination in the PDF).",
+                entries, headings);
+        }
+    }
+
     private async Task<byte[]> OnePieceAsync(string html, PdfPrintSteps steps, Stopwatch watch, CancellationToken ct) =>
         await OutlinedAsync((await PrintPagesAsync(html, 1, steps, watch, ct))[0], steps, watch, ct);
 
@@ -108,11 +113,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
         {
             // On the report lane (ADR 0135): PDFsharp reads and writes the whole file, CPU the hot paths must not wait behind.
             var (outlined, entries) = await work.RunAsync(() => PdfOutlineWriter.Add(pdf, steps.MarkedHeadings), ct);
-            if (entries < steps.MarkedHeadings.Count)
-            {
-                logger.LogWarning("Report PDF: {Entries} of {Headings} headings have an outline entry (the others have no destination in the PDF).",
-                    entries, steps.MarkedHeadings.Count);
-            }
+            WarnIfHeadingsMissing(entries, steps.MarkedHeadings.Count);
             result = outlined;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)

@@ -164,21 +164,7 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
         // Printed untagged (ADR 0115): the outline is written from the headings, not from Chromium's structure tree.
         Assert.Matches(@"Tagged:\s+no\b", info);
 
-        using var document = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(bytes), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
-        var pages = Enumerable.Range(0, document.PageCount).ToDictionary(i => document.Pages[i].Reference!.ObjectID, i => i + 1);
-        var entries = new List<(int Depth, string Title, int Page)>();
-        void Walk(PdfSharp.Pdf.PdfOutlineCollection level, int depth)
-        {
-            foreach (var entry in level)
-            {
-                entries.Add((depth, entry.Title, entry.DestinationPage?.Reference is { } r && pages.TryGetValue(r.ObjectID, out var n) ? n : 0));
-                if (entry.HasChildren)
-                {
-                    Walk(entry.Outlines, depth + 1);
-                }
-            }
-        }
-        Walk(document.Outlines, 0);
+        var entries = PdfOutline.Entries(bytes);
         Assert.Equal(
             new (int Depth, string Title, int Page)[] { (0, "Outline check", 1), (1, "First part", 1), (1, "Second part", 2), (2, "Inner & nested", 2), (1, "Third part", 3) },
             entries.ToArray());
@@ -241,21 +227,7 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
 
         // The outline holds every heading, each leading to the page that prints it; the link's target (in the second
         // part) is still a named destination of the joined document.
-        using var document = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(bytes), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
-        var numbered = Enumerable.Range(0, document.PageCount).ToDictionary(i => document.Pages[i].Reference!.ObjectID, i => i + 1);
-        var entries = new List<(int Depth, string Title, int Page)>();
-        void Walk(PdfSharp.Pdf.PdfOutlineCollection level, int depth)
-        {
-            foreach (var entry in level)
-            {
-                entries.Add((depth, entry.Title, entry.DestinationPage?.Reference is { } r && numbered.TryGetValue(r.ObjectID, out var n) ? n : 0));
-                if (entry.HasChildren)
-                {
-                    Walk(entry.Outlines, depth + 1);
-                }
-            }
-        }
-        Walk(document.Outlines, 0);
+        var entries = PdfOutline.Entries(bytes);
         Assert.Equal(new[] { "Parts check", "Overview", "Rows", "After the table" }, entries.Select(e => e.Title));
         Assert.Equal(new[] { 0, 1, 1, 1 }, entries.Select(e => e.Depth));
         Assert.Equal(pages, entries[^1].Page);
@@ -263,6 +235,8 @@ public sealed class ReportPdfTests(SqliteConsole console) : IClassFixture<Sqlite
         {
             Assert.Contains(title, await RunAsync("pdftotext", "-f", $"{page}", "-l", $"{page}", file, "-"));
         }
+        using var document = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(bytes), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
+        var numbered = Enumerable.Range(0, document.PageCount).ToDictionary(i => document.Pages[i].Reference!.ObjectID, i => i + 1);
         var destinations = SecurityConsole.Server.Reports.Output.PdfOutlineWriter.Destinations(document);
         Assert.True(destinations.TryGetValue("after-table", out var target), $"no destination 'after-table' among {string.Join(", ", destinations.Keys)}");
         Assert.Equal(pages, numbered[((PdfSharp.Pdf.Advanced.PdfReference)target!.Elements[0]).ObjectID]);
@@ -399,5 +373,30 @@ public sealed class ChromiumLowPriorityTests : IAsyncLifetime
         {
             return null;
         }
+    }
+}
+
+/// <summary>Reads a PDF's outline back with PDFsharp.</summary>
+internal static class PdfOutline
+{
+    /// <summary>The PDF's outline, depth first: each entry's depth, title and the page (1-based) it leads to, 0 for none.</summary>
+    public static List<(int Depth, string Title, int Page)> Entries(byte[] bytes)
+    {
+        using var document = PdfSharp.Pdf.IO.PdfReader.Open(new MemoryStream(bytes), PdfSharp.Pdf.IO.PdfDocumentOpenMode.Import);
+        var pages = Enumerable.Range(0, document.PageCount).ToDictionary(i => document.Pages[i].Reference!.ObjectID, i => i + 1);
+        var entries = new List<(int Depth, string Title, int Page)>();
+        void Walk(PdfSharp.Pdf.PdfOutlineCollection level, int depth)
+        {
+            foreach (var entry in level)
+            {
+                entries.Add((depth, entry.Title, entry.DestinationPage?.Reference is { } r && pages.TryGetValue(r.ObjectID, out var n) ? n : 0));
+                if (entry.HasChildren)
+                {
+                    Walk(entry.Outlines, depth + 1);
+                }
+            }
+        }
+        Walk(document.Outlines, 0);
+        return entries;
     }
 }
