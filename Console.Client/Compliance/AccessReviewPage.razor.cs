@@ -29,6 +29,10 @@ public partial class AccessReviewPage
     private bool undecidedOnly;
     private int page = 1;
 
+    /// <summary>A user's roles as people read them ("Security analyst"); a key's scopes as they are.</summary>
+    private static string Grants(AccessReviewItemView item, IEnumerable<string> grants) =>
+        string.Join(", ", item.Kind == AccessReviewKinds.User ? grants.Select(Roles.DisplayName) : grants);
+
     protected override async Task OnInitializedAsync()
     {
         var user = (await AuthState.GetAuthenticationStateAsync()).User;

@@ -179,6 +179,28 @@ public sealed class ComplianceWorkflowPagesTests : ConsoleTestContext
     }
 
     [Fact]
+    public void AnAccessReviewNamesRolesInWordsAndKeyScopesAsTheyAre()
+    {
+        // A role reads "Security analyst", as on the users page, in the grants and in a revoke's chip; scopes stay identifiers.
+        var items = new List<AccessReviewItemView>
+        {
+            Item(1, AccessReviewKinds.User, "user-ana") with { Grants = [Roles.SecurityAnalyst] },
+            Item(2, AccessReviewKinds.User, "user-dev", "revoke") with { Grants = [Roles.Developer, Roles.SecurityAnalyst], Revoked = [Roles.SecurityAnalyst] },
+            Item(3, AccessReviewKinds.Key, Guid.NewGuid().ToString()) with { Grants = ["keys:verify", "events:write"] },
+        };
+        Api.AccessReview = (_, _, _) => Task.FromResult(new AccessReviewDetail(Summary(1), [.. items], items.Count, 1, 100));
+        var cut = Render<AccessReviewPage>(p => p.Add(x => x.Id, Review));
+
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=item]").Count));
+        var rows = cut.FindAll("[data-testid=item]");
+        Assert.Contains("Security analyst", rows[0].TextContent);
+        Assert.Contains("Developer, Security analyst", rows[1].TextContent);
+        Assert.Contains("Revoked Security analyst", rows[1].TextContent);
+        Assert.Contains("keys:verify, events:write", rows[2].TextContent);
+        Assert.DoesNotContain("SecurityAnalyst", cut.Markup);
+    }
+
+    [Fact]
     public void TheAccessReviewListSaysWhenNoneHasBeenStarted()
     {
         Api.AccessReviews = () => Task.FromResult<IReadOnlyList<AccessReviewSummary>>([]);
