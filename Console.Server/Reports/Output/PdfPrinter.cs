@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
@@ -33,7 +32,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
     private readonly ConcurrentBag<(IBrowser Browser, IPage Page)> _warm = [];
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private DirectoryInfo? _launcher;
+    private ChromiumLauncher? _launcher;
 
     /// <summary>Null when PDF output works here; otherwise the sentence a PDF request answers with.</summary>
     public string? Unavailable => File.Exists(options.Value.ChromiumPath)
@@ -276,14 +275,15 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
                 throw new InvalidOperationException(why);
             }
             _playwright ??= await Playwright.CreateAsync();
-            var launcher = Launcher();
+            _launcher ??= ChromiumLauncher.Create(options.Value.ChromiumPath, options.Value.ChromiumNice, logger);
+            var launcher = _launcher;
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = launcher ?? options.Value.ChromiumPath,
+                ExecutablePath = launcher?.Script ?? options.Value.ChromiumPath,
                 Headless = true,
                 Args = ChromiumArgs,
             });
-            BrowserProcessId = launcher is null ? null : LaunchedProcessId();
+            BrowserProcessId = launcher?.ProcessId();
             logger.LogInformation("Chromium started for report PDFs ({Version}; {Priority}).", _browser.Version,
                 launcher is null ? "normal CPU priority" : $"nice {options.Value.ChromiumNice}, pid {BrowserProcessId}");
             return _browser;
@@ -294,58 +294,6 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
         }
     }
 
-    /// <summary>
-    /// A script in a private directory that records its process id, lowers the priority of its session's scheduling
-    /// group where the kernel groups sessions (autogroup), and becomes Chromium through <c>nice</c> (<c>exec</c> keeps
-    /// the id and Playwright's pipes); null where the priority is not lowered (not Linux, ChromiumNice 0, no nice).
-    /// </summary>
-    private string? Launcher()
-    {
-        var level = options.Value.ChromiumNice;
-        if (!OperatingSystem.IsLinux() || level == 0)
-        {
-            return null;
-        }
-        if (new[] { "/usr/bin/nice", "/bin/nice" }.FirstOrDefault(File.Exists) is not { } nice)
-        {
-            logger.LogWarning("Chromium for report PDFs runs at normal CPU priority: nice (coreutils) is not installed.");
-            return null;
-        }
-        // Chromium running as root sets its threads' nice values itself (0, or -8 for the ones that draw), undoing nice;
-        // the SCHED_IDLE policy (chrt --idle, util-linux) it does not change, and under it nice values do not count.
-        var chrt = new[] { "/usr/bin/chrt", "/bin/chrt" }.FirstOrDefault(File.Exists);
-        var idle = chrt is null ? "" : $"{chrt} --idle 0 ";
-        _launcher ??= Directory.CreateTempSubdirectory("security-console-chromium-");
-        var script = Path.Combine(_launcher.FullName, "chromium");
-        var n = level.ToString(CultureInfo.InvariantCulture);
-        File.WriteAllText(script,
-            $"""
-            #!/bin/sh
-            echo $$ > {Quote(Path.Combine(_launcher.FullName, "chromium.pid"))}
-            if [ -w /proc/self/autogroup ]; then echo {n} > /proc/self/autogroup 2>/dev/null; fi
-            exec {idle}{nice} -n {n} {Quote(options.Value.ChromiumPath)} "$@"
-
-            """);
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return script;
-    }
-
-    private int? LaunchedProcessId()
-    {
-        try
-        {
-            return int.TryParse(File.ReadAllText(Path.Combine(_launcher!.FullName, "chromium.pid")).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-                ? pid
-                : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null)
@@ -353,14 +301,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
             await _browser.CloseAsync();
         }
         _playwright?.Dispose();
-        try
-        {
-            _launcher?.Delete(recursive: true);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            // A temporary directory left behind; the system's cleaner takes it.
-        }
+        _launcher?.Dispose();
     }
 }
 
