@@ -75,6 +75,13 @@ internal static class E2EConsole
     [ModuleInitializer]
     internal static void StopSharedWaitsWithTheTest() => Eventually.Cancellation = () => TestContext.Current.CancellationToken;
 
+    /// <summary>
+    /// The consoles these tests start live minutes: the short-lived runtime settings of the server tests' consoles
+    /// (ADR 0175, ADR 0181). What a browser sees does not depend on them; the benchmarks keep the runtime's defaults.
+    /// </summary>
+    [ModuleInitializer]
+    internal static void StartConsolesForAShortLife() => ConsoleProcessOptions.ShortLivedRuntimeDefault = ConsoleProcessOptions.ShortLivedRuntime;
+
     private static string Metadata(string key) =>
         typeof(E2EConsole).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 }

@@ -42,6 +42,12 @@ public sealed partial class ConsoleProcess
         start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
         start.Environment["DOTNET_NOLOGO"] = "1";
+        // The test host may run with these itself (tests/short-lived-runtime.runsettings, ADR 0181): a console gets them
+        // only from its Runtime, so that an empty one means the runtime's defaults, as the benchmarks measure.
+        foreach (var name in ConsoleProcessOptions.ShortLivedRuntime.Keys)
+        {
+            start.Environment.Remove(name);
+        }
         foreach (var (name, value) in options.Runtime)
         {
             start.Environment[name] = value;
