@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Data.Sqlite;
 using SecurityConsole.Server.Common;
 using static SecurityConsole.Server.Tests.Detection.DetectionTestKit;
@@ -24,6 +25,35 @@ public sealed class SqliteFaultTests : IAsyncDisposable
         _factory = new ConsoleFactory(DatabaseProvider.Sqlite, $"Data Source={DatabasePath};Default Timeout=2", extra: Fast());
         return await FaultScenario.StartAsync(_factory);
     }
+
+    /// <summary>
+    /// How long a write waits for a lock another program holds is the connection string's <c>Default Timeout</c>, 30 s
+    /// unless it says otherwise (docs/configuration.md): SQLite's own busy wait, which comes before any retry of the
+    /// driver's. It was 30 s whatever the connection string said.
+    /// </summary>
+    [Fact]
+    public async Task AWriteWaitsForAnotherProgramsLockAsLongAsTheConnectionStringsDefaultTimeoutSays()
+    {
+        await StartAsync();
+        Assert.Equal(2_000, await BusyTimeoutAsync(_factory!));
+        await using var byDefault = ConsoleFactory.Sqlite();
+        Assert.Equal(30_000, await BusyTimeoutAsync(byDefault));
+    }
+
+    private static Task<long> BusyTimeoutAsync(ConsoleFactory factory) => SecurityConsole.Server.Tests.Compliance.ComplianceTestKit.DbAsync(factory, async db =>
+    {
+        await db.Database.OpenConnectionAsync(Ct);
+        try
+        {
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA busy_timeout";
+            return Convert.ToInt64(await command.ExecuteScalarAsync(Ct), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    });
 
     [Fact]
     public async Task WhileAnotherProcessHoldsTheWriteLockReadinessSaysSoWritesAre503AndThenEverythingGoesOn()
