@@ -25,7 +25,7 @@ public sealed class SqliteBusyTimeout : DbConnectionInterceptor
     private static void Apply(DbConnection connection)
     {
         // SQLite's own wait comes first and Microsoft.Data.Sqlite retries only after it: a fixed 30 s here made every
-        // shorter Default Timeout 30 s (the fault tests' 2 s waited 30).
+        // shorter Default Timeout 30 s (the fault tests asked for 2 s and waited 30).
         var milliseconds = (connection is SqliteConnection sqlite ? sqlite.DefaultTimeout : 30) * 1000L;
         using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA busy_timeout = {Math.Min(milliseconds, int.MaxValue)};";
