@@ -276,16 +276,15 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
             }
             _playwright ??= await Playwright.CreateAsync();
             _launcher ??= ChromiumLauncher.Create(options.Value.ChromiumPath, options.Value.ChromiumNice, logger);
-            var launcher = _launcher;
             _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = launcher?.Script ?? options.Value.ChromiumPath,
+                ExecutablePath = _launcher?.Script ?? options.Value.ChromiumPath,
                 Headless = true,
                 Args = ChromiumArgs,
             });
-            BrowserProcessId = launcher?.ProcessId();
+            BrowserProcessId = _launcher?.ProcessId();
             logger.LogInformation("Chromium started for report PDFs ({Version}; {Priority}).", _browser.Version,
-                launcher is null ? "normal CPU priority" : $"nice {options.Value.ChromiumNice}, pid {BrowserProcessId}");
+                _launcher is null ? "normal CPU priority" : $"nice {options.Value.ChromiumNice}, pid {BrowserProcessId}");
             return _browser;
         }
         finally
