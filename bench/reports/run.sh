@@ -5,7 +5,8 @@
 #   bench/reports/run.sh e2e   [--rows 2500] [--repeat 3] [--cached 5] [--runs 10] [--verify-rate 200] [--idle-seconds 20]
 #       a real Console.Server process (Release, Production settings) on a throwaway PostgreSQL (CONSOLE_BENCH_PG names a
 #       server to use instead), Chromium at /usr/bin/chromium:
-#       (a) the security summary of 2,500 alerts (about 50 A4 pages with charts) as a PDF, warm browser: data to PDF ≤ 3 s
+#       (a) the security summary of 2,500 alerts (about 50 A4 pages with charts) as a PDF, warm browser and console
+#           (--warm-ups 5 prints first, not counted, shown in the table): data to PDF ≤ 3 s
 #       (b) the same request again, from the artifact cache, with the download over HTTP: ≤ 50 ms
 #       (c) key verify p99 (open loop, 200/s) while 10 uncached PDF runs execute: ≤ 2 × idle
 #   bench/reports/run.sh csv   [rows]     CSV writer in process, 1,000,000 audit rows: ≥ 100,000 rows/s, growth ≤ 150 MB

@@ -33,6 +33,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private ChromiumLauncher? _launcher;
+    private int _opened;
 
     /// <summary>Null when PDF output works here; otherwise the sentence a PDF request answers with.</summary>
     public string? Unavailable => File.Exists(options.Value.ChromiumPath)
@@ -54,6 +55,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
         var steps = new PdfPrintSteps();
         // A report with a long enough table prints in parts at once, one renderer each (ADR 0170); tagged PDFs in one piece.
         var planned = options.Value.TaggedPdf ? 1 : PdfParts.Plan(html, MaxParts, options.Value.PrintPartMinRows);
+        var opened = Volatile.Read(ref _opened);
         var printed = await PrintPagesAsync(html, planned, steps, watch, ct);
         byte[] result;
         if (printed.Count > 1)
@@ -81,8 +83,9 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
             result = await OutlinedAsync(printed[0], steps, watch, ct);
         }
         logger.LogInformation(
-            "Report PDF printed in {Total:F0} ms: page {Page:F0} ms, content {Content:F0} ms, headings {Headings:F0} ms, print {Print:F0} ms, outline {Outline:F0} ms, close {Close:F0} ms; {Kilobytes:N0} KB from {HtmlKilobytes:N0} KB of HTML, {Parts} part(s).",
-            steps.Total, steps.Page, steps.Content, steps.Headings, steps.Print, steps.Outline, steps.Close, result.Length / 1024, html.Length / 1024, printed.Count);
+            "Report PDF printed in {Total:F0} ms: page {Page:F0} ms, content {Content:F0} ms, headings {Headings:F0} ms, print {Print:F0} ms, outline {Outline:F0} ms, close {Close:F0} ms; {Kilobytes:N0} KB from {HtmlKilobytes:N0} KB of HTML, {Parts} part(s), {Opened} page(s) opened.",
+            steps.Total, steps.Page, steps.Content, steps.Headings, steps.Print, steps.Outline, steps.Close, result.Length / 1024, html.Length / 1024, printed.Count,
+            Volatile.Read(ref _opened) - opened);
         return result;
     }
 
@@ -200,6 +203,7 @@ public sealed class PdfPrinter(IOptions<ReportsOptions> options, ReportWork work
             }
             await CloseAsync(warm.Page);
         }
+        Interlocked.Increment(ref _opened);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { JavaScriptEnabled = false, Offline = true });
         var page = await context.NewPageAsync();
         await page.RouteAsync("**/*", route => route.Request.Url.StartsWith("data:", StringComparison.Ordinal) ? route.ContinueAsync() : route.AbortAsync());

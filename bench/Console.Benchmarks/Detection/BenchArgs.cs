@@ -8,6 +8,9 @@ internal sealed class BenchArgs(string[] args)
     public int Int(string name, int fallback) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 
+    public string String(string name, string fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+
     public static string Stamp() =>
         $"{DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}, load {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}, {Environment.ProcessorCount} cores";
 

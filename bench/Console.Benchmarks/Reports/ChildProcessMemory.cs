@@ -7,6 +7,8 @@ namespace SecurityConsole.Benchmarks.Reports;
 /// GPU, utility and renderer processes under it), sampled every 100 ms while it runs: the peak of their summed
 /// proportional set size (PSS, /proc/&lt;pid&gt;/smaps_rollup), which counts a page shared by several Chromium processes once
 /// in all, unlike summed resident sets. Linux only; what the Helm chart's memory limit has to leave room for (ADR 0100).
+/// Reading smaps_rollup of twenty Chromium processes ten times a second costs about a third of a core, so the sampling
+/// pauses while a timed print runs (<see cref="Paused"/>): on two cores it took that much from the print it measured.
 /// </summary>
 internal sealed class ChildProcessMemory : IAsyncDisposable
 {
@@ -32,6 +34,10 @@ internal sealed class ChildProcessMemory : IAsyncDisposable
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
             do
             {
+                if (Paused)
+                {
+                    continue;
+                }
                 var now = Measure(_root);
                 if (now.TotalMb > _peak.TotalMb)
                 {
@@ -41,6 +47,11 @@ internal sealed class ChildProcessMemory : IAsyncDisposable
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false));
         });
     }
+
+    /// <summary>While true, no sample is taken (a timed measurement is running).</summary>
+    public bool Paused { get => _paused; set => _paused = value; }
+
+    private volatile bool _paused;
 
     /// <summary>The largest sample since the last reset.</summary>
     public Sample Peak => _peak;
