@@ -83,6 +83,18 @@ public sealed class ReportArtifact
     public long? AuditSequence { get; set; }
 }
 
+/// <summary>
+/// One piece of an artifact's bytes, in order by <see cref="Index"/> (ADR 0185): artifacts are stored in pieces of
+/// <c>ArtifactContent.ChunkBytes</c> so that a large one is written and read as a stream on both providers. An artifact
+/// stored before that keeps its bytes in <see cref="ReportArtifact.Content"/> and has no pieces.
+/// </summary>
+public sealed class ReportArtifactChunk
+{
+    public Guid RunId { get; set; }
+    public int Index { get; set; }
+    public required byte[] Data { get; set; }
+}
+
 /// <summary>A cron schedule in a time zone that runs a report for its owner and delivers it.</summary>
 public sealed class ReportSchedule
 {
@@ -122,7 +134,8 @@ public sealed class ReportDelivery
 
 internal sealed class ReportEntityConfiguration :
     IEntityTypeConfiguration<ReportTemplate>, IEntityTypeConfiguration<ReportTemplateVersion>, IEntityTypeConfiguration<ReportRun>,
-    IEntityTypeConfiguration<ReportArtifact>, IEntityTypeConfiguration<ReportSchedule>, IEntityTypeConfiguration<ReportDelivery>
+    IEntityTypeConfiguration<ReportArtifact>, IEntityTypeConfiguration<ReportArtifactChunk>, IEntityTypeConfiguration<ReportSchedule>,
+    IEntityTypeConfiguration<ReportDelivery>
 {
     public void Configure(EntityTypeBuilder<ReportTemplate> b)
     {
@@ -170,6 +183,13 @@ internal sealed class ReportEntityConfiguration :
         b.Property(a => a.Sha256).HasMaxLength(64);
         b.Property(a => a.DataSha256).HasMaxLength(64);
         b.HasIndex(a => a.ExpiresAt);
+    }
+
+    public void Configure(EntityTypeBuilder<ReportArtifactChunk> b)
+    {
+        b.ToTable("report_artifact_chunks");
+        b.HasKey(c => new { c.RunId, c.Index });
+        b.HasOne<ReportArtifact>().WithMany().HasForeignKey(c => c.RunId).OnDelete(DeleteBehavior.Cascade);
     }
 
     public void Configure(EntityTypeBuilder<ReportSchedule> b)

@@ -51,6 +51,7 @@ public sealed class ReportsFeature : IConsoleFeature
         services.AddScoped<ReportFilterChoices>();
         services.AddScoped<ReportRuns>();
         services.AddScoped<ReportRunner>();
+        services.AddScoped<ArtifactContent>();
         services.AddScoped<ReportRetentionJob>();
         services.AddScoped<ScheduleStore>();
         services.AddScoped<ScheduleTicker>();

@@ -48,8 +48,8 @@ public sealed class ReportDataSource(
     }
 
     /// <summary>Every audit entry of the extract, streamed (the CSV path: no row cap, nothing held in memory).</summary>
-    public IAsyncEnumerable<AuditEntryView> AuditEntriesAsync(ResolvedParameters p, ReportOwner owner, CancellationToken ct) =>
-        auditReader.ExportAsync(AuditQuery(p), owner.MayReadPersonalData, ct);
+    public IAsyncEnumerable<AuditExportRow> AuditEntriesAsync(ResolvedParameters p, ReportOwner owner, CancellationToken ct) =>
+        auditReader.ExportRowsAsync(AuditQuery(p), owner.MayReadPersonalData, ct);
 
     private async Task<SecuritySummaryData> SummaryAsync(ResolvedParameters p, ReportOwner owner, int maxRows, CancellationToken ct)
     {
@@ -119,7 +119,7 @@ public sealed class ReportDataSource(
     private async Task<Dictionary<long, DateTimeOffset>> AcknowledgedAtAsync(ResolvedParameters p, CancellationToken ct)
     {
         var at = new Dictionary<long, DateTimeOffset>();
-        await foreach (var e in auditReader.ExportAsync(new AuditSearchQuery(From: p.From, To: p.To, Action: AuditActions.AlertAcknowledged), false, ct))
+        await foreach (var e in auditReader.ExportRowsAsync(new AuditSearchQuery(From: p.From, To: p.To, Action: AuditActions.AlertAcknowledged), false, ct))
         {
             if (long.TryParse(e.TargetId, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && (!at.TryGetValue(id, out var t) || e.Time < t))
             {
@@ -168,7 +168,7 @@ public sealed class ReportDataSource(
         return new AuditExtractData(count, Ordered(byAction, 15), Ordered(byOutcome, 10), rows);
     }
 
-    public static AuditRow Row(AuditEntryView e) => new(e.Sequence, e.Time, e.Category, e.Action, $"{e.ActorType}:{e.ActorId}",
+    public static AuditRow Row(AuditExportRow e) => new(e.Sequence, e.Time, e.Category, e.Action, $"{e.ActorType}:{e.ActorId}",
         e.TargetType is null ? e.TargetId : $"{e.TargetType}:{e.TargetId}", e.Outcome, e.SourceIp,
         e.Personal is null ? "" : string.Join("; ", e.Personal.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}")));
 

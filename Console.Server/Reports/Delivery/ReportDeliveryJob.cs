@@ -18,7 +18,8 @@ namespace SecurityConsole.Server.Reports.Delivery;
 /// </summary>
 public sealed class ReportDeliveryJob(
     ConsoleDbContext db, AuditTrail audit, Caller caller, ScheduleStore schedules, ReportMailer mailer, ReportWebhook webhook, ReportInApp inApp,
-    IBackgroundJobClient jobs, ConsoleSettings settings, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportDeliveryJob> logger)
+    ArtifactContent artifactContent, IBackgroundJobClient jobs, ConsoleSettings settings, IOptions<ReportsOptions> options, TimeProvider clock,
+    ILogger<ReportDeliveryJob> logger)
 {
     public const string Mail = "email";
     public const string Webhook = "webhook";
@@ -71,7 +72,7 @@ public sealed class ReportDeliveryJob(
             return false;
         }
         var delivery = ScheduleStore.DeliveryOf(schedule);
-        var artifact = await db.Set<ReportArtifact>().AsNoTracking().FirstOrDefaultAsync(a => a.RunId == runId, ct);
+        var artifact = await ArtifactAsync(runId, channel == Mail, ct);
         var item = new DeliveryItem(run, artifact, $"{settings.PublicUrl?.TrimEnd('/')}/reports/runs/{run.Id}");
         string? error = null;
         try
@@ -138,5 +139,31 @@ public sealed class ReportDeliveryJob(
         var run = await db.Set<ReportRun>().AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, ct);
         var schedule = run?.ScheduleId is { } id ? await db.Set<ReportSchedule>().AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) : null;
         return (run, schedule);
+    }
+
+    /// <summary>
+    /// The run's artifact; its bytes only when they go out in a mail and are under the attachment limit, read from the
+    /// database as a stream (ADR 0185): a large CSV is sent as a link and never loaded.
+    /// </summary>
+    private async Task<ReportArtifact?> ArtifactAsync(Guid runId, bool mail, CancellationToken ct)
+    {
+        var artifact = await db.Set<ReportArtifact>().AsNoTracking().Where(a => a.RunId == runId)
+            .Select(a => new ReportArtifact
+            {
+                RunId = a.RunId, Format = a.Format, FileName = a.FileName, ContentType = a.ContentType, Content = Array.Empty<byte>(), Size = a.Size,
+                Sha256 = a.Sha256, DataSha256 = a.DataSha256, CreatedAt = a.CreatedAt, ExpiresAt = a.ExpiresAt, AuditSequence = a.AuditSequence,
+            })
+            .FirstOrDefaultAsync(ct);
+        if (artifact is not null && mail && artifact.Size <= options.Value.MailAttachmentMaxBytes)
+        {
+            await using var content = await artifactContent.OpenReadAsync(runId, ct);
+            if (content is not null)
+            {
+                using var bytes = new MemoryStream((int)artifact.Size);
+                await content.CopyToAsync(bytes, ct);
+                artifact.Content = bytes.ToArray();
+            }
+        }
+        return artifact;
     }
 }

@@ -20,6 +20,8 @@ public sealed class ReportRetentionJob(ConsoleDbContext db, Caller caller, Audit
             return 0;
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // The pieces first (the foreign key cascades too, where the database enforces it).
+        await db.Set<ReportArtifactChunk>().Where(c => expired.Contains(c.RunId)).ExecuteDeleteAsync(ct);
         var deleted = await db.Set<ReportArtifact>().Where(a => expired.Contains(a.RunId)).ExecuteDeleteAsync(ct);
         audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportArtifactsExpired, "report_artifact", null, Data: new { count = deleted }));
         await db.SaveChangesAsync(ct);

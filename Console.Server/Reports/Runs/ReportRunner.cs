@@ -29,7 +29,7 @@ namespace SecurityConsole.Server.Reports.Runs;
 public sealed class ReportRunner(
     ConsoleDbContext db, Caller caller, AuditTrail audit, TemplateStore templates, TemplateEngine engine, ReportDataSource data,
     UserReportQueries users, AuditReportQueries auditHead, AlertReportQueries alertHead, PdfPrinter pdf, ReportProgressNotifier progress, ReportCache cache,
-    ReportWork work, IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportRunner> logger)
+    ReportWork work, ArtifactContent artifactContent, IServiceScopeFactory scopes, IBackgroundJobClient jobs, IOptions<ReportsOptions> options, TimeProvider clock, ILogger<ReportRunner> logger)
 {
     public const string Queue = "reports";
 
@@ -130,15 +130,27 @@ public sealed class ReportRunner(
         byte[] content;
         string dataHash;
         string? html = null;
-        if (csv)
+        await using var file = csv
+            ? new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose)
+            : null;
+        if (file is not null)
         {
-            await using var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
             var audited = model is null ? Rows(data.AuditEntriesAsync(parameters, owner, ct)) : null;
             run.RowCount = await ReportCsv.WriteAsync(file, template.Type, model, audited, ct);
-            content = new byte[file.Length];
             file.Position = 0;
-            await file.ReadExactlyAsync(content, ct);
-            dataHash = Sha256(content);
+            if (file.Length <= MaxCachedArtifactBytes)
+            {
+                content = new byte[file.Length];
+                await file.ReadExactlyAsync(content, ct);
+                dataHash = Sha256(content);
+            }
+            else
+            {
+                // A large CSV stays in its file: hashed from it, and stored from it as a stream (ADR 0185).
+                content = [];
+                dataHash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
+                file.Position = 0;
+            }
         }
         else
         {
@@ -160,12 +172,15 @@ public sealed class ReportRunner(
             content = await pdf.PrintAsync(html!, ct);
             stages.Add(new StageTiming(ReportStages.Pdf, watch.Elapsed.TotalMilliseconds));
         }
-        var cached = keys is not null && content.Length <= MaxCachedArtifactBytes ? new CachedArtifact(content, dataHash, run.RowCount ?? 0) : null;
+        var streamed = file is not null && file.Length > MaxCachedArtifactBytes ? file : null;
+        var cached = keys is not null && streamed is null && content.Length <= MaxCachedArtifactBytes ? new CachedArtifact(content, dataHash, run.RowCount ?? 0) : null;
         if (cached is not null)
         {
             await cache.SetAsync(ReportCache.Artifacts, keys!.Value.Artifact, cached, [ReportCache.TemplateTag(template.Template)], ct);
         }
-        var sha256 = await StoreAsync(run, template, content, dataHash, ct);
+        var sha256 = streamed is null
+            ? await StoreAsync(run, template, content, dataHash, ct)
+            : await StoreAsync(run, template, streamed, dataHash, dataHash, ct);
         if (cached is not null)
         {
             await cache.SetAsync(ReportCache.Contents, sha256, cached, [], ct, localOnly: true);
@@ -301,27 +316,45 @@ public sealed class ReportRunner(
     }
 
     /// <summary>Stores the artifact with its report.generated entry; returns its SHA-256.</summary>
-    private async Task<string> StoreAsync(ReportRun run, ResolvedTemplate template, byte[] content, string dataHash, CancellationToken ct, Action? beforeLastSave = null)
+    private Task<string> StoreAsync(ReportRun run, ResolvedTemplate template, byte[] content, string dataHash, CancellationToken ct, Action? beforeLastSave = null) =>
+        StoreAsync(run, template, new MemoryStream(content, writable: false), Sha256(content), dataHash, ct, beforeLastSave);
+
+    /// <summary>
+    /// Stores the artifact: its row and report.generated (with the hashes that vouch for it), then its bytes from
+    /// <paramref name="content"/> as a stream, in pieces (ADR 0185), all in one transaction (the caller's, if it has one).
+    /// </summary>
+    private async Task<string> StoreAsync(ReportRun run, ResolvedTemplate template, Stream content, string sha256, string dataHash, CancellationToken ct,
+        Action? beforeLastSave = null)
     {
+        await using var tx = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var now = clock.GetUtcNow();
         var artifact = new ReportArtifact
         {
-            RunId = run.Id, Format = run.Format, FileName = FileName(run), ContentType = ContentType(run.Format), Content = content, Size = content.Length,
-            Sha256 = Sha256(content), DataSha256 = dataHash, CreatedAt = now, ExpiresAt = now.AddDays(options.Value.ArtifactRetentionDays),
+            RunId = run.Id, Format = run.Format, FileName = FileName(run), ContentType = ContentType(run.Format), Content = [],
+            Size = content.Length - content.Position, Sha256 = sha256, DataSha256 = dataHash, CreatedAt = now,
+            ExpiresAt = now.AddDays(options.Value.ArtifactRetentionDays),
         };
         db.Add(artifact);
-        var entry = audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportGenerated, "report_run", run.Id.ToString(), Data: new
-        {
-            sha256 = artifact.Sha256, dataSha256 = dataHash, format = run.Format, template = template.Template, version = template.Version,
-            owner = run.OwnerUserId, parameters = ReportRuns.ParametersOf(run).ToDictionary(),
-            watermark = new { auditSequence = run.WatermarkAuditSequence, alertId = run.WatermarkAlertId, eventId = run.WatermarkEventId },
-        }));
+        var entry = audit.Record(Generated(run, template, artifact));
         await db.SaveChangesAsync(ct);
+        await artifactContent.WriteAsync(run.Id, content, ct);
         artifact.AuditSequence = entry.Sequence;
         beforeLastSave?.Invoke();
         await db.SaveChangesAsync(ct);
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
         return artifact.Sha256;
     }
+
+    private static AuditEvent Generated(ReportRun run, ResolvedTemplate template, ReportArtifact artifact) =>
+        new(AuditCategories.Audit, AuditActions.ReportGenerated, "report_run", run.Id.ToString(), Data: new
+        {
+            sha256 = artifact.Sha256, dataSha256 = artifact.DataSha256, format = run.Format, template = template.Template, version = template.Version,
+            owner = run.OwnerUserId, parameters = ReportRuns.ParametersOf(run).ToDictionary(),
+            watermark = new { auditSequence = run.WatermarkAuditSequence, alertId = run.WatermarkAlertId, eventId = run.WatermarkEventId },
+        });
 
     private async Task StageAsync(ReportRun run, string stage, int percent, List<StageTiming> stages, CancellationToken ct)
     {
@@ -354,7 +387,7 @@ public sealed class ReportRunner(
         }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
     }
 
-    private static async IAsyncEnumerable<AuditRow> Rows(IAsyncEnumerable<Shared.Audit.AuditEntryView> entries)
+    private static async IAsyncEnumerable<AuditRow> Rows(IAsyncEnumerable<AuditExportRow> entries)
     {
         await foreach (var e in entries)
         {

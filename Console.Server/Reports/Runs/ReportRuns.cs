@@ -15,7 +15,7 @@ namespace SecurityConsole.Server.Reports.Runs;
 /// <summary>Starting, reading, cancelling and verifying runs, and handing out their artifacts. A caller sees only their own runs.</summary>
 public sealed class ReportRuns(
     ConsoleDbContext db, TemplateStore templates, IBackgroundJobClient jobs, AuditTrail audit, AuditReportQueries auditEntries, ReportFilterChoices choices,
-    Caching.ReportCache cache, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ReportRuns> logger)
+    Caching.ReportCache cache, ArtifactContent artifactContent, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ReportRuns> logger)
 {
     /// <summary>
     /// Validates and queues a run for <paramref name="ownerUserId"/>; null with the fields at fault in <paramref name="v"/>.
@@ -125,49 +125,50 @@ public sealed class ReportRuns(
         return true;
     }
 
-    /// <summary>The artifact for download, with its report.downloaded entry written before the first byte leaves.</summary>
-    public async Task<ReportArtifact?> DownloadAsync(Guid id, string ownerUserId, CancellationToken ct)
+    /// <summary>
+    /// The artifact for download, with its report.downloaded entry written before the first byte leaves. Its bytes come from
+    /// memory when this node made or served them (the cache holds them under their SHA-256, the hash recorded for the
+    /// artifact), else straight from the database as they are sent (ADR 0185): a large CSV is never held whole.
+    /// </summary>
+    public async Task<ArtifactDownload?> DownloadAsync(Guid id, string ownerUserId, CancellationToken ct)
     {
-        // The artifact of a run the caller owns; its bytes from memory when this node made or served them (the cache holds
-        // them under their SHA-256, the hash recorded for the artifact), else from the database.
-        var artifact = await db.Set<ReportArtifact>().AsNoTracking()
-            .Where(a => a.RunId == id && db.Set<ReportRun>().Any(r => r.Id == id && r.OwnerUserId == ownerUserId))
-            .Select(a => new ReportArtifact
-            {
-                RunId = a.RunId, Format = a.Format, FileName = a.FileName, ContentType = a.ContentType, Content = Array.Empty<byte>(), Size = a.Size,
-                Sha256 = a.Sha256, DataSha256 = a.DataSha256, CreatedAt = a.CreatedAt, ExpiresAt = a.ExpiresAt, AuditSequence = a.AuditSequence,
-            })
-            .FirstOrDefaultAsync(ct);
+        var artifact = await ArtifactAsync(id, ownerUserId, ct);
         if (artifact is null)
         {
             return null;
         }
-        artifact.Content = (await cache.TryGetAsync<CachedArtifact>(Caching.ReportCache.Contents, artifact.Sha256, ct, localOnly: true))?.Content
-            ?? await db.Set<ReportArtifact>().AsNoTracking().Where(a => a.RunId == id).Select(a => a.Content).FirstAsync(ct);
         audit.Record(new AuditEvent(AuditCategories.Audit, AuditActions.ReportDownloaded, "report_run", id.ToString(),
             Data: new { sha256 = artifact.Sha256, format = artifact.Format }));
         await db.SaveChangesAsync(ct);
-        return artifact;
+        var content = (await cache.TryGetAsync<CachedArtifact>(Caching.ReportCache.Contents, artifact.Sha256, ct, localOnly: true))?.Content is { } bytes
+            ? new MemoryStream(bytes, writable: false)
+            : await artifactContent.OpenReadAsync(id, ct);
+        return content is null ? null : new ArtifactDownload(artifact, content);
     }
 
     /// <summary>Hashes the stored artifact again and compares it with the hash recorded at generation and with the audit entry that vouches for it.</summary>
     public async Task<ReportVerifyResult?> VerifyAsync(Guid id, string ownerUserId, CancellationToken ct)
     {
-        if (await FindAsync(id, ownerUserId, ct) is null)
-        {
-            return null;
-        }
-        var artifact = await db.Set<ReportArtifact>().AsNoTracking().FirstOrDefaultAsync(a => a.RunId == id, ct);
+        var artifact = await ArtifactAsync(id, ownerUserId, ct);
         if (artifact is null)
         {
             return null;
         }
-        var actual = Convert.ToHexStringLower(SHA256.HashData(artifact.Content));
         string? chained = null;
         if (artifact.AuditSequence is { } seq && await auditEntries.EntryAsync(seq, ct) is { } entry && entry.Action == AuditActions.ReportGenerated && entry.TargetId == id.ToString()
             && entry.Data is { } json)
         {
             chained = JsonDocument.Parse(json).RootElement.TryGetProperty("sha256", out var s) ? s.GetString() : null;
+        }
+        string actual;
+        // Hashed as it is read: a large artifact is never held whole (ADR 0185).
+        await using (var content = await artifactContent.OpenReadAsync(id, ct))
+        {
+            if (content is null)
+            {
+                return null;
+            }
+            actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(content, ct));
         }
         var matchesChain = chained == actual;
         var intact = actual == artifact.Sha256 && matchesChain;
@@ -178,6 +179,17 @@ public sealed class ReportRuns(
                 : "The artifact has changed since it was generated: its SHA-256 no longer matches the audit entry.";
         return new ReportVerifyResult(intact, chained ?? artifact.Sha256, actual, artifact.AuditSequence, matchesChain, detail);
     }
+
+    /// <summary>The artifact of a run the caller owns, without its bytes.</summary>
+    private Task<ReportArtifact?> ArtifactAsync(Guid id, string ownerUserId, CancellationToken ct) =>
+        db.Set<ReportArtifact>().AsNoTracking()
+            .Where(a => a.RunId == id && db.Set<ReportRun>().Any(r => r.Id == id && r.OwnerUserId == ownerUserId))
+            .Select(a => new ReportArtifact
+            {
+                RunId = a.RunId, Format = a.Format, FileName = a.FileName, ContentType = a.ContentType, Content = Array.Empty<byte>(), Size = a.Size,
+                Sha256 = a.Sha256, DataSha256 = a.DataSha256, CreatedAt = a.CreatedAt, ExpiresAt = a.ExpiresAt, AuditSequence = a.AuditSequence,
+            })
+            .FirstOrDefaultAsync(ct);
 
     public async Task<ReportRunView> ViewAsync(ReportRun run, CancellationToken ct)
     {
@@ -201,3 +213,6 @@ public sealed class ReportRuns(
         return new ResolvedParameters(from, to, all.GetValueOrDefault("period") ?? ReportPeriods.Custom, filters);
     }
 }
+
+/// <summary>An artifact handed out for download: what it is, and its bytes as a stream the caller disposes.</summary>
+public sealed record ArtifactDownload(ReportArtifact Artifact, Stream Content);

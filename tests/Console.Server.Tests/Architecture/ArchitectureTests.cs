@@ -42,10 +42,12 @@ public sealed class ArchitectureTests
     {
         // Writing the audit trail (every change of state is audited in its transaction), and the retention windows
         // and legal holds that other features' retention must respect. AuditFacts and AuditReportQueries are its reads
-        // for compliance checks and report data, AuditReader and PersonalData the masked audit search reports print.
+        // for compliance checks and report data, AuditReader and PersonalData the masked audit search reports print, and
+        // AuditExportRow the row of its export (a report's audit extract).
         // The entity types after them are what the compliance interceptor classifies as check inputs when committed.
         ["Audit"] = ["AuditTrail", "AuditEvent", "AuditActions", "AuditEntry", "AuditCategories", "AuditOutcomes", "AuditRetentionJob", "AuditLegalHold",
-            "AuditFacts", "AuditEntryFact", "CheckpointFact", "ErasureFact", "ChainVerificationFact", "AuditReportQueries", "AuditReader", "PersonalData",
+            "AuditFacts", "AuditEntryFact", "CheckpointFact", "ErasureFact", "ChainVerificationFact", "AuditReportQueries", "AuditReader", "AuditExportRow",
+            "PersonalData",
             // People named as the trail names them for a reader (masked without pii:read): an access review's reviewers.
             "AuditNames",
             "AuditCheckpoint", "AuditRetentionSetting", "AuditSubjectKey",

@@ -65,6 +65,13 @@ public abstract class ReportLifecycleTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.NotFound, (await auditor.GetAsync($"/api/v1/reports/runs/{expiring.Id}/download", Ct)).StatusCode);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            // Its stored pieces went with it (ADR 0185); the kept one's are there.
+            var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+            Assert.Equal(0, await db.Set<ReportArtifactChunk>().CountAsync(c => c.RunId == expiring.Id, Ct));
+            Assert.NotEqual(0, await db.Set<ReportArtifactChunk>().CountAsync(c => c.RunId == kept.Id, Ct));
+        }
         var run = (await auditor.GetFromJsonAsync<ReportRunView>($"/api/v1/reports/runs/{expiring.Id}", Json, Ct))!;
         Assert.Equal(ReportRunStatuses.Succeeded, run.Status);
         Assert.Null(run.Artifact);

@@ -1,6 +1,10 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Audit;
+using SecurityConsole.Server.Data;
+using SecurityConsole.Server.Reports;
+using SecurityConsole.Server.Reports.Runs;
 using SecurityConsole.Server.Security;
 using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Audit;
@@ -56,11 +60,42 @@ public abstract class ReportRunTests(SharedConsole console)
     {
         var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
         var run = await Factory.StartAndRunAsync(auditor, AuditExtract(format: ReportFormats.Csv));
-        await Factory.SqlAsync($"UPDATE report_artifacts SET \"Content\" = {(Factory.Provider == SecurityConsole.Server.Common.DatabaseProvider.Postgres ? "'\\x00'::bytea" : "X'00'")} WHERE \"RunId\" = '{(Factory.Provider == SecurityConsole.Server.Common.DatabaseProvider.Postgres ? run.Id.ToString() : run.Id.ToString().ToUpperInvariant())}'");
+        // The stored bytes (ADR 0185: in pieces) changed behind the console's back.
+        await Factory.SqlAsync($"UPDATE report_artifact_chunks SET \"Data\" = {(Factory.Provider == SecurityConsole.Server.Common.DatabaseProvider.Postgres ? "'\\x00'::bytea" : "X'00'")} WHERE \"RunId\" = '{(Factory.Provider == SecurityConsole.Server.Common.DatabaseProvider.Postgres ? run.Id.ToString() : run.Id.ToString().ToUpperInvariant())}' AND \"Index\" = 0");
         var verify = await auditor.GetFromJsonAsync<ReportVerifyResult>($"/api/v1/reports/runs/{run.Id}/verify", Json, Ct);
         Assert.False(verify!.Intact);
         Assert.Contains("changed", verify.Detail);
         Assert.NotEqual(verify.RecordedSha256, verify.ActualSha256);
+    }
+
+    [Fact]
+    public async Task AnArtifactOfSeveralPiecesIsStoredAndSentBackByteForByteAndItsStoredHashStillVouchesForIt()
+    {
+        // Artifacts are stored in pieces and read back as a stream (ADR 0185); a report run stores a one-piece CSV, so the
+        // pieces of a 3.5 MB artifact are written here through the same door, in a transaction as the runner does.
+        var auditor = await Factory.SignedInClientAsync(Roles.Auditor);
+        var run = await Factory.StartAndRunAsync(auditor, AuditExtract(format: ReportFormats.Csv));
+        var bytes = new byte[ArtifactContent.ChunkBytes * 3 + ArtifactContent.ChunkBytes / 2 + 1];
+        Random.Shared.NextBytes(bytes);
+        await using (var scope = Factory.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
+            await using var tx = await db.Database.BeginTransactionAsync(Ct);
+            await db.Set<ReportArtifactChunk>().Where(c => c.RunId == run.Id).ExecuteDeleteAsync(Ct);
+            await scope.ServiceProvider.GetRequiredService<ArtifactContent>().WriteAsync(run.Id, bytes, Ct);
+            await db.Set<ReportArtifact>().Where(a => a.RunId == run.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Size, bytes.Length), Ct);
+            await tx.CommitAsync(Ct);
+            Assert.Equal(4, await db.Set<ReportArtifactChunk>().CountAsync(c => c.RunId == run.Id, Ct));
+        }
+
+        using var response = await auditor.GetAsync($"/api/v1/reports/runs/{run.Id}/download", HttpCompletionOption.ResponseHeadersRead, Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal(bytes, await response.Content.ReadAsByteArrayAsync(Ct));
+        // The recorded hash is the CSV's, so these bytes read as changed: the verification hashed all four pieces.
+        var verify = await auditor.GetFromJsonAsync<ReportVerifyResult>($"/api/v1/reports/runs/{run.Id}/verify", Json, Ct);
+        Assert.False(verify!.Intact);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), verify.ActualSha256);
     }
 
     [Fact]

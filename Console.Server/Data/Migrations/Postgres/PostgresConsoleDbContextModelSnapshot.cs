@@ -1421,6 +1421,23 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.ToTable("report_artifacts", (string)null);
                 });
 
+            modelBuilder.Entity("SecurityConsole.Server.Reports.ReportArtifactChunk", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("integer");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("RunId", "Index");
+
+                    b.ToTable("report_artifact_chunks", (string)null);
+                });
+
             modelBuilder.Entity("SecurityConsole.Server.Reports.ReportDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1706,34 +1723,6 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.ToTable("report_template_versions", (string)null);
                 });
 
-            modelBuilder.Entity("SecurityConsole.Server.Users.SetupToken", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset>("ExpiresAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<byte[]>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("bytea");
-
-                    b.Property<DateTimeOffset?>("UsedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique();
-
-                    b.ToTable("setup_tokens", (string)null);
-                });
-
             modelBuilder.Entity("SecurityConsole.Server.Users.ConsoleUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1856,6 +1845,34 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("invitations", (string)null);
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Users.SetupToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("setup_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1983,6 +2000,15 @@ namespace SecurityConsole.Server.Data.Migrations.Postgres
                     b.HasOne("SecurityConsole.Server.Detection.Alert", null)
                         .WithMany()
                         .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Reports.ReportArtifactChunk", b =>
+                {
+                    b.HasOne("SecurityConsole.Server.Reports.ReportArtifact", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

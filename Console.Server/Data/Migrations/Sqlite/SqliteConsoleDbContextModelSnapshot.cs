@@ -1396,6 +1396,23 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.ToTable("report_artifacts", (string)null);
                 });
 
+            modelBuilder.Entity("SecurityConsole.Server.Reports.ReportArtifactChunk", b =>
+                {
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Index")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Data")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("RunId", "Index");
+
+                    b.ToTable("report_artifact_chunks", (string)null);
+                });
+
             modelBuilder.Entity("SecurityConsole.Server.Reports.ReportDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1679,34 +1696,6 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.ToTable("report_template_versions", (string)null);
                 });
 
-            modelBuilder.Entity("SecurityConsole.Server.Users.SetupToken", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<byte[]>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("BLOB");
-
-                    b.Property<long?>("UsedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TokenHash")
-                        .IsUnique();
-
-                    b.ToTable("setup_tokens", (string)null);
-                });
-
             modelBuilder.Entity("SecurityConsole.Server.Users.ConsoleUser", b =>
                 {
                     b.Property<string>("Id")
@@ -1829,6 +1818,34 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("invitations", (string)null);
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Users.SetupToken", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("setup_tokens", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
@@ -1956,6 +1973,15 @@ namespace SecurityConsole.Server.Data.Migrations.Sqlite
                     b.HasOne("SecurityConsole.Server.Detection.Alert", null)
                         .WithMany()
                         .HasForeignKey("AlertId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("SecurityConsole.Server.Reports.ReportArtifactChunk", b =>
+                {
+                    b.HasOne("SecurityConsole.Server.Reports.ReportArtifact", null)
+                        .WithMany()
+                        .HasForeignKey("RunId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
