@@ -121,37 +121,10 @@ public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalDat
 
     private static AuditExportRow Exported(ExportedEntry e, bool reveal, Dictionary<Guid, AesGcm?> ciphers)
     {
-        IReadOnlyDictionary<string, string>? fields = null;
-        var sourceIp = e.SourceIp;
-        if (e.Personal is not null && e.SubjectKeyId is { } keyId)
-        {
-            Dictionary<string, string>? clear = null;
-            if (ciphers.GetValueOrDefault(keyId) is { } cipher)
-            {
-                try
-                {
-                    clear = PersonalData.Fields(PersonalData.Decrypt(cipher, keyId, e.Subject ?? "", e.Personal));
-                }
-                catch (CryptographicException)
-                {
-                    // Tampered ciphertext reads as erased here, as in every other read; verification reports the tampering.
-                }
-            }
-            if (clear is null)
-            {
-                fields = new Dictionary<string, string> { ["personal"] = PersonalData.Erased };
-                sourceIp = PersonalData.Erased;
-            }
-            else
-            {
-                var shown = reveal ? clear : PersonalData.MaskAll(clear);
-                if (shown.Remove(PersonalData.SourceIpField, out var ip))
-                {
-                    sourceIp = ip;
-                }
-                fields = shown;
-            }
-        }
+        var cipher = e.SubjectKeyId is { } keyId ? ciphers.GetValueOrDefault(keyId) : null;
+        // Personal data without a subject key was never encrypted for anyone: there is nothing to show, as in View.
+        var (fields, _, sourceIp) = Shown(e.SubjectKeyId is null ? null : e.Personal, e.SourceIp, reveal,
+            cipher is null ? null : () => PersonalData.Decrypt(cipher, e.SubjectKeyId!.Value, e.Subject ?? "", e.Personal!));
         return new AuditExportRow(e.Sequence, e.Time, e.Category, e.Action, e.ActorType, e.ActorId, e.TargetType, e.TargetId, e.Outcome, sourceIp, fields);
     }
 
@@ -234,45 +207,49 @@ public sealed class AuditReader(ConsoleDbContext db, AuditKeys keys, PersonalDat
 
     private static AuditEntryView View(AuditEntry e, bool reveal, Dictionary<Guid, byte[]?> keys)
     {
-        IReadOnlyDictionary<string, string>? fields = null;
-        var state = PersonalDataState.None;
-        var sourceIp = e.SourceIp;
-        if (e.Personal is not null && e.SubjectKeyId is { } keyId)
-        {
-            var key = keys.GetValueOrDefault(keyId);
-            Dictionary<string, string>? clear = null;
-            if (key is not null)
-            {
-                try
-                {
-                    clear = PersonalData.Fields(PersonalData.Decrypt(key, keyId, e.Subject ?? "", e.Personal));
-                }
-                catch (CryptographicException)
-                {
-                    // Tampered ciphertext reads as erased here; verification reports the tampering.
-                }
-            }
-            if (clear is null)
-            {
-                state = PersonalDataState.Erased;
-                fields = new Dictionary<string, string> { ["personal"] = PersonalData.Erased };
-                sourceIp = PersonalData.Erased;
-            }
-            else
-            {
-                state = reveal ? PersonalDataState.Revealed : PersonalDataState.Masked;
-                var shown = reveal ? clear : PersonalData.MaskAll(clear);
-                if (shown.Remove(PersonalData.SourceIpField, out var ip))
-                {
-                    sourceIp = ip;
-                }
-                fields = shown;
-            }
-        }
+        var key = e.SubjectKeyId is { } keyId ? keys.GetValueOrDefault(keyId) : null;
+        var (fields, state, sourceIp) = Shown(e.SubjectKeyId is null ? null : e.Personal, e.SourceIp, reveal,
+            key is null ? null : () => PersonalData.Decrypt(key, e.SubjectKeyId!.Value, e.Subject ?? "", e.Personal!));
         return new AuditEntryView(
             e.Sequence, e.Time, e.Category, e.Action, e.ActorType, e.ActorId, e.TargetType, e.TargetId, e.Outcome, sourceIp, e.CorrelationId,
             e.Data is null ? null : JsonDocument.Parse(e.Data).RootElement.Clone(),
             fields, state, e.Subject, Convert.ToHexStringLower(e.Hash), Convert.ToHexStringLower(e.PrevHash));
+    }
+
+    /// <summary>
+    /// An entry's personal fields as this reader sees them, and its source address: decrypted (<paramref name="decrypt"/>,
+    /// null when the subject's key is gone), then masked unless <paramref name="reveal"/>; the address moves out of the
+    /// fields. Unreadable (erased key or tampered ciphertext, which verification reports) reads as erased.
+    /// </summary>
+    private static (IReadOnlyDictionary<string, string>? Fields, PersonalDataState State, string? SourceIp) Shown(
+        string? personal, string? sourceIp, bool reveal, Func<string>? decrypt)
+    {
+        if (personal is null)
+        {
+            return (null, PersonalDataState.None, sourceIp);
+        }
+        Dictionary<string, string>? clear = null;
+        if (decrypt is not null)
+        {
+            try
+            {
+                clear = PersonalData.Fields(decrypt());
+            }
+            catch (CryptographicException)
+            {
+                // Tampered ciphertext reads as erased here; verification reports the tampering.
+            }
+        }
+        if (clear is null)
+        {
+            return (new Dictionary<string, string> { ["personal"] = PersonalData.Erased }, PersonalDataState.Erased, PersonalData.Erased);
+        }
+        var shown = reveal ? clear : PersonalData.MaskAll(clear);
+        if (shown.Remove(PersonalData.SourceIpField, out var ip))
+        {
+            sourceIp = ip;
+        }
+        return (shown, reveal ? PersonalDataState.Revealed : PersonalDataState.Masked, sourceIp);
     }
 }
 

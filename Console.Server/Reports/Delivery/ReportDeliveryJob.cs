@@ -147,13 +147,7 @@ public sealed class ReportDeliveryJob(
     /// </summary>
     private async Task<ReportArtifact?> ArtifactAsync(Guid runId, bool mail, CancellationToken ct)
     {
-        var artifact = await db.Set<ReportArtifact>().AsNoTracking().Where(a => a.RunId == runId)
-            .Select(a => new ReportArtifact
-            {
-                RunId = a.RunId, Format = a.Format, FileName = a.FileName, ContentType = a.ContentType, Content = Array.Empty<byte>(), Size = a.Size,
-                Sha256 = a.Sha256, DataSha256 = a.DataSha256, CreatedAt = a.CreatedAt, ExpiresAt = a.ExpiresAt, AuditSequence = a.AuditSequence,
-            })
-            .FirstOrDefaultAsync(ct);
+        var artifact = await db.Set<ReportArtifact>().AsNoTracking().Where(a => a.RunId == runId).WithoutContent().FirstOrDefaultAsync(ct);
         if (artifact is not null && mail && artifact.Size <= options.Value.MailAttachmentMaxBytes)
         {
             await using var content = await artifactContent.OpenReadAsync(runId, ct);

@@ -124,3 +124,15 @@ public sealed class ArtifactContent(ConsoleDbContext db)
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
+
+/// <summary>Reads of artifacts that leave their bytes in the database.</summary>
+public static class ReportArtifactQueries
+{
+    /// <summary>The artifacts with every field but their bytes (<see cref="ReportArtifact.Content"/> empty): read those through <see cref="ArtifactContent"/>.</summary>
+    public static IQueryable<ReportArtifact> WithoutContent(this IQueryable<ReportArtifact> artifacts) =>
+        artifacts.Select(a => new ReportArtifact
+        {
+            RunId = a.RunId, Format = a.Format, FileName = a.FileName, ContentType = a.ContentType, Content = Array.Empty<byte>(), Size = a.Size,
+            Sha256 = a.Sha256, DataSha256 = a.DataSha256, CreatedAt = a.CreatedAt, ExpiresAt = a.ExpiresAt, AuditSequence = a.AuditSequence,
+        });
+}

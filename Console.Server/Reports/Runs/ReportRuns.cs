@@ -184,11 +184,7 @@ public sealed class ReportRuns(
     private Task<ReportArtifact?> ArtifactAsync(Guid id, string ownerUserId, CancellationToken ct) =>
         db.Set<ReportArtifact>().AsNoTracking()
             .Where(a => a.RunId == id && db.Set<ReportRun>().Any(r => r.Id == id && r.OwnerUserId == ownerUserId))
-            .Select(a => new ReportArtifact
-            {
-                RunId = a.RunId, Format = a.Format, FileName = a.FileName, ContentType = a.ContentType, Content = Array.Empty<byte>(), Size = a.Size,
-                Sha256 = a.Sha256, DataSha256 = a.DataSha256, CreatedAt = a.CreatedAt, ExpiresAt = a.ExpiresAt, AuditSequence = a.AuditSequence,
-            })
+            .WithoutContent()
             .FirstOrDefaultAsync(ct);
 
     public async Task<ReportRunView> ViewAsync(ReportRun run, CancellationToken ct)
