@@ -19,6 +19,10 @@ public sealed class ReportCacheInvalidation(HybridCache cache, IServiceProvider 
 
     private IConnectionMultiplexer? Redis => services.GetService<IConnectionMultiplexer>();
 
+    // The connection StartAsync subscribed on: StopAsync lets go of that one, without asking a provider that a stopping
+    // host may already have disposed (a console's stop in the tests threw ObjectDisposedException here once).
+    private IConnectionMultiplexer? _subscribed;
+
     public async Task InvalidateAsync(string tag, CancellationToken ct)
     {
         await cache.RemoveByTagAsync(tag, ct);
@@ -43,6 +47,7 @@ public sealed class ReportCacheInvalidation(HybridCache cache, IServiceProvider 
             return;
         }
         redis.ConnectionRestored += OnConnectionRestored;
+        _subscribed = redis;
         try
         {
             var queue = await redis.GetSubscriber().SubscribeAsync(Channel);
@@ -62,7 +67,7 @@ public sealed class ReportCacheInvalidation(HybridCache cache, IServiceProvider 
 
     public Task StopAsync(CancellationToken ct)
     {
-        if (Redis is { } redis)
+        if (Interlocked.Exchange(ref _subscribed, null) is { } redis)
         {
             redis.ConnectionRestored -= OnConnectionRestored;
         }
