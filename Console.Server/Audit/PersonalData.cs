@@ -70,11 +70,8 @@ public sealed class PersonalData(IDataProtectionProvider protection)
 
     public static string Decrypt(byte[] key, Guid keyId, string pseudonym, string ciphertext)
     {
-        var input = Convert.FromBase64String(ciphertext);
-        var plain = new byte[input.Length - 28];
         using var aes = new AesGcm(key, 16);
-        aes.Decrypt(input.AsSpan(0, 12), input.AsSpan(12, plain.Length), input.AsSpan(12 + plain.Length), plain, Aad(keyId, pseudonym));
-        return Encoding.UTF8.GetString(plain);
+        return Decrypt(aes, keyId, pseudonym, ciphertext);
     }
 
     /// <summary>As <see cref="Decrypt(byte[], Guid, string, string)"/> with the subject's key already set up, for reads of many entries.</summary>

@@ -130,6 +130,7 @@ public sealed class ReportRunner(
         byte[] content;
         string dataHash;
         string? html = null;
+        FileStream? streamed = null;
         await using var file = csv
             ? new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose)
             : null;
@@ -147,6 +148,7 @@ public sealed class ReportRunner(
             else
             {
                 // A large CSV stays in its file: hashed from it, and stored from it as a stream (ADR 0185).
+                streamed = file;
                 content = [];
                 dataHash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
                 file.Position = 0;
@@ -172,7 +174,6 @@ public sealed class ReportRunner(
             content = await pdf.PrintAsync(html!, ct);
             stages.Add(new StageTiming(ReportStages.Pdf, watch.Elapsed.TotalMilliseconds));
         }
-        var streamed = file is not null && file.Length > MaxCachedArtifactBytes ? file : null;
         var cached = keys is not null && streamed is null && content.Length <= MaxCachedArtifactBytes ? new CachedArtifact(content, dataHash, run.RowCount ?? 0) : null;
         if (cached is not null)
         {

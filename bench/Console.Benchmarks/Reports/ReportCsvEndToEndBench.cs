@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using SecurityConsole.Benchmarks.Detection;
 using SecurityConsole.Shared.Reports;
 
@@ -17,7 +15,6 @@ namespace SecurityConsole.Benchmarks.Reports;
 /// </summary>
 internal static class ReportCsvEndToEndBench
 {
-    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
     private const string Admin = "admin@bench.example";
 
     public static async Task<int> RunAsync(string[] args)
@@ -121,33 +118,14 @@ internal static class ReportCsvEndToEndBench
         return 0;
     }
 
-    private static async Task<ReportRunView> RunAsync(HttpClient client, DateTimeOffset from, DateTimeOffset to)
-    {
-        var request = new RunReportRequest(ReportTypes.AuditExtract, null, ReportFormats.Csv, new Dictionary<string, string>
+    /// <summary>The audit extract of [from, to] as CSV, run through the API to its end (as the PDF benchmark runs its reports).</summary>
+    private static Task<ReportRunView> RunAsync(HttpClient client, DateTimeOffset from, DateTimeOffset to) =>
+        ReportEndToEndBench.RunAsync(client, new RunReportRequest(ReportTypes.AuditExtract, null, ReportFormats.Csv, new Dictionary<string, string>
         {
             ["period"] = ReportPeriods.Custom,
             ["from"] = from.ToString("O", CultureInfo.InvariantCulture),
             ["to"] = to.ToString("O", CultureInfo.InvariantCulture),
-        });
-        using var response = await client.PostAsJsonAsync("api/v1/reports/runs", request, Json);
-        var accepted = response.IsSuccessStatusCode
-            ? (await response.Content.ReadFromJsonAsync<RunAccepted>(Json))!
-            : throw new InvalidOperationException($"The run was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var view = (await client.GetFromJsonAsync<ReportRunView>($"api/v1/reports/runs/{accepted.Id}", Json))!;
-            if (ReportRunStatuses.IsFinished(view.Status))
-            {
-                return view.Status == ReportRunStatuses.Succeeded ? view : throw new InvalidOperationException($"The run {view.Id} ended {view.Status}: {view.FailureReason}");
-            }
-            if (watch.Elapsed > TimeSpan.FromMinutes(15))
-            {
-                throw new TimeoutException($"The run {accepted.Id} was still {view.Status} after 15 minutes.");
-            }
-            await Task.Delay(100);
-        }
-    }
+        }));
 
     /// <summary>Waits until the process has used less than a tenth of a core over 3 s (at most 5 minutes).</summary>
     private static async Task SettledAsync(int pid)
@@ -168,5 +146,5 @@ internal static class ReportCsvEndToEndBench
         Console.WriteLine("   the console did not settle within 5 minutes; measuring anyway");
     }
 
-    private static double Stage(ReportRunView run, string stage) => run.Stages.Where(s => s.Stage == stage).Sum(s => s.Milliseconds);
+    private static double Stage(ReportRunView run, string stage) => ReportEndToEndBench.Stage(run, stage);
 }

@@ -269,7 +269,7 @@ internal static partial class ReportEndToEndBench
         await ComplianceSeed.ExecAsync(c, "ANALYZE alerts");
     }
 
-    private static RunReportRequest Request(DateTimeOffset to, string format = ReportFormats.Pdf) => new(ReportTypes.SecuritySummary, null, format, new Dictionary<string, string>
+    internal static RunReportRequest Request(DateTimeOffset to, string format = ReportFormats.Pdf) => new(ReportTypes.SecuritySummary, null, format, new Dictionary<string, string>
     {
         ["period"] = ReportPeriods.Custom,
         ["from"] = to.AddDays(-30).ToString("O", CultureInfo.InvariantCulture),
@@ -288,7 +288,7 @@ internal static partial class ReportEndToEndBench
         return (await response.Content.ReadFromJsonAsync<RunAccepted>(Json))!;
     }
 
-    private static async Task<ReportRunView> RunAsync(HttpClient client, RunReportRequest request)
+    internal static async Task<ReportRunView> RunAsync(HttpClient client, RunReportRequest request)
     {
         var run = await WaitAsync(client, await StartAsync(client, request), TimeSpan.FromMinutes(15));
         return run.Status == ReportRunStatuses.Succeeded
@@ -314,7 +314,7 @@ internal static partial class ReportEndToEndBench
         }
     }
 
-    private static double Stage(ReportRunView run, string stage) => run.Stages.Where(s => s.Stage == stage).Sum(s => s.Milliseconds);
+    internal static double Stage(ReportRunView run, string stage) => run.Stages.Where(s => s.Stage == stage).Sum(s => s.Milliseconds);
 
     private static double DataToPdf(ReportRunView run) =>
         Stage(run, ReportStages.Querying) + Stage(run, ReportStages.Rendering) + Stage(run, ReportStages.Pdf);
