@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using SecurityConsole.Shared.Audit;
 using SecurityConsole.Shared.Security;
 using SecurityConsole.Shared.Users;
@@ -139,11 +140,14 @@ public abstract class AuditChainTests(SharedConsole console) : IAsyncLifetime
     {
         var client = await Factory.SignedInClientAsync(Roles.Auditor);
         var seqs = await Factory.RecordAsync(5);
-        await Factory.SqlAsync(CopySql(seqs[2], seqs[^1] + 1, "forged.entry"));
+        // After whatever is newest: the console may have appended an entry of its own since.
+        await Factory.SqlAsync(CopySql(seqs[2], """(SELECT MAX("Sequence") + 1 FROM audit_entries)""", "forged.entry"));
+        var forged = await Factory.WithDbAsync(db => db.AuditEntries.Where(e => e.Action == "forged.entry").Select(e => e.Sequence).SingleAsync(Ct));
+        Assert.True(forged > seqs[^1]);
 
         var result = await client.VerifyAsync();
 
-        AssertBroken(result, seqs[^1] + 1, ChainProblem.Inserted);
+        AssertBroken(result, forged, ChainProblem.Inserted);
     }
 
     [Fact]

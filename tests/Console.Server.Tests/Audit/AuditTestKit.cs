@@ -30,11 +30,20 @@ internal static class AuditTestKit
         factory.RecordAsync(Actor.System("test"),
             [.. Enumerable.Range(0, count).Select(i => (new AuditEvent(category, "test.event", "thing", $"t{i}", Data: new { i }), (DateTimeOffset?)null))]);
 
+    /// <summary>
+    /// Runs <paramref name="sql"/> in one transaction that first takes the chain head's lock, as every append does: an
+    /// entry the console appends meanwhile (its own background work) waits for the change instead of meeting it halfway
+    /// (a splice's shifted sequence numbers and an append in flight clashed on the primary key).
+    /// </summary>
     public static async Task<int> SqlAsync(this ConsoleFactory factory, string sql)
     {
         await using var scope = factory.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ConsoleDbContext>();
-        return await db.Database.ExecuteSqlRawAsync(sql, Ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(Ct);
+        await db.Database.ExecuteSqlRawAsync("""UPDATE "audit_chain_head" SET "LastSequence" = "LastSequence" WHERE "Id" = 1""", Ct);
+        var changed = await db.Database.ExecuteSqlRawAsync(sql, Ct);
+        await transaction.CommitAsync(Ct);
+        return changed;
     }
 
     public static async Task<T> WithDbAsync<T>(this ConsoleFactory factory, Func<ConsoleDbContext, Task<T>> work)
@@ -80,11 +89,14 @@ internal static class AuditTestKit
         $"""
         UPDATE audit_entries SET "Sequence" = -"Sequence" - 1 WHERE "Sequence" >= {at};
         UPDATE audit_entries SET "Sequence" = -"Sequence" WHERE "Sequence" < 0;
-        {CopySql(at + 1, at, "forged.entry")}
+        {CopySql(at + 1, at.ToString(System.Globalization.CultureInfo.InvariantCulture), "forged.entry")}
         """;
 
-    /// <summary>Inserts a copy of entry `from` as `to`, with another action: an entry the console never appended.</summary>
-    public static string CopySql(long from, long to, string action) =>
+    /// <summary>
+    /// Inserts a copy of entry `from` as `to` (a number, or SQL giving one), with another action: an entry the console never
+    /// appended.
+    /// </summary>
+    public static string CopySql(long from, string to, string action) =>
         $"""
         INSERT INTO audit_entries ("Sequence", "Version", "Time", "Category", "Action", "ActorType", "ActorId", "TargetType", "TargetId", "Outcome",
             "SourceIp", "CorrelationId", "Data", "Subject", "SubjectKeyId", "Personal", "PrevHash", "Hash")
