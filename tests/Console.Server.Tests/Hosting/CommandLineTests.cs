@@ -1,10 +1,14 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using Hangfire;
 using Hangfire.Storage;
+using Microsoft.AspNetCore.Cryptography.KeyDerivation;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SecurityConsole.Server.Common;
 using SecurityConsole.Server.Keys;
+using SecurityConsole.Server.Tests.Audit;
 using SecurityConsole.Shared.Users;
 
 namespace SecurityConsole.Server.Tests.Hosting;
@@ -47,6 +51,12 @@ public abstract class CommandLineTests
         Assert.Equal(["users:manage"], me.Permissions);
         var users = await client.GetFromJsonAsync<List<UserSummary>>("/api/v1/users", Ct);
         Assert.Equal(["Admin"], users!.Single(u => u.Email == email).Roles);
+        // The command hashed the password with the product's work factor (Identity's V3 format: PBKDF2 with HMAC-SHA512,
+        // 100,000 rounds), not the in-process test consoles' lower one (ConsoleFactory.TestPasswordHashRounds).
+        var hash = Convert.FromBase64String((await factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.PasswordHash).SingleAsync(Ct)))!);
+        Assert.Equal(0x01, hash[0]);
+        Assert.Equal((int)KeyDerivationPrf.HMACSHA512, BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(1)));
+        Assert.Equal(100_000, BinaryPrimitives.ReadInt32BigEndian(hash.AsSpan(5)));
 
         // The person can sign in with the password given on standard input.
         var browser = factory.CreateBrowserClient();

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +80,14 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFilter>());
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, ClientAddressFilter>();
+            // Identity's PBKDF2 at its default 100,000 rounds of HMAC-SHA512 was a tenth of the suite's CPU: every user a test
+            // makes and every sign-in hashes a password. A hash records its rounds, so verifying is unchanged; the consoles
+            // started as processes keep the product's default, which CommandLineTests checks in a stored hash.
+            services.Configure<PasswordHasherOptions>(options => options.IterationCount = TestPasswordHashRounds);
+        });
         if (ServiceOverrides is { } overrides)
         {
             builder.ConfigureTestServices(overrides);
@@ -91,6 +99,9 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
     /// so that per-IP rules (sign-in rate limit, audit source IP) see distinct clients, as in production.
     /// </summary>
     public const string ClientAddressHeader = "X-Test-Client-Address";
+
+    /// <summary>PBKDF2 rounds of the in-process consoles' password hashes (the product's default is 100,000).</summary>
+    public const int TestPasswordHashRounds = 1_000;
 
     private sealed class ClientAddressFilter : IStartupFilter
     {
