@@ -82,6 +82,9 @@ public sealed record ConsoleProcessOptions
     /// against code injection, which a console serving a test on loopback for seconds does not need; production keeps it.</item>
     /// <item><c>DOTNET_TieredPGO=0</c>: no instrumented stage between quick JIT and optimised code, a second JIT of every
     /// hot method whose profile a process that ends within minutes never pays back.</item>
+    /// <item><c>DOTNET_TC_CallCounting=0</c>: methods stay as first compiled (quick JIT, or the framework's ReadyToRun
+    /// code), with no counting of calls and no second, optimising JIT of the hot ones in the background: that thread was a
+    /// quarter of a browser test console's CPU (ADR 0190). Loops still move to optimised code while they run (OSR).</item>
     /// </list>
     /// Nothing the console does or answers depends on them.
     /// </summary>
@@ -89,6 +92,7 @@ public sealed record ConsoleProcessOptions
     {
         ["DOTNET_EnableWriteXorExecute"] = "0",
         ["DOTNET_TieredPGO"] = "0",
+        ["DOTNET_TC_CallCounting"] = "0",
     };
 
     /// <summary>How long it may take to answer once started, to print its setup link, to finish a command or to stop.</summary>
