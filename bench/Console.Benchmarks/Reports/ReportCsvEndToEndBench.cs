@@ -37,7 +37,7 @@ internal static class ReportCsvEndToEndBench
         // of a core through the measured run after a 100,000-row warm-up, sampled per thread at 19:44).
         var first = server.Memory().RssMb;
         var warm = await RunAsync(admin, DateTimeOffset.UtcNow.AddDays(-31), DateTimeOffset.UtcNow.AddMinutes(1));
-        var warmMs = Stage(warm, ReportStages.Querying) + Stage(warm, ReportStages.Rendering);
+        var warmMs = ReportEndToEndBench.Stage(warm, ReportStages.Querying) + ReportEndToEndBench.Stage(warm, ReportStages.Rendering);
         Console.WriteLine($"   warm-up: {warm.RowCount:N0} rows in {warmMs:F0} ms ({warm.RowCount / (warmMs / 1000):N0} rows/s)");
         // The console's own start-up work on a 1,000,000-entry trail (the first compliance evaluation, a checkpoint, the
         // full chain verification: half a minute of a core) is over before the measured run.
@@ -72,8 +72,8 @@ internal static class ReportCsvEndToEndBench
             // Where the memory went: the resident set each second of the run.
             Console.WriteLine("   VmRSS by second of the run (MB): " + string.Join(" ", timeline.GroupBy(t => (int)(t.Ms / 1000)).Select(g => g.Max(t => t.RssMb).ToString("F0", CultureInfo.InvariantCulture))));
         }
-        var querying = Stage(run, ReportStages.Querying);
-        var rendering = Stage(run, ReportStages.Rendering);
+        var querying = ReportEndToEndBench.Stage(run, ReportStages.Querying);
+        var rendering = ReportEndToEndBench.Stage(run, ReportStages.Rendering);
         var stored = (run.FinishedAt!.Value - run.StartedAt!.Value).TotalMilliseconds;
         var rows = run.RowCount ?? 0;
         Console.WriteLine($"   {rows:N0} rows: querying {querying:F0} ms, rendering {rendering:F0} ms; the run start to finish {stored:F0} ms; " +
@@ -145,6 +145,4 @@ internal static class ReportCsvEndToEndBench
         }
         Console.WriteLine("   the console did not settle within 5 minutes; measuring anyway");
     }
-
-    private static double Stage(ReportRunView run, string stage) => ReportEndToEndBench.Stage(run, stage);
 }

@@ -83,8 +83,8 @@ public sealed class ConsoleFactory : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<IStartupFilter, ClientAddressFilter>();
-            // Identity's PBKDF2 at its default 100,000 rounds of HMAC-SHA512 was a tenth of the suite's CPU: every user a test
-            // makes and every sign-in hashes a password. A hash records its rounds, so verifying is unchanged; the consoles
+            // Identity's PBKDF2 at its default 100,000 rounds of HMAC-SHA512 was a tenth of the machine in a profile of these
+            // tests (ADR 0190): every user a test makes and every sign-in hashes a password. A hash records its rounds, so verifying is unchanged; the consoles
             // started as processes keep the product's default, which CommandLineTests checks in a stored hash.
             services.Configure<PasswordHasherOptions>(options => options.IterationCount = TestPasswordHashRounds);
         });
