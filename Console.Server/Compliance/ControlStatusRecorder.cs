@@ -72,55 +72,76 @@ public sealed class ControlStatusRecorder(
         }
         var result = new List<ComplianceChange>();
         var changedAlerts = new List<Alert>();
-        List<AlertView> alertViews;
+        // Every changed control in a handful of statements, not a handful per control (a new console records forty
+        // baselines at once): the previous evidence of those controls closed in one UPDATE, the new states and evidence
+        // saved together, then the audit entries and alerts, then each evidence's place in the chain.
+        var ids = changes.Select(c => c.Control.Id).ToList();
+        await db.ComplianceEvidence.Where(e => e.Kind == EvidenceKinds.StatusChange && ids.Contains(e.Subject) && e.EffectiveTo == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(e => e.EffectiveTo, now), ct);
+        var evidence = new List<EvidenceItem>(changes.Count);
+        foreach (var (control, status, previous) in changes)
         {
-            foreach (var (control, status, previous) in changes)
+            if (!stored.TryGetValue(control.Id, out var state))
             {
-                if (!stored.TryGetValue(control.Id, out var state))
-                {
-                    state = new ControlState { ControlId = control.Id, Status = status };
-                    db.ComplianceControlStates.Add(state);
-                }
-                state.Status = status;
-                state.ChangedAt = now;
-                state.Version++;
-                var evidence = await EvidenceAsync(control, status, previous, snapshot, now, ct);
-                var entry = audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.ComplianceStatusChanged, "compliance_control", control.Id,
-                    Data: new { status, previous, evidence = evidence.Id, sha256 = evidence.Sha256 }));
-                // A control's first evaluation with something to evaluate is its baseline: recorded, audited and shown on
-                // the compliance pages, but not an alert. A new console (or a control that comes into scope with the
-                // first account or key) is not news, and a dozen baseline alerts would bury the one that is. A control
-                // passing again closes its open alert; any other change raises one (docs/compliance.md, "Alerts").
-                var baseline = previous == ComplianceStatuses.NotApplicable;
-                if (ComplianceStatuses.IsPassing(status) || status == ComplianceStatuses.NotApplicable)
+                state = new ControlState { ControlId = control.Id, Status = status };
+                db.ComplianceControlStates.Add(state);
+            }
+            state.Status = status;
+            state.ChangedAt = now;
+            state.Version++;
+            var item = Evidence(control, status, previous, snapshot, now);
+            db.ComplianceEvidence.Add(item);
+            evidence.Add(item);
+        }
+        await db.SaveChangesAsync(ct);
+        // Only a control with an open or acknowledged alert has one to close.
+        var withAlerts = await alerts.WithActiveAlertsAsync(AlertSource, EntityKinds.Control, ids, ct);
+        var entries = new List<AuditEntry>(changes.Count);
+        for (var i = 0; i < changes.Count; i++)
+        {
+            var (control, status, previous) = changes[i];
+            var item = evidence[i];
+            entries.Add(audit.Record(new AuditEvent(AuditCategories.Security, AuditActions.ComplianceStatusChanged, "compliance_control", control.Id,
+                Data: new { status, previous, evidence = item.Id, sha256 = item.Sha256 })));
+            // A control's first evaluation with something to evaluate is its baseline: recorded, audited and shown on
+            // the compliance pages, but not an alert. A new console (or a control that comes into scope with the
+            // first account or key) is not news, and a dozen baseline alerts would bury the one that is. A control
+            // passing again closes its open alert; any other change raises one (docs/compliance.md, "Alerts").
+            var baseline = previous == ComplianceStatuses.NotApplicable;
+            if (ComplianceStatuses.IsPassing(status) || status == ComplianceStatuses.NotApplicable)
+            {
+                if (withAlerts.Contains(control.Id))
                 {
                     changedAlerts.AddRange(await alerts.ResolveAsync(AlertSource, EntityKinds.Control, control.Id,
-                        $"{Title(control, status)}. Evidence #{evidence.Id} (SHA-256 {evidence.Sha256[..12]}…).", ct));
+                        $"{Title(control, status)}. Evidence #{item.Id} (SHA-256 {item.Sha256[..12]}…).", ct));
                 }
-                else if (!baseline)
-                {
-                    changedAlerts.Add(await alerts.RaiseAsync(AlertSource, Severity(status), EntityKinds.Control, control.Id, Title(control, status),
-                        $"Was {ComplianceStatuses.Display(previous).ToLowerInvariant()}. Evidence #{evidence.Id} (SHA-256 {evidence.Sha256[..12]}…), scope: this console.",
-                        new { control = control.Id, status, previous, evidence = evidence.Id }, ct));
-                }
-                await db.SaveChangesAsync(ct);
-                evidence.AuditSequence = entry.Sequence;
-                result.Add(new ComplianceChange(control.Id, control.Title, status, previous, now));
             }
-            await db.SaveChangesAsync(ct);
-            // The alerts as written, read before the commit: the broadcast after it sends these, without reading them again.
-            alertViews = await alerts.ViewsAsync(changedAlerts, ct);
-            await tx.CommitAsync(ct);
+            else if (!baseline)
+            {
+                changedAlerts.Add(await alerts.RaiseAsync(AlertSource, Severity(status), EntityKinds.Control, control.Id, Title(control, status),
+                    $"Was {ComplianceStatuses.Display(previous).ToLowerInvariant()}. Evidence #{item.Id} (SHA-256 {item.Sha256[..12]}…), scope: this console.",
+                    new { control = control.Id, status, previous, evidence = item.Id }, ct));
+            }
+            result.Add(new ComplianceChange(control.Id, control.Title, status, previous, now));
         }
+        await db.SaveChangesAsync(ct);
+        for (var i = 0; i < evidence.Count; i++)
+        {
+            evidence[i].AuditSequence = entries[i].Sequence;
+        }
+        await db.SaveChangesAsync(ct);
+        // The alerts as written, read before the commit: the broadcast after it sends these, without reading them again.
+        var alertViews = await alerts.ViewsAsync(changedAlerts, ct);
+        await tx.CommitAsync(ct);
         logger.LogInformation("Compliance: {Count} controls changed status ({Controls})", result.Count, string.Join(", ", result.Select(c => $"{c.Control}={c.Status}")));
         await broadcaster.ChangedAsync(result, ct);
         await alertBroadcaster.BroadcastAsync(alertViews, ct);
         return result;
     }
 
-    private async Task<EvidenceItem> EvidenceAsync(Control control, string status, string previous, ComplianceSnapshot snapshot, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The evidence of a status change: the control and the latest result of each of its checks, failing rows included.</summary>
+    private static EvidenceItem Evidence(Control control, string status, string previous, ComplianceSnapshot snapshot, DateTimeOffset now)
     {
-        // The result as it stood: the control and the latest result of each of its checks, failing rows included.
         var payload = JsonSerializer.Serialize(new
         {
             kind = EvidenceKinds.StatusChange,
@@ -134,9 +155,7 @@ public sealed class ControlStatusRecorder(
                 ? new { id, status = c.Status, failing = c.Failing, rows = ControlAggregation.Rows(c.Rows).Where(r => r.Status == ComplianceStatuses.Fail).Take(100).ToList() }
                 : new { id, status = ComplianceStatuses.Error, failing = 0, rows = new List<CheckRowView>() }),
         }, ComplianceEvaluator.Json);
-        await db.ComplianceEvidence.Where(e => e.Kind == EvidenceKinds.StatusChange && e.Subject == control.Id && e.EffectiveTo == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(e => e.EffectiveTo, now), ct);
-        var evidence = new EvidenceItem
+        return new EvidenceItem
         {
             Kind = EvidenceKinds.StatusChange,
             Subject = control.Id,
@@ -147,9 +166,6 @@ public sealed class ControlStatusRecorder(
             Payload = payload,
             Sha256 = Sha256(Encoding.UTF8.GetBytes(payload)),
         };
-        db.ComplianceEvidence.Add(evidence);
-        await db.SaveChangesAsync(ct);
-        return evidence;
     }
 
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -86,6 +86,10 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
         return active;
     }
 
+    /// <summary>Which of <paramref name="entityIds"/> have an open or acknowledged alert of a source: one query for many entities.</summary>
+    public async Task<HashSet<string>> WithActiveAlertsAsync(string source, string entityKind, IReadOnlyCollection<string> entityIds, CancellationToken ct) =>
+        [.. await Active(source, entityKind).Where(a => entityIds.Contains(a.EntityId)).Select(a => a.EntityId).Distinct().ToListAsync(ct)];
+
     /// <summary>
     /// The alerts the caller raised or resolved, as the API shows them, read in the caller's transaction once it has saved
     /// them (as <see cref="AlertStore"/> reads what it wrote): what the caller broadcasts after its commit.
@@ -98,7 +102,10 @@ public sealed class ConsoleAlerts(ConsoleDbContext db, AuditTrail audit, TimePro
 
     /// <summary>The open or acknowledged alerts of one source and entity: what a new finding joins and a recovery closes.</summary>
     private IQueryable<Alert> Active(string source, string entityKind, string entityId) =>
-        db.Alerts.Where(a => a.RuleId == source && a.EntityKind == entityKind && a.EntityId == entityId
+        Active(source, entityKind).Where(a => a.EntityId == entityId);
+
+    private IQueryable<Alert> Active(string source, string entityKind) =>
+        db.Alerts.Where(a => a.RuleId == source && a.EntityKind == entityKind
             && (a.Status == AlertStatuses.Open || a.Status == AlertStatuses.Acknowledged));
 
     /// <summary>Who closed an alert the console closed by itself.</summary>
