@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using SecurityConsole.Testing;
 using static Microsoft.Playwright.Assertions;
 using static SecurityConsole.E2E.Tests.E2EBrowser;
 
@@ -65,6 +66,51 @@ public sealed class DeferredAssembliesTests
             await admin.GetByLabel("Service name").FillAsync("billing-export");
             await Expect(admin.GetByLabel("Service name")).ToHaveValueAsync("billing-export");
             Assert.Equal(deferred.Order(), fetched.Intersect(deferred).Order());
+            Assert.Empty(session.Problems);
+        }
+        catch (Exception) when (session.WriteFailureEvidence())
+        {
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task ASecondClickWhileTheyAreOnTheirWayDrawsNoPageWithoutThem()
+    {
+        await using var session = await BrowserSession.StartAsync();
+        var admin = session.Page;
+        await CreateFirstAdminAsync(admin, session.SetupLink);
+        try
+        {
+            await admin.GotoAsync("/");
+            await InteractiveAsync(admin);
+            await Expect(admin.GetByTestId("live-indicator")).ToHaveTextAsync("Live");
+
+            // A slow network: the deferred assemblies' download stays under way until the test lets it finish.
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var held = 0;
+            await admin.RouteAsync("**/_framework/System.Runtime.Numerics.*", async route =>
+            {
+                Interlocked.Increment(ref held);
+                await release.Task;
+                await route.ContinueAsync();
+            });
+
+            // Two clicks: the second cancels the first navigation's wait, and the router draws at once what it is told
+            // to draw. The page the second click asked for needs the assemblies (its table's fields); the Dashboard stays,
+            // under a progress bar, until they are in.
+            var nav = admin.GetByTestId("nav");
+            await nav.GetByRole(AriaRole.Link, new() { Name = "My keys" }).ClickAsync();
+            await Eventually.HoldsAsync("the deferred download asked for", () => (Volatile.Read(ref held) > 0, "not yet"));
+            await nav.GetByRole(AriaRole.Link, new() { Name = "All keys" }).ClickAsync();
+            await Expect(admin).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/keys/all$"));
+            await Expect(admin.GetByTestId("assemblies-loading")).ToBeVisibleAsync();
+            await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
+            Assert.Empty(session.Problems);
+
+            release.SetResult();
+            await Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "All keys", Level = 1 })).ToBeVisibleAsync();
+            await Expect(admin.GetByTestId("assemblies-loading")).ToHaveCountAsync(0);
             Assert.Empty(session.Problems);
         }
         catch (Exception) when (session.WriteFailureEvidence())
