@@ -60,7 +60,7 @@ public sealed class AccountTests
             await page.GetByLabel("Email").FillAsync("admin@example.com");
             await page.GetByLabel("Password").FillAsync(Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-            await page.WaitForURLAsync(new Regex("LoginWith2fa"));
+            await page.WaitForURLAsync(new Regex("LoginWith2fa"), new() { WaitUntil = WaitUntilState.Commit });
             await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true })).ToBeVisibleAsync();
             await Expect(page.GetByText("Log in", new() { Exact = false })).ToHaveCountAsync(0);
             await page.ScreenshotAsync(new() { Path = Path.Combine(shots, "signin-second-step.png") });

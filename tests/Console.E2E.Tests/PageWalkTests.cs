@@ -296,7 +296,9 @@ public sealed partial class PageWalkTests
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("LoginWith2fa"));
+        // Until the address is the code's page, not until its load event (the page was drawn, the wait for "load" ran out
+        // once in .ci/run); the field below is waited for by itself.
+        await page.WaitForURLAsync(new Regex("LoginWith2fa"), new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByLabel("Code from your authenticator app").FillAsync(Totp.Code(key, DateTimeOffset.UtcNow));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in", Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard", Level = 1 })).ToBeVisibleAsync();
