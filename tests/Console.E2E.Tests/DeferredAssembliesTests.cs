@@ -22,6 +22,14 @@ public sealed class DeferredAssembliesTests
     private static async Task<string[]> DeferredFilesAsync(IPage page) =>
         await page.EvaluateAsync<string[]>("() => Blazor.runtime.getConfig().resources.lazyAssembly.map(a => a.name)");
 
+    /// <summary>The first admin, signed in, on a Dashboard whose client runs: nothing deferred fetched yet.</summary>
+    private static async Task OnTheRunningDashboardAsync(BrowserSession session)
+    {
+        await CreateFirstAdminAsync(session.Page, session.SetupLink);
+        await session.Page.GotoAsync("/");
+        await InteractiveAsync(session.Page);
+    }
+
     [Fact]
     public async Task TheDashboardLeavesThemOutTheNextPageFetchesThemAndAPageOpenedDirectlyWorks()
     {
@@ -79,11 +87,9 @@ public sealed class DeferredAssembliesTests
     {
         await using var session = await BrowserSession.StartAsync();
         var admin = session.Page;
-        await CreateFirstAdminAsync(admin, session.SetupLink);
         try
         {
-            await admin.GotoAsync("/");
-            await InteractiveAsync(admin);
+            await OnTheRunningDashboardAsync(session);
             await Expect(admin.GetByTestId("live-indicator")).ToHaveTextAsync("Live");
 
             // A slow network: the deferred assemblies' download stays under way until the test lets it finish.
@@ -124,11 +130,9 @@ public sealed class DeferredAssembliesTests
     {
         await using var session = await BrowserSession.StartAsync();
         var admin = session.Page;
-        await CreateFirstAdminAsync(admin, session.SetupLink);
         try
         {
-            await admin.GotoAsync("/");
-            await InteractiveAsync(admin);
+            await OnTheRunningDashboardAsync(session);
 
             // The deploy: the release the running client started from named this file (fingerprinted); the server no
             // longer has it. Until the page is loaded again, which starts the deployed client with its own list.
