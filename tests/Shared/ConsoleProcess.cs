@@ -61,10 +61,15 @@ public sealed partial class ConsoleProcess : IAsyncDisposable
         var port = FreePort();
         var baseAddress = new Uri($"http://{options.Host}:{port}/");
         var workingDirectory = WorkingDirectoryOf(options);
-        // On the command line: it wins over the Urls of appsettings.json.
-        var start = options.PortFromEnvironment
-            ? StartInfo(options with { Environment = new Dictionary<string, string?>(options.Environment) { ["ASPNETCORE_HTTP_PORTS"] = $"{port}", ["ASPNETCORE_URLS"] = null } }, workingDirectory)
-            : StartInfo(options with { Args = [.. options.Args, "--urls", baseAddress.ToString().TrimEnd('/')] }, workingDirectory);
+        // On the command line, or in the standard variable the test names.
+        var address = baseAddress.ToString().TrimEnd('/');
+        var start = options.AddressVariable switch
+        {
+            null => StartInfo(options with { Args = [.. options.Args, "--urls", address] }, workingDirectory),
+            "ASPNETCORE_HTTP_PORTS" => StartInfo(options with { Environment = new Dictionary<string, string?>(options.Environment) { ["ASPNETCORE_HTTP_PORTS"] = $"{port}", ["ASPNETCORE_URLS"] = null } }, workingDirectory),
+            "ASPNETCORE_URLS" => StartInfo(options with { Environment = new Dictionary<string, string?>(options.Environment) { ["ASPNETCORE_URLS"] = address, ["ASPNETCORE_HTTP_PORTS"] = null } }, workingDirectory),
+            var other => throw new ArgumentException($"{other} is not a hosting variable the console's address can be given in", nameof(options)),
+        };
         var server = new ConsoleProcess(options, new Process { StartInfo = start, EnableRaisingEvents = true }, workingDirectory, baseAddress);
         server._process.OutputDataReceived += (_, e) => server.OnLine(e.Data, fromStdout: true);
         server._process.ErrorDataReceived += (_, e) => server.OnLine(e.Data, fromStdout: false);

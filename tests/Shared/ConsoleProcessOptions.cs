@@ -29,10 +29,11 @@ public sealed record ConsoleProcessOptions
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>
-    /// Gives a started console its port the way the official .NET container images do, ASPNETCORE_HTTP_PORTS (it then
-    /// listens on every interface), instead of <c>--urls</c> on the command line.
+    /// Gives a started console its address through this standard hosting variable instead of <c>--urls</c> on the
+    /// command line: <c>ASPNETCORE_HTTP_PORTS</c>, a port, as the official .NET container images do (it then listens on
+    /// every interface), or <c>ASPNETCORE_URLS</c>, the address.
     /// </summary>
-    public bool PortFromEnvironment { get; init; }
+    public string? AddressVariable { get; init; }
 
     /// <summary>The loopback name a started console listens on: 127.0.0.1, or localhost where WebAuthn refuses an IP address.</summary>
     public string Host { get; init; } = "127.0.0.1";

@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using SecurityConsole.Server.Hosting;
 using SecurityConsole.Shared.Detection;
 using SecurityConsole.Shared.Security;
 
@@ -63,19 +66,41 @@ public sealed class BehindAProxyTests
         ConfigurationValidationTests.AssertNoStackTrace(result);
     }
 
-    [Fact]
-    public async Task TheStandardPortVariableOfContainerImagesIsHonoured()
+    [Theory]
+    [InlineData("ASPNETCORE_HTTP_PORTS")]
+    [InlineData("ASPNETCORE_URLS")]
+    public async Task TheStandardHostingVariablesAreHonoured(string variable)
     {
-        // As the official .NET images set it: ASPNETCORE_HTTP_PORTS, no Urls anywhere. The console answers on that port.
+        // As the official .NET images set it (ASPNETCORE_HTTP_PORTS), or the address itself, and no Urls anywhere else:
+        // the console answers there, not on its own default.
         var database = DatabaseTemplates.MigratedSqliteFile("console-ports");
         await using var console = await ConsoleProcess.StartAsync(new()
         {
-            PortFromEnvironment = true,
+            AddressVariable = variable,
             Args = ["--Database:Provider=Sqlite", $"--ConnectionStrings:Console=Data Source={database}"],
         });
         using var client = console.Client();
         var live = await client.GetAsync("/health/live", Ct);
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.DoesNotContain("localhost:5080", console.Output);
+    }
+
+    [Fact]
+    public void OnlyWithNoHostingVariableDoesTheConsoleListenOnItsDefault()
+    {
+        static string? Listens(params (string Key, string Value)[] settings)
+        {
+            var builder = WebApplication.CreateEmptyBuilder(new());
+            foreach (var (key, value) in settings)
+            {
+                builder.Configuration[key] = value;
+            }
+            builder.AddConsoleSettings();
+            return builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey);
+        }
+
+        Assert.Equal("http://localhost:5080", Listens());
+        Assert.Equal("http://0.0.0.0:9000", Listens(("urls", "http://0.0.0.0:9000")));
+        Assert.Null(Listens(("http_ports", "8080")));
     }
 }
