@@ -66,8 +66,8 @@ public sealed partial class ConsoleProcess : IAsyncDisposable
         var start = options.AddressVariable switch
         {
             null => StartInfo(options with { Args = [.. options.Args, "--urls", address] }, workingDirectory),
-            "ASPNETCORE_HTTP_PORTS" => StartInfo(options with { Environment = new Dictionary<string, string?>(options.Environment) { ["ASPNETCORE_HTTP_PORTS"] = $"{port}", ["ASPNETCORE_URLS"] = null } }, workingDirectory),
-            "ASPNETCORE_URLS" => StartInfo(options with { Environment = new Dictionary<string, string?>(options.Environment) { ["ASPNETCORE_URLS"] = address, ["ASPNETCORE_HTTP_PORTS"] = null } }, workingDirectory),
+            "ASPNETCORE_HTTP_PORTS" => InEnvironment($"{port}", unset: "ASPNETCORE_URLS"),
+            "ASPNETCORE_URLS" => InEnvironment(address, unset: "ASPNETCORE_HTTP_PORTS"),
             var other => throw new ArgumentException($"{other} is not a hosting variable the console's address can be given in", nameof(options)),
         };
         var server = new ConsoleProcess(options, new Process { StartInfo = start, EnableRaisingEvents = true }, workingDirectory, baseAddress);
@@ -88,6 +88,10 @@ public sealed partial class ConsoleProcess : IAsyncDisposable
             await server.DisposeAsync();
             throw;
         }
+
+        // The address in the variable the test names, and the other one unset (the test runner's own may have it).
+        ProcessStartInfo InEnvironment(string value, string unset) =>
+            StartInfo(options with { Environment = new Dictionary<string, string?>(options.Environment) { [options.AddressVariable!] = value, [unset] = null } }, workingDirectory);
     }
 
     /// <summary>
